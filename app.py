@@ -1,0 +1,52 @@
+"""AR Desk entry point: page config → login → role-filtered navigation → shared sidebar → page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ar_core.users import get_actor
+from ui import keys
+from ui.resources import MAX_LOGIN_ATTEMPTS, authenticator, engine
+
+st.set_page_config(page_title="AR Desk", page_icon=":material/account_balance:", layout="wide")
+
+#: (file, title, icon, roles allowed; empty = every logged-in user). Pages re-check with ui.guard.
+PAGES: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("pages/home.py", "Overview", ":material/dashboard:", ()),
+    ("pages/upload.py", "Upload", ":material/upload_file:", ("lead", "admin")),
+    ("pages/admin.py", "Users & audit", ":material/admin_panel_settings:", ("admin",)),
+]
+
+
+def _login_view() -> None:
+    st.title("AR Desk")
+    st.caption("Accounts-receivable collections cockpit")
+
+
+auth = authenticator()
+engine()
+if not st.session_state.get(keys.AUTH_STATUS):
+    st.navigation([st.Page(_login_view, title="Log in", icon=":material/login:")], position="hidden").run()
+    auth.login(max_login_attempts=MAX_LOGIN_ATTEMPTS, fields={"Form name": "Log in", "Login": "Log in"})
+    if st.session_state.get(keys.AUTH_STATUS) is False:
+        st.error("User name or password is wrong (or the account is locked after too many attempts).")
+    st.stop()
+
+actor = get_actor(engine(), st.session_state[keys.USERNAME])
+if actor is None:
+    auth.logout(location="unrendered")
+    st.error("Your account is no longer active. Ask an administrator.")
+    st.stop()
+
+pages = [
+    st.Page(path, title=title, icon=icon, default=(i == 0))
+    for i, (path, title, icon, roles) in enumerate(PAGES)
+    if not roles or actor.has(*roles)
+]
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    st.markdown(f"**{actor.name}**  \n{', '.join(sorted(actor.roles))}")
+    auth.logout("Log out", location="sidebar", key="logout_button")
+
+navigation.run()

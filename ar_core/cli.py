@@ -1,0 +1,170 @@
+"""``python -m ar_core``: the same services as the app, headless, for operators and schedulers.
+
+Whoever runs the CLI holds the database credentials (``AR_DATABASE_URL``), so it acts as the
+built-in ``cli`` operator with lead rights; every write is audited under that name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from ar_core.config import settings
+from ar_core.errors import ArDeskError
+from ar_core.users import Actor
+
+#: The CLI acts as this operator in the audit log.
+CLI_ACTOR = Actor(username="cli", name="Command line", roles=frozenset({"lead", "admin"}))
+
+
+def _engine():
+    from ar_core.store.db import make_engine, migrate
+
+    engine = make_engine(settings().database_url)
+    migrate(engine)
+    return engine
+
+
+def _money(totals: dict[str, Decimal]) -> dict[str, str]:
+    return {cur: f"{amount:.2f}" for cur, amount in sorted(totals.items())}
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from ar_core.ingest import Mapping, read_extract
+    from ar_core.snapshots import import_extract
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return 1
+    mapping = None
+    if args.mapping:
+        try:
+            mapping = Mapping.from_yaml(Path(args.mapping).read_text(encoding="utf-8"))
+        except (OSError, ArDeskError) as exc:
+            print(f"{args.mapping}: {exc}", file=sys.stderr)
+            return 1
+    result = read_extract(path.read_bytes(), path.name, mapping=mapping, as_of=args.as_of,
+                          max_bytes=settings().upload_limit_bytes)
+    errors = [{"row": p.row, "column": p.column, "message": p.message} for p in result.errors]
+    report = {"snapshot_id": None, "as_of": None, "rows": result.items.height,
+              "customers": result.items["customer_id"].n_unique(), "totals": _money(result.totals()),
+              "open_totals": {}, "errors": errors}
+    code = 0
+    if result.errors:
+        code = 1
+    else:
+        try:
+            outcome = import_extract(_engine(), CLI_ACTOR, result, as_of=args.as_of, dry_run=args.dry_run)
+        except ArDeskError as exc:
+            report["errors"].append({"row": None, "column": None, "message": str(exc)})
+            code = 1
+        else:
+            report.update(snapshot_id=outcome.snapshot_id, as_of=outcome.as_of.isoformat(), rows=outcome.rows,
+                          customers=outcome.customers, totals=_money(outcome.totals),
+                          open_totals=_money(outcome.open_totals))
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for problem in result.problems:
+            print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
+        if code:
+            extra = [e["message"] for e in report["errors"] if e["row"] is None and e not in errors]
+            for message in extra:
+                print(f"{path.name}: {message}", file=sys.stderr)
+            print(f"{path.name}: rejected, nothing stored.", file=sys.stderr)
+        else:
+            verb = "would be imported (dry run)" if args.dry_run else f"imported as snapshot {report['snapshot_id']}"
+            print(f"{path.name}: {report['rows']} items of {report['customers']} customers as of "
+                  f"{report['as_of']} {verb}; totals {report['totals']}, open {report['open_totals']}")
+    return code
+
+
+def _cmd_snapshots(args: argparse.Namespace) -> int:
+    from ar_core.snapshots import list_snapshots, snapshot_totals
+
+    engine = _engine()
+    listing = list_snapshots(engine)
+    rows = [
+        {"snapshot_id": r["snapshot_id"], "as_of": r["as_of"].isoformat(), "file_name": r["file_name"],
+         "rows": r["rows"], "totals": _money(snapshot_totals(engine, r["snapshot_id"])["totals"])}
+        for r in listing.iter_rows(named=True)
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif not rows:
+        print("No snapshots yet.")
+    else:
+        for r in rows:
+            totals = ", ".join(f"{c} {v}" for c, v in r["totals"].items())
+            print(f"{r['snapshot_id']:>5}  {r['as_of']}  {r['rows']:>9}  {r['file_name']}  {totals}")
+    return 0
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from ar_core.demo import generate_demo
+
+    kwargs = {"seed": args.seed}
+    if args.items:
+        kwargs["items"] = args.items
+    paths = generate_demo(Path(args.out), **kwargs)
+    for p in paths:
+        print(p)
+    return 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from ar_core.demo import load_demo_if_empty
+
+    cfg = settings()
+    engine = _engine()
+    if args.no_demo:
+        print(f"Database ready at {engine.url.render_as_string(hide_password=True)}")
+        return 0
+    loaded = load_demo_if_empty(engine, cfg.data_dir)
+    print("Demo data loaded." if loaded else "Database already holds data; demo not loaded.")
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD: {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ar_core", description="AR Desk, headless.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="validate an ERP extract and commit it as a snapshot")
+    p.add_argument("file")
+    p.add_argument("--mapping", help="YAML mapping for a generic CSV/XLSX")
+    p.add_argument("--as-of", type=_iso_date, help="as-of date when the file does not state its key date")
+    p.add_argument("--dry-run", action="store_true", help="validate and total, store nothing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("snapshots", help="list the committed snapshots")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_snapshots)
+
+    p = sub.add_parser("demo-data", help="write the demo extracts (FBL5N style) and customer master")
+    p.add_argument("--out", required=True)
+    p.add_argument("--items", type=int)
+    p.add_argument("--seed", type=int, default=7)
+    p.set_defaults(func=_cmd_demo_data)
+
+    p = sub.add_parser("init", help="create/migrate the database and load the demo data when it is empty")
+    p.add_argument("--no-demo", action="store_true")
+    p.set_defaults(func=_cmd_init)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,58 @@
+"""Run-time settings from the environment, with defaults that need nothing installed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Project root (the folder holding app.py).
+ROOT = Path(__file__).resolve().parents[1]
+#: Default folder for the SQLite database, demo extracts and generated secrets.
+DATA_DIR = ROOT / "data"
+#: Upload limit in MB; keep in step with ``server.maxUploadSize`` in .streamlit/config.toml.
+DEFAULT_UPLOAD_LIMIT_MB = 200
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    upload_limit_mb: int
+
+    @property
+    def upload_limit_bytes(self) -> int:
+        return self.upload_limit_mb * 1024 * 1024
+
+
+def settings() -> Settings:
+    """Settings from ``AR_DATABASE_URL``, ``AR_DATA_DIR`` and ``AR_UPLOAD_LIMIT_MB``."""
+    data_dir = Path(os.environ.get("AR_DATA_DIR", DATA_DIR))
+    url = os.environ.get("AR_DATABASE_URL") or f"sqlite:///{data_dir / 'ardesk.sqlite'}"
+    limit = int(os.environ.get("AR_UPLOAD_LIMIT_MB", DEFAULT_UPLOAD_LIMIT_MB))
+    return Settings(database_url=url, data_dir=data_dir, upload_limit_mb=limit)
+
+
+def cookie_key(data_dir: Path | None = None) -> str:
+    """The login-cookie signing key of this installation, generated on first start.
+
+    streamlit-authenticator's default key would let anyone forge a login cookie, so every
+    installation gets its own random 48-byte key in a git-ignored file readable only by its owner.
+    ``AR_COOKIE_KEY`` overrides it (e.g. for several instances behind a load balancer).
+    """
+    env = os.environ.get("AR_COOKIE_KEY")
+    if env:
+        if len(env.encode()) < 32:
+            from ar_core.errors import ConfigError
+
+            raise ConfigError("AR_COOKIE_KEY must be at least 32 bytes long.")
+        return env
+    path = (data_dir or settings().data_dir) / "secrets" / "cookie_key"
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

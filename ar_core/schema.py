@@ -1,0 +1,83 @@
+"""The canonical open-item schema every reader produces and the store persists.
+
+One explicit schema for the table that crosses the ingest → store → domain boundary, so that
+column names are not stray strings scattered over the code base.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+#: Money in frames: exact decimal with cents. Never a binary float.
+MONEY = pl.Decimal(18, 2)
+
+#: Canonical item columns and their polars types, in the order the store keeps them.
+#: ``amount``/``currency`` are the local-currency (company code) amount that reconciles with the
+#: ledger; ``amount_doc``/``doc_currency`` the document-currency amount where the extract has one.
+ITEM_SCHEMA: dict[str, pl.DataType] = {
+    "company_code": pl.String(),
+    "customer_id": pl.String(),
+    "customer_name": pl.String(),
+    "doc_no": pl.String(),
+    "fiscal_year": pl.Int32(),
+    "line_item": pl.Int32(),
+    "doc_type": pl.String(),
+    "doc_date": pl.Date(),
+    "posting_date": pl.Date(),
+    "baseline_date": pl.Date(),
+    "due_date": pl.Date(),
+    "amount": MONEY,
+    "currency": pl.String(),
+    "amount_doc": MONEY,
+    "doc_currency": pl.String(),
+    "amount_reporting": MONEY,
+    "clearing_date": pl.Date(),
+    "clearing_doc": pl.String(),
+    "dunning_level": pl.Int8(),
+    "disputed": pl.Boolean(),
+    "dispute_reason": pl.String(),
+    "reference": pl.String(),
+    "assignment": pl.String(),
+    "text": pl.String(),
+    "collector": pl.String(),
+    "country": pl.String(),
+    #: 1-based line number in the source file (row number in a spreadsheet), for messages.
+    "source_row": pl.Int64(),
+}
+
+ITEM_COLUMNS: tuple[str, ...] = tuple(ITEM_SCHEMA)
+
+#: Columns an extract must provide (``due_date`` may be derived from ``baseline_date`` + terms,
+#: ``currency`` may be a mapping constant).
+REQUIRED_COLUMNS: tuple[str, ...] = ("customer_id", "doc_no", "doc_date", "due_date", "amount", "currency")
+
+#: The identity of an item across snapshots: what lets later features see what was cleared.
+ITEM_IDENTITY: tuple[str, ...] = ("company_code", "fiscal_year", "doc_no", "line_item")
+
+#: Customer master columns (customer master file and the ``customers`` table).
+CUSTOMER_SCHEMA: dict[str, pl.DataType] = {
+    "customer_id": pl.String(),
+    "name": pl.String(),
+    "country": pl.String(),
+    "language": pl.String(),
+    "collector": pl.String(),
+    "risk_class": pl.String(),
+    "credit_limit": MONEY,
+    "payment_terms": pl.String(),
+    "company_code": pl.String(),
+    "contact_name": pl.String(),
+    "contact_phone": pl.String(),
+    "contact_email": pl.String(),
+}
+
+ROLES: tuple[str, ...] = ("collector", "lead", "controller", "admin")
+
+#: ISO 4217 codes a DE/NL shared-service centre meets; anything else is reported as unknown.
+KNOWN_CURRENCIES: frozenset[str] = frozenset(
+    "EUR USD GBP CHF SEK NOK DKK PLN CZK HUF RON BGN JPY CNY CAD AUD NZD SGD HKD TRY ZAR INR BRL MXN AED SAR ILS".split()
+)
+
+
+def empty_items() -> pl.DataFrame:
+    """An empty frame with the canonical item schema."""
+    return pl.DataFrame(schema=ITEM_SCHEMA)

@@ -1,0 +1,196 @@
+"""SQLAlchemy 2 models: the tables of the AR Desk store.
+
+Money is kept as integer cents (``BIGINT``) because SQLite has no exact decimal type; frames
+convert to and from ``Decimal(18, 2)`` at the store boundary (see ``ar_core.store.bulk``). The
+schema itself is created by the Alembic migrations in ``ar_core/store/migrations``; these models
+describe it for queries and must be kept in step with the migrations (a test compares them).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always returned timezone-aware.
+
+    SQLite keeps timestamps as naive text; normalising on the way in and out makes both
+    engines return the same ``datetime`` objects.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: Surrogate keys: BIGINT on PostgreSQL, but INTEGER on SQLite so the column is the rowid alias.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    """Now in UTC (the store never keeps local times)."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(100))
+    #: Comma-separated subset of ``schema.ROLES``, e.g. ``"admin,lead"``.
+    roles: Mapped[str] = mapped_column(sa.String(100))
+    active: Mapped[bool] = mapped_column(sa.Boolean(), default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PortfolioAssignment(Base):
+    """A customer or a whole company code that a collector owns (besides the ``collector`` column)."""
+
+    __tablename__ = "portfolio_assignments"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "kind", "value", name="uq_portfolio_assignment"),
+        sa.CheckConstraint("kind IN ('customer', 'company_code')", name="ck_portfolio_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    value: Mapped[str] = mapped_column(sa.String(40))
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str | None] = mapped_column(sa.String(200))
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    language: Mapped[str | None] = mapped_column(sa.String(5))
+    collector: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    risk_class: Mapped[str | None] = mapped_column(sa.String(20))
+    credit_limit_cents: Mapped[int | None] = mapped_column(sa.BigInteger())
+    payment_terms: Mapped[str | None] = mapped_column(sa.String(40))
+    company_code: Mapped[str | None] = mapped_column(sa.String(10))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(60))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Snapshot(Base):
+    """One committed extract as of a date. Immutable: there is no update path."""
+
+    __tablename__ = "snapshots"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    as_of: Mapped[date] = mapped_column(sa.Date(), index=True)
+    file_name: Mapped[str] = mapped_column(sa.String(255))
+    #: sha256 of the raw file: the same file is never imported twice.
+    file_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    source_format: Mapped[str] = mapped_column(sa.String(200))
+    rows: Mapped[int] = mapped_column(sa.Integer())
+    customers: Mapped[int] = mapped_column(sa.Integer())
+    created_by: Mapped[str] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SnapshotTotal(Base):
+    """Per-currency totals of a snapshot, kept so listings need not scan the items."""
+
+    __tablename__ = "snapshot_totals"
+
+    snapshot_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True
+    )
+    currency: Mapped[str] = mapped_column(sa.String(3), primary_key=True)
+    total_cents: Mapped[int] = mapped_column(sa.BigInteger())
+    open_total_cents: Mapped[int] = mapped_column(sa.BigInteger())
+
+
+class OpenItem(Base):
+    """One line of a snapshot: ``schema.ITEM_SCHEMA`` with money as integer cents."""
+
+    __tablename__ = "open_items"
+    __table_args__ = (
+        sa.Index("ix_open_items_snapshot_customer", "snapshot_id", "customer_id"),
+        sa.Index("ix_open_items_identity", "snapshot_id", "company_code", "fiscal_year", "doc_no", "line_item"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(sa.ForeignKey("snapshots.id", ondelete="CASCADE"))
+    company_code: Mapped[str | None] = mapped_column(sa.String(10))
+    customer_id: Mapped[str] = mapped_column(sa.String(40))
+    customer_name: Mapped[str | None] = mapped_column(sa.String(200))
+    doc_no: Mapped[str] = mapped_column(sa.String(40))
+    fiscal_year: Mapped[int | None] = mapped_column(sa.Integer())
+    line_item: Mapped[int | None] = mapped_column(sa.Integer())
+    doc_type: Mapped[str | None] = mapped_column(sa.String(10))
+    doc_date: Mapped[date | None] = mapped_column(sa.Date())
+    posting_date: Mapped[date | None] = mapped_column(sa.Date())
+    baseline_date: Mapped[date | None] = mapped_column(sa.Date())
+    due_date: Mapped[date | None] = mapped_column(sa.Date())
+    amount_cents: Mapped[int] = mapped_column(sa.BigInteger())
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    amount_doc_cents: Mapped[int | None] = mapped_column(sa.BigInteger())
+    doc_currency: Mapped[str | None] = mapped_column(sa.String(3))
+    amount_reporting_cents: Mapped[int | None] = mapped_column(sa.BigInteger())
+    clearing_date: Mapped[date | None] = mapped_column(sa.Date())
+    clearing_doc: Mapped[str | None] = mapped_column(sa.String(40))
+    dunning_level: Mapped[int | None] = mapped_column(sa.SmallInteger())
+    disputed: Mapped[bool | None] = mapped_column(sa.Boolean())
+    dispute_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    reference: Mapped[str | None] = mapped_column(sa.Text())
+    assignment: Mapped[str | None] = mapped_column(sa.Text())
+    text: Mapped[str | None] = mapped_column(sa.Text())
+    collector: Mapped[str | None] = mapped_column(sa.String(40))
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    source_row: Mapped[int | None] = mapped_column(sa.BigInteger())
+
+
+class AuditEntry(Base):
+    """Append-only record of every write: who, when, what, before and after (JSON text)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(sa.String(40))
+    action: Mapped[str] = mapped_column(sa.String(60))
+    entity: Mapped[str] = mapped_column(sa.String(60))
+    entity_id: Mapped[str | None] = mapped_column(sa.String(100))
+    before: Mapped[str | None] = mapped_column(sa.Text())
+    after: Mapped[str | None] = mapped_column(sa.Text())
+
+
+class SavedMapping(Base):
+    """A named YAML mapping for generic CSV/XLSX extracts, reusable from the Upload page."""
+
+    __tablename__ = "saved_mappings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    yaml_text: Mapped[str] = mapped_column(sa.Text())
+    created_by: Mapped[str] = mapped_column(sa.String(40))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

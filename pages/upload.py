@@ -1,0 +1,190 @@
+"""Upload: read an ERP extract, show its validation report, commit it as a snapshot; list snapshots."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from ar_core import mappings, snapshots
+from ar_core.config import settings
+from ar_core.errors import ArDeskError, ConfigError
+from ar_core.ingest import Mapping, read_extract, source_headers, validation_report_xlsx
+from ar_core.schema import ITEM_COLUMNS, REQUIRED_COLUMNS
+from ui import fmt, keys
+from ui.guard import require
+from ui.resources import engine
+
+actor = require("lead", "admin")
+
+AUTO = "SAP FBL5N (detected from the headers)"
+NEW_MAPPING = "Build a new mapping from this file…"
+
+st.title("Upload an ERP extract")
+eng = engine()
+
+left, right = st.columns([2, 1])
+with left:
+    upload = st.file_uploader(
+        "Extract file (SAP FBL5N text/CSV/XLSX, or any CSV/XLSX with a mapping)",
+        type=["txt", "csv", "tsv", "xls", "xlsx"],
+        key="extract_file",
+    )
+with right:
+    saved = mappings.list_mappings(eng)
+    layout = st.selectbox("Layout", [AUTO, *saved, NEW_MAPPING], key="layout")
+    as_of_input = st.date_input(
+        "As-of date (used when the file does not state its key date)",
+        value=None,
+        format="DD.MM.YYYY",
+        key="as_of",
+    )
+
+
+def _mapping_builder(data: bytes, name: str) -> Mapping | None:
+    """Let the lead map each canonical column to a header of this file or a constant, then save it."""
+    headers = source_headers(data, name)
+    if not headers:
+        st.error(f"{name}: no header row found, so there is nothing to map.")
+        return None
+    st.subheader("Map the file's columns")
+    st.caption("Required: " + ", ".join(REQUIRED_COLUMNS) + ". Leave a column empty when the file lacks it.")
+    columns: dict[str, str] = {}
+    constants: dict[str, str] = {}
+    cols = st.columns(3)
+    for i, canonical in enumerate(c for c in ITEM_COLUMNS if c != "source_row"):
+        with cols[i % 3]:
+            choice = st.selectbox(canonical, ["", *headers, "(constant)"], key=f"map_{canonical}")
+            if choice == "(constant)":
+                constants[canonical] = st.text_input(f"{canonical} constant", key=f"const_{canonical}")
+            elif choice:
+                columns[canonical] = choice
+    c1, c2, c3, c4 = st.columns(4)
+    date_format = c1.text_input("Date format", value="%d.%m.%Y", key="map_date_format",
+                                help="strftime codes: %d.%m.%Y for 31.12.2025, %m/%d/%Y for 12/31/2025")
+    decimal = c2.selectbox("Decimal separator", [",", "."], key="map_decimal")
+    thousands = c3.selectbox("Thousands separator", [".", ",", " ", "'", "(none)"], key="map_thousands")
+    mapping_name = c4.text_input("Save as", key="map_name", placeholder="e.g. Exact Online receivables")
+    mapping = Mapping(columns=columns, constants=constants, date_format=date_format or None,
+                      decimal=decimal, thousands="" if thousands == "(none)" else thousands)
+    if st.button("Save mapping", disabled=not mapping_name, key="save_mapping"):
+        try:
+            mappings.save_mapping(eng, actor, mapping_name, mapping.to_yaml())
+            st.success(f"Mapping “{mapping_name}” saved. Choose it under Layout for the next upload.")
+        except (ArDeskError, ConfigError) as exc:
+            st.error(str(exc))
+    return mapping
+
+
+mapping: Mapping | None = None
+if upload is not None and layout == NEW_MAPPING:
+    mapping = _mapping_builder(upload.getvalue(), upload.name)
+elif layout not in (AUTO, NEW_MAPPING):
+    try:
+        mapping = Mapping.from_yaml(mappings.get_mapping(eng, layout))
+    except (ArDeskError, ConfigError) as exc:
+        st.error(f"Mapping “{layout}”: {exc}")
+        st.stop()
+
+if upload is not None and st.button("Validate", type="primary", key="validate"):
+    with st.status(f"Reading {upload.name}…", expanded=True) as status:
+        st.write("Reading and validating the file…")
+        result = read_extract(upload.getvalue(), upload.name, mapping=mapping, as_of=as_of_input,
+                              max_bytes=settings().upload_limit_bytes)
+        st.session_state[keys.UPLOAD_RESULT] = result
+        st.session_state.pop(keys.UPLOAD_OUTCOME, None)
+        status.update(label=f"{upload.name}: {len(result.errors):,} errors, {len(result.warnings):,} warnings",
+                      state="error" if result.errors else "complete", expanded=False)
+
+result = st.session_state.get(keys.UPLOAD_RESULT)
+if result is not None:
+    st.subheader(f"Validation report — {result.file_name}")
+    st.caption(result.source_format)
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Item lines read", f"{result.lines_read:,}")
+    m2.metric("Valid items", f"{result.items.height:,}")
+    m3.metric("Rows with errors", f"{result.rejected_rows:,}")
+    m4.metric("As-of date", fmt.day(result.as_of or as_of_input) or "not stated")
+    st.markdown(f"**Totals of the valid items:** {fmt.totals(result.totals())}")
+    if result.file_totals:
+        st.markdown(f"**Totals stated in the file:** {fmt.totals(result.file_totals)}")
+    if result.problems:
+        problems = pl.DataFrame(
+            {
+                "Severity": [p.severity for p in result.problems],
+                "Row": [p.row for p in result.problems],
+                "Column": [p.column or "" for p in result.problems],
+                "Problem": [p.message for p in result.problems],
+            },
+            schema={"Severity": pl.String, "Row": pl.Int64, "Column": pl.String, "Problem": pl.String},
+        )
+        st.dataframe(problems.head(5_000), hide_index=True, width="stretch")
+        if problems.height > 5_000:
+            st.caption(f"Showing 5,000 of {problems.height:,} problems; the download holds them all.")
+        st.download_button("Download the validation report (XLSX)", validation_report_xlsx(result),
+                           file_name=f"validation-{result.file_name}.xlsx", key="download_report",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        st.success("No problems found.")
+
+    commit_valid = False
+    if result.errors and result.items.height:
+        commit_valid = st.checkbox(
+            f"Commit only the {result.items.height:,} valid rows and leave out the "
+            f"{result.rejected_rows:,} rows with errors", key="commit_valid")
+    can_commit = result.items.height > 0 and (not result.errors or commit_valid)
+    if st.button("Commit as snapshot", type="primary", disabled=not can_commit, key="commit"):
+        with st.spinner("Storing the snapshot…"):
+            try:
+                outcome = snapshots.import_extract(eng, actor, result, as_of=as_of_input,
+                                                   commit_valid_rows=commit_valid)
+            except ArDeskError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state[keys.UPLOAD_OUTCOME] = outcome
+                st.session_state.pop(keys.UPLOAD_RESULT, None)
+                st.cache_data.clear()
+                st.rerun()
+
+outcome = st.session_state.get(keys.UPLOAD_OUTCOME)
+if outcome is not None:
+    st.success(f"Snapshot {outcome.snapshot_id} as of {fmt.day(outcome.as_of)} committed: "
+               f"{outcome.rows:,} items of {outcome.customers:,} customers, totals {fmt.totals(outcome.totals)}, "
+               f"open {fmt.totals(outcome.open_totals)}.")
+
+st.divider()
+st.subheader("Snapshots")
+listing = snapshots.list_snapshots(eng)
+if listing.is_empty():
+    st.info("No snapshot yet: upload an extract above.")
+else:
+    st.dataframe(
+        listing.select(
+            pl.col("snapshot_id").alias("Id"),
+            pl.col("as_of").alias("As of"),
+            pl.col("file_name").alias("File"),
+            pl.col("created_by").alias("Uploaded by"),
+            pl.col("created_at").alias("Uploaded at"),
+            pl.col("rows").alias("Items"),
+            pl.col("customers").alias("Customers"),
+            pl.col("totals").alias("Totals"),
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"As of": st.column_config.DateColumn(format="DD.MM.YYYY"),
+                       "Uploaded at": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")},
+    )
+    with st.expander("Remove a snapshot that was a mistake"):
+        ids = listing["snapshot_id"].to_list()
+        labels = {r["snapshot_id"]: f"{r['snapshot_id']} — {fmt.day(r['as_of'])} — {r['file_name']}"
+                  for r in listing.iter_rows(named=True)}
+        victim = st.selectbox("Snapshot", ids, format_func=labels.get, key="delete_choice")
+        sure = st.checkbox("Yes, remove this snapshot and all its items (this is audited)", key="delete_sure")
+        if st.button("Remove snapshot", disabled=not sure, key="delete_snapshot"):
+            try:
+                snapshots.delete_snapshot(eng, actor, victim)
+            except ArDeskError as exc:
+                st.error(str(exc))
+            else:
+                st.cache_data.clear()
+                st.toast(f"Snapshot {victim} removed.")
+                st.rerun()

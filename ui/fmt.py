@@ -1,0 +1,27 @@
+"""Display formatting: money as money, dates as dates, in the team's working locale."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+#: The team works in English; letters to customers use the customer's locale (later issues).
+UI_LOCALE = "en_GB"
+
+
+def money(amount: Decimal | int | None, currency: str) -> str:
+    if amount is None:
+        return ""
+    return format_currency(Decimal(amount), currency, locale=UI_LOCALE)
+
+
+def totals(by_currency: dict[str, Decimal]) -> str:
+    """``{"EUR": 1234.5, "USD": 10}`` → ``"€1,234.50 · US$10.00"`` (sorted by currency)."""
+    return " · ".join(money(v, c) for c, v in sorted(by_currency.items())) or "—"
+
+
+def day(d: date | None) -> str:
+    return format_date(d, "dd MMM yyyy", locale=UI_LOCALE) if d else ""
