@@ -6,17 +6,10 @@ import streamlit as st
 
 from ar_core.users import get_actor
 from ui import keys
+from ui.navigation import pages_for
 from ui.resources import MAX_LOGIN_ATTEMPTS, authenticator, engine
 
 st.set_page_config(page_title="AR Desk", page_icon=":material/account_balance:", layout="wide")
-
-#: (file, title, icon, roles allowed; empty = every logged-in user). Pages re-check with ui.guard.
-PAGES: list[tuple[str, str, str, tuple[str, ...]]] = [
-    ("pages/home.py", "Overview", ":material/dashboard:", ()),
-    ("pages/upload.py", "Upload", ":material/upload_file:", ("lead", "admin")),
-    ("pages/admin.py", "Users & audit", ":material/admin_panel_settings:", ("admin",)),
-]
-
 
 def _login_view() -> None:
     st.title("AR Desk")
@@ -40,8 +33,7 @@ if actor is None:
 
 pages = [
     st.Page(path, title=title, icon=icon, default=(i == 0))
-    for i, (path, title, icon, roles) in enumerate(PAGES)
-    if not roles or actor.has(*roles)
+    for i, (path, title, icon, _roles) in enumerate(pages_for(actor.roles))
 ]
 navigation = st.navigation(pages)
 

@@ -1,0 +1,131 @@
+"""The real app in headless Debian Chromium: log in as a lead, upload a German FBL5N file, see it listed.
+
+Runs when ``AR_BROWSER_TESTS=1`` (``.ci/run`` sets it with CI=true); skipped with the reason otherwise.
+Screenshots land in ``test-artifacts/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ar_core.store.db import make_engine, migrate
+from ar_core.users import Actor, create_user
+from tests.samples import fbl5n_german_text
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+if os.environ.get("AR_BROWSER_TESTS") != "1":
+    pytest.skip("browser tests run with AR_BROWSER_TESTS=1 (set by .ci/run under CI=true)", allow_module_level=True)
+if not shutil.which("chromium"):
+    pytest.fail("AR_BROWSER_TESTS=1 but Debian's chromium is not installed", pytrace=False)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{tmp / 'browser.sqlite'}"
+    engine = make_engine(url)
+    migrate(engine)
+    system = Actor(username="system", name="System", roles=frozenset({"admin"}))
+    create_user(engine, system, username="lena.lead", name="Lena Lead", email="lena@example.com",
+                password="browser-test-pw", roles=["lead"])
+    create_user(engine, system, username="c.meyer", name="Claudia Meyer", email="claudia@example.com",
+                password="browser-test-pw", roles=["collector"])
+    engine.dispose()
+    port = _free_port()
+    env = {**os.environ, "AR_DATABASE_URL": url, "AR_DATA_DIR": str(tmp), "AR_LOGIN_SLEEP": "0"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:  # noqa: S310
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not become healthy")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def page(server):
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        pg.goto(server)
+        yield pg
+        browser.close()
+
+
+def _idle(page) -> None:
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
+
+
+def _login(page, user: str) -> None:
+    page.get_by_role("textbox", name="Username").fill(user)
+    page.get_by_role("textbox", name="Password").fill("browser-test-pw")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text("Log out")).to_be_visible(timeout=30_000)
+    _idle(page)
+
+
+def test_lead_uploads_german_fbl5n_and_sees_snapshot(page, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    _login(page, "lena.lead")
+    nav = page.locator('[data-testid="stSidebarNavLink"]')
+    expect(nav.filter(has_text="Upload")).to_be_visible()
+    nav.filter(has_text="Upload").click()
+    expect(page.get_by_text("Upload an ERP extract")).to_be_visible(timeout=30_000)
+    extract = tmp_path / "FBL5N_2026-11-20.txt"
+    extract.write_bytes(fbl5n_german_text())
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(extract))
+    _idle(page)
+    page.get_by_role("button", name="Validate").click()
+    expect(page.get_by_text("No problems found.")).to_be_visible(timeout=30_000)
+    _idle(page)
+    page.screenshot(path=str(ARTIFACTS / "upload-validated.png"), full_page=True)
+    page.get_by_role("button", name="Commit as snapshot").click()
+    expect(page.get_by_text("committed")).to_be_visible(timeout=30_000)
+    _idle(page)
+    table = page.locator('[data-testid="stDataFrame"]').last
+    expect(table).to_contain_text("FBL5N_2026-11-20.txt", timeout=15_000)
+    expect(table).to_contain_text("EUR 11.000,16")
+    page.screenshot(path=str(ARTIFACTS / "upload-committed.png"), full_page=True)
+
+
+def test_collector_sees_no_upload(page):
+    _login(page, "c.meyer")
+    nav = page.locator('[data-testid="stSidebarNavLink"]')
+    expect(nav.filter(has_text="Overview")).to_be_visible()
+    assert nav.filter(has_text="Upload").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "collector-overview.png"), full_page=True)

@@ -1,0 +1,111 @@
+"""The CLI: exit codes, JSON contract, store unchanged on rejection."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ar_core.cli import main
+from tests.samples import TOTAL_EUR, fbl5n_german_text
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    monkeypatch.setenv("AR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setenv("AR_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _json(capsys) -> dict:
+    return json.loads(capsys.readouterr().out)
+
+
+def test_import_json_and_snapshots(db, capsys):
+    f = db / "fbl5n.txt"
+    f.write_bytes(fbl5n_german_text())
+    assert main(["import", str(f), "--json"]) == 0
+    out = _json(capsys)
+    assert out["snapshot_id"] == 1
+    assert out["as_of"] == "2026-11-20"
+    assert out["rows"] == 4
+    assert out["customers"] == 2
+    assert out["totals"] == {"EUR": TOTAL_EUR}
+    assert out["open_totals"] == {"EUR": TOTAL_EUR}
+    assert out["errors"] == []
+
+    assert main(["snapshots", "--json"]) == 0
+    listed = _json(capsys)
+    assert [(s["snapshot_id"], s["as_of"], s["rows"], s["totals"]) for s in listed] == [
+        (1, "2026-11-20", 4, {"EUR": TOTAL_EUR})
+    ]
+
+    # The same content again is refused and nothing new is stored.
+    assert main(["import", str(f), "--json"]) == 1
+    assert "already" in _json(capsys)["errors"][0]["message"]
+    main(["snapshots", "--json"])
+    assert len(_json(capsys)) == 1
+
+
+def test_rejected_file_prints_every_error_and_stores_nothing(db, capsys):
+    bad = fbl5n_german_text().replace(b"10.000,00", b"10.000,0x").replace(b"01.09.2026", b"31.02.2026")
+    f = db / "bad.txt"
+    f.write_bytes(bad)
+    assert main(["import", str(f)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.txt, row 5, column 'Belegdatum'" in err
+    assert "bad.txt, row 7, column 'Betrag in Hauswährung'" in err
+    assert "rejected, nothing stored" in err
+    assert main(["snapshots", "--json"]) == 0
+    assert _json(capsys) == []
+
+
+def test_dry_run_stores_nothing(db, capsys):
+    f = db / "fbl5n.txt"
+    f.write_bytes(fbl5n_german_text())
+    assert main(["import", str(f), "--dry-run", "--json"]) == 0
+    out = _json(capsys)
+    assert out["snapshot_id"] is None
+    assert out["totals"] == {"EUR": TOTAL_EUR}
+    main(["snapshots", "--json"])
+    assert _json(capsys) == []
+
+
+def test_as_of_needed_when_file_has_none(db, capsys):
+    text = fbl5n_german_text().replace(b"Stichtag 20.11.2026", b"Kundeneinzelposten")
+    text = text.replace(b"20.11.2026                 Dynamische", b"Dynamische")
+    f = db / "nodate.txt"
+    f.write_bytes(text)
+    assert main(["import", str(f), "--json"]) == 1
+    assert "as-of" in _json(capsys)["errors"][0]["message"]
+    assert main(["import", str(f), "--as-of", "2026-11-13", "--json"]) == 0
+    assert _json(capsys)["as_of"] == "2026-11-13"
+
+
+def test_generic_mapping_import(db, capsys):
+    csv = (
+        "countryCode,customerID,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount,Disputed,SettledDate\n"
+        "391,0379-NEVHP,0000611365,1/2/2026,2/1/2026,\"1,055.94\",No,1/15/2026\n"
+        "406,8976-AMJEO,0007900770,10/26/2026,11/25/2026,61.74,Yes,\n"
+    )
+    mapping = (
+        "columns: {customer_id: customerID, doc_no: invoiceNumber, doc_date: InvoiceDate,\n"
+        "          due_date: DueDate, amount: InvoiceAmount, clearing_date: SettledDate, disputed: Disputed}\n"
+        "constants: {currency: EUR}\n"
+        'date_format: "%m/%d/%Y"\n'
+        'decimal: "."\n'
+        'thousands: ","\n'
+    )
+    (db / "ar.csv").write_text(csv)
+    (db / "m.yaml").write_text(mapping)
+    assert main(["import", str(db / "ar.csv"), "--mapping", str(db / "m.yaml"), "--as-of", "2026-11-20",
+                 "--json"]) == 0
+    out = _json(capsys)
+    # 1055.94 + 61.74 = 1117.68 in total; the first was cleared on 15.01.2026, so open is 61.74
+    assert out["totals"] == {"EUR": "1117.68"}
+    assert out["open_totals"] == {"EUR": "61.74"}
+
+
+def test_missing_file(db, capsys):
+    assert main(["import", str(db / "nope.csv")]) == 1
+    assert "no such file" in capsys.readouterr().err

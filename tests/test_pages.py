@@ -1,0 +1,147 @@
+"""Pages through Streamlit's AppTest: the guard on deep links, role navigation, upload and admin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from ar_core.store.db import make_engine, migrate
+from ar_core.users import Actor, create_user
+from tests.samples import fbl5n_german_text
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGE_FILES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
+SYSTEM = Actor(username="system", name="System", roles=frozenset({"admin"}))
+PASSWORD = "correct-horse-42"
+USERS = {"lena": ["lead"], "carl": ["controller"], "ada": ["admin"], "colin": ["collector"]}
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    """A fresh SQLite store with one user per role; Streamlit's process-wide caches emptied."""
+    url = f"sqlite:///{tmp_path / 'pages.sqlite'}"
+    monkeypatch.setenv("AR_DATABASE_URL", url)
+    monkeypatch.setenv("AR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("AR_LOGIN_SLEEP", "0")
+    engine = make_engine(url)
+    migrate(engine)
+    for username, roles in USERS.items():
+        create_user(engine, SYSTEM, username=username, name=username.title(), email=f"{username}@example.com",
+                    password=PASSWORD, roles=roles)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield engine
+    st.cache_resource.clear()
+    engine.dispose()
+
+
+def login(username: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input[0].input(username)
+    at.text_input[1].input(PASSWORD)
+    at.form_submit_button[0].click().run()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_deep_link_without_login_shows_nothing(app_env, page):
+    at = AppTest.from_file(str(ROOT / page), default_timeout=30).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == ["Please log in on the AR Desk start page."]
+    assert not at.dataframe and not at.metric and not at.title and not at.file_uploader
+
+
+def test_wrong_password_is_refused(app_env):
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input[0].input("lena")
+    at.text_input[1].input("wrong-password")
+    at.form_submit_button[0].click().run()
+    assert "wrong" in at.error[0].value
+    assert not at.session_state["authentication_status"]
+
+
+@pytest.mark.parametrize(("username", "page", "allowed"), [
+    ("colin", "pages/upload.py", False),
+    ("colin", "pages/admin.py", False),
+    ("carl", "pages/upload.py", False),
+    ("lena", "pages/upload.py", True),
+    ("lena", "pages/admin.py", False),
+    ("ada", "pages/admin.py", True),
+    ("colin", "pages/home.py", True),
+])
+def test_role_guard_on_every_page(app_env, username, page, allowed):
+    at = login(username)
+    at.switch_page(page).run()
+    assert not at.exception
+    refused = [e.value for e in at.error if "not available for your role" in e.value]
+    assert bool(refused) is not allowed
+
+
+def test_navigation_lists_only_pages_of_the_role():
+    from ui.navigation import pages_for
+
+    assert [p[1] for p in pages_for(frozenset({"collector"}))] == ["Overview"]
+    assert [p[1] for p in pages_for(frozenset({"lead"}))] == ["Overview", "Upload"]
+    assert [p[1] for p in pages_for(frozenset({"admin"}))] == ["Overview", "Upload", "Users & audit"]
+
+
+def test_lead_uploads_german_fbl5n_and_commits(app_env):
+    at = login("lena")
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader(key="extract_file").set_value(("fbl5n.txt", fbl5n_german_text(), "text/plain")).run()
+    at.button(key="validate").click().run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Item lines read"] == "4"
+    assert metrics["Valid items"] == "4"
+    assert metrics["Rows with errors"] == "0"
+    assert metrics["As-of date"] == "20 Nov 2026"
+    assert any("€11,000.16" in m.value for m in at.markdown)
+    at.button(key="commit").click().run()
+    assert not at.exception, at.exception
+    assert "4 items of 2 customers" in at.success[0].value
+    listing = at.dataframe[-1].value
+    assert listing["Items"].tolist() == [4]
+    assert listing["Totals"].tolist() == ["EUR 11.000,16"]
+
+    # The same file again is recognised and not imported twice.
+    at.file_uploader(key="extract_file").set_value(("copy.txt", fbl5n_german_text(), "text/plain")).run()
+    at.button(key="validate").click().run()
+    at.button(key="commit").click().run()
+    assert any("already" in e.value for e in at.error)
+    assert at.dataframe[-1].value["Items"].tolist() == [4]
+
+
+def test_upload_with_errors_is_rejected_unless_valid_rows_chosen(app_env):
+    bad = fbl5n_german_text().replace(b"10.000,00", b"10.000,0x")
+    at = login("lena")
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader(key="extract_file").set_value(("bad.txt", bad, "text/plain")).run()
+    at.button(key="validate").click().run()
+    problems = at.dataframe[0].value
+    assert problems["Row"].tolist()[0] == 7
+    assert problems["Column"].tolist()[0] == "Betrag in Hauswährung"
+    assert at.button(key="commit").disabled
+    at.checkbox(key="commit_valid").check().run()
+    at.button(key="commit").click().run()
+    assert "3 items of 2 customers" in at.success[0].value
+
+
+def test_admin_adds_user_and_audit_shows_it(app_env):
+    at = login("ada")
+    at.switch_page("pages/admin.py").run()
+    at.text_input[0].input("j.devries")
+    at.text_input[1].input("Jan de Vries")
+    at.text_input[2].input("jan@example.com")
+    at.text_input[3].input("long-enough-pw")
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    assert "j.devries" in at.dataframe[0].value["username"].tolist()
+    audit = at.dataframe[-1].value
+    assert "j.devries" in " ".join(audit.astype(str).agg(" ".join, axis=1))
