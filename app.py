@@ -21,6 +21,8 @@ engine()
 if not st.session_state.get(keys.AUTH_STATUS):
     st.navigation([st.Page(_login_view, title="Log in", icon=":material/login:")], position="hidden").run()
     auth.login(max_login_attempts=MAX_LOGIN_ATTEMPTS, fields={"Form name": "Log in", "Login": "Log in"})
+    if st.session_state.get(keys.AUTH_STATUS):
+        st.rerun()  # logged in by this submit: build the navigation now, not on the next interaction
     if st.session_state.get(keys.AUTH_STATUS) is False:
         st.error("User name or password is wrong (or the account is locked after too many attempts).")
     st.stop()

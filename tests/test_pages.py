@@ -76,11 +76,27 @@ def test_wrong_password_is_refused(app_env):
     ("colin", "pages/home.py", True),
 ])
 def test_role_guard_on_every_page(app_env, username, page, allowed):
-    at = login(username)
-    at.switch_page(page).run()
-    assert not at.exception
+    """The page itself refuses a role, even when reached without the navigation (deep link)."""
+    at = AppTest.from_file(str(ROOT / page), default_timeout=30)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.run()
+    assert not at.exception, at.exception
     refused = [e.value for e in at.error if "not available for your role" in e.value]
     assert bool(refused) is not allowed
+    assert bool(at.title) is allowed
+
+
+def test_deactivated_user_is_stopped(app_env):
+    from ar_core.users import set_active
+
+    set_active(app_env, SYSTEM, "lena", False)
+    at = AppTest.from_file(str(ROOT / "pages/upload.py"), default_timeout=30)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = "lena"
+    at.run()
+    assert "no longer active" in at.error[0].value
+    assert not at.title
 
 
 def test_navigation_lists_only_pages_of_the_role():
@@ -144,4 +160,4 @@ def test_admin_adds_user_and_audit_shows_it(app_env):
     assert not at.exception, at.exception
     assert "j.devries" in at.dataframe[0].value["username"].tolist()
     audit = at.dataframe[-1].value
-    assert "j.devries" in " ".join(audit.astype(str).agg(" ".join, axis=1))
+    assert "j.devries" in audit.to_string()
