@@ -1,0 +1,224 @@
+"""``python -m ar_core.bench`` (``make bench``): time AR Desk against a floor measured in the same run.
+
+A timing on its own says little (machines differ); a ratio against the simplest thing that does
+the same job on the same machine says whether our code adds overhead. Each measurement pairs
+our path with such a baseline, and each side runs in its own subprocess so that its peak memory
+(RSS) is its own. Budgets are printed as PASS/OVER and never fail the run: the process exits
+non-zero only when a measurement errors.
+
+To add a measurement, write two ``(data_dir, work_dir) -> None`` functions (ours and the
+baseline), optionally a ``prepare(data_dir)`` that generates their input, and append a
+:class:`Measurement` to :data:`MEASUREMENTS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ar_core.config import ROOT, settings
+
+#: Lines of the big CSV extract (``BENCH_ITEMS`` overrides); the XLSX has a fifth of them.
+DEFAULT_ITEMS = 1_000_000
+BENCH_AS_OF = date(2026, 11, 20)
+SEED = 7
+#: Budgets of issue 2: at most twice the floor, peak memory under 2.5 GB.
+MAX_RATIO = 2.0
+MAX_RSS_MB = 2_560.0
+
+Work = Callable[[Path, Path], None]
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Our path and its floor; both get the bench data folder and a fresh scratch folder."""
+
+    name: str
+    ours: Work
+    baseline: Work
+    prepare: Callable[[Path], None] = lambda _data: None
+    max_ratio: float = MAX_RATIO
+    max_rss_mb: float = MAX_RSS_MB
+
+
+def bench_items() -> int:
+    return int(os.environ.get("BENCH_ITEMS", DEFAULT_ITEMS))
+
+
+def csv_path(data: Path) -> Path:
+    return data / f"fbl5n_{bench_items()}_de.csv"
+
+
+def xlsx_path(data: Path) -> Path:
+    return data / f"fbl5n_{bench_items() // 5}.xlsx"
+
+
+def _generate(path: Path, items: int, fmt: str) -> None:
+    """Write a bench file once (generation is not measured); a half-written file is never kept."""
+    if path.exists():
+        return
+    from ar_core.demo import generate_fbl5n_file
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.stem + ".partial" + path.suffix)
+    started = time.perf_counter()
+    generate_fbl5n_file(partial, items, SEED, BENCH_AS_OF, fmt)  # type: ignore[arg-type]
+    partial.replace(path)
+    print(f"  generated {path.name} ({items:,} lines) in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+# --- measured work (runs inside a child process) -------------------------------------------
+
+
+def _import_file(path: Path, work: Path) -> None:
+    """What an upload does: read and validate the file, commit it to a fresh, migrated store."""
+    from ar_core.ingest import read_extract
+    from ar_core.snapshots import import_extract
+    from ar_core.store.db import make_engine, migrate
+    from ar_core.users import Actor
+
+    engine = make_engine(f"sqlite:///{work / 'ardesk.sqlite'}")
+    migrate(engine)
+    actor = Actor(username="bench", name="Benchmark", roles=frozenset({"lead"}))
+    with _Timed():
+        result = read_extract(path.read_bytes(), path.name, as_of=BENCH_AS_OF)
+        if result.errors:
+            raise RuntimeError(f"{path.name}: {len(result.errors)} errors, first: {result.errors[0]}")
+        import_extract(engine, actor, result, as_of=BENCH_AS_OF)
+
+
+def _write_adbc(df, work: Path) -> None:
+    df.write_database("items", f"sqlite:///{work / 'floor.sqlite'}", engine="adbc")
+
+
+def _floor_csv(data: Path, work: Path) -> None:
+    """polars reads the file as text columns (title line skipped) and ADBC writes it to SQLite."""
+    import polars as pl
+
+    with _Timed():
+        df = pl.read_csv(
+            csv_path(data), separator=";", skip_rows=1, infer_schema=False, encoding="utf8-lossy"
+        )
+        _write_adbc(df, work)
+
+
+def _floor_xlsx(data: Path, work: Path) -> None:
+    """fastexcel (calamine) reads the sheet typed and ADBC writes it to SQLite."""
+    import fastexcel
+
+    with _Timed():
+        df = fastexcel.read_excel(xlsx_path(data)).load_sheet(0).to_polars()
+        _write_adbc(df, work)
+
+
+MEASUREMENTS: list[Measurement] = [
+    Measurement(
+        name="import FBL5N CSV (German, ;) into SQLite",
+        ours=lambda data, work: _import_file(csv_path(data), work),
+        baseline=_floor_csv,
+        prepare=lambda data: _generate(csv_path(data), bench_items(), "csv"),
+    ),
+    Measurement(
+        name="import FBL5N XLSX into SQLite",
+        ours=lambda data, work: _import_file(xlsx_path(data), work),
+        baseline=_floor_xlsx,
+        prepare=lambda data: _generate(xlsx_path(data), bench_items() // 5, "xlsx"),
+    ),
+]
+
+
+# --- child process plumbing ----------------------------------------------------------------
+
+_ELAPSED: list[float] = []
+
+
+class _Timed:
+    """Times the block; setup before it (imports, creating the store) is not measured."""
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        _ELAPSED.append(time.perf_counter() - self.start)
+
+
+def _child(index: int, side: str, data: Path) -> None:
+    measurement = MEASUREMENTS[index]
+    work_fn = measurement.ours if side == "ours" else measurement.baseline
+    with tempfile.TemporaryDirectory(prefix="ardesk-bench-") as work:
+        work_fn(data, Path(work))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"seconds": sum(_ELAPSED), "peak_rss_mb": peak_mb}))
+
+
+def _run_side(index: int, side: str, data: Path) -> dict:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    cmd = [sys.executable, "-m", "ar_core.bench", "--child", str(index), side, str(data)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)  # noqa: S603
+    if proc.returncode != 0:
+        raise RuntimeError(
+            proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
+        )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _fmt_mb(mb: float) -> str:
+    return f"{mb / 1024:.2f} GB" if mb >= 1024 else f"{mb:.0f} MB"
+
+
+def run(data: Path, only: str | None = None) -> int:
+    """Run every measurement (or those whose name contains ``only``); 1 if any errored."""
+    print(
+        f"AR Desk benchmark: {bench_items():,} CSV lines, {bench_items() // 5:,} XLSX lines, data in {data}"
+    )
+    failed = 0
+    for index, m in enumerate(MEASUREMENTS):
+        if only and only.lower() not in m.name.lower():
+            continue
+        try:
+            m.prepare(data)
+            ours = _run_side(index, "ours", data)
+            floor = _run_side(index, "baseline", data)
+        except Exception as exc:
+            print(f"{m.name}: ERROR {exc}", flush=True)
+            failed += 1
+            continue
+        ratio = ours["seconds"] / floor["seconds"] if floor["seconds"] else float("inf")
+        ok = ratio <= m.max_ratio and ours["peak_rss_mb"] < m.max_rss_mb
+        print(
+            f"{m.name}: {ours['seconds']:.2f} s, baseline {floor['seconds']:.2f} s, ratio {ratio:.2f}, "
+            f"peak RSS {_fmt_mb(ours['peak_rss_mb'])} (baseline {_fmt_mb(floor['peak_rss_mb'])}) "
+            f"-> {'PASS' if ok else 'OVER'} (budget ratio <= {m.max_ratio:g}, RSS < {_fmt_mb(m.max_rss_mb)})",
+            flush=True,
+        )
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ar_core.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="run the measurements whose name contains this text")
+    parser.add_argument("--data", type=Path, help="bench data folder (default: <data dir>/bench)")
+    parser.add_argument("--child", nargs=3, metavar=("INDEX", "SIDE", "DATA"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        index, side, data = args.child
+        _child(int(index), side, Path(data))
+        return 0
+    return run(args.data or settings().data_dir / "bench", args.only)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
