@@ -1,0 +1,113 @@
+"""Engine creation and schema migration for the two supported databases.
+
+SQLite (the default, one file under ``data/``) is tuned for several readers and one writer:
+WAL journal, a 30 s busy timeout instead of instant "database is locked" errors, and foreign keys
+switched on (SQLite leaves them off per connection). Transactions are begun explicitly so a
+read-modify-write service really runs in one transaction (the sqlite3 module would otherwise
+start it only at the first write). PostgreSQL is reached through psycopg 3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from ar_core.config import settings
+from ar_core.errors import ConfigError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: How long a SQLite writer waits for another one before giving up (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def normalise_url(url: str) -> sa.URL:
+    """Parse a database URL and pin PostgreSQL to the psycopg 3 driver."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise ConfigError(f"AR_DATABASE_URL is not a database URL: {url!r}") from exc
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
+    return parsed
+
+
+def sqlite_path(engine: sa.Engine) -> str | None:
+    """The database file of a SQLite engine (``None`` for in-memory or other databases)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    return None if database in (None, "", ":memory:") else database
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> sa.Engine:
+    """Create the engine for ``url`` (default: ``AR_DATABASE_URL`` or the SQLite file in the data dir)."""
+    parsed = normalise_url(url or settings().database_url)
+    if parsed.get_backend_name() == "postgresql":
+        return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+    database = parsed.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(parsed, **kwargs)
+    in_memory = database in (None, "", ":memory:")
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, see _on_begin
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; safe with WAL
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A transaction for a service that reads, then writes.
+
+    On SQLite it takes the write lock up front (``BEGIN IMMEDIATE``, waiting up to the busy
+    timeout) so that a concurrent writer cannot invalidate what was read; PostgreSQL needs nothing.
+    """
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            yield conn
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    """An alembic.ini-less configuration pointing at the migrations inside this package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def migrate(engine: sa.Engine, revision: str = "head") -> None:
+    """Upgrade the schema to ``revision`` (idempotent: a current database is left alone)."""
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), revision)
+
+
+def downgrade(engine: sa.Engine, revision: str = "base") -> None:
+    """Downgrade the schema (for tests and emergencies; ``base`` drops every table)."""
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), revision)

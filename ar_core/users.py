@@ -1,0 +1,271 @@
+"""Users, roles and collector portfolios, and who may see which customers.
+
+Permissions live here, in the domain package, not only in which pages the app shows: every
+service takes the acting :class:`Actor`, checks the role and audits in the same transaction.
+Passwords are hashed with bcrypt directly (the hashes streamlit-authenticator verifies); a hash
+never leaves this module except through :func:`credentials_for_login` and never enters the
+audit log.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import bcrypt
+import polars as pl
+import sqlalchemy as sa
+
+from ar_core.audit import record
+from ar_core.errors import ArDeskError, NotFound, PermissionDenied
+from ar_core.schema import ROLES
+from ar_core.store.db import write_transaction
+from ar_core.store.models import Customer, PortfolioAssignment, User
+
+#: Lowercase letters, digits, dot, dash, underscore; 2-40 characters (e.g. ``c.meyer``).
+USERNAME_RE = re.compile(r"[a-z0-9._-]{2,40}")
+#: At least 10 characters; at most 72 bytes, because bcrypt ignores everything after that.
+MIN_PASSWORD_CHARS = 10
+MAX_PASSWORD_BYTES = 72
+#: bcrypt work factor (2^12 rounds, ~0.25 s here): slow enough to resist guessing a stolen hash.
+BCRYPT_ROUNDS = 12
+#: Roles that see every customer; everybody else only sees their portfolio.
+SEE_ALL_ROLES = ("lead", "controller", "admin")
+#: Portfolio assignment kind -> key in the portfolio dicts the services take and return.
+PORTFOLIO_KINDS = {"customer": "customers", "company_code": "company_codes"}
+
+USER_SCHEMA: dict[str, pl.DataType] = {
+    "username": pl.String(),
+    "name": pl.String(),
+    "email": pl.String(),
+    "roles": pl.String(),  # "collector, lead"
+    "active": pl.Boolean(),
+    "created_at": pl.Datetime("us", "UTC"),
+    "portfolio_customers": pl.List(pl.String()),
+    "portfolio_company_codes": pl.List(pl.String()),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or the CLI operator) on whose behalf a service runs."""
+
+    username: str
+    name: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def has(self, *roles: str) -> bool:
+        """Whether the actor holds at least one of ``roles``."""
+        return not self.roles.isdisjoint(roles)
+
+    def require(self, *roles: str, doing: str = "do this") -> None:
+        """Raise :class:`PermissionDenied` unless the actor holds one of ``roles``."""
+        if not self.has(*roles):
+            raise PermissionDenied(f"{self.username} may not {doing}: needs the role {' or '.join(roles)}")
+
+
+def hash_password(password: str) -> str:
+    """A bcrypt hash of ``password`` (at least 10 characters, at most 72 bytes in UTF-8)."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise ArDeskError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise ArDeskError(f"a password may have at most {MAX_PASSWORD_BYTES} bytes (bcrypt ignores the rest)")
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    """Whether ``password`` matches the stored hash."""
+    try:
+        return bcrypt.checkpw(password.encode(), password_hash.encode())
+    except ValueError:
+        return False
+
+
+def _check_username(username: str) -> str:
+    if not USERNAME_RE.fullmatch(username):
+        raise ArDeskError(f"invalid user name {username!r}: 2-40 lowercase letters, digits, '.', '-' or '_'")
+    return username
+
+
+def _check_roles(roles: Iterable[str]) -> list[str]:
+    chosen = sorted(set(roles), key=ROLES.index) if set(roles) <= set(ROLES) else None
+    if not chosen:
+        raise ArDeskError(f"roles must be a non-empty subset of {', '.join(ROLES)}; got {sorted(set(roles))}")
+    return chosen
+
+
+def _roles(text: str) -> list[str]:
+    return [r for r in text.split(",") if r]
+
+
+def _user_row(conn: sa.Connection, username: str) -> Any:
+    row = conn.execute(sa.select(User).where(User.username == username)).first()
+    if row is None:
+        raise NotFound(f"no user {username!r}")
+    return row
+
+
+def _public(row: Any) -> dict[str, Any]:
+    """The audit view of a user: everything but the password hash."""
+    return {"username": row.username, "name": row.name, "email": row.email, "roles": _roles(row.roles),
+            "active": row.active}  # fmt: skip
+
+
+def _guard_last_admin(conn: sa.Connection, username: str, *, roles: list[str], active: bool) -> None:
+    """Refuse a change that would leave no active admin (nobody could administer users again)."""
+    if "admin" in roles and active:
+        return
+    others = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(User)
+        .where(User.active.is_(True), User.username != username, User.roles.like("%admin%"))
+    ).scalar_one()
+    current = _user_row(conn, username)
+    if current.active and "admin" in _roles(current.roles) and others == 0:
+        raise ArDeskError(f"{username} is the last active admin: add another admin first")
+
+
+def create_user(
+    engine: sa.Engine,
+    actor: Actor,
+    *,
+    username: str,
+    name: str,
+    password: str,
+    roles: Iterable[str],
+    email: str = "",
+) -> None:
+    """Add a user (admin only)."""
+    actor.require("admin", doing="add users")
+    values = {"username": _check_username(username), "name": name.strip() or username,
+              "email": email.strip(), "roles": ",".join(_check_roles(roles)), "active": True}  # fmt: skip
+    password_hash = hash_password(password)
+    with write_transaction(engine) as conn:
+        if conn.execute(sa.select(User.id).where(User.username == username)).first():
+            raise ArDeskError(f"user {username!r} already exists")
+        conn.execute(sa.insert(User).values(password_hash=password_hash, **values))
+        audited = {**values, "roles": _roles(values["roles"])}
+        record(conn, actor, "create_user", "user", username, after=audited)
+
+
+def reset_password(engine: sa.Engine, actor: Actor, username: str, new_password: str) -> None:
+    """Set a new password (admins for anyone, every user for themselves)."""
+    if actor.username != username:
+        actor.require("admin", doing="reset other users' passwords")
+    password_hash = hash_password(new_password)
+    with write_transaction(engine) as conn:
+        _user_row(conn, username)
+        conn.execute(sa.update(User).where(User.username == username).values(password_hash=password_hash))
+        record(conn, actor, "reset_password", "user", username, after={"password": "password reset"})
+
+
+def set_roles(engine: sa.Engine, actor: Actor, username: str, roles: Iterable[str]) -> None:
+    """Replace a user's roles (admin only)."""
+    actor.require("admin", doing="assign roles")
+    chosen = _check_roles(roles)
+    with write_transaction(engine) as conn:
+        before = _public(_user_row(conn, username))
+        _guard_last_admin(conn, username, roles=chosen, active=before["active"])
+        conn.execute(sa.update(User).where(User.username == username).values(roles=",".join(chosen)))
+        record(conn, actor, "set_roles", "user", username, before=before, after={**before, "roles": chosen})
+
+
+def set_active(engine: sa.Engine, actor: Actor, username: str, active: bool) -> None:
+    """Enable or disable a login (admin only); a disabled user is logged out on their next click."""
+    actor.require("admin", doing="enable or disable users")
+    with write_transaction(engine) as conn:
+        before = _public(_user_row(conn, username))
+        _guard_last_admin(conn, username, roles=before["roles"], active=active)
+        conn.execute(sa.update(User).where(User.username == username).values(active=active))
+        record(conn, actor, "set_active", "user", username, before=before, after={**before, "active": active})
+
+
+def set_portfolio(
+    engine: sa.Engine,
+    actor: Actor,
+    username: str,
+    *,
+    customers: Iterable[str] = (),
+    company_codes: Iterable[str] = (),
+) -> None:
+    """Replace the customers and company codes assigned to a user (admin only)."""
+    actor.require("admin", doing="assign portfolios")
+    wanted = {"customers": sorted({c.strip() for c in customers if c.strip()}),
+              "company_codes": sorted({c.strip() for c in company_codes if c.strip()})}  # fmt: skip
+    with write_transaction(engine) as conn:
+        user_id = _user_row(conn, username).id
+        before = _portfolio(conn, user_id)
+        conn.execute(sa.delete(PortfolioAssignment).where(PortfolioAssignment.user_id == user_id))
+        rows = [{"user_id": user_id, "kind": kind, "value": v}
+                for kind, key in PORTFOLIO_KINDS.items() for v in wanted[key]]  # fmt: skip
+        if rows:
+            conn.execute(sa.insert(PortfolioAssignment), rows)
+        record(conn, actor, "set_portfolio", "user", username, before=before, after=wanted)
+
+
+def _portfolio(conn: sa.Connection, user_id: int) -> dict[str, list[str]]:
+    rows = conn.execute(
+        sa.select(PortfolioAssignment.kind, PortfolioAssignment.value)
+        .where(PortfolioAssignment.user_id == user_id)
+        .order_by(PortfolioAssignment.kind, PortfolioAssignment.value)
+    ).all()
+    return {key: [v for k, v in rows if k == kind] for kind, key in PORTFOLIO_KINDS.items()}
+
+
+def get_portfolio(engine: sa.Engine, username: str) -> dict[str, list[str]]:
+    """``{"customers": [...], "company_codes": [...]}`` explicitly assigned to ``username``."""
+    with engine.connect() as conn:
+        return _portfolio(conn, _user_row(conn, username).id)
+
+
+def list_users(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
+    """All users with roles and portfolio, never a hash (admins and leads)."""
+    actor.require("admin", "lead", doing="list users")
+    with engine.connect() as conn:
+        users = conn.execute(sa.select(User).order_by(User.username)).all()
+        assigned = conn.execute(sa.select(PortfolioAssignment)).all()
+    records = []
+    for u in users:
+        mine = [a for a in assigned if a.user_id == u.id]
+        records.append({
+            **_public(u), "roles": ", ".join(_roles(u.roles)), "created_at": u.created_at,
+            "portfolio_customers": sorted(a.value for a in mine if a.kind == "customer"),
+            "portfolio_company_codes": sorted(a.value for a in mine if a.kind == "company_code"),
+        })  # fmt: skip
+    return pl.DataFrame(records, schema=USER_SCHEMA)
+
+
+def get_actor(engine: sa.Engine, username: str) -> Actor | None:
+    """The actor for a logged-in user name; ``None`` when unknown or disabled (re-checked every run)."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(User).where(User.username == username, User.active.is_(True))).first()
+    return None if row is None else Actor(row.username, row.name, frozenset(_roles(row.roles)))
+
+
+def credentials_for_login(engine: sa.Engine) -> dict[str, dict[str, dict[str, Any]]]:
+    """The ``credentials`` dict streamlit-authenticator expects, for active users only."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(User).where(User.active.is_(True)).order_by(User.username)).all()
+    return {"usernames": {r.username: {"name": r.name, "email": r.email, "password": r.password_hash,
+                                       "roles": _roles(r.roles)} for r in rows}}  # fmt: skip
+
+
+def visible_customers(engine: sa.Engine, actor: Actor) -> frozenset[str] | None:
+    """The customer ids ``actor`` may see; ``None`` (everything) for leads, controllers and admins.
+
+    A collector owns the customers whose ``collector`` is their user name (set by the extract or
+    the customer master), the customers assigned to them on the admin page, and every customer
+    whose master record lies in a company code assigned to them.
+    """
+    if actor.has(*SEE_ALL_ROLES):
+        return None
+    with engine.connect() as conn:
+        user = conn.execute(sa.select(User.id).where(User.username == actor.username)).first()
+        assigned = _portfolio(conn, user.id) if user else {key: [] for key in PORTFOLIO_KINDS.values()}
+        owned = sa.or_(
+            Customer.collector == actor.username, Customer.company_code.in_(assigned["company_codes"])
+        )
+        ids = set(conn.execute(sa.select(Customer.customer_id).where(owned)).scalars())
+    return frozenset(ids | set(assigned["customers"]))

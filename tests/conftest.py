@@ -1,0 +1,139 @@
+"""Shared fixtures: a fresh migrated store per test, on SQLite always and on PostgreSQL when asked.
+
+``engine`` is a migrated SQLite file in ``tmp_path``. ``pg_engine`` is a migrated PostgreSQL
+schema of its own (``AR_TEST_POSTGRES_URL``), dropped afterwards; without the variable the test
+is skipped with a visible reason. ``store`` runs a test on both (parametrised).
+Builders for ExtractResults and actors keep store tests independent of the ingest readers.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+import pytest
+import sqlalchemy as sa
+
+from ar_core.schema import ITEM_SCHEMA
+from ar_core.store.db import make_engine, migrate
+from ar_core.users import Actor
+
+PG_URL_VARIABLE = "AR_TEST_POSTGRES_URL"
+
+ADMIN = Actor("root.admin", "Ada Admin", frozenset({"admin"}))
+LEAD = Actor("lena.lead", "Lena Lead", frozenset({"lead"}))
+CONTROLLER = Actor("carl.controller", "Carl Controller", frozenset({"controller"}))
+COLLECTOR = Actor("c.meyer", "Claudia Meyer", frozenset({"collector"}))
+
+
+@pytest.fixture(autouse=True)
+def _fast_bcrypt(monkeypatch):
+    """Tests hash many passwords: the minimum bcrypt cost keeps them fast (production keeps 12)."""
+    monkeypatch.setattr("ar_core.users.BCRYPT_ROUNDS", 4)
+
+
+@pytest.fixture
+def engine(tmp_path) -> Iterator[sa.Engine]:
+    """A fresh, migrated SQLite store (a file, so the ADBC bulk path is exercised)."""
+    eng = make_engine(f"sqlite:///{tmp_path / 'store' / 'ardesk.sqlite'}")
+    migrate(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[sa.Engine]:
+    """A fresh, migrated PostgreSQL schema, dropped after the test."""
+    base_url = os.environ.get(PG_URL_VARIABLE)
+    if not base_url:
+        pytest.skip(f"{PG_URL_VARIABLE} not set")
+    schema = f"ardesk_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(base_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = sa.make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    eng = make_engine(url.render_as_string(hide_password=False))
+    try:
+        migrate(eng)
+        yield eng
+    finally:
+        eng.dispose()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request) -> sa.Engine:
+    """The same test on SQLite and (when configured) PostgreSQL."""
+    return request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
+
+
+def item(**values: Any) -> dict[str, Any]:
+    """One canonical item with sensible defaults; money given as text for exactness."""
+    row: dict[str, Any] = {
+        "company_code": "1000",
+        "customer_id": "0000100001",
+        "customer_name": "Müller Maschinenbau GmbH",
+        "doc_no": "1800000001",
+        "fiscal_year": 2026,
+        "line_item": 1,
+        "doc_type": "RV",
+        "doc_date": date(2026, 9, 1),
+        "posting_date": date(2026, 9, 1),
+        "baseline_date": date(2026, 9, 1),
+        "due_date": date(2026, 10, 1),
+        "amount": "100.00",
+        "currency": "EUR",
+        "amount_doc": None,
+        "doc_currency": None,
+        "amount_reporting": None,
+        "clearing_date": None,
+        "clearing_doc": None,
+        "dunning_level": 0,
+        "disputed": False,
+        "dispute_reason": None,
+        "reference": None,
+        "assignment": None,
+        "text": None,
+        "collector": "c.meyer",
+        "country": "DE",
+        "source_row": 5,
+    }
+    row.update(values)
+    for money in ("amount", "amount_doc", "amount_reporting"):
+        if isinstance(row[money], str | int):
+            row[money] = Decimal(str(row[money]))
+    return row
+
+
+def items_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """A frame with exactly ``ITEM_SCHEMA`` from :func:`item` dicts."""
+    return pl.DataFrame(rows, schema=ITEM_SCHEMA, orient="row")
+
+
+@pytest.fixture
+def make_result() -> Callable[..., Any]:
+    """Build an ``ExtractResult`` directly (the store does not care which reader made it)."""
+    from ar_core.ingest.result import ExtractResult
+
+    def build(rows: list[dict[str, Any]] | pl.DataFrame, *, as_of: date | None = date(2026, 11, 20),
+              file_hash: str | None = None, problems: list[Any] | None = None,
+              file_name: str = "FBL5N_20261120.txt") -> ExtractResult:  # fmt: skip
+        frame = rows if isinstance(rows, pl.DataFrame) else items_frame(rows)
+        return ExtractResult(
+            file_name=file_name,
+            file_hash=file_hash or uuid.uuid4().hex * 2,
+            source_format="SAP FBL5N text export (test)",
+            as_of=as_of,
+            items=frame,
+            problems=problems or [],
+            lines_read=frame.height,
+        )
+
+    return build

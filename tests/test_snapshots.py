@@ -1,0 +1,231 @@
+"""Committing extracts as snapshots: all or nothing, exact totals, duplicates, roles, as-of dates."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+import pytest
+import sqlalchemy as sa
+from polars.testing import assert_frame_equal
+
+from ar_core import snapshots
+from ar_core.audit import list_audit
+from ar_core.customers import list_customers, upsert_customer_master
+from ar_core.errors import ArDeskError, DuplicateImport, NotFound, PermissionDenied, ValidationFailed
+from ar_core.ingest.result import Problem
+from ar_core.snapshots import (
+    delete_snapshot,
+    find_snapshot_by_hash,
+    import_extract,
+    list_snapshots,
+    load_items,
+    snapshot_totals,
+    totals_history,
+)
+from ar_core.store import bulk
+from tests.conftest import ADMIN, COLLECTOR, CONTROLLER, LEAD, item
+
+#: Hand-computed: EUR 1234.56 - 234.50 + 10000.00 + 0.10 = 11000.16, of which 10000.00 was cleared
+#: on 15.11. (before the as-of date) -> open 1000.16; the one cleared after the as-of date stays open.
+ROWS = [
+    item(customer_id="0000100001", doc_no="1", amount="1234.56", source_row=5),
+    item(customer_id="0000100001", doc_no="2", amount="-234.50", doc_type="DG", source_row=6),
+    item(customer_id="0000100002", customer_name="Bakker Logistiek B.V.", country="NL", collector="s.dejong",
+         doc_no="3", amount="10000.00", clearing_date=date(2026, 11, 15), clearing_doc="14", source_row=7),
+    item(customer_id="0000100002", customer_name="Bakker Logistiek B.V.", country="NL", collector="s.dejong",
+         doc_no="4", amount="0.10", clearing_date=date(2026, 11, 25), clearing_doc="15", source_row=8),
+    item(customer_id="0000100003", doc_no="5", amount="10.00", currency="USD", source_row=9),
+]  # fmt: skip
+
+
+def _count(engine: sa.Engine, table: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+
+def test_import_commits_items_totals_customers_and_audit(store, make_result):
+    result = make_result(ROWS)
+    outcome = import_extract(store, LEAD, result)
+    assert outcome.snapshot_id is not None
+    assert (outcome.as_of, outcome.rows, outcome.customers) == (date(2026, 11, 20), 5, 3)
+    assert outcome.totals == {"EUR": Decimal("11000.16"), "USD": Decimal("10.00")}
+    assert outcome.open_totals == {"EUR": Decimal("1000.16"), "USD": Decimal("10.00")}
+    assert outcome.customers_added == 3
+
+    assert_frame_equal(load_items(store, outcome.snapshot_id), result.items)
+    assert snapshot_totals(store, outcome.snapshot_id) == {
+        "totals": outcome.totals,
+        "open_totals": outcome.open_totals,
+    }
+    listing = list_snapshots(store)
+    assert listing.select("snapshot_id", "rows", "customers", "created_by", "totals").rows() == [
+        (outcome.snapshot_id, 5, 3, "lena.lead", "EUR 11.000,16; USD 10,00")
+    ]
+    assert find_snapshot_by_hash(store, result.file_hash) == outcome.snapshot_id
+
+    entry = list_audit(store, ADMIN).row(0, named=True)
+    assert (entry["actor"], entry["action"], entry["entity_id"]) == (
+        "lena.lead",
+        "import_snapshot",
+        str(outcome.snapshot_id),
+    )
+    after = json.loads(entry["after"])
+    assert after["totals"] == {"EUR": "11000.16", "USD": "10.00"} and after["rows"] == 5
+
+    customers = list_customers(store).select("customer_id", "name", "country", "collector").rows()
+    assert ("0000100002", "Bakker Logistiek B.V.", "NL", "s.dejong") in customers
+
+
+def test_totals_history_gives_exact_open_balances_per_snapshot(store, make_result):
+    first = import_extract(store, LEAD, make_result(ROWS, as_of=date(2026, 11, 13)))
+    second = import_extract(store, LEAD, make_result(ROWS[:1]))
+    history = totals_history(store).filter(pl.col("currency") == "EUR")
+    assert history.select("snapshot_id", "open_total").rows() == [
+        (first.snapshot_id, Decimal("11000.16")),  # as of 13.11. nothing was cleared yet
+        (second.snapshot_id, Decimal("1234.56")),
+    ]
+
+
+@pytest.mark.parametrize("step", ["items", "customers", "audit"])
+def test_a_failure_midway_leaves_nothing_behind(store, make_result, monkeypatch, step):
+    """All or nothing: the snapshot row, items, totals, customers and audit row roll back together."""
+
+    def boom(*args, **kwargs):
+        raise RuntimeError(f"disk on fire during {step}")
+
+    if step == "items":  # the bulk loader writes the rows, then fails
+        original = bulk.ImportTransaction.insert_items
+
+        def insert_then_fail(self, snapshot_id):
+            assert original(self, snapshot_id) == 5
+            boom()
+
+        monkeypatch.setattr(bulk.ImportTransaction, "insert_items", insert_then_fail)
+    elif step == "customers":
+        monkeypatch.setattr(snapshots, "merge_customers", boom)
+    else:
+        monkeypatch.setattr(snapshots, "record", boom)
+
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        import_extract(store, LEAD, make_result(ROWS))
+    for table in ("snapshots", "snapshot_totals", "open_items", "customers", "audit_log"):
+        assert _count(store, table) == 0, table
+
+
+def test_same_file_twice_is_refused(store, make_result):
+    result = make_result(ROWS)
+    first = import_extract(store, LEAD, result)
+    with pytest.raises(DuplicateImport, match=f"snapshot {first.snapshot_id}"):
+        import_extract(store, LEAD, result)
+    with pytest.raises(DuplicateImport):
+        import_extract(store, LEAD, result, dry_run=True)
+    assert _count(store, "snapshots") == 1
+
+
+def test_duplicate_racing_past_the_check_is_caught_by_the_unique_constraint(store, make_result, monkeypatch):
+    result = make_result(ROWS)
+    import_extract(store, LEAD, result)
+    real = snapshots.find_snapshot_by_hash
+    calls = iter([None])  # the pre-check misses (another session committed in between)
+    monkeypatch.setattr(snapshots, "find_snapshot_by_hash", lambda e, h: next(calls, real(e, h)))
+    with pytest.raises(DuplicateImport):
+        import_extract(store, LEAD, result)
+    assert _count(store, "open_items") == 5
+
+
+def test_errors_reject_the_file_unless_the_lead_commits_valid_rows(engine, make_result):
+    bad_row = Problem("x.txt", 9, "Betrag", "cannot read '12,3x' as an amount")
+    result = make_result(ROWS[:2], problems=[bad_row])
+    with pytest.raises(ValidationFailed, match="1 problem"):
+        import_extract(engine, LEAD, result)
+    assert _count(engine, "snapshots") == 0
+    outcome = import_extract(engine, LEAD, result, commit_valid_rows=True)
+    assert (outcome.rows, outcome.rejected_rows) == (2, 1)
+
+
+def test_file_level_errors_or_no_valid_rows_cannot_be_committed(engine, make_result):
+    whole = Problem("x.txt", None, None, "missing required column: amount")
+    with pytest.raises(ValidationFailed, match="as a whole"):
+        import_extract(engine, LEAD, make_result(ROWS, problems=[whole]), commit_valid_rows=True)
+    row = Problem("x.txt", 5, None, "bad")
+    with pytest.raises(ValidationFailed, match="no valid items"):
+        import_extract(engine, LEAD, make_result([], problems=[row]), commit_valid_rows=True)
+
+
+def test_warnings_do_not_block_and_are_reported(engine, make_result):
+    warning = Problem("x.txt", 3, None, "total row without currency", "warning")
+    outcome = import_extract(engine, LEAD, make_result(ROWS, problems=[warning]))
+    assert outcome.warnings == ["x.txt, row 3: warning: total row without currency"]
+
+
+@pytest.mark.parametrize("actor", [COLLECTOR, CONTROLLER], ids=lambda a: a.username)
+def test_only_leads_and_admins_import(engine, make_result, actor):
+    with pytest.raises(PermissionDenied):
+        import_extract(engine, actor, make_result(ROWS))
+    assert import_extract(engine, ADMIN, make_result(ROWS)).snapshot_id
+
+
+def test_as_of_date_rules(engine, make_result):
+    with pytest.raises(ArDeskError, match="no as-of date"):
+        import_extract(engine, LEAD, make_result(ROWS, as_of=None))
+    with pytest.raises(ArDeskError, match=r"as of 20\.11\.2026 but 19\.11\.2026 was chosen"):
+        import_extract(engine, LEAD, make_result(ROWS), as_of=date(2026, 11, 19))
+    chosen = import_extract(engine, LEAD, make_result(ROWS, as_of=None), as_of=date(2026, 11, 13))
+    assert chosen.as_of == date(2026, 11, 13)
+    assert chosen.open_totals["EUR"] == Decimal("11000.16")  # nothing cleared by 13.11.
+    same = import_extract(engine, LEAD, make_result(ROWS), as_of=date(2026, 11, 20))
+    assert same.as_of == date(2026, 11, 20)
+
+
+def test_dry_run_reports_and_stores_nothing(engine, make_result):
+    outcome = import_extract(engine, LEAD, make_result(ROWS), dry_run=True)
+    assert outcome.snapshot_id is None
+    assert outcome.totals["EUR"] == Decimal("11000.16")
+    for table in ("snapshots", "open_items", "customers", "audit_log"):
+        assert _count(engine, table) == 0
+
+
+def test_extract_never_blanks_or_overrides_master_data(store, make_result):
+    master = pl.DataFrame({
+        "customer_id": ["0000100001"], "name": ["Müller Maschinenbau GmbH"], "country": ["DE"],
+        "language": ["de"], "collector": ["c.meyer"], "risk_class": ["B"],
+        "credit_limit": [Decimal("50000.00")],
+    }, schema_overrides={"credit_limit": pl.Decimal(18, 2)})  # fmt: skip
+    upsert_customer_master(store, LEAD, master)
+    rows = [item(customer_name="  ", country=None, collector="j.schneider", doc_no="9")]
+    outcome = import_extract(store, LEAD, make_result(rows))
+    assert (outcome.customers_added, outcome.customers_updated) == (0, 1)
+    customer = list_customers(store).row(0, named=True)
+    assert customer["name"] == "Müller Maschinenbau GmbH"  # blank in the extract: kept
+    assert customer["country"] == "DE"  # missing in the extract: kept
+    assert customer["collector"] == "j.schneider"  # the extract's newer value wins
+    assert (customer["language"], customer["risk_class"], customer["credit_limit"]) == (
+        "de",
+        "B",
+        Decimal("50000.00"),
+    )
+
+
+def test_delete_snapshot_removes_items_and_totals_and_is_audited(store, make_result):
+    keep = import_extract(store, LEAD, make_result(ROWS))
+    gone = import_extract(store, LEAD, make_result(ROWS[:2]))
+    with pytest.raises(PermissionDenied):
+        delete_snapshot(store, COLLECTOR, gone.snapshot_id)
+    delete_snapshot(store, LEAD, gone.snapshot_id)
+    assert list_snapshots(store)["snapshot_id"].to_list() == [keep.snapshot_id]
+    assert _count(store, "open_items") == 5 and _count(store, "snapshot_totals") == 2
+    assert load_items(store, gone.snapshot_id).is_empty()
+    entry = list_audit(store, LEAD, entity="snapshot", entity_id=gone.snapshot_id).row(0, named=True)
+    assert entry["action"] == "delete_snapshot"
+    assert json.loads(entry["before"])["totals"] == {"EUR": "1000.06"}
+    with pytest.raises(NotFound):
+        delete_snapshot(store, LEAD, gone.snapshot_id)
+
+
+def test_list_snapshots_is_empty_with_schema(engine):
+    assert list_snapshots(engine).is_empty()
+    assert list_snapshots(engine).columns[:3] == ["snapshot_id", "as_of", "file_name"]
+    assert totals_history(engine).is_empty()

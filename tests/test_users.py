@@ -1,0 +1,190 @@
+"""Users, roles, portfolios and login credentials: admin-only changes, always audited, no hash leaks."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from ar_core.audit import list_audit
+from ar_core.customers import upsert_customer_master
+from ar_core.errors import ArDeskError, NotFound, PermissionDenied
+from ar_core.users import (
+    Actor,
+    create_user,
+    credentials_for_login,
+    get_actor,
+    get_portfolio,
+    hash_password,
+    list_users,
+    reset_password,
+    set_active,
+    set_portfolio,
+    set_roles,
+    verify_password,
+    visible_customers,
+)
+from tests.conftest import ADMIN, COLLECTOR, CONTROLLER, LEAD
+
+PASSWORD = "correct-horse-battery"
+
+
+def _add(engine, username, roles, actor=ADMIN):
+    create_user(engine, actor, username=username, name=username.title(), password=PASSWORD, roles=roles,
+                email=f"{username}@example.com")  # fmt: skip
+
+
+@pytest.fixture
+def team(store):
+    """An admin, a lead and two collectors in the store."""
+    for username, roles in {"root.admin": ["admin"], "lena.lead": ["lead"], "c.meyer": ["collector"],
+                            "j.schneider": ["collector"]}.items():  # fmt: skip
+        _add(store, username, roles)
+    return store
+
+
+def test_actor_roles():
+    both = Actor("x.y", "X", frozenset({"collector", "lead"}))
+    assert both.has("lead") and both.has("admin", "collector") and not both.has("admin")
+    with pytest.raises(PermissionDenied, match=r"x\.y may not do this: needs the role admin"):
+        both.require("admin")
+
+
+def test_passwords_are_bcrypt_hashed_and_checked():
+    hashed = hash_password(PASSWORD)
+    assert hashed.startswith("$2b$") and PASSWORD not in hashed
+    assert verify_password(PASSWORD, hashed)
+    assert not verify_password("wrong-password", hashed)
+    assert not verify_password(PASSWORD, "not a hash")
+    with pytest.raises(ArDeskError, match="at least 10 characters"):
+        hash_password("short")
+    with pytest.raises(ArDeskError, match="at most 72 bytes"):
+        hash_password("ä" * 40)  # 80 bytes: bcrypt would silently ignore the tail
+
+
+def test_create_user_and_login_credentials(team):
+    creds = credentials_for_login(team)["usernames"]
+    assert set(creds) == {"root.admin", "lena.lead", "c.meyer", "j.schneider"}
+    meyer = creds["c.meyer"]
+    assert (meyer["name"], meyer["email"], meyer["roles"]) == (
+        "C.Meyer",
+        "c.meyer@example.com",
+        ["collector"],
+    )
+    assert verify_password(PASSWORD, meyer["password"])
+    assert get_actor(team, "lena.lead") == Actor("lena.lead", "Lena.Lead", frozenset({"lead"}))
+    assert get_actor(team, "nobody") is None
+
+
+@pytest.mark.parametrize("username", ["A.Meyer", "x", "a" * 41, "c meyer", "c/meyer", "", "müller"])
+def test_invalid_user_names_are_refused(engine, username):
+    with pytest.raises(ArDeskError, match="invalid user name"):
+        _add(engine, username, ["collector"])
+
+
+@pytest.mark.parametrize("roles", [[], ["boss"], ["lead", "superuser"]])
+def test_roles_must_be_known(engine, roles):
+    with pytest.raises(ArDeskError, match="roles must be a non-empty subset"):
+        _add(engine, "new.user", roles)
+
+
+def test_duplicate_user_is_refused(team):
+    with pytest.raises(ArDeskError, match="already exists"):
+        _add(team, "c.meyer", ["collector"])
+
+
+@pytest.mark.parametrize("actor", [LEAD, CONTROLLER, COLLECTOR], ids=lambda a: a.username)
+def test_only_admins_administer_users(team, actor):
+    with pytest.raises(PermissionDenied):
+        _add(team, "new.user", ["collector"], actor=actor)
+    with pytest.raises(PermissionDenied):
+        set_roles(team, actor, "c.meyer", ["lead"])
+    with pytest.raises(PermissionDenied):
+        set_active(team, actor, "c.meyer", False)
+    with pytest.raises(PermissionDenied):
+        set_portfolio(team, actor, "c.meyer", customers=["1"])
+    with pytest.raises(PermissionDenied):
+        reset_password(team, actor, "j.schneider", "another-password")
+
+
+def test_disabled_users_cannot_log_in(team):
+    set_active(team, ADMIN, "c.meyer", False)
+    assert "c.meyer" not in credentials_for_login(team)["usernames"]
+    assert get_actor(team, "c.meyer") is None
+    set_active(team, ADMIN, "c.meyer", True)
+    assert get_actor(team, "c.meyer") is not None
+
+
+def test_password_reset_is_audited_without_the_hash(team):
+    reset_password(team, ADMIN, "c.meyer", "a-new-password-1")
+    reset_password(team, COLLECTOR, "c.meyer", "my-own-choice-2")  # everyone may change their own
+    assert verify_password("my-own-choice-2", credentials_for_login(team)["usernames"]["c.meyer"]["password"])
+    audit = list_audit(team, ADMIN, limit=1000)
+    resets = audit.filter(pl.col("action") == "reset_password")
+    assert resets.height == 2
+    assert json.loads(resets["after"][0]) == {"password": "password reset"}
+    everything = " ".join(audit["before"].fill_null("").to_list() + audit["after"].fill_null("").to_list())
+    assert "$2b$" not in everything and "password_hash" not in everything
+    with pytest.raises(NotFound):
+        reset_password(team, ADMIN, "nobody", "whatever-password")
+
+
+def test_role_changes_are_audited_before_and_after(team):
+    set_roles(team, ADMIN, "c.meyer", ["collector", "lead"])
+    entry = list_audit(team, ADMIN, limit=1).row(0, named=True)
+    assert (entry["action"], entry["entity_id"], entry["actor"]) == ("set_roles", "c.meyer", "root.admin")
+    assert json.loads(entry["before"])["roles"] == ["collector"]
+    assert json.loads(entry["after"])["roles"] == ["collector", "lead"]
+    assert get_actor(team, "c.meyer").roles == frozenset({"collector", "lead"})
+
+
+def test_the_last_active_admin_cannot_be_removed(team):
+    with pytest.raises(ArDeskError, match="last active admin"):
+        set_roles(team, ADMIN, "root.admin", ["lead"])
+    with pytest.raises(ArDeskError, match="last active admin"):
+        set_active(team, ADMIN, "root.admin", False)
+    _add(team, "second.admin", ["admin"])
+    set_roles(team, ADMIN, "root.admin", ["lead"])  # now fine
+    assert get_actor(team, "root.admin").roles == frozenset({"lead"})
+
+
+def test_list_users_shows_roles_and_portfolio_but_no_hash(team):
+    set_portfolio(team, ADMIN, "c.meyer", customers=["0000100009", " "], company_codes=["2000"])
+    users = list_users(team, LEAD)
+    assert "password_hash" not in users.columns and "password" not in users.columns
+    meyer = users.filter(pl.col("username") == "c.meyer").row(0, named=True)
+    assert (meyer["roles"], meyer["portfolio_customers"], meyer["portfolio_company_codes"]) == (
+        "collector",
+        ["0000100009"],
+        ["2000"],
+    )
+    with pytest.raises(PermissionDenied):
+        list_users(team, COLLECTOR)
+
+
+def test_portfolio_replaces_and_is_audited(team):
+    set_portfolio(team, ADMIN, "c.meyer", customers=["B", "A", "A"], company_codes=["1000"])
+    assert get_portfolio(team, "c.meyer") == {"customers": ["A", "B"], "company_codes": ["1000"]}
+    set_portfolio(team, ADMIN, "c.meyer", customers=["C"])
+    assert get_portfolio(team, "c.meyer") == {"customers": ["C"], "company_codes": []}
+    entry = list_audit(team, ADMIN, limit=1).row(0, named=True)
+    assert json.loads(entry["before"]) == {"customers": ["A", "B"], "company_codes": ["1000"]}
+    with pytest.raises(NotFound):
+        set_portfolio(team, ADMIN, "nobody", customers=["C"])
+
+
+def test_collectors_see_their_portfolio_and_others_see_everything(team):
+    master = pl.DataFrame({
+        "customer_id": ["1", "2", "3", "4"],
+        "collector": ["c.meyer", "j.schneider", "j.schneider", None],
+        "company_code": ["1000", "1000", "2000", "3000"],
+    })  # fmt: skip
+    upsert_customer_master(team, LEAD, master)
+    meyer = Actor("c.meyer", "Claudia", frozenset({"collector"}))
+    assert visible_customers(team, meyer) == {"1"}
+    set_portfolio(team, ADMIN, "c.meyer", customers=["4"], company_codes=["2000"])
+    assert visible_customers(team, meyer) == {"1", "3", "4"}
+    for actor in (LEAD, CONTROLLER, ADMIN, Actor("both", "B", frozenset({"collector", "lead"}))):
+        assert visible_customers(team, actor) is None
+    assert visible_customers(team, Actor("ghost", "G", frozenset({"collector"}))) == frozenset()
