@@ -59,7 +59,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         code = 1
     else:
         try:
-            outcome = import_extract(_engine(), CLI_ACTOR, result, as_of=args.as_of, dry_run=args.dry_run)
+            outcome = import_extract(_engine(), CLI_ACTOR, result, dry_run=args.dry_run)
         except ArDeskError as exc:
             report["errors"].append({"row": None, "column": None, "message": str(exc)})
             code = 1

@@ -191,7 +191,7 @@ def _write_snapshot(
 
 
 def _format_totals(totals: dict[str, Decimal]) -> str:
-    return "; ".join(f"{cur} {format_amount(amount, 'de')}" for cur, amount in sorted(totals.items()))
+    return "; ".join(f"{cur} {format_amount(amount, 'en')}" for cur, amount in sorted(totals.items()))
 
 
 def snapshot_totals(engine: sa.Engine, snapshot_id: int) -> dict[str, dict[str, Decimal]]:

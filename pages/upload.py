@@ -135,7 +135,7 @@ if result is not None:
     if st.button("Commit as snapshot", type="primary", disabled=not can_commit, key="commit"):
         with st.spinner("Storing the snapshot…"):
             try:
-                outcome = snapshots.import_extract(eng, actor, result, as_of=as_of_input,
+                outcome = snapshots.import_extract(eng, actor, result, as_of=None if result.as_of else as_of_input,
                                                    commit_valid_rows=commit_valid)
             except ArDeskError as exc:
                 st.error(str(exc))

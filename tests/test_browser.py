@@ -132,7 +132,7 @@ def test_lead_uploads_german_fbl5n_and_sees_snapshot(page, tmp_path):
     _idle(page)
     table = page.locator('[data-testid="stDataFrame"]').last
     expect(table).to_contain_text("FBL5N_2026-11-20.txt", timeout=15_000)
-    expect(table).to_contain_text("EUR 11.000,16")
+    expect(table).to_contain_text("EUR 11,000.16")
     page.screenshot(path=str(ARTIFACTS / "upload-committed.png"), full_page=True)
 
 

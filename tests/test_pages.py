@@ -118,13 +118,13 @@ def test_lead_uploads_german_fbl5n_and_commits(app_env):
     assert metrics["Valid items"] == "4"
     assert metrics["Rows with errors"] == "0"
     assert metrics["As-of date"] == "20 Nov 2026"
-    assert any("€11,000.16" in m.value for m in at.markdown)
+    assert any("EUR 11,000.16" in m.value for m in at.markdown)
     at.button(key="commit").click().run()
     assert not at.exception, at.exception
     assert "4 items of 2 customers" in at.success[0].value
     listing = at.dataframe[-1].value
     assert listing["Items"].tolist() == [4]
-    assert listing["Totals"].tolist() == ["EUR 11.000,16"]
+    assert listing["Totals"].tolist() == ["EUR 11,000.16"]
 
     # The same file again is recognised and not imported twice.
     at.file_uploader(key="extract_file").set_value(("copy.txt", fbl5n_german_text(), "text/plain")).run()

@@ -62,7 +62,7 @@ def test_import_commits_items_totals_customers_and_audit(store, make_result):
     }
     listing = list_snapshots(store)
     assert listing.select("snapshot_id", "rows", "customers", "created_by", "totals").rows() == [
-        (outcome.snapshot_id, 5, 3, "lena.lead", "EUR 11.000,16; USD 10,00")
+        (outcome.snapshot_id, 5, 3, "lena.lead", "EUR 11,000.16; USD 10.00")
     ]
     assert find_snapshot_by_hash(store, result.file_hash) == outcome.snapshot_id
 

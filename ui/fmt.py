@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_decimal
 
 #: The team works in English; letters to customers use the customer's locale (later issues).
 UI_LOCALE = "en_GB"
@@ -15,11 +15,12 @@ UI_LOCALE = "en_GB"
 def money(amount: Decimal | int | None, currency: str) -> str:
     if amount is None:
         return ""
-    return format_currency(Decimal(amount), currency, locale=UI_LOCALE)
+    # ISO code rather than a symbol: "CHF" and "EUR" side by side read better than "CHF" and "€".
+    return f"{currency} {format_decimal(Decimal(amount), format='#,##0.00;-#,##0.00', locale=UI_LOCALE)}"
 
 
 def totals(by_currency: dict[str, Decimal]) -> str:
-    """``{"EUR": 1234.5, "USD": 10}`` → ``"€1,234.50 · US$10.00"`` (sorted by currency)."""
+    """``{"EUR": 1234.5, "USD": 10}`` → ``"EUR 1,234.50 · USD 10.00"`` (sorted by currency)."""
     return " · ".join(money(v, c) for c, v in sorted(by_currency.items())) or "—"
 
 
