@@ -1,0 +1,103 @@
+"""Exact money helpers: parse one amount as an ERP user writes it, format it back, convert to cents.
+
+Money is never a binary float in AR Desk: frames hold ``Decimal(18, 2)``, the store integer cents.
+These helpers are the single-value counterparts of the vectorised parsers in
+:mod:`ar_core.ingest.parse`, used for one-off values (forms, configuration, tests).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+#: One cent: the quantum every stored amount is rounded to.
+CENT = Decimal("0.01")
+
+#: Characters users (and SAP) put between thousands groups besides '.' and ','.
+_GROUPING_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_DIGITS = re.compile(r"^\d+(\.\d+)?$")
+
+
+def parse_amount(text: str | None, *, decimal: str | None = None) -> Decimal | None:
+    """Read one amount such as ``1.234,56-``, ``-1,234.56`` or ``1 234 567,89``; ``None`` if unreadable.
+
+    SAP writes negatives with a trailing minus (``12,678.79-``); users write a leading one. With
+    ``decimal`` unset the separator that comes last is the decimal separator when both occur; a
+    separator that occurs once is taken as the decimal separator, one that repeats as grouping —
+    so pass ``decimal`` when a single value like ``1.234`` must be read the German way. The value is
+    returned exactly as written (no rounding): callers decide what more than two decimals mean.
+    """
+    if text is None:
+        return None
+    s = _GROUPING_SPACES.sub("", text.strip())
+    if not s:
+        return None
+    negative = False
+    if s.endswith("-"):
+        negative, s = True, s[:-1]
+    if s.startswith(("-", "+")):
+        if negative:  # "-1,00-" is not a number anyone writes
+            return None
+        negative, s = s[0] == "-", s[1:]
+    if decimal is None:
+        decimal = _guess_decimal(s)
+    thousands = "," if decimal == "." else "."
+    s = s.replace(thousands, "").replace(decimal, ".")
+    if not _DIGITS.match(s):
+        return None
+    try:
+        value = Decimal(s)
+    except InvalidOperation:  # pragma: no cover - the regex already guards this
+        return None
+    return -value if negative else value
+
+
+def _guess_decimal(s: str) -> str:
+    """Pick the decimal separator of one value written in an unknown convention."""
+    last_dot, last_comma = s.rfind("."), s.rfind(",")
+    if last_dot >= 0 and last_comma >= 0:
+        return "." if last_dot > last_comma else ","
+    if last_comma >= 0:
+        return "," if s.count(",") == 1 else "."
+    return "."
+
+
+def format_amount(
+    value: Decimal, locale: str = "de", *, trailing_minus: bool = False, places: int = 2
+) -> str:
+    """Format an amount for display: ``1.234,56`` (de, nl) or ``1,234.56`` (en).
+
+    ``trailing_minus`` writes negatives the SAP way (``1.234,56-``), which is what the readers
+    accept back, so formatting and parsing round-trip.
+    """
+    quantum = Decimal(1).scaleb(-places)
+    q = value.quantize(quantum, rounding=ROUND_HALF_UP)
+    negative = q < 0
+    text = f"{abs(q):,.{places}f}"  # "1,234.56"
+    if locale.split("_", maxsplit=1)[0].lower() in {"de", "nl", "fr", "da", "es", "it"}:
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    if not negative:
+        return text
+    return f"{text}-" if trailing_minus else f"-{text}"
+
+
+def to_cents(value: Decimal) -> int:
+    """Whole cents of an amount; raises ``ValueError`` for fractions of a cent (that would lose money)."""
+    cents = value * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"{value} has fractions of a cent")
+    return int(cents)
+
+
+def from_cents(cents: int) -> Decimal:
+    """The amount of an integer number of cents, with exactly two places."""
+    return (Decimal(int(cents)) / 100).quantize(CENT)
+
+
+def from_float(value: float) -> Decimal:
+    """Round a spreadsheet's binary float to the cent it stands for (``1234.56`` not ``1234.559999…``).
+
+    Spreadsheet cells hold IEEE doubles; the shortest repr is what the user typed, so rounding that
+    half-up to cents gives back the intended amount.
+    """
+    return Decimal(repr(float(value))).quantize(CENT, rounding=ROUND_HALF_UP)
