@@ -11,6 +11,7 @@ from ui.resources import MAX_LOGIN_ATTEMPTS, authenticator, engine
 
 st.set_page_config(page_title="AR Desk", page_icon=":material/account_balance:", layout="wide")
 
+
 def _login_view() -> None:
     st.title("AR Desk")
     st.caption("Accounts-receivable collections cockpit")

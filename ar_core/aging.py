@@ -49,8 +49,10 @@ def bucket_expr(days: pl.Expr, edges: Sequence[int] = DEFAULT_EDGES) -> pl.Expr:
 def with_aging(items: pl.DataFrame, as_of: date, edges: Sequence[int] = DEFAULT_EDGES) -> pl.DataFrame:
     """Open items at ``as_of`` with ``days_overdue`` (as_of − due date) and ``bucket``."""
     days = (pl.lit(as_of) - pl.col("due_date")).dt.total_days().cast(pl.Int32)
-    return open_items(items, as_of).with_columns(days.alias("days_overdue")).with_columns(
-        bucket_expr(pl.col("days_overdue"), edges).alias("bucket")
+    return (
+        open_items(items, as_of)
+        .with_columns(days.alias("days_overdue"))
+        .with_columns(bucket_expr(pl.col("days_overdue"), edges).alias("bucket"))
     )
 
 

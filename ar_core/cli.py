@@ -48,40 +48,61 @@ def _cmd_import(args: argparse.Namespace) -> int:
         except (OSError, ArDeskError) as exc:
             print(f"{args.mapping}: {exc}", file=sys.stderr)
             return 1
-    result = read_extract(path.read_bytes(), path.name, mapping=mapping, as_of=args.as_of,
-                          max_bytes=settings().upload_limit_bytes)
+    result = read_extract(
+        path.read_bytes(),
+        path.name,
+        mapping=mapping,
+        as_of=args.as_of,
+        max_bytes=settings().upload_limit_bytes,
+    )
     errors = [{"row": p.row, "column": p.column, "message": p.message} for p in result.errors]
-    report = {"snapshot_id": None, "as_of": None, "rows": result.items.height,
-              "customers": result.items["customer_id"].n_unique(), "totals": _money(result.totals()),
-              "open_totals": {}, "errors": errors}
-    code = 0
-    if result.errors:
-        code = 1
-    else:
+    report = {
+        "snapshot_id": None,
+        "as_of": result.as_of.isoformat() if result.as_of else None,
+        "rows": result.items.height,
+        "customers": result.items["customer_id"].n_unique(),
+        "totals": _money(result.totals()),
+        "open_totals": {},
+        "errors": errors,
+    }
+    code = 1 if result.errors else 0
+    if not result.errors:
         try:
             outcome = import_extract(_engine(), CLI_ACTOR, result, dry_run=args.dry_run)
         except ArDeskError as exc:
             report["errors"].append({"row": None, "column": None, "message": str(exc)})
             code = 1
         else:
-            report.update(snapshot_id=outcome.snapshot_id, as_of=outcome.as_of.isoformat(), rows=outcome.rows,
-                          customers=outcome.customers, totals=_money(outcome.totals),
-                          open_totals=_money(outcome.open_totals))
+            report.update(
+                snapshot_id=outcome.snapshot_id,
+                as_of=outcome.as_of.isoformat(),
+                rows=outcome.rows,
+                customers=outcome.customers,
+                totals=_money(outcome.totals),
+                open_totals=_money(outcome.open_totals),
+            )
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        for problem in result.problems:
-            print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
-        if code:
-            extra = [e["message"] for e in report["errors"] if e["row"] is None and e not in errors]
-            for message in extra:
-                print(f"{path.name}: {message}", file=sys.stderr)
-            print(f"{path.name}: rejected, nothing stored.", file=sys.stderr)
-        else:
-            verb = "would be imported (dry run)" if args.dry_run else f"imported as snapshot {report['snapshot_id']}"
-            print(f"{path.name}: {report['rows']} items of {report['customers']} customers as of "
-                  f"{report['as_of']} {verb}; totals {report['totals']}, open {report['open_totals']}")
+        _print_import(report, result, path.name, dry_run=args.dry_run)
     return code
+
+
+def _print_import(report: dict, result, name: str, *, dry_run: bool) -> None:
+    """Human output: every problem (errors to stderr), then the verdict."""
+    for problem in result.problems:
+        print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
+    # Problems raised by the store (duplicate file, missing as-of date) are not in result.problems.
+    for message in report["errors"][len(result.errors) :]:
+        print(f"{name}: {message['message']}", file=sys.stderr)
+    if report["errors"]:
+        print(f"{name}: rejected, nothing stored.", file=sys.stderr)
+        return
+    verb = "would be imported (dry run)" if dry_run else f"imported as snapshot {report['snapshot_id']}"
+    print(
+        f"{name}: {report['rows']} items of {report['customers']} customers as of "
+        f"{report['as_of']} {verb}; totals {report['totals']}, open {report['open_totals']}"
+    )
 
 
 def _cmd_snapshots(args: argparse.Namespace) -> int:
@@ -90,8 +111,13 @@ def _cmd_snapshots(args: argparse.Namespace) -> int:
     engine = _engine()
     listing = list_snapshots(engine)
     rows = [
-        {"snapshot_id": r["snapshot_id"], "as_of": r["as_of"].isoformat(), "file_name": r["file_name"],
-         "rows": r["rows"], "totals": _money(snapshot_totals(engine, r["snapshot_id"])["totals"])}
+        {
+            "snapshot_id": r["snapshot_id"],
+            "as_of": r["as_of"].isoformat(),
+            "file_name": r["file_name"],
+            "rows": r["rows"],
+            "totals": _money(snapshot_totals(engine, r["snapshot_id"])["totals"]),
+        }
         for r in listing.iter_rows(named=True)
     ]
     if args.json:

@@ -36,7 +36,12 @@ def open_summary(items: pl.DataFrame, as_of: date) -> pl.DataFrame:
         .agg(
             pl.col("amount").sum().cast(MONEY).alias("open"),
             pl.when(overdue).then(pl.col("amount")).otherwise(zero).sum().cast(MONEY).alias("overdue"),
-            pl.when(pl.col("amount") < 0).then(pl.col("amount")).otherwise(zero).sum().cast(MONEY).alias("credits"),
+            pl.when(pl.col("amount") < 0)
+            .then(pl.col("amount"))
+            .otherwise(zero)
+            .sum()
+            .cast(MONEY)
+            .alias("credits"),
             pl.len().alias("items"),
             pl.col("customer_id").n_unique().alias("customers"),
         )

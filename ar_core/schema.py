@@ -74,7 +74,35 @@ ROLES: tuple[str, ...] = ("collector", "lead", "controller", "admin")
 
 #: ISO 4217 codes a DE/NL shared-service centre meets; anything else is reported as unknown.
 KNOWN_CURRENCIES: frozenset[str] = frozenset(
-    "EUR USD GBP CHF SEK NOK DKK PLN CZK HUF RON BGN JPY CNY CAD AUD NZD SGD HKD TRY ZAR INR BRL MXN AED SAR ILS".split()
+    [
+        "EUR",
+        "USD",
+        "GBP",
+        "CHF",
+        "SEK",
+        "NOK",
+        "DKK",
+        "PLN",
+        "CZK",
+        "HUF",
+        "RON",
+        "BGN",
+        "JPY",
+        "CNY",
+        "CAD",
+        "AUD",
+        "NZD",
+        "SGD",
+        "HKD",
+        "TRY",
+        "ZAR",
+        "INR",
+        "BRL",
+        "MXN",
+        "AED",
+        "SAR",
+        "ILS",
+    ]
 )
 
 

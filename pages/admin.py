@@ -36,8 +36,9 @@ with add, st.form("add_user", clear_on_submit=True):
     password = st.text_input("Initial password (at least 10 characters)", type="password")
     if st.form_submit_button("Add user", type="primary"):
         try:
-            users.create_user(eng, actor, username=username, name=name, email=email,
-                              password=password, roles=roles)
+            users.create_user(
+                eng, actor, username=username, name=name, email=email, password=password, roles=roles
+            )
         except ArDeskError as exc:
             st.error(str(exc))
         else:
@@ -75,16 +76,26 @@ with portfolio:
     if who:
         current = users.get_portfolio(eng, who)
         with st.form("portfolio"):
-            st.caption("A collector owns the customers whose master record names them as collector, "
-                       "plus the customers and company codes listed here.")
-            customers = st.text_area("Customer ids (one per line or comma separated)",
-                                     value="\n".join(current["customers"]))
-            codes = st.text_input("Company codes (comma separated)", value=", ".join(current["company_codes"]))
+            st.caption(
+                "A collector owns the customers whose master record names them as collector, "
+                "plus the customers and company codes listed here."
+            )
+            customers = st.text_area(
+                "Customer ids (one per line or comma separated)", value="\n".join(current["customers"])
+            )
+            codes = st.text_input(
+                "Company codes (comma separated)", value=", ".join(current["company_codes"])
+            )
             if st.form_submit_button("Save portfolio"):
                 split = [v.strip() for v in customers.replace(",", "\n").splitlines() if v.strip()]
                 try:
-                    users.set_portfolio(eng, actor, who, customers=split,
-                                        company_codes=[c.strip() for c in codes.split(",") if c.strip()])
+                    users.set_portfolio(
+                        eng,
+                        actor,
+                        who,
+                        customers=split,
+                        company_codes=[c.strip() for c in codes.split(",") if c.strip()],
+                    )
                 except ArDeskError as exc:
                     st.error(str(exc))
                 else:

@@ -39,7 +39,9 @@ summary = portfolio.open_summary(items, latest["as_of"])
 who = "Your portfolio" if scope is not None else "All customers"
 st.subheader(f"{who} — snapshot of {fmt.day(latest['as_of'])}")
 if summary.is_empty():
-    st.info("No open items in your portfolio in this snapshot. Ask your lead to check your portfolio assignment.")
+    st.info(
+        "No open items in your portfolio in this snapshot. Ask your lead to check your portfolio assignment."
+    )
 else:
     for row in summary.iter_rows(named=True):
         cur = row["currency"]
@@ -61,8 +63,11 @@ if scope is None and listing.height > 1:
             x=alt.X("as_of:T", title="As of", axis=alt.Axis(format="%d.%m.%Y")),
             y=alt.Y("open_total:Q", title="Open balance"),
             color=alt.Color("currency:N", title="Currency"),
-            tooltip=[alt.Tooltip("as_of:T", format="%d.%m.%Y"), "currency:N",
-                     alt.Tooltip("open_total:Q", format=",.2f")],
+            tooltip=[
+                alt.Tooltip("as_of:T", format="%d.%m.%Y"),
+                "currency:N",
+                alt.Tooltip("open_total:Q", format=",.2f"),
+            ],
         )
     )
     st.altair_chart(chart, width="stretch")

@@ -59,13 +59,22 @@ def _mapping_builder(data: bytes, name: str) -> Mapping | None:
             elif choice:
                 columns[canonical] = choice
     c1, c2, c3, c4 = st.columns(4)
-    date_format = c1.text_input("Date format", value="%d.%m.%Y", key="map_date_format",
-                                help="strftime codes: %d.%m.%Y for 31.12.2025, %m/%d/%Y for 12/31/2025")
+    date_format = c1.text_input(
+        "Date format",
+        value="%d.%m.%Y",
+        key="map_date_format",
+        help="strftime codes: %d.%m.%Y for 31.12.2025, %m/%d/%Y for 12/31/2025",
+    )
     decimal = c2.selectbox("Decimal separator", [",", "."], key="map_decimal")
     thousands = c3.selectbox("Thousands separator", [".", ",", " ", "'", "(none)"], key="map_thousands")
     mapping_name = c4.text_input("Save as", key="map_name", placeholder="e.g. Exact Online receivables")
-    mapping = Mapping(columns=columns, constants=constants, date_format=date_format or None,
-                      decimal=decimal, thousands="" if thousands == "(none)" else thousands)
+    mapping = Mapping(
+        columns=columns,
+        constants=constants,
+        date_format=date_format or None,
+        decimal=decimal,
+        thousands="" if thousands == "(none)" else thousands,
+    )
     if st.button("Save mapping", disabled=not mapping_name, key="save_mapping"):
         try:
             mappings.save_mapping(eng, actor, mapping_name, mapping.to_yaml())
@@ -88,12 +97,20 @@ elif layout not in (AUTO, NEW_MAPPING):
 if upload is not None and st.button("Validate", type="primary", key="validate"):
     with st.status(f"Reading {upload.name}…", expanded=True) as status:
         st.write("Reading and validating the file…")
-        result = read_extract(upload.getvalue(), upload.name, mapping=mapping, as_of=as_of_input,
-                              max_bytes=settings().upload_limit_bytes)
+        result = read_extract(
+            upload.getvalue(),
+            upload.name,
+            mapping=mapping,
+            as_of=as_of_input,
+            max_bytes=settings().upload_limit_bytes,
+        )
         st.session_state[keys.UPLOAD_RESULT] = result
         st.session_state.pop(keys.UPLOAD_OUTCOME, None)
-        status.update(label=f"{upload.name}: {len(result.errors):,} errors, {len(result.warnings):,} warnings",
-                      state="error" if result.errors else "complete", expanded=False)
+        status.update(
+            label=f"{upload.name}: {len(result.errors):,} errors, {len(result.warnings):,} warnings",
+            state="error" if result.errors else "complete",
+            expanded=False,
+        )
 
 result = st.session_state.get(keys.UPLOAD_RESULT)
 if result is not None:
@@ -120,9 +137,13 @@ if result is not None:
         st.dataframe(problems.head(5_000), hide_index=True, width="stretch")
         if problems.height > 5_000:
             st.caption(f"Showing 5,000 of {problems.height:,} problems; the download holds them all.")
-        st.download_button("Download the validation report (XLSX)", validation_report_xlsx(result),
-                           file_name=f"validation-{result.file_name}.xlsx", key="download_report",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        st.download_button(
+            "Download the validation report (XLSX)",
+            validation_report_xlsx(result),
+            file_name=f"validation-{result.file_name}.xlsx",
+            key="download_report",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     else:
         st.success("No problems found.")
 
@@ -130,13 +151,20 @@ if result is not None:
     if result.errors and result.items.height:
         commit_valid = st.checkbox(
             f"Commit only the {result.items.height:,} valid rows and leave out the "
-            f"{result.rejected_rows:,} rows with errors", key="commit_valid")
+            f"{result.rejected_rows:,} rows with errors",
+            key="commit_valid",
+        )
     can_commit = result.items.height > 0 and (not result.errors or commit_valid)
     if st.button("Commit as snapshot", type="primary", disabled=not can_commit, key="commit"):
         with st.spinner("Storing the snapshot…"):
             try:
-                outcome = snapshots.import_extract(eng, actor, result, as_of=None if result.as_of else as_of_input,
-                                                   commit_valid_rows=commit_valid)
+                outcome = snapshots.import_extract(
+                    eng,
+                    actor,
+                    result,
+                    as_of=None if result.as_of else as_of_input,
+                    commit_valid_rows=commit_valid,
+                )
             except ArDeskError as exc:
                 st.error(str(exc))
             else:
@@ -147,9 +175,11 @@ if result is not None:
 
 outcome = st.session_state.get(keys.UPLOAD_OUTCOME)
 if outcome is not None:
-    st.success(f"Snapshot {outcome.snapshot_id} as of {fmt.day(outcome.as_of)} committed: "
-               f"{outcome.rows:,} items of {outcome.customers:,} customers, totals {fmt.totals(outcome.totals)}, "
-               f"open {fmt.totals(outcome.open_totals)}.")
+    st.success(
+        f"Snapshot {outcome.snapshot_id} as of {fmt.day(outcome.as_of)} committed: "
+        f"{outcome.rows:,} items of {outcome.customers:,} customers, totals {fmt.totals(outcome.totals)}, "
+        f"open {fmt.totals(outcome.open_totals)}."
+    )
 
 st.divider()
 st.subheader("Snapshots")
@@ -170,13 +200,17 @@ else:
         ),
         hide_index=True,
         width="stretch",
-        column_config={"As of": st.column_config.DateColumn(format="DD.MM.YYYY"),
-                       "Uploaded at": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")},
+        column_config={
+            "As of": st.column_config.DateColumn(format="DD.MM.YYYY"),
+            "Uploaded at": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm"),
+        },
     )
     with st.expander("Remove a snapshot that was a mistake"):
         ids = listing["snapshot_id"].to_list()
-        labels = {r["snapshot_id"]: f"{r['snapshot_id']} — {fmt.day(r['as_of'])} — {r['file_name']}"
-                  for r in listing.iter_rows(named=True)}
+        labels = {
+            r["snapshot_id"]: f"{r['snapshot_id']} — {fmt.day(r['as_of'])} — {r['file_name']}"
+            for r in listing.iter_rows(named=True)
+        }
         victim = st.selectbox("Snapshot", ids, format_func=labels.get, key="delete_choice")
         sure = st.checkbox("Yes, remove this snapshot and all its items (this is audited)", key="delete_sure")
         if st.button("Remove snapshot", disabled=not sure, key="delete_snapshot"):

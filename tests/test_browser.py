@@ -23,12 +23,22 @@ from tests.samples import fbl5n_german_text
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.browser
 if os.environ.get("AR_BROWSER_TESTS") != "1":
-    pytest.skip("browser tests run with AR_BROWSER_TESTS=1 (set by .ci/run under CI=true)", allow_module_level=True)
+    pytest.skip(
+        "browser tests run with AR_BROWSER_TESTS=1 (set by .ci/run under CI=true)", allow_module_level=True
+    )
 if not shutil.which("chromium"):
     pytest.fail("AR_BROWSER_TESTS=1 but Debian's chromium is not installed", pytrace=False)
 
@@ -48,22 +58,52 @@ def server(tmp_path_factory):
     engine = make_engine(url)
     migrate(engine)
     system = Actor(username="system", name="System", roles=frozenset({"admin"}))
-    create_user(engine, system, username="lena.lead", name="Lena Lead", email="lena@example.com",
-                password="browser-test-pw", roles=["lead"])
-    create_user(engine, system, username="c.meyer", name="Claudia Meyer", email="claudia@example.com",
-                password="browser-test-pw", roles=["collector"])
+    create_user(
+        engine,
+        system,
+        username="lena.lead",
+        name="Lena Lead",
+        email="lena@example.com",
+        password="browser-test-pw",
+        roles=["lead"],
+    )
+    create_user(
+        engine,
+        system,
+        username="c.meyer",
+        name="Claudia Meyer",
+        email="claudia@example.com",
+        password="browser-test-pw",
+        roles=["collector"],
+    )
     engine.dispose()
     port = _free_port()
     env = {**os.environ, "AR_DATABASE_URL": url, "AR_DATA_DIR": str(tmp), "AR_LOGIN_SLEEP": "0"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:  # noqa: S310
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
                 if r.status == 200:
                     break
         except OSError:

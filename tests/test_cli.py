@@ -85,12 +85,13 @@ def test_as_of_needed_when_file_has_none(db, capsys):
 def test_generic_mapping_import(db, capsys):
     csv = (
         "countryCode,customerID,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount,Disputed,SettledDate\n"
-        "391,0379-NEVHP,0000611365,1/2/2026,2/1/2026,\"1,055.94\",No,1/15/2026\n"
+        '391,0379-NEVHP,0000611365,1/2/2026,2/1/2026,"1,055.94",No,1/15/2026\n'
         "406,8976-AMJEO,0007900770,10/26/2026,11/25/2026,61.74,Yes,\n"
     )
     mapping = (
         "columns: {customer_id: customerID, doc_no: invoiceNumber, doc_date: InvoiceDate,\n"
-        "          due_date: DueDate, amount: InvoiceAmount, clearing_date: SettledDate, disputed: Disputed}\n"
+        "          due_date: DueDate, amount: InvoiceAmount, clearing_date: SettledDate,\n"
+        "          disputed: Disputed}\n"
         "constants: {currency: EUR}\n"
         'date_format: "%m/%d/%Y"\n'
         'decimal: "."\n'
@@ -98,8 +99,12 @@ def test_generic_mapping_import(db, capsys):
     )
     (db / "ar.csv").write_text(csv)
     (db / "m.yaml").write_text(mapping)
-    assert main(["import", str(db / "ar.csv"), "--mapping", str(db / "m.yaml"), "--as-of", "2026-11-20",
-                 "--json"]) == 0
+    assert (
+        main(
+            ["import", str(db / "ar.csv"), "--mapping", str(db / "m.yaml"), "--as-of", "2026-11-20", "--json"]
+        )
+        == 0
+    )
     out = _json(capsys)
     # 1055.94 + 61.74 = 1117.68 in total; the first was cleared on 15.01.2026, so open is 61.74
     assert out["totals"] == {"EUR": "1117.68"}

@@ -30,8 +30,15 @@ def app_env(tmp_path, monkeypatch):
     engine = make_engine(url)
     migrate(engine)
     for username, roles in USERS.items():
-        create_user(engine, SYSTEM, username=username, name=username.title(), email=f"{username}@example.com",
-                    password=PASSWORD, roles=roles)
+        create_user(
+            engine,
+            SYSTEM,
+            username=username,
+            name=username.title(),
+            email=f"{username}@example.com",
+            password=PASSWORD,
+            roles=roles,
+        )
     st.cache_resource.clear()
     st.cache_data.clear()
     yield engine
@@ -66,15 +73,18 @@ def test_wrong_password_is_refused(app_env):
     assert not at.session_state["authentication_status"]
 
 
-@pytest.mark.parametrize(("username", "page", "allowed"), [
-    ("colin", "pages/upload.py", False),
-    ("colin", "pages/admin.py", False),
-    ("carl", "pages/upload.py", False),
-    ("lena", "pages/upload.py", True),
-    ("lena", "pages/admin.py", False),
-    ("ada", "pages/admin.py", True),
-    ("colin", "pages/home.py", True),
-])
+@pytest.mark.parametrize(
+    ("username", "page", "allowed"),
+    [
+        ("colin", "pages/upload.py", False),
+        ("colin", "pages/admin.py", False),
+        ("carl", "pages/upload.py", False),
+        ("lena", "pages/upload.py", True),
+        ("lena", "pages/admin.py", False),
+        ("ada", "pages/admin.py", True),
+        ("colin", "pages/home.py", True),
+    ],
+)
 def test_role_guard_on_every_page(app_env, username, page, allowed):
     """The page itself refuses a role, even when reached without the navigation (deep link)."""
     at = AppTest.from_file(str(ROOT / page), default_timeout=30)

@@ -30,7 +30,7 @@ HEAD_BYTES = 256 * 1024
 EXCEL_MAX_ROWS = 1_048_576
 
 
-class Unreadable(Exception):  # noqa: N818 - internal control flow, turned into a Problem by the caller
+class Unreadable(Exception):
     """The file cannot be read at all; the message is shown to the user as it is."""
 
 
