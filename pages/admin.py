@@ -23,7 +23,21 @@ def _changed(message: str) -> None:
 
 st.title("Users & audit")
 people = users.list_users(eng, actor)
-st.dataframe(people, hide_index=True, width="stretch")
+st.dataframe(
+    people,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "username": "User name",
+        "name": "Name",
+        "email": "E-mail",
+        "roles": "Roles",
+        "active": st.column_config.CheckboxColumn("Active"),
+        "created_at": st.column_config.DatetimeColumn("Created (UTC)", format="DD.MM.YYYY HH:mm"),
+        "portfolio_customers": st.column_config.ListColumn("Assigned customers"),
+        "portfolio_company_codes": st.column_config.ListColumn("Assigned company codes"),
+    },
+)
 names = people["username"].to_list()
 
 add, edit, portfolio = st.tabs(["Add a user", "Roles, access and password", "Portfolio"])
@@ -104,4 +118,18 @@ with portfolio:
 
 st.subheader("Audit log")
 st.caption("Append-only: every change made in AR Desk, newest first.")
-st.dataframe(audit.list_audit(eng, actor, limit=500), hide_index=True, width="stretch")
+st.dataframe(
+    audit.list_audit(eng, actor, limit=500),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "id": "No.",
+        "at": st.column_config.DatetimeColumn("When (UTC)", format="DD.MM.YYYY HH:mm:ss"),
+        "actor": "Who",
+        "action": "Action",
+        "entity": "Record",
+        "entity_id": "Record id",
+        "before": "Before",
+        "after": "After",
+    },
+)

@@ -45,13 +45,15 @@ if summary.is_empty():
 else:
     for row in summary.iter_rows(named=True):
         cur = row["currency"]
-        c1, c2, c3, c4, c5 = st.columns(5)
-        c1.metric(f"Open ({cur})", fmt.money(row["open"], cur))
-        c2.metric("Overdue", fmt.money(row["overdue"], cur))
         share = (row["overdue"] / row["open"] * 100) if row["open"] else 0
-        c3.metric("% overdue", f"{share:.1f} %")
-        c4.metric("Credit balances", fmt.money(row["credits"], cur))
-        c5.metric("Customers / items", f"{row['customers']:,} / {row['items']:,}")
+        top = st.columns(3)
+        top[0].metric(f"Open ({cur})", fmt.money(row["open"], cur))
+        top[1].metric(f"Overdue ({cur})", fmt.money(row["overdue"], cur))
+        top[2].metric("Share overdue", f"{share:.1f} %")
+        bottom = st.columns(3)
+        bottom[0].metric(f"Credit balances ({cur})", fmt.money(row["credits"], cur))
+        bottom[1].metric("Customers", f"{row['customers']:,}")
+        bottom[2].metric("Open items", f"{row['items']:,}")
 
 if scope is None and listing.height > 1:
     st.subheader("Open balance per snapshot")

@@ -202,7 +202,7 @@ else:
         width="stretch",
         column_config={
             "As of": st.column_config.DateColumn(format="DD.MM.YYYY"),
-            "Uploaded at": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm"),
+            "Uploaded at": st.column_config.DatetimeColumn("Uploaded at (UTC)", format="DD.MM.YYYY HH:mm"),
         },
     )
     with st.expander("Remove a snapshot that was a mistake"):
