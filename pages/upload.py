@@ -68,22 +68,30 @@ def _mapping_builder(data: bytes, name: str) -> Mapping | None:
     decimal = c2.selectbox("Decimal separator", [",", "."], key="map_decimal")
     thousands = c3.selectbox("Thousands separator", [".", ",", " ", "'", "(none)"], key="map_thousands")
     mapping_name = c4.text_input("Save as", key="map_name", placeholder="e.g. Exact Online receivables")
-    mapping = Mapping(
-        columns=columns,
-        constants=constants,
-        date_format=date_format or None,
-        decimal=decimal,
-        thousands="" if thousands == "(none)" else thousands,
-    )
+    try:
+        mapping = Mapping(
+            columns=columns,
+            constants=constants,
+            date_format=date_format or None,
+            decimal=decimal,
+            thousands="" if thousands == "(none)" else thousands,
+        )
+    except ConfigError as exc:
+        st.error(f"This mapping cannot be used yet: {exc}")
+        return None
     if st.button("Save mapping", disabled=not mapping_name, key="save_mapping"):
         try:
             mappings.save_mapping(eng, actor, mapping_name, mapping.to_yaml())
-            st.success(f"Mapping “{mapping_name}” saved. Choose it under Layout for the next upload.")
         except (ArDeskError, ConfigError) as exc:
             st.error(str(exc))
+        else:
+            st.session_state[keys.MAPPING_SAVED] = mapping_name
+            st.rerun()  # so that the Layout list offers the new mapping
     return mapping
 
 
+if saved_name := st.session_state.pop(keys.MAPPING_SAVED, None):
+    st.success(f"Mapping “{saved_name}” saved. Choose it under Layout for this and later uploads.")
 mapping: Mapping | None = None
 if upload is not None and layout == NEW_MAPPING:
     mapping = _mapping_builder(upload.getvalue(), upload.name)
@@ -94,7 +102,8 @@ elif layout not in (AUTO, NEW_MAPPING):
         st.error(f"Mapping “{layout}”: {exc}")
         st.stop()
 
-if upload is not None and st.button("Validate", type="primary", key="validate"):
+mapping_missing = layout == NEW_MAPPING and mapping is None
+if upload is not None and st.button("Validate", type="primary", key="validate", disabled=mapping_missing):
     with st.status(f"Reading {upload.name}…", expanded=True) as status:
         st.write("Reading and validating the file…")
         result = read_extract(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,77 @@ def test_admin_adds_user_and_audit_shows_it(app_env):
     assert "j.devries" in at.dataframe[0].value["username"].tolist()
     audit = at.dataframe[-1].value
     assert "j.devries" in audit.to_string()
+
+
+GENERIC_CSV = (
+    "customerID,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount\n"
+    '0379-NEVHP,0000611365,10/2/2026,11/1/2026,"1,055.94"\n'
+    "8976-AMJEO,0007900770,10/26/2026,11/25/2026,61.74\n"
+).encode()
+
+
+def test_lead_builds_saves_and_reuses_a_mapping(app_env):
+    from ar_core.mappings import get_mapping
+
+    at = login("lena")
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader(key="extract_file").set_value(("exact.csv", GENERIC_CSV, "text/csv")).run()
+    at.selectbox(key="layout").select("Build a new mapping from this file…").run()
+    for canonical, header in {
+        "customer_id": "customerID",
+        "doc_no": "invoiceNumber",
+        "doc_date": "InvoiceDate",
+        "due_date": "DueDate",
+        "amount": "InvoiceAmount",
+    }.items():
+        at.selectbox(key=f"map_{canonical}").select(header).run()
+    at.selectbox(key="map_currency").select("(constant)").run()
+    at.text_input(key="const_currency").input("EUR").run()
+    at.text_input(key="map_date_format").input("%m/%d/%Y").run()
+    at.selectbox(key="map_decimal").select(".").run()
+    at.selectbox(key="map_thousands").select(",").run()
+    at.text_input(key="map_name").input("Exact receivables").run()
+    at.button(key="save_mapping").click().run()
+    assert not at.exception, at.exception
+    assert "saved" in at.success[0].value
+    assert "customer_id: customerID" in get_mapping(app_env, "Exact receivables")
+
+    # Reuse it by name: pick the saved layout, validate with an as-of date, commit.
+    at.selectbox(key="layout").select("Exact receivables").run()
+    at.date_input(key="as_of").set_value(date(2026, 11, 20)).run()
+    at.button(key="validate").click().run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["Valid items"] == "2"
+    at.button(key="commit").click().run()
+    # 1,055.94 + 61.74 = 1,117.68
+    assert "totals EUR 1,117.68" in at.success[0].value
+
+
+def test_lead_removes_a_snapshot_and_it_is_audited(app_env):
+    from ar_core.audit import list_audit
+
+    at = login("lena")
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader(key="extract_file").set_value(("fbl5n.txt", fbl5n_german_text(), "text/plain")).run()
+    at.button(key="validate").click().run()
+    at.button(key="commit").click().run()
+    assert at.button(key="delete_snapshot").disabled
+    at.checkbox(key="delete_sure").check().run()
+    at.button(key="delete_snapshot").click().run()
+    assert not at.exception, at.exception
+    assert "No snapshot yet" in at.info[0].value
+    actions = list_audit(app_env, SYSTEM, limit=10)["action"].to_list()
+    assert actions[0] == "delete_snapshot"
+
+
+def test_validation_report_download_offered_for_problems(app_env):
+    bad = fbl5n_german_text().replace(b"01.09.2026", b"31.02.2026")
+    at = login("lena")
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader(key="extract_file").set_value(("bad.txt", bad, "text/plain")).run()
+    at.button(key="validate").click().run()
+    problems = at.dataframe[0].value
+    assert problems["Row"].tolist() == [5]
+    assert problems["Column"].tolist() == ["Belegdatum"]
+    assert "31.02.2026" in problems["Problem"].tolist()[0]
+    assert at.get("download_button")

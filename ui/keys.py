@@ -8,3 +8,5 @@ USERNAME = "username"
 UPLOAD_RESULT = "upload_result"
 UPLOAD_OUTCOME = "upload_outcome"
 CONFIRM_DELETE = "confirm_delete_snapshot"
+#: Name of the mapping saved on the previous run, to confirm it after the rerun.
+MAPPING_SAVED = "mapping_saved"
