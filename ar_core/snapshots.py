@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ImportOutcome",
+    "customer_items_history",
     "delete_snapshot",
     "find_snapshot_by_hash",
     "import_extract",
@@ -254,3 +255,26 @@ def delete_snapshot(engine: sa.Engine, actor: Actor, snapshot_id: int) -> None:
         before["totals"] = {c: from_cents(t) for c, t in totals}
         conn.execute(sa.delete(Snapshot).where(Snapshot.id == snapshot_id))  # items and totals cascade
         record(conn, actor, "delete_snapshot", "snapshot", snapshot_id, before=before)
+
+
+def customer_items_history(engine: sa.Engine, customer_id: str) -> pl.DataFrame:
+    """Every stored line of one customer across all snapshots, with the snapshot's as-of date.
+
+    Small by nature (one account), so an indexed plain query is the fast path here; the
+    account view derives from it when an item appeared and when it was cleared.
+    """
+    sql = sa.text(
+        f"SELECT s.as_of AS snapshot_as_of, i.snapshot_id, {bulk.item_select_columns('i')} "
+        "FROM open_items i JOIN snapshots s ON s.id = i.snapshot_id "
+        "WHERE i.customer_id = :c ORDER BY s.as_of, i.id"
+    ).bindparams(c=customer_id)
+    with engine.connect() as conn:
+        rows = pl.read_database(sql, connection=conn, infer_schema_length=None)
+    if rows.is_empty():
+        return bulk.items_frame(pl.DataFrame(schema=dict.fromkeys(bulk.STORE_COLUMNS[1:], pl.Null()))).with_columns(
+            pl.lit(None, pl.Date).alias("snapshot_as_of"), pl.lit(None, pl.Int64).alias("snapshot_id")
+        )
+    as_of = rows["snapshot_as_of"]
+    if as_of.dtype == pl.String:
+        as_of = as_of.str.to_date("%Y-%m-%d")
+    return bulk.items_frame(rows).with_columns(as_of.cast(pl.Date).alias("snapshot_as_of"), rows["snapshot_id"])

@@ -8,7 +8,7 @@ import zipfile
 import fastexcel
 
 from ar_core.ingest import ExtractResult, Problem, read_extract, validation_report_xlsx
-from ar_core.ingest.report import neutralise
+from ar_core.spreadsheet import neutralise
 
 HEADER = "Konto\tName 1\tBelegnummer\tBelegdatum\tNettofälligkeit\tBetrag in Hauswährung\tHauswährung"
 

@@ -10,52 +10,23 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-import xlsxwriter
-
 from ar_core.ingest.result import ExtractResult
 from ar_core.money import format_amount
+from ar_core.spreadsheet import new_workbook, write_row
 
-#: First characters that make a spreadsheet evaluate a cell.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 #: Data rows a worksheet can hold below its header row.
 _MAX_ROWS = 1_048_575
-
-
-def neutralise(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def validation_report_xlsx(result: ExtractResult) -> bytes:
     """Summary sheet (file, format, counts, totals vs the file's totals) and one row per problem."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        out,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    book = new_workbook(out)
     bold = book.add_format({"bold": True})
     _summary(book.add_worksheet("Summary"), result, bold)
     _problems(book.add_worksheet("Problems"), result, bold)
     book.close()
     return out.getvalue()
-
-
-def _write(sheet, row: int, values: list[object], fmt=None) -> None:
-    for col, value in enumerate(values):
-        safe = neutralise(value)
-        if safe is None:
-            continue
-        if isinstance(safe, str):
-            sheet.write_string(row, col, safe, fmt)
-        else:
-            sheet.write(row, col, safe, fmt)
 
 
 def _summary(sheet, result: ExtractResult, bold) -> None:
@@ -84,16 +55,16 @@ def _summary(sheet, result: ExtractResult, bold) -> None:
             ]
         )
     for i, values in enumerate(rows):
-        _write(sheet, i, values, bold if values and values[0] == "Currency" else None)
+        write_row(sheet, i, values, bold if values and values[0] == "Currency" else None)
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 3, 22)
 
 
 def _problems(sheet, result: ExtractResult, bold) -> None:
-    _write(sheet, 0, ["Severity", "Row", "Column", "Problem"], bold)
+    write_row(sheet, 0, ["Severity", "Row", "Column", "Problem"], bold)
     shown = result.problems if len(result.problems) <= _MAX_ROWS else result.problems[: _MAX_ROWS - 1]
     for i, p in enumerate(shown, start=1):
-        _write(sheet, i, [p.severity, p.row, p.column, p.message])
+        write_row(sheet, i, [p.severity, p.row, p.column, p.message])
     if len(shown) < len(result.problems):  # a sheet ends at row 1,048,576
         _write(
             sheet,

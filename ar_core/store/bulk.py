@@ -53,6 +53,11 @@ IMPORT_CACHE_KIB = 262_144
 _STAGING = "ar_staging"
 
 
+def item_select_columns(alias: str) -> str:
+    """The stored item columns, qualified by a table alias, for hand-written SELECTs."""
+    return ", ".join(f"{alias}.{c}" for c in STORE_COLUMNS[1:])
+
+
 def to_cents(column: str) -> pl.Expr:
     """Decimal(18, 2) -> Int64 cents, exactly (``0.10`` -> ``10``, ``-0.01`` -> ``-1``)."""
     return (pl.col(column) * 100).cast(pl.Int64)
