@@ -66,7 +66,7 @@ def _problems(sheet, result: ExtractResult, bold) -> None:
     for i, p in enumerate(shown, start=1):
         write_row(sheet, i, [p.severity, p.row, p.column, p.message])
     if len(shown) < len(result.problems):  # a sheet ends at row 1,048,576
-        _write(
+        write_row(
             sheet,
             _MAX_ROWS,
             ["note", None, None, f"{len(result.problems) - len(shown):,} more problems not shown"],
