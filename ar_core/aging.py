@@ -76,3 +76,16 @@ def aging_table(
     zero = pl.lit(0).cast(MONEY)
     table = table.with_columns([pl.col(c).fill_null(zero) for c in labels])
     return table.with_columns(pl.sum_horizontal(labels).cast(MONEY).alias("total")).sort(by or labels[0])
+
+
+#: The dimensions the aging page offers; amounts per currency unless ``amount="amount_rep"``.
+AGING_DIMENSIONS: tuple[str, ...] = ("customer_id", "collector", "country", "company_code", "currency")
+
+
+def bucket_index_expr(days: pl.Expr, edges: Sequence[int] = DEFAULT_EDGES) -> pl.Expr:
+    """0 for not due, 1 for the first overdue bucket, ...: an ordinal the priority score can weigh."""
+    _check(edges)
+    index = pl.lit(0, dtype=pl.Int8)
+    for edge in (0, *edges):
+        index = index + (days > edge).cast(pl.Int8)
+    return index

@@ -1,0 +1,151 @@
+"""Second voice: a collector hands a customer to a senior collector or a lead, and who may touch whom.
+
+An escalated customer must reach the senior's worklist with its history, without changing whose
+portfolio it is. So :func:`ar_core.users.visible_customers` stays as it is, :func:`escalated_to`
+lists the customers with an open escalation to a user, and the workflow services
+(:func:`check_customer_access`) let a collector read and write their own portfolio *plus* the
+customers escalated to them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+import sqlalchemy as sa
+
+from ar_core.audit import record
+from ar_core.errors import ArDeskError, NotFound, PermissionDenied
+from ar_core.store.db import write_transaction
+from ar_core.store.models import Customer, Escalation, User, utcnow
+from ar_core.users import Actor, visible_customers
+
+#: Roles that may write workflow records for any customer.
+WRITE_ALL_ROLES = ("lead", "admin")
+#: Roles that may read workflow records of any customer (controllers read only).
+READ_ALL_ROLES = ("lead", "admin", "controller")
+
+ESCALATION_SCHEMA: dict[str, pl.DataType] = {
+    "escalation_id": pl.Int64(),
+    "customer_id": pl.String(),
+    "from_user": pl.String(),
+    "to_user": pl.String(),
+    "reason": pl.String(),
+    "created_at": pl.Datetime("us", "UTC"),
+}
+
+
+def escalated_to(engine: sa.Engine, username: str) -> set[str]:
+    """Customer ids with an open escalation to ``username`` (to add to their worklist)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(Escalation.customer_id).where(
+                Escalation.to_user == username, Escalation.resolved_at.is_(None)
+            )
+        ).scalars()
+        return set(rows)
+
+
+def readable_customers(engine: sa.Engine, actor: Actor) -> frozenset[str] | None:
+    """Customers whose workflow records ``actor`` may read; ``None`` = all.
+
+    A collector's portfolio plus what is escalated to them; leads, admins, controllers see all.
+    """
+    if actor.has(*READ_ALL_ROLES):
+        return None
+    if not actor.has("collector"):
+        return frozenset()
+    own = visible_customers(engine, actor) or frozenset()
+    return frozenset(own | escalated_to(engine, actor.username))
+
+
+def check_customer_access(engine: sa.Engine, actor: Actor, customer_id: str, *, write: bool) -> None:
+    """Raise PermissionDenied unless ``actor`` may read (or write) ``customer_id``'s records.
+
+    Leads and admins: any known customer (NotFound for an unknown id). Controllers: read only.
+    Collectors: their portfolio and the customers escalated to them.
+    """
+    if write and not actor.has("collector", *WRITE_ALL_ROLES):
+        raise PermissionDenied(f"{actor.username} may not record collection work (read-only role)")
+    if actor.has(*(WRITE_ALL_ROLES if write else READ_ALL_ROLES)):
+        with engine.connect() as conn:
+            known = conn.execute(sa.select(Customer.id).where(Customer.customer_id == customer_id)).first()
+        if known is None:
+            raise NotFound(f"no customer {customer_id!r}")
+        return
+    allowed = readable_customers(engine, actor)
+    if allowed is not None and customer_id not in allowed:
+        raise PermissionDenied(f"customer {customer_id} is not in {actor.username}'s portfolio")
+
+
+def _active_user(conn: sa.Connection, username: str) -> Actor:
+    row = conn.execute(sa.select(User).where(User.username == username, User.active.is_(True))).first()
+    if row is None:
+        raise NotFound(f"no active user {username!r}")
+    return Actor(row.username, row.name, frozenset(r for r in row.roles.split(",") if r))
+
+
+def escalate(engine: sa.Engine, actor: Actor, customer_id: str, *, to_username: str, reason: str) -> int:
+    """Hand a customer to a lead or another collector for a second voice; returns the id.
+
+    Kept simple on purpose: any lead, or any collector other than the escalating user, may
+    receive it. A customer has at most one open escalation at a time.
+    """
+    check_customer_access(engine, actor, customer_id, write=True)
+    reason = reason.strip()
+    if not reason:
+        raise ArDeskError("say why the customer is escalated")
+    if to_username == actor.username:
+        raise ArDeskError("escalate to somebody else: a second voice is another person")
+    with write_transaction(engine) as conn:
+        target = _active_user(conn, to_username)
+        if not target.has("lead", "collector"):
+            raise ArDeskError(f"{to_username} is neither a lead nor a collector")
+        already = conn.execute(
+            sa.select(Escalation.id, Escalation.to_user).where(
+                Escalation.customer_id == customer_id, Escalation.resolved_at.is_(None)
+            )
+        ).first()
+        if already is not None:
+            raise ArDeskError(f"customer {customer_id} is already escalated to {already.to_user} "
+                              f"(escalation {already.id}): resolve that first")  # fmt: skip
+        values = {"customer_id": customer_id, "from_user": actor.username, "to_user": to_username,
+                  "reason": reason, "created_at": utcnow()}  # fmt: skip
+        new_id = conn.execute(sa.insert(Escalation).values(**values).returning(Escalation.id)).scalar_one()
+        record(conn, actor, "escalate", "escalation", new_id, after=values)
+    return new_id
+
+
+def resolve(engine: sa.Engine, actor: Actor, escalation_id: int, note: str) -> None:
+    """Close an escalation with what was agreed (its receiver, its sender, a lead or an admin)."""
+    note = note.strip()
+    if not note:
+        raise ArDeskError("note what was agreed when resolving an escalation")
+    with write_transaction(engine) as conn:
+        row = conn.execute(sa.select(Escalation).where(Escalation.id == escalation_id)).first()
+        if row is None:
+            raise NotFound(f"no escalation {escalation_id}")
+        if actor.username not in (row.to_user, row.from_user) and not actor.has(*WRITE_ALL_ROLES):
+            raise PermissionDenied(f"{actor.username} may not resolve escalation {escalation_id}")
+        if row.resolved_at is not None:
+            raise ArDeskError(f"escalation {escalation_id} was already resolved by {row.resolved_by}")
+        before = {"customer_id": row.customer_id, "to_user": row.to_user, "resolved_at": None}
+        after = {**before, "resolved_at": utcnow(), "resolved_by": actor.username, "resolution_note": note}
+        conn.execute(sa.update(Escalation).where(Escalation.id == escalation_id).values(
+            resolved_at=after["resolved_at"], resolved_by=actor.username, resolution_note=note))  # fmt: skip
+        record(conn, actor, "resolve_escalation", "escalation", escalation_id, before=before, after=after)
+
+
+def open_escalations(engine: sa.Engine, *, since: datetime | None = None) -> pl.DataFrame:
+    """Unresolved escalations, oldest first (``ESCALATION_SCHEMA``), for worklists and the huddle."""
+    query = (
+        sa.select(Escalation.id, Escalation.customer_id, Escalation.from_user, Escalation.to_user,
+                  Escalation.reason, Escalation.created_at)
+        .where(Escalation.resolved_at.is_(None))
+        .order_by(Escalation.created_at, Escalation.id)
+    )  # fmt: skip
+    if since is not None:
+        query = query.where(Escalation.created_at >= since)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(query)]
+    return pl.DataFrame(rows, schema=ESCALATION_SCHEMA, orient="row")
