@@ -49,6 +49,8 @@ class Measurement:
     prepare: Callable[[Path], None] = lambda _data: None
     max_ratio: float = MAX_RATIO
     max_rss_mb: float = MAX_RSS_MB
+    #: An absolute budget in seconds where the issue sets one (None: only the ratio counts).
+    max_seconds: float | None = None
 
 
 def bench_items() -> int:
@@ -121,6 +123,109 @@ def _floor_xlsx(data: Path, work: Path) -> None:
         _write_adbc(df, work)
 
 
+# --- aging + scoring + worklist on a generated frame (issue 3) ------------------------------
+
+
+def synthetic_ledger(items: int, seed: int = SEED, as_of: date = BENCH_AS_OF) -> dict:
+    """A 1M-item ledger as frames (ITEM_SCHEMA items, ~20 items per customer, master, workflow).
+
+    Generated in memory with numpy in about a second: the measurement is of the domain functions,
+    so the file import (measured above) is not repeated. Shares: 4 currencies, 5% disputed,
+    dunning 0-3, one promise per 20 customers, one contact per 2, one escalation per 500.
+    """
+    import numpy as np
+    import polars as pl
+
+    from ar_core.schema import ITEM_SCHEMA, MONEY
+
+    rng = np.random.default_rng(seed)
+    n_cust = max(items // 20, 1)
+    cust = rng.integers(0, n_cust, items)
+    cids = pl.Series(np.arange(n_cust)).cast(pl.String).str.zfill(10)
+    currencies = np.array(["EUR", "EUR", "EUR", "EUR", "CHF", "GBP", "USD"])
+    frame = pl.DataFrame(
+        {
+            "customer_id": cids.gather(cust),
+            "doc_no": pl.Series(np.arange(items) + 1_800_000_000).cast(pl.String),
+            "cents": rng.integers(-20_000, 2_000_000, items),
+            "due": rng.integers(-420, 60, items),
+            "currency": currencies[cust % len(currencies)],
+            "disputed": rng.random(items) < 0.05,
+            "dunning_level": rng.integers(0, 4, items).astype(np.int8),
+        }
+    ).with_columns(
+        company_code=pl.lit("1000"),
+        fiscal_year=pl.lit(2026, pl.Int32),
+        line_item=pl.lit(1, pl.Int32),
+        customer_name=pl.lit("Customer ") + pl.col("customer_id"),
+        collector=pl.format("c.user{}", (pl.col("customer_id").str.slice(7).cast(pl.Int32) % 8)),
+        country=pl.lit("DE"),
+        amount=(pl.col("cents").cast(pl.Decimal(18, 0)) / 100).cast(MONEY),
+        due_date=pl.lit(as_of) + pl.duration(days=pl.col("due")),
+    )
+    frame = frame.with_columns(pl.col("due_date").alias("doc_date"))
+    missing = [c for c in ITEM_SCHEMA if c not in frame.columns]
+    frame = frame.with_columns(pl.lit(None).cast(ITEM_SCHEMA[c]).alias(c) for c in missing).select(
+        pl.col(c).cast(t) for c, t in ITEM_SCHEMA.items()
+    )
+    customers = pl.DataFrame({"customer_id": cids}).with_columns(
+        name=pl.lit("Customer ") + pl.col("customer_id"),
+        risk_class=pl.Series(np.array(["A", "B", "C", "D"])[np.arange(n_cust) % 4]),
+        credit_limit=pl.lit(50_000).cast(MONEY),
+        collector=pl.lit(None, pl.String),
+        country=pl.lit("DE"),
+        company_code=pl.lit("1000"),
+    )
+    some = cids.gather(np.arange(0, n_cust, 20))
+    promises = pl.DataFrame({"customer_id": some}).with_columns(
+        promise_id=pl.int_range(pl.len()),
+        amount=pl.lit(1000).cast(MONEY),
+        currency=pl.lit("EUR"),
+        promised_date=pl.lit(as_of) + pl.duration(days=pl.int_range(pl.len()) % 21 - 10),
+        created_at=pl.lit(as_of) - pl.duration(days=14),
+        status=pl.lit("open"),
+        status_decided_on=pl.lit(None, pl.Date),
+    )
+    contacts = pl.DataFrame({"customer_id": cids.gather(np.arange(0, n_cust, 2))}).with_columns(
+        last_contact_at=pl.lit(as_of) - pl.duration(days=pl.int_range(pl.len()) % 40),
+        last_outcome=pl.lit("reached"),
+        next_action=pl.lit("call"),
+        next_action_date=pl.lit(as_of) + pl.duration(days=pl.int_range(pl.len()) % 9 - 4),
+    )
+    escalations = pl.DataFrame({"customer_id": cids.gather(np.arange(0, n_cust, 500))}).with_columns(
+        escalation_id=pl.int_range(pl.len()),
+        from_user=pl.lit("c.user1"),
+        to_user=pl.lit("lead"),
+        reason=pl.lit("large and old"),
+        created_at=pl.lit(as_of),
+    )
+    rates = pl.DataFrame({"currency": ["CHF", "GBP", "USD"], "rate": ["1.06", "1.14", "0.92"]})
+    rates = rates.with_columns(pl.col("rate").cast(pl.Decimal(18, 6)))
+    return {"items": frame, "customers": customers, "promises": promises, "contacts": contacts,
+            "escalations": escalations, "rates": rates}  # fmt: skip
+
+
+def _worklist_ours(_data: Path, _work: Path) -> None:
+    """What the worklist page computes on a snapshot: aged items, customer scores, the ranked list."""
+    from ar_core.aging import with_aging
+    from ar_core.worklist import build_worklist
+
+    led = synthetic_ledger(bench_items())
+    with _Timed():
+        with_aging(led["items"], BENCH_AS_OF)
+        build_worklist(led["items"], BENCH_AS_OF, led["customers"], led["contacts"], led["promises"],
+                       led["escalations"], None, led["rates"])  # fmt: skip
+
+
+def _worklist_floor(_data: Path, _work: Path) -> None:
+    """A plain group_by sum of the amount per customer on the same frame."""
+    import polars as pl
+
+    items = synthetic_ledger(bench_items())["items"]
+    with _Timed():
+        items.group_by("customer_id").agg(pl.col("amount").sum())
+
+
 MEASUREMENTS: list[Measurement] = [
     Measurement(
         name="import FBL5N CSV (German, ;) into SQLite",
@@ -133,6 +238,15 @@ MEASUREMENTS: list[Measurement] = [
         ours=lambda data, work: _import_file(xlsx_path(data), work),
         baseline=_floor_xlsx,
         prepare=lambda data: _generate(xlsx_path(data), bench_items() // 5, "xlsx"),
+    ),
+    Measurement(
+        name="aging + scoring + worklist, 1M items",
+        ours=_worklist_ours,
+        baseline=_worklist_floor,
+        #: Issue 3's budget is absolute (under 1.5 s on 2 cores); a plain sum is far below that,
+        #: so the ratio budget is loose and the absolute time is what decides.
+        max_ratio=30.0,
+        max_seconds=1.5,
     ),
 ]
 
@@ -198,10 +312,14 @@ def run(data: Path, only: str | None = None) -> int:
             continue
         ratio = ours["seconds"] / floor["seconds"] if floor["seconds"] else float("inf")
         ok = ratio <= m.max_ratio and ours["peak_rss_mb"] < m.max_rss_mb
+        budget = f"ratio <= {m.max_ratio:g}, RSS < {_fmt_mb(m.max_rss_mb)}"
+        if m.max_seconds is not None:
+            ok = ok and ours["seconds"] < m.max_seconds
+            budget = f"< {m.max_seconds:g} s, {budget}"
         print(
             f"{m.name}: {ours['seconds']:.2f} s, baseline {floor['seconds']:.2f} s, ratio {ratio:.2f}, "
             f"peak RSS {_fmt_mb(ours['peak_rss_mb'])} (baseline {_fmt_mb(floor['peak_rss_mb'])}) "
-            f"-> {'PASS' if ok else 'OVER'} (budget ratio <= {m.max_ratio:g}, RSS < {_fmt_mb(m.max_rss_mb)})",
+            f"-> {'PASS' if ok else 'OVER'} (budget {budget})",
             flush=True,
         )
     return 1 if failed else 0

@@ -131,6 +131,59 @@ def _cmd_snapshots(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Worklist fields the CLI prints, in this order (amounts as decimal strings, reporting currency).
+WORKLIST_FIELDS = (
+    "rank",
+    "customer_id",
+    "customer_name",
+    "collector",
+    "open_amount",
+    "overdue_amount",
+    "currency",
+    "max_days_overdue",
+    "score",
+    "reasons",
+    "next_action",
+)
+
+
+def _cmd_worklist(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from ar_core.errors import NotFound
+    from ar_core.team_worklist import snapshot_for, team_worklist
+
+    engine = _engine()
+    try:
+        snapshot_id, as_of = snapshot_for(engine, args.as_of)
+    except NotFound as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    frame, missing = team_worklist(engine, snapshot_id, as_of)
+    if missing:
+        print(
+            f"warning: no FX rate for {', '.join(missing)} on {as_of}: those items are not converted",
+            file=sys.stderr,
+        )
+    if args.collector:
+        frame = frame.filter(pl.col("collector") == args.collector)
+    frame = frame.sort("rank").head(args.top) if args.top else frame.sort("rank")
+    rows = [
+        {k: (f"{r[k]:.2f}" if k in ("open_amount", "overdue_amount") else r[k]) for k in WORKLIST_FIELDS}
+        for r in frame.select(WORKLIST_FIELDS).iter_rows(named=True)
+    ]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        out = frame.select(WORKLIST_FIELDS).with_columns(
+            pl.col("open_amount").cast(pl.String),
+            pl.col("overdue_amount").cast(pl.String),
+            pl.col("reasons").list.join("; "),
+        )
+        sys.stdout.write(out.write_csv())
+    return 0
+
+
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from ar_core.demo import generate_demo
 
@@ -178,6 +231,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("snapshots", help="list the committed snapshots")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_snapshots)
+
+    p = sub.add_parser("worklist", help="the ranked worklist of a snapshot (reporting currency)")
+    p.add_argument("--as-of", type=_iso_date, help="use the latest snapshot on or before this date")
+    p.add_argument("--collector", help="only this collector's customers (user name)")
+    p.add_argument("--top", type=int, help="only the first N ranks")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.set_defaults(func=_cmd_worklist)
 
     p = sub.add_parser("demo-data", help="write the demo extracts (FBL5N style) and customer master")
     p.add_argument("--out", required=True)

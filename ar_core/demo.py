@@ -203,4 +203,7 @@ def load_demo_if_empty(
     upsert_customer_master(engine, system, master)
     for as_of, result in extracts:
         import_extract(engine, system, result, as_of=as_of)
+    from ar_core.demo_workflow import load_demo_workflow
+
+    load_demo_workflow(engine, seed=seed, items_by_date={as_of: result.items for as_of, result in extracts})
     return True

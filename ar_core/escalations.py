@@ -9,6 +9,7 @@ customers escalated to them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import polars as pl
@@ -65,17 +66,31 @@ def check_customer_access(engine: sa.Engine, actor: Actor, customer_id: str, *, 
     Leads and admins: any known customer (NotFound for an unknown id). Controllers: read only.
     Collectors: their portfolio and the customers escalated to them.
     """
+    check_customers_access(engine, actor, [customer_id], write=write)
+
+
+def check_customers_access(
+    engine: sa.Engine, actor: Actor, customer_ids: Iterable[str], *, write: bool
+) -> None:
+    """:func:`check_customer_access` for several customers at once (one portfolio look-up)."""
+    wanted = sorted(set(customer_ids))
     if write and not actor.has("collector", *WRITE_ALL_ROLES):
         raise PermissionDenied(f"{actor.username} may not record collection work (read-only role)")
     if actor.has(*(WRITE_ALL_ROLES if write else READ_ALL_ROLES)):
         with engine.connect() as conn:
-            known = conn.execute(sa.select(Customer.id).where(Customer.customer_id == customer_id)).first()
-        if known is None:
-            raise NotFound(f"no customer {customer_id!r}")
+            known = set(
+                conn.execute(
+                    sa.select(Customer.customer_id).where(Customer.customer_id.in_(wanted))
+                ).scalars()
+            )
+        missing = [c for c in wanted if c not in known]
+        if missing:
+            raise NotFound(f"no customer {missing[0]!r}")
         return
     allowed = readable_customers(engine, actor)
-    if allowed is not None and customer_id not in allowed:
-        raise PermissionDenied(f"customer {customer_id} is not in {actor.username}'s portfolio")
+    foreign = [c for c in wanted if allowed is not None and c not in allowed]
+    if foreign:
+        raise PermissionDenied(f"customer {foreign[0]} is not in {actor.username}'s portfolio")
 
 
 def _active_user(conn: sa.Connection, username: str) -> Actor:
@@ -83,6 +98,19 @@ def _active_user(conn: sa.Connection, username: str) -> Actor:
     if row is None:
         raise NotFound(f"no active user {username!r}")
     return Actor(row.username, row.name, frozenset(r for r in row.roles.split(",") if r))
+
+
+def escalation_targets(engine: sa.Engine, actor: Actor) -> list[str]:
+    """User names ``actor`` may escalate to: active leads and collectors other than themselves."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(User.username, User.roles).where(User.active.is_(True)).order_by(User.username)
+        ).all()
+    return [
+        u
+        for u, roles in rows
+        if u != actor.username and not {"lead", "collector"}.isdisjoint(roles.split(","))
+    ]
 
 
 def escalate(engine: sa.Engine, actor: Actor, customer_id: str, *, to_username: str, reason: str) -> int:
@@ -107,10 +135,17 @@ def escalate(engine: sa.Engine, actor: Actor, customer_id: str, *, to_username: 
             )
         ).first()
         if already is not None:
-            raise ArDeskError(f"customer {customer_id} is already escalated to {already.to_user} "
-                              f"(escalation {already.id}): resolve that first")  # fmt: skip
-        values = {"customer_id": customer_id, "from_user": actor.username, "to_user": to_username,
-                  "reason": reason, "created_at": utcnow()}  # fmt: skip
+            raise ArDeskError(
+                f"customer {customer_id} is already escalated to {already.to_user} "
+                f"(escalation {already.id}): resolve that first"
+            )
+        values = {
+            "customer_id": customer_id,
+            "from_user": actor.username,
+            "to_user": to_username,
+            "reason": reason,
+            "created_at": utcnow(),
+        }
         new_id = conn.execute(sa.insert(Escalation).values(**values).returning(Escalation.id)).scalar_one()
         record(conn, actor, "escalate", "escalation", new_id, after=values)
     return new_id
@@ -131,19 +166,28 @@ def resolve(engine: sa.Engine, actor: Actor, escalation_id: int, note: str) -> N
             raise ArDeskError(f"escalation {escalation_id} was already resolved by {row.resolved_by}")
         before = {"customer_id": row.customer_id, "to_user": row.to_user, "resolved_at": None}
         after = {**before, "resolved_at": utcnow(), "resolved_by": actor.username, "resolution_note": note}
-        conn.execute(sa.update(Escalation).where(Escalation.id == escalation_id).values(
-            resolved_at=after["resolved_at"], resolved_by=actor.username, resolution_note=note))  # fmt: skip
+        conn.execute(
+            sa.update(Escalation)
+            .where(Escalation.id == escalation_id)
+            .values(resolved_at=after["resolved_at"], resolved_by=actor.username, resolution_note=note)
+        )
         record(conn, actor, "resolve_escalation", "escalation", escalation_id, before=before, after=after)
 
 
 def open_escalations(engine: sa.Engine, *, since: datetime | None = None) -> pl.DataFrame:
     """Unresolved escalations, oldest first (``ESCALATION_SCHEMA``), for worklists and the huddle."""
     query = (
-        sa.select(Escalation.id, Escalation.customer_id, Escalation.from_user, Escalation.to_user,
-                  Escalation.reason, Escalation.created_at)
+        sa.select(
+            Escalation.id,
+            Escalation.customer_id,
+            Escalation.from_user,
+            Escalation.to_user,
+            Escalation.reason,
+            Escalation.created_at,
+        )
         .where(Escalation.resolved_at.is_(None))
         .order_by(Escalation.created_at, Escalation.id)
-    )  # fmt: skip
+    )
     if since is not None:
         query = query.where(Escalation.created_at >= since)
     with engine.connect() as conn:

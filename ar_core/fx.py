@@ -20,7 +20,9 @@ DEFAULT_REPORTING = "EUR"
 def rate_table(rates: pl.DataFrame | None, reporting: str = DEFAULT_REPORTING) -> pl.DataFrame:
     """``rates`` as ``[currency, rate Decimal(18,6)]`` with the reporting currency always at 1."""
     schema = {"currency": pl.String(), "rate": RATE}
-    table = pl.DataFrame(schema=schema) if rates is None else rates.select("currency", pl.col("rate").cast(RATE))
+    table = (
+        pl.DataFrame(schema=schema) if rates is None else rates.select("currency", pl.col("rate").cast(RATE))
+    )
     one = pl.DataFrame({"currency": [reporting], "rate": [1]}).cast(schema)  # type: ignore[arg-type]
     return pl.concat([one, table.filter(pl.col("currency") != reporting)]).unique("currency", keep="first")
 

@@ -50,8 +50,9 @@ NEXT_ACTIONS: tuple[str, ...] = (
 )
 
 
-def check_choice(value: str | None, allowed: tuple[str, ...] | dict[str, str], what: str, *,
-                 optional: bool = False) -> str | None:  # fmt: skip
+def check_choice(
+    value: str | None, allowed: tuple[str, ...] | dict[str, str], what: str, *, optional: bool = False
+) -> str | None:
     """``value`` if it is one of ``allowed`` (``None`` allowed when ``optional``), else ArDeskError."""
     if value is None or value == "":
         if optional:

@@ -271,10 +271,14 @@ def customer_items_history(engine: sa.Engine, customer_id: str) -> pl.DataFrame:
     with engine.connect() as conn:
         rows = pl.read_database(sql, connection=conn, infer_schema_length=None)
     if rows.is_empty():
-        return bulk.items_frame(pl.DataFrame(schema=dict.fromkeys(bulk.STORE_COLUMNS[1:], pl.Null()))).with_columns(
+        return bulk.items_frame(
+            pl.DataFrame(schema=dict.fromkeys(bulk.STORE_COLUMNS[1:], pl.Null()))
+        ).with_columns(
             pl.lit(None, pl.Date).alias("snapshot_as_of"), pl.lit(None, pl.Int64).alias("snapshot_id")
         )
     as_of = rows["snapshot_as_of"]
     if as_of.dtype == pl.String:
         as_of = as_of.str.to_date("%Y-%m-%d")
-    return bulk.items_frame(rows).with_columns(as_of.cast(pl.Date).alias("snapshot_as_of"), rows["snapshot_id"])
+    return bulk.items_frame(rows).with_columns(
+        as_of.cast(pl.Date).alias("snapshot_as_of"), rows["snapshot_id"]
+    )

@@ -113,9 +113,12 @@ def test_deactivated_user_is_stopped(app_env):
 def test_navigation_lists_only_pages_of_the_role():
     from ui.navigation import pages_for
 
-    assert [p[1] for p in pages_for(frozenset({"collector"}))] == ["Overview"]
-    assert [p[1] for p in pages_for(frozenset({"lead"}))] == ["Overview", "Upload"]
-    assert [p[1] for p in pages_for(frozenset({"admin"}))] == ["Overview", "Upload", "Users & audit"]
+    collector = ["Worklist", "Customer account", "Overview"]
+    assert [p[1] for p in pages_for(frozenset({"collector"}))] == collector
+    assert [p[1] for p in pages_for(frozenset({"controller"}))] == collector
+    lead = ["Worklist", "Customer account", "Huddle", "Overview", "Upload", "Settings"]
+    assert [p[1] for p in pages_for(frozenset({"lead"}))] == lead
+    assert [p[1] for p in pages_for(frozenset({"admin"}))] == [*lead, "Users & audit"]
 
 
 def test_lead_uploads_german_fbl5n_and_commits(app_env):
@@ -175,10 +178,10 @@ def test_admin_adds_user_and_audit_shows_it(app_env):
 
 
 GENERIC_CSV = (
-    "customerID,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount\n"
-    '0379-NEVHP,0000611365,10/2/2026,11/1/2026,"1,055.94"\n'
-    "8976-AMJEO,0007900770,10/26/2026,11/25/2026,61.74\n"
-).encode()
+    b"customerID,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount\n"
+    b'0379-NEVHP,0000611365,10/2/2026,11/1/2026,"1,055.94"\n'
+    b"8976-AMJEO,0007900770,10/26/2026,11/25/2026,61.74\n"
+)
 
 
 def test_lead_builds_saves_and_reuses_a_mapping(app_env):

@@ -10,3 +10,4 @@ UPLOAD_OUTCOME = "upload_outcome"
 CONFIRM_DELETE = "confirm_delete_snapshot"
 #: Name of the mapping saved on the previous run, to confirm it after the rerun.
 MAPPING_SAVED = "mapping_saved"
+ACCOUNT = "account_customer_id"

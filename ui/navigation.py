@@ -4,8 +4,12 @@ from __future__ import annotations
 
 #: (file, title, icon, roles allowed; empty = every logged-in user).
 PAGES: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("pages/worklist.py", "Worklist", ":material/format_list_numbered:", ()),
+    ("pages/account.py", "Customer account", ":material/person:", ()),
+    ("pages/huddle.py", "Huddle", ":material/groups:", ("lead", "admin")),
     ("pages/home.py", "Overview", ":material/dashboard:", ()),
     ("pages/upload.py", "Upload", ":material/upload_file:", ("lead", "admin")),
+    ("pages/settings.py", "Settings", ":material/tune:", ("lead", "admin")),
     ("pages/admin.py", "Users & audit", ":material/admin_panel_settings:", ("admin",)),
 ]
 

@@ -1,0 +1,174 @@
+"""Application settings a lead edits on the settings view: priority weights, grace days, aging, currency.
+
+Each setting is one JSON value in ``app_settings`` (key/value). Unset keys fall back to the
+defaults in code, so a fresh database works and a new weight added in a later release gets its
+default without a migration. Every change is audited with the value before and after.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from ar_core.audit import record
+from ar_core.errors import ArDeskError
+from ar_core.schema import KNOWN_CURRENCIES
+from ar_core.store.db import write_transaction
+from ar_core.store.models import AppSetting, utcnow
+from ar_core.users import Actor
+
+#: Who may change settings.
+SETTINGS_ROLES = ("lead", "admin")
+PRIORITY_CONFIG = "priority_config"
+PROMISE_GRACE_DAYS = "promise_grace_days"
+AGING_EDGES = "aging_edges"
+REPORTING_CURRENCY = "reporting_currency"
+#: Days after the promised date that a payment still counts as on time (bank transfer runs).
+DEFAULT_GRACE_DAYS = 3
+DEFAULT_REPORTING_CURRENCY = "EUR"
+#: Longest grace period a lead may set.
+MAX_GRACE_DAYS = 60
+
+
+def _default_priority() -> dict[str, Any]:
+    from ar_core.priority import PriorityConfig  # lazily: the priority module is pure and optional here
+
+    return PriorityConfig().to_dict()
+
+
+def _default_edges() -> list[int]:
+    from ar_core.aging import DEFAULT_EDGES
+
+    return list(DEFAULT_EDGES)
+
+
+def get_setting(engine: sa.Engine, key: str, default: Any = None) -> Any:
+    """The stored JSON value of ``key``, or ``default`` when never set."""
+    with engine.connect() as conn:
+        text = conn.execute(sa.select(AppSetting.value).where(AppSetting.key == key)).scalar()
+    return default if text is None else json.loads(text)
+
+
+def set_setting(engine: sa.Engine, actor: Actor, key: str, value: Any) -> None:
+    """Store ``value`` (JSON-able) under ``key`` (leads and admins), audited with before/after."""
+    actor.require(*SETTINGS_ROLES, doing="change settings")
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    with write_transaction(engine) as conn:
+        old = conn.execute(sa.select(AppSetting.value).where(AppSetting.key == key)).scalar()
+        before = None if old is None else json.loads(old)
+        if old is None:
+            conn.execute(
+                sa.insert(AppSetting).values(
+                    key=key, value=text, updated_by=actor.username, updated_at=utcnow()
+                )
+            )
+        else:
+            conn.execute(
+                sa.update(AppSetting)
+                .where(AppSetting.key == key)
+                .values(value=text, updated_by=actor.username, updated_at=utcnow())
+            )
+        record(conn, actor, "set_setting", "setting", key, before=before, after=value)
+
+
+def _checked(key: str, value: Any, check: Callable[[Any], Any]) -> Any:
+    try:
+        return check(value)
+    except (TypeError, ValueError, KeyError) as exc:
+        raise ArDeskError(f"invalid {key.replace('_', ' ')}: {exc}") from exc
+
+
+def get_settings(engine: sa.Engine) -> dict[str, Any]:
+    """All settings at once (one read), defaults filled in.
+
+    ``{"priority": dict, "promise_grace_days": int, "aging_edges": list[int], "reporting_currency": str}``.
+    """
+    with engine.connect() as conn:
+        stored = {k: json.loads(v) for k, v in conn.execute(sa.select(AppSetting.key, AppSetting.value))}
+    defaults = _default_priority()
+    priority = stored.get(PRIORITY_CONFIG) or {}
+    return {
+        "priority": {**defaults, **{k: v for k, v in priority.items() if k in defaults}},
+        "promise_grace_days": int(stored.get(PROMISE_GRACE_DAYS, DEFAULT_GRACE_DAYS)),
+        "aging_edges": [int(e) for e in stored.get(AGING_EDGES) or _default_edges()],
+        "reporting_currency": str(stored.get(REPORTING_CURRENCY, DEFAULT_REPORTING_CURRENCY)),
+    }
+
+
+# --- priority configuration -----------------------------------------------------------------
+
+
+def get_priority_config(engine: sa.Engine) -> dict[str, Any]:
+    """The priority weights and thresholds: the defaults overlaid with what a lead stored."""
+    stored = get_setting(engine, PRIORITY_CONFIG, {}) or {}
+    defaults = _default_priority()
+    return {**defaults, **{k: v for k, v in stored.items() if k in defaults}}
+
+
+def set_priority_config(engine: sa.Engine, actor: Actor, config: dict[str, Any]) -> None:
+    """Store a priority configuration (leads and admins), validated by ``PriorityConfig.from_dict``."""
+    from ar_core.priority import PriorityConfig
+
+    defaults = _default_priority()
+    unknown = set(config) - set(defaults)
+    if unknown:
+        raise ArDeskError(f"unknown priority setting(s): {', '.join(sorted(unknown))}")
+    merged = {**defaults, **config}
+    normalised = _checked(PRIORITY_CONFIG, merged, lambda c: PriorityConfig.from_dict(c).to_dict())
+    _check_non_negative(normalised)
+    set_setting(engine, actor, PRIORITY_CONFIG, normalised)
+
+
+def _check_non_negative(config: dict[str, Any]) -> None:
+    """A negative weight would make the score rank more overdue lower: refuse it (and NaN, inf)."""
+    for key, value in config.items():
+        values = value.values() if isinstance(value, dict) else [value]
+        for v in values:
+            if isinstance(v, int | float) and not (math.isfinite(v) and v >= 0):
+                raise ArDeskError(f"invalid priority config: {key} must be a non-negative number, got {v}")
+
+
+# --- promise grace, aging edges, reporting currency -----------------------------------------
+
+
+def get_promise_grace_days(engine: sa.Engine) -> int:
+    """Days after the promised date a payment still keeps the promise."""
+    return int(get_setting(engine, PROMISE_GRACE_DAYS, DEFAULT_GRACE_DAYS))
+
+
+def set_promise_grace_days(engine: sa.Engine, actor: Actor, days: int) -> None:
+    """Set the promise grace period (0 to :data:`MAX_GRACE_DAYS` days)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_GRACE_DAYS:
+        raise ArDeskError(f"grace days must be a whole number from 0 to {MAX_GRACE_DAYS}, got {days!r}")
+    set_setting(engine, actor, PROMISE_GRACE_DAYS, days)
+
+
+def get_aging_edges(engine: sa.Engine) -> list[int]:
+    """Upper edges of the aging buckets after "not due" (default 30, 60, 90, 180, 360)."""
+    return [int(e) for e in get_setting(engine, AGING_EDGES, None) or _default_edges()]
+
+
+def set_aging_edges(engine: sa.Engine, actor: Actor, edges: Sequence[int]) -> None:
+    """Set the aging bucket edges: increasing positive whole day counts."""
+    values = list(edges)
+    ok = values and all(isinstance(e, int) and not isinstance(e, bool) and e > 0 for e in values)
+    if not ok or values != sorted(set(values)):
+        raise ArDeskError(f"aging bucket edges must be increasing positive day counts, got {values}")
+    set_setting(engine, actor, AGING_EDGES, values)
+
+
+def get_reporting_currency(engine: sa.Engine) -> str:
+    """The currency reports and the worklist are shown in (default EUR)."""
+    return str(get_setting(engine, REPORTING_CURRENCY, DEFAULT_REPORTING_CURRENCY))
+
+
+def set_reporting_currency(engine: sa.Engine, actor: Actor, currency: str) -> None:
+    """Set the reporting currency (a known ISO code)."""
+    code = (currency or "").strip().upper()
+    if code not in KNOWN_CURRENCIES:
+        raise ArDeskError(f"unknown currency {currency!r}")
+    set_setting(engine, actor, REPORTING_CURRENCY, code)

@@ -1,0 +1,280 @@
+"""Customer account: header, open items with aging, item history, contacts, promises, disputes, statement."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import polars as pl
+import streamlit as st
+
+from ar_core import contacts, escalations, promises, reason_codes, snapshots
+from ar_core.account import item_timeline, statement_xlsx
+from ar_core.aging import with_aging
+from ar_core.errors import ArDeskError
+from ar_core.money import parse_amount
+from ar_core.users import list_users
+from ui import data, fmt, keys
+from ui.guard import require
+from ui.resources import engine
+
+actor = require()
+eng = engine()
+CENT = Decimal("0.01")
+
+snaps = data.snapshot_list()
+if snaps.is_empty():
+    st.info("No snapshot yet: accounts appear with the first ERP extract.")
+    st.stop()
+latest = snaps.row(-1, named=True)
+as_of: date = latest["as_of"]
+
+master = data.customers()
+scope = escalations.readable_customers(eng, actor)
+allowed = master if scope is None else master.filter(pl.col("customer_id").is_in(list(scope)))
+if allowed.is_empty():
+    st.info("No customers in your portfolio yet. Ask your lead to assign your portfolio.")
+    st.stop()
+ids = allowed["customer_id"].to_list()
+names = dict(zip(ids, allowed["name"].fill_null("").to_list(), strict=True))
+current = st.session_state.get(keys.ACCOUNT)
+customer_id = st.selectbox(
+    "Customer",
+    ids,
+    index=ids.index(current) if current in ids else 0,
+    format_func=lambda c: f"{c} — {names.get(c, '')}",
+    key="acct_pick",
+)
+st.session_state[keys.ACCOUNT] = customer_id
+cust = allowed.filter(pl.col("customer_id") == customer_id).row(0, named=True)
+
+st.title(cust.get("name") or customer_id)
+h1, h2, h3, h4 = st.columns(4)
+h1.markdown(
+    f"**Customer** {customer_id}  \n**Country** {cust.get('country') or '—'} · "
+    f"**Language** {cust.get('language') or '—'}"
+)
+h2.markdown(f"**Collector** {cust.get('collector') or '—'}  \n**Risk class** {cust.get('risk_class') or '—'}")
+limit = cust.get("credit_limit")
+h3.markdown(
+    f"**Credit limit** {fmt.money(limit, 'EUR') if limit is not None else '—'}  \n"
+    f"**Terms** {cust.get('payment_terms') or '—'}"
+)
+h4.markdown(
+    f"**Contact** {cust.get('contact_name') or '—'}  \n{cust.get('contact_phone') or ''} "
+    f"{cust.get('contact_email') or ''}"
+)
+
+items = data.items(latest["snapshot_id"]).filter(pl.col("customer_id") == customer_id)
+aged = with_aging(items, as_of)
+cols = st.columns(4)
+for i, row in enumerate(
+    aged.group_by("currency")
+    .agg(
+        pl.col("amount").sum().alias("open"),
+        pl.col("amount").filter((pl.col("days_overdue") > 0) & (pl.col("amount") > 0)).sum().alias("overdue"),
+        pl.col("amount").filter(pl.col("disputed").fill_null(False)).sum().alias("disputed"),
+    )
+    .sort("currency")
+    .iter_rows(named=True)
+):
+    cols[i % 4].metric(
+        f"Open {row['currency']}",
+        fmt.money(row["open"], row["currency"]),
+        f"overdue {fmt.money(row['overdue'], row['currency'])}",
+        delta_color="off",
+    )
+
+tab_items, tab_hist, tab_contacts, tab_promises, tab_disputes = st.tabs(
+    ["Open items", "Item history", "Contacts", "Promises to pay", "Disputes"]
+)
+with tab_items:
+    st.caption(f"Open at {fmt.day(as_of)}: {aged.height} items.")
+    st.dataframe(
+        aged.sort("due_date").select(
+            "doc_no",
+            "doc_type",
+            "doc_date",
+            "due_date",
+            "days_overdue",
+            "bucket",
+            "dunning_level",
+            "amount",
+            "currency",
+            "disputed",
+            "dispute_reason",
+            "reference",
+            "text",
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "doc_no": "Document",
+            "doc_type": "Type",
+            "doc_date": st.column_config.DateColumn("Doc. date", format="DD.MM.YYYY"),
+            "due_date": st.column_config.DateColumn("Due", format="DD.MM.YYYY"),
+            "days_overdue": "Days overdue",
+            "bucket": "Bucket",
+            "dunning_level": "Dunning",
+            "amount": st.column_config.NumberColumn("Amount", format="%,.2f"),
+            "currency": "Cur.",
+            "disputed": "Disputed",
+            "dispute_reason": "Dispute reason",
+            "reference": "Reference",
+            "text": "Text",
+        },
+    )
+    st.download_button(
+        f"Statement of account (XLSX, {(cust.get('language') or 'en').upper()})",
+        statement_xlsx(cust, items, as_of),
+        file_name=f"statement-{customer_id}-{as_of.isoformat()}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="statement",
+    )
+
+with tab_hist:
+    timeline = item_timeline(snapshots.customer_items_history(eng, customer_id), snaps["as_of"].to_list())
+    st.dataframe(
+        timeline,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "doc_no": "Document",
+            "doc_type": "Type",
+            "doc_date": st.column_config.DateColumn("Doc. date", format="DD.MM.YYYY"),
+            "due_date": st.column_config.DateColumn("Due", format="DD.MM.YYYY"),
+            "amount": st.column_config.NumberColumn("Amount", format="%,.2f"),
+            "currency": "Cur.",
+            "first_seen": st.column_config.DateColumn("Appeared", format="DD.MM.YYYY"),
+            "last_seen": st.column_config.DateColumn("Last listed", format="DD.MM.YYYY"),
+            "cleared_on": st.column_config.DateColumn("Cleared", format="DD.MM.YYYY"),
+            "status": "Status",
+        },
+    )
+
+with tab_contacts:
+    with st.form("log_contact", clear_on_submit=True):
+        st.markdown("**Log a contact**")
+        c1, c2, c3 = st.columns(3)
+        channel = c1.selectbox("Channel", reason_codes.CHANNELS, key="ct_channel")
+        outcome = c2.selectbox("Outcome", reason_codes.OUTCOMES, key="ct_outcome")
+        reason = c3.selectbox(
+            "Delinquency reason",
+            ["", *reason_codes.DELINQUENCY_REASONS],
+            format_func=lambda c: reason_codes.DELINQUENCY_REASONS.get(c, "—"),
+            key="ct_reason",
+        )
+        notes = st.text_area("Notes", key="ct_notes")
+        n1, n2 = st.columns(2)
+        next_action = n1.selectbox("Next action", reason_codes.NEXT_ACTIONS, key="ct_next")
+        next_date = n2.date_input("Next action date", value=None, format="DD.MM.YYYY", key="ct_next_date")
+        if st.form_submit_button("Save contact", type="primary"):
+            try:
+                contacts.log_contact(
+                    eng,
+                    actor,
+                    customer_id,
+                    channel=channel,
+                    outcome=outcome,
+                    reason=reason or None,
+                    notes=notes,
+                    next_action=next_action,
+                    next_action_date=next_date,
+                )
+            except ArDeskError as exc:
+                st.error(str(exc))
+            else:
+                data.refresh()
+                st.success("Contact saved.")
+    log = contacts.list_contacts(eng, actor, customer_id)
+    if log.is_empty():
+        st.info("No contact logged yet.")
+    else:
+        st.dataframe(log, hide_index=True, width="stretch")
+    with st.expander("Correct an entry (entries are never edited; a correction is added)"):
+        if not log.is_empty():
+            with st.form("correct_contact", clear_on_submit=True):
+                target = st.selectbox("Entry", log["contact_id"].to_list(), key="corr_id")
+                note = st.text_input("What was wrong", key="corr_note")
+                if st.form_submit_button("Add correction"):
+                    try:
+                        contacts.correct_contact(eng, actor, target, note=note)
+                    except ArDeskError as exc:
+                        st.error(str(exc))
+                    else:
+                        data.refresh()
+                        st.rerun()
+    with st.expander("Second voice: escalate this customer"):
+        people = (
+            [u for u in list_users(eng, actor)["username"].to_list() if u != actor.username]
+            if actor.has("lead", "admin")
+            else escalations.escalation_targets(eng, actor)
+        )
+        with st.form("escalate", clear_on_submit=True):
+            to = st.selectbox("To", people, key="esc_to")
+            why = st.text_input("Why", key="esc_why")
+            if st.form_submit_button("Escalate"):
+                try:
+                    escalations.escalate(eng, actor, customer_id, to_username=to, reason=why)
+                except ArDeskError as exc:
+                    st.error(str(exc))
+                else:
+                    data.refresh()
+                    st.success(f"Escalated to {to}: the case is on their worklist.")
+
+with tab_promises:
+    open_debits = aged.filter(pl.col("amount") > 0)
+    with st.form("promise", clear_on_submit=True):
+        st.markdown("**Record a promise to pay**")
+        p1, p2, p3 = st.columns(3)
+        amount_text = p1.text_input("Amount", placeholder="e.g. 12.500,00 or 12500.00", key="pr_amount")
+        currency = p2.selectbox(
+            "Currency", sorted(set(open_debits["currency"].to_list()) or {"EUR"}), key="pr_cur"
+        )
+        when = p3.date_input(
+            "Promised payment date", value=as_of + timedelta(days=7), format="DD.MM.YYYY", key="pr_date"
+        )
+        docs = st.multiselect("Items covered (optional)", open_debits["doc_no"].to_list(), key="pr_items")
+        if st.form_submit_button("Save promise", type="primary"):
+            chosen = (
+                open_debits.filter(pl.col("doc_no").is_in(docs))
+                .select("company_code", "fiscal_year", "doc_no", "line_item")
+                .to_dicts()
+            )
+            amount = parse_amount(amount_text)
+            try:
+                if amount is None or amount <= 0 or amount != amount.quantize(CENT):
+                    raise ArDeskError(
+                        f"Amount: {amount_text!r} is not a positive amount with at most 2 decimals."
+                    )
+                promises.create_promise(
+                    eng,
+                    actor,
+                    customer_id,
+                    amount=amount,
+                    currency=currency,
+                    promised_date=when,
+                    items=chosen,
+                    snapshot_id=latest["snapshot_id"],
+                )
+            except ArDeskError as exc:
+                st.error(str(exc))
+            else:
+                data.refresh()
+                st.success("Promise saved; the customer leaves today's list until the promised date.")
+    plist = promises.list_promises(eng, actor, customer_id)
+    if plist.is_empty():
+        st.info("No promise to pay recorded.")
+    else:
+        st.dataframe(plist, hide_index=True, width="stretch")
+
+with tab_disputes:
+    disputed = aged.filter(pl.col("disputed").fill_null(False))
+    if disputed.is_empty():
+        st.info("No disputed item in this snapshot.")
+    else:
+        st.dataframe(
+            disputed.select("doc_no", "due_date", "days_overdue", "amount", "currency", "dispute_reason"),
+            hide_index=True,
+            width="stretch",
+        )

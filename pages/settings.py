@@ -1,0 +1,133 @@
+"""Settings (lead, admin): priority weights, promise grace period, aging buckets, FX rates. All audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import streamlit as st
+
+from ar_core import rates, settings
+from ar_core.errors import ArDeskError
+from ar_core.money import parse_amount
+from ar_core.priority import PriorityConfig
+from ui import data
+from ui.guard import require
+from ui.resources import engine
+
+actor = require("lead", "admin")
+eng = engine()
+st.title("Settings")
+st.caption("Every change is written to the audit log with the values before and after.")
+
+weights, general, fx = st.tabs(["Priority score", "Promises & aging", "FX rates"])
+
+with weights:
+    current = settings.get_priority_config(eng)
+    defaults = PriorityConfig().to_dict()
+    st.markdown(
+        "Weights and thresholds of the priority score. The README explains each one; "
+        "*Reset* puts the documented defaults back."
+    )
+    with st.form("priority"):
+        cols = st.columns(3)
+        edited: dict = {}
+        for i, (name, value) in enumerate(current.items()):
+            label = name.replace("_", " ").capitalize()
+            if isinstance(value, bool):
+                edited[name] = cols[i % 3].checkbox(label, value=value, key=f"pc_{name}")
+            elif isinstance(value, int):
+                edited[name] = int(
+                    cols[i % 3].number_input(
+                        label, value=value, step=1, key=f"pc_{name}", help=f"default {defaults.get(name)}"
+                    )
+                )
+            elif isinstance(value, float):
+                edited[name] = float(
+                    cols[i % 3].number_input(
+                        label, value=value, step=0.5, key=f"pc_{name}", help=f"default {defaults.get(name)}"
+                    )
+                )
+            else:
+                edited[name] = cols[i % 3].text_input(
+                    label, value=str(value), key=f"pc_{name}", help=f"default {defaults.get(name)}"
+                )
+        save, reset = st.columns(2)
+        if save.form_submit_button("Save weights", type="primary"):
+            try:
+                settings.set_priority_config(eng, actor, edited)
+            except (ArDeskError, ValueError, TypeError) as exc:
+                st.error(str(exc))
+            else:
+                data.refresh()
+                st.success("Priority weights saved; worklists use them from now on.")
+        if reset.form_submit_button("Reset to defaults"):
+            settings.set_priority_config(eng, actor, defaults)
+            data.refresh()
+            st.rerun()
+
+with general, st.form("general"):
+    grace = st.number_input(
+        "Promise grace period (days after the promised date before a promise counts as broken)",
+        min_value=0,
+        max_value=settings.MAX_GRACE_DAYS,
+        value=settings.get_promise_grace_days(eng),
+        key="grace",
+    )
+    edges_text = st.text_input(
+        "Aging bucket edges (days overdue, increasing)",
+        value=", ".join(str(e) for e in settings.get_aging_edges(eng)),
+        key="edges",
+        help="30, 60, 90, 180, 360 gives not due, 1-30, 31-60, 61-90, 91-180, 181-360, >360",
+    )
+    reporting = st.text_input(
+        "Reporting currency", value=settings.get_reporting_currency(eng), key="reporting"
+    )
+    if st.form_submit_button("Save", type="primary"):
+        try:
+            edges = [int(e) for e in edges_text.replace(";", ",").split(",") if e.strip()]
+            settings.set_promise_grace_days(eng, actor, int(grace))
+            settings.set_aging_edges(eng, actor, edges)
+            settings.set_reporting_currency(eng, actor, reporting.strip().upper())
+        except (ArDeskError, ValueError) as exc:
+            st.error(str(exc))
+        else:
+            data.refresh()
+            st.success("Saved.")
+
+with fx:
+    st.markdown(
+        "A rate is **EUR per one unit** of the currency (CHF 1 = EUR 1.06 → enter 1.06). Worklists "
+        "and tiles use the latest rate on or before the snapshot date."
+    )
+    table = rates.list_rates(eng)
+    if table.is_empty():
+        st.info("No FX rates yet: items in other currencies are reported, not converted, until you add some.")
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+    with st.form("rate", clear_on_submit=True):
+        c1, c2, c3 = st.columns(3)
+        on = c1.date_input("Valid from", value=date.today(), format="DD.MM.YYYY", key="fx_date")  # noqa: DTZ011
+        cur = c2.text_input("Currency", max_chars=3, key="fx_cur")
+        rate_text = c3.text_input("Rate (EUR per unit)", key="fx_rate")
+        if st.form_submit_button("Add rate"):
+            rate = parse_amount(rate_text)
+            try:
+                if rate is None or rate <= 0:
+                    raise ArDeskError(f"Rate: {rate_text!r} is not a positive number.")
+                rates.set_rate(eng, actor, on, cur.strip().upper(), Decimal(rate))
+            except ArDeskError as exc:
+                st.error(str(exc))
+            else:
+                data.refresh()
+                st.rerun()
+    upload = st.file_uploader(
+        "Or upload a rates file (CSV: date;currency;rate)", type=["csv", "txt"], key="fx_file"
+    )
+    if upload is not None and st.button("Import rates", key="fx_import"):
+        count, problems = rates.import_rates(eng, actor, upload.getvalue(), upload.name)
+        for p in problems:
+            st.error(str(p))
+        if count:
+            data.refresh()
+            st.success(f"{count} rates imported from {upload.name}.")

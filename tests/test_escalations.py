@@ -1,0 +1,106 @@
+"""Second voice: escalating a customer, access for the receiver, resolving."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ar_core.audit import list_audit
+from ar_core.contacts import list_contacts, log_contact
+from ar_core.errors import ArDeskError, NotFound, PermissionDenied
+from ar_core.escalations import (
+    check_customer_access,
+    escalate,
+    escalated_to,
+    escalation_targets,
+    open_escalations,
+    readable_customers,
+    resolve,
+)
+from ar_core.users import Actor, create_user, visible_customers
+from tests.conftest import ADMIN, CONTROLLER, LEAD
+from tests.workflow_setup import MEYER, SCHNEIDER, seed
+
+
+@pytest.fixture
+def db(store):
+    seed(store)
+    return store
+
+
+def test_escalate_to_a_senior_gives_access_until_resolved(db):
+    with pytest.raises(PermissionDenied):
+        list_contacts(db, MEYER, "C2")
+    eid = escalate(db, SCHNEIDER, "C2", to_username="c.meyer", reason=" refuses to talk to me ")
+    frame = open_escalations(db)
+    assert frame.select("escalation_id", "customer_id", "from_user", "to_user", "reason").rows() == [
+        (eid, "C2", "j.schneider", "c.meyer", "refuses to talk to me")
+    ]
+    assert escalated_to(db, "c.meyer") == {"C2"}
+    assert escalated_to(db, "j.schneider") == set()
+    assert "C2" not in (visible_customers(db, MEYER) or set())  # the portfolio itself is unchanged
+    assert readable_customers(db, MEYER) == {"C1", "C2", "C3"}
+    # the senior sees the history and can log the second-voice call
+    log_contact(db, MEYER, "C2", channel="phone", outcome="promise to pay")
+    assert list_contacts(db, MEYER, "C2").height == 1
+
+    resolve(db, MEYER, eid, "customer pays Friday")
+    assert open_escalations(db).is_empty()
+    assert escalated_to(db, "c.meyer") == set()
+    with pytest.raises(PermissionDenied):
+        check_customer_access(db, MEYER, "C2", write=False)
+    entry = list_audit(db, LEAD, entity="escalation", entity_id=eid).row(0, named=True)
+    assert (entry["actor"], entry["action"]) == ("c.meyer", "resolve_escalation")
+    assert json.loads(entry["after"])["resolution_note"] == "customer pays Friday"
+
+
+def test_escalation_rules(db):
+    with pytest.raises(PermissionDenied):  # not my customer
+        escalate(db, MEYER, "C2", to_username="lena.lead", reason="x")
+    with pytest.raises(ArDeskError, match="somebody else"):
+        escalate(db, MEYER, "C1", to_username="c.meyer", reason="x")
+    with pytest.raises(ArDeskError, match="say why"):
+        escalate(db, MEYER, "C1", to_username="lena.lead", reason="  ")
+    with pytest.raises(ArDeskError, match="neither a lead nor a collector"):
+        escalate(db, MEYER, "C1", to_username="carl.controller", reason="x")
+    with pytest.raises(NotFound):
+        escalate(db, MEYER, "C1", to_username="nobody", reason="x")
+    with pytest.raises(PermissionDenied):
+        escalate(db, CONTROLLER, "C1", to_username="lena.lead", reason="x")
+    eid = escalate(db, MEYER, "C1", to_username="lena.lead", reason="legal?")
+    with pytest.raises(ArDeskError, match=r"already escalated to lena\.lead"):
+        escalate(db, MEYER, "C1", to_username="j.schneider", reason="again")
+    with pytest.raises(PermissionDenied):
+        resolve(db, SCHNEIDER, eid, "not mine")
+    with pytest.raises(ArDeskError, match="note what was agreed"):
+        resolve(db, LEAD, eid, "")
+    resolve(db, LEAD, eid, "handed to legal review")
+    with pytest.raises(ArDeskError, match="already resolved"):
+        resolve(db, MEYER, eid, "again")
+    with pytest.raises(NotFound):
+        resolve(db, LEAD, 999, "x")
+
+
+def test_inactive_users_cannot_receive(engine):
+    seed(engine)
+    create_user(engine, ADMIN, username="old.hand", name="Old", password="x" * 12, roles=["collector"])
+    from ar_core.users import set_active
+
+    set_active(engine, ADMIN, "old.hand", False)
+    with pytest.raises(NotFound, match="no active user"):
+        escalate(engine, MEYER, "C1", to_username="old.hand", reason="x")
+
+
+def test_a_user_without_roles_reads_nothing(engine):
+    seed(engine)
+    nobody = Actor("x", "X", frozenset())
+    assert readable_customers(engine, nobody) == frozenset()
+    with pytest.raises(PermissionDenied):
+        check_customer_access(engine, nobody, "C1", write=False)
+
+
+def test_escalation_targets(engine):
+    seed(engine)
+    assert escalation_targets(engine, MEYER) == ["j.schneider", "lena.lead"]
+    assert escalation_targets(engine, LEAD) == ["c.meyer", "j.schneider"]

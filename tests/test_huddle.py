@@ -1,0 +1,106 @@
+"""The huddle board: top cases from the worklist, broken promises since the last huddle, escalations."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import polars as pl
+
+from ar_core.huddle import huddle_board
+from ar_core.schema import ITEM_SCHEMA, empty_items
+from ar_core.worklist import build_worklist
+
+AS_OF = date(2026, 11, 20)
+
+
+def _items(rows: list[tuple]) -> pl.DataFrame:
+    """rows: (customer, amount, days overdue, disputed)."""
+    base = dict.fromkeys(ITEM_SCHEMA)
+    recs = [
+        {
+            **base,
+            "customer_id": c,
+            "doc_no": str(i),
+            "amount": Decimal(a),
+            "currency": "EUR",
+            "due_date": AS_OF - timedelta(days=d),
+            "disputed": disp,
+            "collector": "c.meyer",
+        }
+        for i, (c, a, d, disp) in enumerate(rows)
+    ]
+    return pl.concat([empty_items(), pl.DataFrame(recs, schema=ITEM_SCHEMA)])
+
+
+ITEMS = _items(
+    [
+        ("A", "5000", 40, False),
+        ("B", "9000", 10, False),
+        ("B", "-300", 10, False),
+        ("C", "7000", 50, True),
+        ("D", "-1200", 0, False),
+        ("E", "100", 5, False),
+    ]
+)
+PROMISES = pl.DataFrame(
+    {
+        "promise_id": [1, 2, 3, 4],
+        "customer_id": ["A", "B", "E", "Z"],  # Z: not in the worklist's scope
+        "amount": [Decimal(100)] * 4,
+        "currency": ["EUR"] * 4,
+        "promised_date": [date(2026, 11, 10)] * 4,
+        "status": ["broken", "broken", "kept", "broken"],
+        "status_decided_on": [date(2026, 11, 20), date(2026, 11, 13), date(2026, 11, 20), date(2026, 11, 20)],
+    }
+)
+ESCALATIONS = pl.DataFrame(
+    {
+        "escalation_id": [7],
+        "customer_id": ["C"],
+        "from_user": ["c.meyer"],
+        "to_user": ["lead"],
+        "reason": ["dispute stuck"],
+        "created_at": [date(2026, 11, 18)],
+    }
+)
+
+
+def test_board():
+    wl = build_worklist(ITEMS, AS_OF)
+    board = huddle_board(wl, PROMISES, ESCALATIONS, since=date(2026, 11, 14), top_n=2)
+    assert set(board) == {
+        "top_collectable",
+        "top_disputed",
+        "credit_balances",
+        "broken_promises",
+        "escalations",
+    }
+    top = board["top_collectable"]
+    assert top.select("customer_id", "overdue_collectable").rows() == [
+        ("B", Decimal("9000.00")),
+        ("A", Decimal("5000.00")),
+    ]
+    assert top.columns[:4] == ["customer_id", "customer_name", "collector", "currency"]
+    assert "reasons" in top.columns and "next_action" in top.columns
+    assert board["top_disputed"].select("customer_id", "disputed_amount").rows() == [
+        ("C", Decimal("7000.00"))
+    ]
+    assert board["credit_balances"].select("customer_id", "credit_amount").rows() == [
+        ("D", Decimal("-1200.00")),
+        ("B", Decimal("-300.00")),
+    ]
+    broken = board["broken_promises"]
+    assert broken.select("customer_id", "promise_id", "status_decided_on").rows() == [
+        ("A", 1, date(2026, 11, 20))  # B's was decided before the last huddle, Z is out of scope
+    ]
+    esc = board["escalations"]
+    assert esc.select("customer_id", "to_user", "escalation_reason", "collector").rows() == [
+        ("C", "lead", "dispute stuck", "c.meyer")
+    ]
+
+
+def test_board_without_workflow_data():
+    board = huddle_board(build_worklist(ITEMS, AS_OF), None, None, since=AS_OF, top_n=10)
+    assert board["broken_promises"].height == 0 and board["escalations"].height == 0
+    assert board["top_collectable"].height == 3  # A, B, E

@@ -1,0 +1,187 @@
+"""Promises to pay: recording, permissions, and statuses decided from stored snapshots."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from ar_core.audit import list_audit
+from ar_core.errors import ArDeskError, NotFound, PermissionDenied
+from ar_core.promises import create_promise, list_promises, promise_frame, refresh_promise_statuses
+from ar_core.snapshots import import_extract, list_snapshots
+from tests.conftest import CONTROLLER, LEAD, item
+from tests.workflow_setup import MEYER, SCHNEIDER, seed
+
+S1, S2, S3 = date(2026, 11, 6), date(2026, 11, 13), date(2026, 11, 20)
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+
+
+def _items(*specs):
+    return [item(customer_id=c, doc_no=d, amount=a, collector=None) for c, d, a in specs]
+
+
+@pytest.fixture
+def db(store, make_result):
+    """Three weekly snapshots: C1's D1 (100) clears in week 2, C2's D3 (200) in week 3, D2 stays open."""
+    seed(store)
+    weeks = {
+        S1: _items(("C1", "D1", "100.00"), ("C1", "D2", "50.00"), ("C2", "D3", "200.00")),
+        S2: _items(("C1", "D2", "50.00"), ("C2", "D3", "200.00")),
+        S3: _items(("C1", "D2", "50.00")),
+    }
+    for as_of, rows in weeks.items():
+        import_extract(store, LEAD, make_result(rows, as_of=as_of))
+    return store
+
+
+def _sid(db, as_of: date) -> int:
+    return list_snapshots(db).filter(as_of=as_of)["snapshot_id"].item()
+
+
+def _promise(db, actor, customer, amount, promised, *, items=(), made=S1):
+    return create_promise(
+        db,
+        actor,
+        customer,
+        amount=Decimal(amount),
+        currency="EUR",
+        promised_date=promised,
+        items=items,
+        snapshot_id=_sid(db, made),
+        created_at=_at(made),
+    )
+
+
+def test_create_and_list(db):
+    pid = _promise(
+        db,
+        MEYER,
+        "C1",
+        "100.00",
+        date(2026, 11, 10),
+        items=[{"doc_no": "D1", "company_code": "1000", "fiscal_year": 2026, "line_item": 1}],
+    )
+    frame = list_promises(db, MEYER, "C1")
+    row = frame.row(0, named=True)
+    assert (row["promise_id"], row["amount"], row["status"], row["status_decided_on"]) == (
+        pid,
+        Decimal("100.00"),
+        "open",
+        None,
+    )
+    assert row["items"] == [{"company_code": "1000", "fiscal_year": 2026, "doc_no": "D1", "line_item": 1}]
+    assert row["snapshot_as_of"] == S1
+    assert row["created_at"] == _at(S1)
+    audit = list_audit(db, LEAD, entity="promise", entity_id=pid).row(0, named=True)
+    assert (audit["actor"], audit["action"]) == ("c.meyer", "create_promise")
+    assert json.loads(audit["after"])["amount"] == "100.00"
+
+
+def test_default_snapshot_is_the_latest(db):
+    pid = create_promise(db, MEYER, "C1", amount=Decimal("5.00"), currency="eur", promised_date=S3)
+    row = promise_frame(db).filter(promise_id=pid).row(0, named=True)
+    assert (row["snapshot_as_of"], row["currency"]) == (S3, "EUR")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"amount": Decimal("0")}, "positive"),
+        ({"amount": Decimal("1.001")}, "fractions of a cent"),
+        ({"amount": 10.5}, "must be a Decimal"),
+        ({"currency": "XXX"}, "unknown currency"),
+        ({"promised_date": "2026-12-01"}, "must be a date"),
+        ({"items": [{"doc_no": "D9"}]}, "not an item of customer C1"),
+        (
+            {"items": [{"doc_no": "D3", "company_code": "1000", "fiscal_year": 2026, "line_item": 1}]},
+            "not an item",
+        ),
+        ({"items": [{"belnr": "D1"}]}, "unknown"),
+    ],
+)
+def test_bad_promises_are_refused(db, kwargs, message):
+    args = {"amount": Decimal("10.00"), "currency": "EUR", "promised_date": S3, **kwargs}
+    with pytest.raises(ArDeskError, match=message):
+        create_promise(db, MEYER, "C1", **args)
+    assert promise_frame(db).is_empty()
+
+
+def test_unknown_snapshot(db):
+    with pytest.raises(NotFound):
+        create_promise(
+            db, MEYER, "C1", amount=Decimal("1.00"), currency="EUR", promised_date=S3, snapshot_id=999
+        )
+
+
+def test_collectors_only_see_and_promise_for_their_own_customers(db):
+    mine = _promise(db, MEYER, "C1", "10.00", S3)
+    theirs = _promise(db, SCHNEIDER, "C2", "20.00", S3)
+    with pytest.raises(PermissionDenied):
+        _promise(db, MEYER, "C2", "10.00", S3)
+    with pytest.raises(PermissionDenied):
+        list_promises(db, MEYER, "C2")
+    with pytest.raises(PermissionDenied):
+        _promise(db, CONTROLLER, "C1", "10.00", S3)
+    assert list_promises(db, MEYER)["promise_id"].to_list() == [mine]
+    assert set(list_promises(db, CONTROLLER)["promise_id"]) == {mine, theirs}
+    assert set(list_promises(db, LEAD)["promise_id"]) == {mine, theirs}
+
+
+def test_statuses_are_decided_from_the_snapshots(db):
+    d1 = [{"company_code": "1000", "fiscal_year": 2026, "doc_no": "D1", "line_item": 1}]
+    d2 = [{"company_code": "1000", "fiscal_year": 2026, "doc_no": "D2", "line_item": 1}]
+    d3 = [{"company_code": "1000", "fiscal_year": 2026, "doc_no": "D3", "line_item": 1}]
+    kept = _promise(db, MEYER, "C1", "100.00", date(2026, 11, 10), items=d1)
+    partly = _promise(db, MEYER, "C1", "150.00", date(2026, 11, 10))  # customer-level: D1's 100 cleared
+    broken = _promise(db, MEYER, "C1", "50.00", date(2026, 11, 10), items=d2)
+    still_open = _promise(db, MEYER, "C1", "50.00", S3, items=d2, made=S3)
+    early = _promise(db, SCHNEIDER, "C2", "200.00", date(2026, 11, 18), items=d3, made=S2)
+
+    assert refresh_promise_statuses(db, grace_days=3) == 4
+    got = {
+        r["promise_id"]: (r["status"], r["status_decided_on"])
+        for r in promise_frame(db).iter_rows(named=True)
+    }
+    assert got == {
+        kept: ("kept", S2),
+        partly: ("partly kept", S3),  # first snapshot after 10.11. + 3 days is 20.11.
+        broken: ("broken", S3),
+        still_open: ("open", None),
+        early: ("kept", S3),  # kept before its deadline
+    }
+    audit = list_audit(db, LEAD, entity="promise", entity_id=broken).row(0, named=True)
+    assert (audit["actor"], audit["action"]) == ("system", "decide_promise")
+    assert json.loads(audit["before"])["status"] == "open"
+    assert json.loads(audit["after"]) == {
+        "status": "broken",
+        "status_decided_on": "2026-11-20",
+        "as_of": "2026-11-20",
+        "grace_days": 3,
+    }
+    assert refresh_promise_statuses(db, grace_days=3) == 0  # decided promises stay decided
+
+
+def test_grace_days_come_from_the_settings(db):
+    from ar_core.settings import set_promise_grace_days
+
+    pid = _promise(
+        db,
+        MEYER,
+        "C1",
+        "50.00",
+        date(2026, 11, 10),
+        items=[{"company_code": "1000", "fiscal_year": 2026, "doc_no": "D2", "line_item": 1}],
+    )
+    set_promise_grace_days(db, LEAD, 10)  # deadline 20.11.: no snapshot after it yet
+    assert refresh_promise_statuses(db) == 0
+    assert promise_frame(db).filter(promise_id=pid)["status"].item() == "open"
+
+
+def test_refresh_without_promises_or_snapshots(engine):
+    assert refresh_promise_statuses(engine, grace_days=3) == 0

@@ -1,0 +1,48 @@
+"""Cached loaders for the pages: heavy work once per snapshot, never in a page rerun.
+
+Snapshot frames are immutable, so they live in ``cache_resource`` (one shared object, no copy per
+hit); the worklist depends on workflow records too, so it is ``cache_data`` with a short TTL and
+is cleared by every page that writes (``refresh()``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from ar_core import snapshots
+from ar_core.customers import list_customers
+from ar_core.team_worklist import team_worklist
+from ui.resources import engine
+
+
+@st.cache_data(ttl=30, max_entries=4)
+def snapshot_list() -> pl.DataFrame:
+    return snapshots.list_snapshots(engine()).sort("as_of", "snapshot_id")
+
+
+@st.cache_resource(max_entries=3)
+def items(snapshot_id: int) -> pl.DataFrame:
+    """The immutable items of one snapshot, shared by all sessions (never mutate it)."""
+    return snapshots.load_items(engine(), snapshot_id)
+
+
+@st.cache_data(ttl=60, max_entries=4)
+def customers() -> pl.DataFrame:
+    return list_customers(engine())
+
+
+@st.cache_data(ttl=60, max_entries=8)
+def worklist(snapshot_id: int, as_of: date) -> tuple[pl.DataFrame, list[str]]:
+    """The whole team's ranked worklist for one snapshot and the currencies lacking an FX rate.
+
+    Pages narrow it to what the user may see (``team_worklist.for_user``) and page through it.
+    """
+    return team_worklist(engine(), snapshot_id, as_of, items(snapshot_id))
+
+
+def refresh() -> None:
+    """After a write: the next run reads workflow records afresh."""
+    st.cache_data.clear()
