@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -67,22 +68,45 @@ h4.markdown(
 
 items = data.items(latest["snapshot_id"]).filter(pl.col("customer_id") == customer_id)
 aged = with_aging(items, as_of)
-cols = st.columns(4)
-for i, row in enumerate(
+totals = (
     aged.group_by("currency")
     .agg(
         pl.col("amount").sum().alias("open"),
         pl.col("amount").filter((pl.col("days_overdue") > 0) & (pl.col("amount") > 0)).sum().alias("overdue"),
         pl.col("amount").filter(pl.col("disputed").fill_null(False)).sum().alias("disputed"),
+        pl.col("amount").filter(pl.col("amount") < 0).sum().alias("credits"),
     )
     .sort("currency")
-    .iter_rows(named=True)
-):
-    cols[i % 4].metric(
-        f"Open {row['currency']}",
-        fmt.money(row["open"], row["currency"]),
-        f"overdue {fmt.money(row['overdue'], row['currency'])}",
-        delta_color="off",
+)
+for row in totals.iter_rows(named=True):
+    cur = row["currency"]
+    t = st.columns(4)
+    t[0].metric(f"Open ({cur})", fmt.amount(row["open"]))
+    t[1].metric(f"Overdue ({cur})", fmt.amount(row["overdue"]))
+    t[2].metric(f"In dispute ({cur})", fmt.amount(row["disputed"]))
+    t[3].metric(f"Credits ({cur})", fmt.amount(row["credits"]))
+
+ranked, _missing = data.worklist(latest["snapshot_id"], as_of)
+mine = ranked.filter(pl.col("customer_id") == customer_id)
+if mine.height:
+    r = mine.row(0, named=True)
+    due = "due today" if r["due_today"] else f"next step on {fmt.day(r['next_action_date'])}"
+    st.info(
+        f"**Rank {r['rank']}** of {ranked.height} · score {r['score']:.0f} · next best action: "
+        f"**{r['next_action']}** ({due})  \n" + "; ".join(r["reasons"])
+    )
+if aged.height:
+    by_bucket = aged.group_by("bucket").agg(pl.col("amount").sum().cast(pl.Float64).alias("amount"))
+    st.altair_chart(
+        alt.Chart(by_bucket)
+        .mark_bar()
+        .encode(
+            x=alt.X("bucket:N", title="Aging bucket", sort=[str(b) for b in aged["bucket"].dtype.categories]),
+            y=alt.Y("amount:Q", title="Open amount"),
+            tooltip=["bucket:N", alt.Tooltip("amount:Q", format=",.2f")],
+        )
+        .properties(height=180),
+        width="stretch",
     )
 
 tab_items, tab_hist, tab_contacts, tab_promises, tab_disputes = st.tabs(

@@ -16,7 +16,10 @@ from ui.resources import engine
 actor = require("lead", "admin")
 eng = engine()
 
-st.markdown("<style>section.main p, section.main td {font-size: 1.15rem;}</style>", unsafe_allow_html=True)
+# A shared screen is read from across the room: larger type for text and tables.
+st.markdown(
+    "<style>[data-testid='stMarkdownContainer'] p {font-size: 1.3rem;}</style>", unsafe_allow_html=True
+)
 snaps = data.snapshot_list()
 if snaps.is_empty():
     st.info("No snapshot yet: the huddle starts with the first ERP extract.")
@@ -60,6 +63,36 @@ if cases.is_empty():
     st.success(f"{SECTIONS[section]}: nothing to discuss today.")
     st.stop()
 
+#: The money column each board ranks by, with its label.
+AMOUNTS = {
+    "top_collectable": ("overdue_collectable", "Collectable overdue"),
+    "top_disputed": ("disputed_amount", "In dispute"),
+    "credit_balances": ("credit_amount", "Credit balance"),
+    "broken_promises": ("amount", "Promised"),
+    "escalations": ("open_amount", "Open"),
+}
+amount_col, amount_label = AMOUNTS[section]
+cur = cases["currency"][0] if "currency" in cases.columns else "EUR"
+overview = cases.with_row_index("case", offset=1).select(
+    "case",
+    pl.col("customer_name").fill_null(pl.col("customer_id")).alias("customer"),
+    pl.col("collector").alias("owner"),
+    *([pl.col(amount_col).alias("amount")] if amount_col in cases.columns else []),
+    pl.col("next_action").alias("suggested"),
+)
+st.dataframe(
+    overview,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "case": st.column_config.NumberColumn("#", width="small"),
+        "customer": "Customer",
+        "owner": "Owner",
+        "amount": st.column_config.NumberColumn(f"{amount_label} ({cur})", format="%,.2f"),
+        "suggested": "Suggested",
+    },
+)
+
 idx_key = f"hd_idx_{section}"
 idx = min(st.session_state.get(idx_key, 0), cases.height - 1)
 nav = st.columns([1, 1, 6])
@@ -73,27 +106,33 @@ nav[2].markdown(f"### Case {idx + 1} of {cases.height}: {case.get('customer_name
 
 left, right = st.columns([3, 2])
 with left:
-    cur = case.get("currency") or "EUR"
-    facts = {k: v for k, v in case.items() if v is not None and k not in {"reasons", "customer_name"}}
-    lines = [f"**Owner** {case.get('collector') or case.get('to_user') or '—'}"]
-    for key, label in (
-        ("overdue_amount", "Overdue"),
-        ("disputed_amount", "In dispute"),
-        ("credit_amount", "Credit"),
-        ("amount", "Promised"),
-    ):
-        if key in facts:
-            lines.append(f"**{label}** {fmt.money(facts[key], case.get('promise_currency') or cur)}")
+    lines = [f"**Owner** {case.get('collector') or '—'}"]
+    if case.get(amount_col) is not None:
+        money_cur = case.get("promise_currency") or cur
+        lines.append(f"**{amount_label}** {fmt.money(case[amount_col], money_cur)}")
+    if case.get("promised_date"):
+        lines.append(
+            f"**Promised for** {fmt.day(case['promised_date'])} (by {case.get('created_by')}), "
+            f"broken as of {fmt.day(case.get('status_decided_on'))}"
+        )
+    if case.get("to_user"):
+        lines.append(
+            f"**Escalated** by {case['from_user']} to {case['to_user']}: {case.get('escalation_reason')}"
+        )
     if case.get("reasons"):
         lines.append("**Why** " + "; ".join(case["reasons"]))
-    if case.get("reason"):
-        lines.append(f"**Why** {case['reason']}")
     if case.get("next_action"):
         lines.append(f"**Suggested** {case['next_action']}")
     st.markdown("  \n".join(lines))
 with right, st.form(f"step_{section}_{case['customer_id']}", clear_on_submit=True):
     st.markdown("**Agreed next step**")
-    step = st.selectbox("Action", reason_codes.NEXT_ACTIONS, key="hd_action")
+    options = list(reason_codes.NEXT_ACTIONS)
+    step = st.selectbox(
+        "Action",
+        options,
+        key="hd_action",
+        index=options.index(case["next_action"]) if case.get("next_action") in options else 0,
+    )
     when = st.date_input("By", value=latest["as_of"] + timedelta(days=1), format="DD.MM.YYYY", key="hd_when")
     note = st.text_input("Note", key="hd_note")
     if st.form_submit_button("Record", type="primary"):

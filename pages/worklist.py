@@ -98,8 +98,8 @@ shown, total = wl.page(view, int(page_no), page_size)
 m1, m2, m3, m4 = st.columns(4)
 cur = full["currency"][0] if full.height else "EUR"
 m1.metric("Customers listed", f"{total:,}")
-m2.metric(f"Overdue ({cur})", fmt.money(view["overdue_amount"].sum(), cur))
-m3.metric(f"In dispute ({cur})", fmt.money(view["disputed_amount"].sum(), cur))
+m2.metric(f"Overdue ({cur})", fmt.amount(view["overdue_amount"].sum()))
+m3.metric(f"In dispute ({cur})", fmt.amount(view["disputed_amount"].sum()))
 m4.metric("Snoozed (later action)", f"{frame.filter(~pl.col('due_today')).height:,}")
 
 if shown.is_empty():
@@ -125,6 +125,7 @@ table = shown.select(
 )
 event = st.dataframe(
     table,
+    height=36 + 35 * table.height,
     hide_index=True,
     width="stretch",
     on_select="rerun",

@@ -26,3 +26,10 @@ def totals(by_currency: dict[str, Decimal]) -> str:
 
 def day(d: date | None) -> str:
     return format_date(d, "dd MMM yyyy", locale=UI_LOCALE) if d else ""
+
+
+def amount(value: Decimal | int | None) -> str:
+    """A money amount without currency, for tiles whose label names the currency."""
+    if value is None:
+        return "—"
+    return format_decimal(Decimal(value), format="#,##0.00;-#,##0.00", locale=UI_LOCALE)

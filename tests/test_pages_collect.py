@@ -1,0 +1,178 @@
+"""Worklist, account view and huddle through AppTest, on a two-customer ledger owned by two collectors."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from ar_core import contacts, promises
+from ar_core.customers import upsert_customer_master
+from ar_core.ingest import read_extract
+from ar_core.snapshots import import_extract
+from ar_core.store.db import make_engine, migrate
+from ar_core.users import Actor, create_user
+from tests.samples import fbl5n_german_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SYSTEM = Actor(username="system", name="System", roles=frozenset({"admin", "lead"}))
+MUELLER, BAKKER = "0000100001", "0000100002"
+
+
+@pytest.fixture
+def ledger(tmp_path, monkeypatch):
+    """Müller (owned by colin) has EUR 1,000.06 overdue; Bakker (owned by cora) EUR 10,000.00 overdue."""
+    url = f"sqlite:///{tmp_path / 'collect.sqlite'}"
+    monkeypatch.setenv("AR_DATABASE_URL", url)
+    monkeypatch.setenv("AR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("AR_LOGIN_SLEEP", "0")
+    engine = make_engine(url)
+    migrate(engine)
+    for username, roles in {"lena": ["lead"], "colin": ["collector"], "cora": ["collector"]}.items():
+        create_user(
+            engine,
+            SYSTEM,
+            username=username,
+            name=username.title(),
+            email=f"{username}@example.com",
+            password="long-enough-pw",
+            roles=roles,
+        )
+    upsert_customer_master(
+        engine,
+        SYSTEM,
+        pl.DataFrame(
+            {
+                "customer_id": [MUELLER, BAKKER],
+                "name": ["Müller Maschinenbau GmbH", "Bakker Logistiek B.V."],
+                "country": ["DE", "NL"],
+                "language": ["de", "nl"],
+                "collector": ["colin", "cora"],
+                "risk_class": ["B", "C"],
+            }
+        ),
+    )
+    import_extract(engine, SYSTEM, read_extract(fbl5n_german_text(), "fbl5n.txt"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield engine
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    engine.dispose()
+
+
+def open_page(page: str, username: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=30)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_worklist_ranks_and_explains(ledger):
+    at = open_page("pages/worklist.py", "lena")
+    table = at.dataframe[0].value
+    # Bakker: 10,000.00 overdue since 09.11.; Müller: 1,234.56 overdue minus a 234.50 credit
+    assert table["customer_id"].tolist() == [BAKKER, MUELLER]
+    assert table["rank"].tolist() == [1, 2]
+    assert float(table["overdue_amount"][0]) == 10000.00
+    assert "EUR 10,000 overdue" in table["why"][0]
+    assert {m.label: m.value for m in at.metric}["Customers listed"] == "2"
+
+
+def test_worklist_filters(ledger):
+    at = open_page("pages/worklist.py", "lena")
+    at.multiselect(key="wl_country").select("NL").run()
+    assert at.dataframe[0].value["customer_id"].tolist() == [BAKKER]
+    at.multiselect(key="wl_country").unselect("NL").run()
+    at.multiselect(key="wl_risk").select("B").run()
+    assert at.dataframe[0].value["customer_id"].tolist() == [MUELLER]
+    at.multiselect(key="wl_risk").unselect("B").run()
+    at.selectbox(key="wl_sort").select("Days overdue").run()
+    # Müller's invoice was due 01.10.2026 (50 days at 20.11.), Bakker's 09.11.2026 (11 days)
+    assert at.dataframe[0].value["customer_id"].tolist() == [MUELLER, BAKKER]
+
+
+def test_collector_sees_only_own_portfolio_on_every_page(ledger):
+    at = open_page("pages/worklist.py", "colin")
+    assert at.dataframe[0].value["customer_id"].tolist() == [MUELLER]
+    at = open_page("pages/account.py", "colin")
+    assert at.selectbox(key="acct_pick").options == [f"{MUELLER} — Müller Maschinenbau GmbH"]
+    at = open_page("pages/home.py", "colin")
+    assert {m.label: m.value for m in at.metric}["Customers"] == "1"
+    # The huddle and settings are the lead's: refused for a collector.
+    for page in ("pages/huddle.py", "pages/settings.py"):
+        at = open_page(page, "colin")
+        assert "not available for your role" in at.error[0].value
+
+
+def test_collector_logs_a_call_and_a_promise(ledger):
+    at = open_page("pages/account.py", "colin")
+    at.selectbox(key="ct_channel").select("phone")
+    at.selectbox(key="ct_outcome").select("promise to pay")
+    at.selectbox(key="ct_reason").select("LIQUIDITY")
+    at.text_area(key="ct_notes").input("Ms Müller pays Friday")
+    at.selectbox(key="ct_next").select("promise follow-up")
+    at.date_input(key="ct_next_date").set_value(date(2026, 11, 27))
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    assert "Contact saved." in [s.value for s in at.success]
+    logged = contacts.list_contacts(ledger, SYSTEM, MUELLER)
+    assert logged.select("channel", "outcome", "reason", "notes", "next_action_date", "created_by").row(
+        0
+    ) == ("phone", "promise to pay", "LIQUIDITY", "Ms Müller pays Friday", date(2026, 11, 27), "colin")
+
+    at.text_input(key="pr_amount").input("1.000,06")
+    at.date_input(key="pr_date").set_value(date(2026, 11, 27))
+    at.multiselect(key="pr_items").select("1800000001")
+    at.form_submit_button(key="FormSubmitter:promise-Save promise").click().run()
+    assert not at.exception, at.exception
+    saved = promises.list_promises(ledger, SYSTEM, MUELLER)
+    assert saved.select("amount", "currency", "promised_date", "status").row(0) == (
+        pl.Series([1000.06]).cast(pl.Decimal(18, 2))[0],
+        "EUR",
+        date(2026, 11, 27),
+        "open",
+    )
+    assert saved["items"][0].to_list()[0]["doc_no"] == "1800000001"
+
+    # The promise is not due yet and the call-back is next week: Müller leaves today's list.
+    at = open_page("pages/worklist.py", "colin")
+    assert "Nothing to show" in at.info[0].value
+    at.toggle(key="wl_today").set_value(False).run()
+    row = at.dataframe[0].value
+    assert row["customer_id"].tolist() == [MUELLER]
+    assert row["next_action"].tolist() == ["promise follow-up"]
+
+
+def test_bad_promise_amount_is_refused_and_nothing_stored(ledger):
+    at = open_page("pages/account.py", "colin")
+    at.text_input(key="pr_amount").input("12,3x")
+    at.form_submit_button(key="FormSubmitter:promise-Save promise").click().run()
+    assert "not a positive amount" in at.error[0].value
+    assert promises.list_promises(ledger, SYSTEM, MUELLER).is_empty()
+
+
+def test_huddle_steps_through_cases_and_records_next_step(ledger):
+    at = open_page("pages/huddle.py", "lena")
+    board = at.dataframe[0].value
+    assert board["customer"].tolist() == ["Bakker Logistiek B.V.", "Müller Maschinenbau GmbH"]
+    assert any("Case 1 of 2: Bakker Logistiek B.V." in m.value for m in at.markdown)
+    at.button(key="hd_next").click().run()
+    assert any("Case 2 of 2: Müller Maschinenbau GmbH" in m.value for m in at.markdown)
+    at.selectbox(key="hd_action").select("dunning letter")
+    at.text_input(key="hd_note").input("send level 2")
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    entry = contacts.list_contacts(ledger, SYSTEM, MUELLER).row(0, named=True)
+    assert (entry["channel"], entry["next_action"], entry["notes"], entry["created_by"]) == (
+        "meeting",
+        "dunning letter",
+        "Huddle: send level 2",
+        "lena",
+    )
