@@ -53,13 +53,17 @@ def get_setting(engine: sa.Engine, key: str, default: Any = None) -> Any:
     return default if text is None else json.loads(text)
 
 
-def set_setting(engine: sa.Engine, actor: Actor, key: str, value: Any) -> None:
-    """Store ``value`` (JSON-able) under ``key`` (leads and admins), audited with before/after."""
+def set_setting(engine: sa.Engine, actor: Actor, key: str, value: Any, default: Any = None) -> None:
+    """Store ``value`` (JSON-able) under ``key`` (leads and admins), audited with before/after.
+
+    ``default`` is what was in force while nothing was stored: the audit's "before" shows it, so
+    the first change of a default reads as a change, not as a value appearing from nowhere.
+    """
     actor.require(*SETTINGS_ROLES, doing="change settings")
     text = json.dumps(value, sort_keys=True, ensure_ascii=False)
     with write_transaction(engine) as conn:
         old = conn.execute(sa.select(AppSetting.value).where(AppSetting.key == key)).scalar()
-        before = None if old is None else json.loads(old)
+        before = default if old is None else json.loads(old)
         if old is None:
             conn.execute(
                 sa.insert(AppSetting).values(
@@ -120,7 +124,7 @@ def set_priority_config(engine: sa.Engine, actor: Actor, config: dict[str, Any])
     merged = {**defaults, **config}
     normalised = _checked(PRIORITY_CONFIG, merged, lambda c: PriorityConfig.from_dict(c).to_dict())
     _check_non_negative(normalised)
-    set_setting(engine, actor, PRIORITY_CONFIG, normalised)
+    set_setting(engine, actor, PRIORITY_CONFIG, normalised, _default_priority())
 
 
 def _check_non_negative(config: dict[str, Any]) -> None:
@@ -144,7 +148,7 @@ def set_promise_grace_days(engine: sa.Engine, actor: Actor, days: int) -> None:
     """Set the promise grace period (0 to :data:`MAX_GRACE_DAYS` days)."""
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_GRACE_DAYS:
         raise ArDeskError(f"grace days must be a whole number from 0 to {MAX_GRACE_DAYS}, got {days!r}")
-    set_setting(engine, actor, PROMISE_GRACE_DAYS, days)
+    set_setting(engine, actor, PROMISE_GRACE_DAYS, days, DEFAULT_GRACE_DAYS)
 
 
 def get_aging_edges(engine: sa.Engine) -> list[int]:
@@ -158,7 +162,7 @@ def set_aging_edges(engine: sa.Engine, actor: Actor, edges: Sequence[int]) -> No
     ok = values and all(isinstance(e, int) and not isinstance(e, bool) and e > 0 for e in values)
     if not ok or values != sorted(set(values)):
         raise ArDeskError(f"aging bucket edges must be increasing positive day counts, got {values}")
-    set_setting(engine, actor, AGING_EDGES, values)
+    set_setting(engine, actor, AGING_EDGES, values, _default_edges())
 
 
 def get_reporting_currency(engine: sa.Engine) -> str:
@@ -171,4 +175,4 @@ def set_reporting_currency(engine: sa.Engine, actor: Actor, currency: str) -> No
     code = (currency or "").strip().upper()
     if code not in KNOWN_CURRENCIES:
         raise ArDeskError(f"unknown currency {currency!r}")
-    set_setting(engine, actor, REPORTING_CURRENCY, code)
+    set_setting(engine, actor, REPORTING_CURRENCY, code, DEFAULT_REPORTING_CURRENCY)

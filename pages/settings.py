@@ -34,7 +34,16 @@ with weights:
         edited: dict = {}
         for i, (name, value) in enumerate(current.items()):
             label = name.replace("_", " ").capitalize()
-            if isinstance(value, bool):
+            if isinstance(value, dict):  # e.g. points per risk class
+                edited[name] = {
+                    k: float(
+                        cols[i % 3].number_input(
+                            f"{label}: {k}", value=float(v), step=0.5, key=f"pc_{name}_{k}"
+                        )
+                    )
+                    for k, v in value.items()
+                }
+            elif isinstance(value, bool):
                 edited[name] = cols[i % 3].checkbox(label, value=value, key=f"pc_{name}")
             elif isinstance(value, int):
                 edited[name] = int(

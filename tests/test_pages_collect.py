@@ -176,3 +176,35 @@ def test_huddle_steps_through_cases_and_records_next_step(ledger):
         "Huddle: send level 2",
         "lena",
     )
+
+
+def test_lead_changes_a_weight_and_it_is_audited(ledger):
+    from ar_core.audit import list_audit
+    from ar_core.settings import get_priority_config
+
+    at = open_page("pages/settings.py", "lena")
+    at.number_input(key="pc_amount_weight").set_value(25.0)
+    at.number_input(key="pc_risk_points_D").set_value(12.0)
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    assert "Priority weights saved" in at.success[0].value
+    config = get_priority_config(ledger)
+    assert config["amount_weight"] == 25.0
+    assert config["risk_points"]["D"] == 12.0
+    entry = list_audit(ledger, SYSTEM, limit=1).row(0, named=True)
+    assert entry["actor"] == "lena"
+    assert '"amount_weight": 20.0' in entry["before"]
+    assert '"amount_weight": 25.0' in entry["after"]
+
+
+def test_lead_enters_an_fx_rate(ledger):
+    from ar_core.rates import rates_for
+
+    at = open_page("pages/settings.py", "lena")
+    at.date_input(key="fx_date").set_value(date(2026, 11, 1))
+    at.text_input(key="fx_cur").input("chf")
+    at.text_input(key="fx_rate").input("1,0625")
+    at.form_submit_button(key="FormSubmitter:rate-Add rate").click().run()
+    assert not at.exception, at.exception
+    table = dict(rates_for(ledger, date(2026, 11, 20)).iter_rows())
+    assert str(table["CHF"]) == "1.062500"

@@ -49,7 +49,7 @@ def test_priority_config_change_is_audited_with_before_and_after(store):
     audit = _audit(store, "priority_config")
     assert audit["action"].to_list() == ["set_setting", "set_setting"]
     latest, first = audit.row(0, named=True), audit.row(1, named=True)
-    assert first["before"] is None
+    assert json.loads(first["before"])["amount_weight"] == PriorityConfig().amount_weight  # the default
     assert json.loads(first["after"])["amount_weight"] == 30.0
     assert json.loads(latest["before"])["broken_promise_points"] == PriorityConfig().broken_promise_points
     assert json.loads(latest["after"])["broken_promise_points"] == 20.0
