@@ -91,7 +91,7 @@ def test_grace_days_edges_and_currency(store):
         "CHF",
     )
     entry = _audit(store, "promise_grace_days").row(0, named=True)
-    assert (json.loads(entry["after"]), entry["before"]) == (5, None)
+    assert (json.loads(entry["after"]), json.loads(entry["before"])) == (5, 3)  # 3 = the default in force
     set_promise_grace_days(store, LEAD, 0)
     assert json.loads(_audit(store, "promise_grace_days").row(0, named=True)["before"]) == 5
 
