@@ -105,6 +105,28 @@ def _print_import(report: dict, result, name: str, *, dry_run: bool) -> None:
     )
 
 
+def _cmd_customers(args: argparse.Namespace) -> int:
+    from ar_core.customers import upsert_customer_master
+    from ar_core.ingest import read_customer_master
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return 1
+    frame, problems = read_customer_master(path.read_bytes(), path.name)
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if errors:
+        print(f"{path.name}: rejected, nothing stored.", file=sys.stderr)
+        return 1
+    counts = upsert_customer_master(_engine(), CLI_ACTOR, frame)
+    print(json.dumps(counts) if args.json else
+          f"{path.name}: {counts['inserted']} customers added, {counts['updated']} updated, "
+          f"{counts['unchanged']} unchanged")  # fmt: skip
+    return 0
+
+
 def _cmd_snapshots(args: argparse.Namespace) -> int:
     from ar_core.snapshots import list_snapshots, snapshot_totals
 
@@ -227,6 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="validate and total, store nothing")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("customers", help="load a customer master file (CSV/XLSX)")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_customers)
 
     p = sub.add_parser("snapshots", help="list the committed snapshots")
     p.add_argument("--json", action="store_true")

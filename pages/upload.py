@@ -7,8 +7,9 @@ import streamlit as st
 
 from ar_core import mappings, snapshots
 from ar_core.config import settings
+from ar_core.customers import upsert_customer_master
 from ar_core.errors import ArDeskError, ConfigError
-from ar_core.ingest import Mapping, read_extract, source_headers, validation_report_xlsx
+from ar_core.ingest import Mapping, read_customer_master, read_extract, source_headers, validation_report_xlsx
 from ar_core.schema import ITEM_COLUMNS, REQUIRED_COLUMNS
 from ui import fmt, keys
 from ui.guard import require
@@ -191,6 +192,25 @@ if outcome is not None:
     )
 
 st.divider()
+with st.expander("Customer master (names, languages, collectors, risk classes, credit limits, contacts)"):
+    st.caption(
+        "CSV or XLSX with the columns customer_id; name; country; language; collector; risk_class; "
+        "credit_limit; payment_terms; company_code; contact_name; contact_phone; contact_email "
+        "(German labels accepted). Blank cells never overwrite what is stored."
+    )
+    master_file = st.file_uploader("Customer master file", type=["csv", "txt", "xlsx"], key="master_file")
+    if master_file is not None and st.button("Load customer master", key="load_master"):
+        frame, problems = read_customer_master(master_file.getvalue(), master_file.name)
+        for problem in problems:
+            (st.error if problem.severity == "error" else st.warning)(str(problem))
+        if not any(p.severity == "error" for p in problems):
+            counts = upsert_customer_master(eng, actor, frame)
+            st.cache_data.clear()
+            st.success(
+                f"{master_file.name}: {counts['inserted']:,} customers added, {counts['updated']:,} updated, "
+                f"{counts['unchanged']:,} unchanged."
+            )
+
 st.subheader("Snapshots")
 listing = snapshots.list_snapshots(eng)
 if listing.is_empty():

@@ -114,3 +114,48 @@ def test_generic_mapping_import(db, capsys):
 def test_missing_file(db, capsys):
     assert main(["import", str(db / "nope.csv")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_customers_then_worklist(db, capsys):
+    (db / "fbl5n.txt").write_bytes(fbl5n_german_text())
+    (db / "customers.csv").write_text(
+        "customer_id;name;country;language;collector;risk_class;credit_limit\n"
+        "0000100001;Müller Maschinenbau GmbH;DE;de;colin;B;5.000,00\n"
+        "0000100002;Bakker Logistiek B.V.;NL;nl;cora;C;50.000,00\n",
+        encoding="utf-8",
+    )
+    assert main(["customers", str(db / "customers.csv"), "--json"]) == 0
+    assert _json(capsys) == {"rows": 2, "inserted": 2, "updated": 0, "unchanged": 0}
+    assert main(["import", str(db / "fbl5n.txt"), "--json"]) == 0
+    capsys.readouterr()
+
+    assert main(["worklist", "--format", "json"]) == 0
+    rows = _json(capsys)
+    assert [(r["rank"], r["customer_id"], r["collector"]) for r in rows] == [
+        (1, "0000100002", "cora"),
+        (2, "0000100001", "colin"),
+    ]
+    # Bakker: 10,000.00 + 0.10 (not yet due) open, 10,000.00 overdue since 09.11.2026
+    assert (rows[0]["open_amount"], rows[0]["overdue_amount"], rows[0]["currency"]) == (
+        "10000.10",
+        "10000.00",
+        "EUR",
+    )
+    assert rows[0]["max_days_overdue"] == 11
+    assert rows[0]["next_action"] == "call"
+    assert any("EUR 10,000 overdue" in reason for reason in rows[0]["reasons"])
+    # Müller: 1,234.56 - 234.50 open; the invoice is overdue 50 days
+    assert (rows[1]["open_amount"], rows[1]["overdue_amount"], rows[1]["max_days_overdue"]) == (
+        "1000.06",
+        "1234.56",
+        50,
+    )
+
+    assert main(["worklist", "--collector", "colin", "--format", "json"]) == 0
+    assert [r["customer_id"] for r in _json(capsys)] == ["0000100001"]
+    assert main(["worklist", "--top", "1"]) == 0
+    csv_lines = capsys.readouterr().out.splitlines()
+    assert csv_lines[0].startswith("rank,customer_id,customer_name,collector,open_amount")
+    assert len(csv_lines) == 2
+    assert main(["worklist", "--as-of", "2026-01-01"]) == 1
+    assert "No snapshot on or before 2026-01-01" in capsys.readouterr().err
