@@ -214,7 +214,38 @@ with tab_contacts:
     if log.is_empty():
         st.info("No contact logged yet.")
     else:
-        st.dataframe(log, hide_index=True, width="stretch")
+        st.dataframe(
+            log.select(
+                "contact_id",
+                "contacted_at",
+                "created_by",
+                "channel",
+                "outcome",
+                "reason_label",
+                "notes",
+                "next_action",
+                "next_action_date",
+                "corrects_id",
+                "correction_note",
+                "effective",
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "contact_id": st.column_config.NumberColumn("No.", width="small"),
+                "contacted_at": st.column_config.DatetimeColumn("When (UTC)", format="DD.MM.YYYY HH:mm"),
+                "created_by": "By",
+                "channel": "Channel",
+                "outcome": "Outcome",
+                "reason_label": "Reason",
+                "notes": st.column_config.TextColumn("Notes", width="large"),
+                "next_action": "Next action",
+                "next_action_date": st.column_config.DateColumn("Next action date", format="DD.MM.YYYY"),
+                "corrects_id": st.column_config.NumberColumn("Corrects no.", width="small"),
+                "correction_note": "Correction",
+                "effective": st.column_config.CheckboxColumn("Current"),
+            },
+        )
     with st.expander("Correct an entry (entries are never edited; a correction is added)"):
         if not log.is_empty():
             with st.form("correct_contact", clear_on_submit=True):
@@ -290,7 +321,35 @@ with tab_promises:
     if plist.is_empty():
         st.info("No promise to pay recorded.")
     else:
-        st.dataframe(plist, hide_index=True, width="stretch")
+        st.dataframe(
+            plist.select(
+                "promise_id",
+                "created_at",
+                "created_by",
+                "amount",
+                "currency",
+                "promised_date",
+                "status",
+                "status_decided_on",
+                pl.col("items")
+                .list.eval(pl.element().struct.field("doc_no"))
+                .list.join(", ")
+                .alias("documents"),
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "promise_id": st.column_config.NumberColumn("No.", width="small"),
+                "created_at": st.column_config.DatetimeColumn("Recorded (UTC)", format="DD.MM.YYYY HH:mm"),
+                "created_by": "By",
+                "amount": st.column_config.NumberColumn("Amount", format="%,.2f"),
+                "currency": "Cur.",
+                "promised_date": st.column_config.DateColumn("Promised for", format="DD.MM.YYYY"),
+                "status": "Status",
+                "status_decided_on": st.column_config.DateColumn("Decided on", format="DD.MM.YYYY"),
+                "documents": "Documents",
+            },
+        )
 
 with tab_disputes:
     disputed = aged.filter(pl.col("disputed").fill_null(False))

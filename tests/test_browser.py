@@ -15,8 +15,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from ar_core.customers import upsert_customer_master
+from ar_core.ingest import read_extract
+from ar_core.snapshots import import_extract
 from ar_core.store.db import make_engine, migrate
 from ar_core.users import Actor, create_user
 from tests.samples import fbl5n_german_text
@@ -75,6 +79,24 @@ def server(tmp_path_factory):
         email="claudia@example.com",
         password="browser-test-pw",
         roles=["collector"],
+    )
+    # A week earlier's extract and a customer master: c.meyer owns Müller, so has a worklist.
+    lead = Actor(username="system", name="System", roles=frozenset({"lead"}))
+    upsert_customer_master(
+        engine,
+        lead,
+        pl.DataFrame(
+            {
+                "customer_id": ["0000100001", "0000100002"],
+                "name": ["Müller Maschinenbau GmbH", "Bakker Logistiek B.V."],
+                "country": ["DE", "NL"],
+                "language": ["de", "nl"],
+                "collector": ["c.meyer", "s.dejong"],
+            }
+        ),
+    )
+    import_extract(
+        engine, lead, read_extract(fbl5n_german_text(key_date="13.11.2026"), "FBL5N_2026-11-13.txt")
     )
     engine.dispose()
     port = _free_port()
@@ -161,7 +183,7 @@ def test_lead_uploads_german_fbl5n_and_sees_snapshot(page, tmp_path):
     expect(page.get_by_text("Upload an ERP extract")).to_be_visible(timeout=30_000)
     extract = tmp_path / "FBL5N_2026-11-20.txt"
     extract.write_bytes(fbl5n_german_text())
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(extract))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(extract))
     _idle(page)
     page.get_by_role("button", name="Validate").click()
     expect(page.get_by_text("No problems found.")).to_be_visible(timeout=30_000)
@@ -172,13 +194,28 @@ def test_lead_uploads_german_fbl5n_and_sees_snapshot(page, tmp_path):
     _idle(page)
     table = page.locator('[data-testid="stDataFrame"]').last
     expect(table).to_contain_text("FBL5N_2026-11-20.txt", timeout=15_000)
+    expect(table).to_contain_text("FBL5N_2026-11-13.txt")  # the fixture's earlier week
     expect(table).to_contain_text("EUR 11,000.16")
     page.screenshot(path=str(ARTIFACTS / "upload-committed.png"), full_page=True)
 
 
-def test_collector_sees_no_upload(page):
+def test_collector_logs_a_call(page):
+    ARTIFACTS.mkdir(exist_ok=True)
     _login(page, "c.meyer")
-    expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=30_000)
-    # One page only: Streamlit then shows no navigation at all, and certainly no Upload.
-    assert page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Upload").count() == 0
-    page.screenshot(path=str(ARTIFACTS / "collector-overview.png"), full_page=True)
+    expect(page.get_by_role("heading", name="Worklist")).to_be_visible(timeout=30_000)
+    nav = page.locator('[data-testid="stSidebarNavLink"]')
+    assert nav.filter(has_text="Upload").count() == 0
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_contain_text("Müller Maschinenbau GmbH")
+    assert "Bakker" not in page.locator('[data-testid="stDataFrame"]').first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "collector-worklist.png"), full_page=True)
+
+    nav.filter(has_text="Customer account").click()
+    expect(page.get_by_role("heading", name="Müller Maschinenbau GmbH")).to_be_visible(timeout=30_000)
+    _idle(page)
+    page.get_by_role("tab", name="Contacts").click()
+    page.get_by_label("Notes").fill("Called Ms Müller: pays on Friday")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_text("Contact saved.")).to_be_visible(timeout=30_000)
+    _idle(page)
+    expect(page.locator('[data-testid="stDataFrame"]').filter(has_text="Called Ms Müller")).to_have_count(1)
+    page.screenshot(path=str(ARTIFACTS / "collector-logged-call.png"), full_page=True)
