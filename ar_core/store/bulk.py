@@ -25,9 +25,12 @@ Money is stored as integer cents; the conversion is decimal arithmetic in polars
 
 from __future__ import annotations
 
+import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -51,6 +54,12 @@ COPY_CHUNK_ROWS = 100_000
 #: SQLite page cache while copying items in (KiB): the index pages stay in memory.
 IMPORT_CACHE_KIB = 262_144
 _STAGING = "ar_staging"
+#: SQLite's default automatic checkpoint threshold, restored after an import.
+WAL_AUTOCHECKPOINT_PAGES = 1000
+#: Staging writers run in parallel, at most this many (SQLite allows 10 attached files).
+STAGING_THREADS = 4
+#: Below this many rows a second staging file costs more than it saves.
+MIN_ROWS_PER_PART = 50_000
 
 
 def item_select_columns(alias: str) -> str:
@@ -107,22 +116,26 @@ class ImportTransaction:
     ``connection``; :meth:`insert_items` adds the items prepared by :func:`import_transaction`.
     """
 
-    def __init__(self, connection: sa.Connection, items: pl.DataFrame, staged: bool) -> None:
+    def __init__(self, connection: sa.Connection, items: pl.DataFrame, staged: Sequence[str] = ()) -> None:
         self.connection = connection
         self.items = items
-        self._staged = staged
+        #: Aliases of the attached staging files, in item order (empty: no staging).
+        self._staged = tuple(staged)
 
     def insert_items(self, snapshot_id: int) -> int:
         """Insert the transaction's items under ``snapshot_id``; returns the row count."""
         if self.items.is_empty():
             return 0
-        if self._staged:  # SQLite: copy from the attached staging file, all in C
-            result = self.connection.exec_driver_sql(
-                f"INSERT INTO open_items ({', '.join(STORE_COLUMNS)}) "
-                f"SELECT ?, {_ITEM_STORE_COLUMNS} FROM {_STAGING}.items ORDER BY rowid",
-                (int(snapshot_id),),
-            )
-            return result.rowcount
+        if self._staged:  # SQLite: copy from the attached staging files, all in C
+            copied = 0
+            for alias in self._staged:
+                result = self.connection.exec_driver_sql(
+                    f"INSERT INTO open_items ({', '.join(STORE_COLUMNS)}) "
+                    f"SELECT ?, {_ITEM_STORE_COLUMNS} FROM {alias}.items ORDER BY rowid",
+                    (int(snapshot_id),),
+                )
+                copied += result.rowcount
+            return copied
         rows = item_rows(self.items, snapshot_id)
         if self.connection.dialect.name == "postgresql":
             return _copy_postgres(self.connection, rows)
@@ -176,17 +189,35 @@ def _raw(connection: sa.Connection, sql: str, parameters: tuple[Any, ...] = ()) 
 
 
 @contextmanager
-def _attached(connection: sa.Connection, path: Path) -> Iterator[None]:
-    """The staging file attached to a pooled sqlite3 connection, detached again in any case."""
-    _raw(connection, f"ATTACH DATABASE ? AS {_STAGING}", (str(path),))
+def _attached(connection: sa.Connection, path: Path, alias: str = _STAGING) -> Iterator[None]:
+    """A staging file attached to a pooled sqlite3 connection, detached again in any case."""
+    _raw(connection, f"ATTACH DATABASE ? AS {alias}", (str(path),))
     try:
-        _raw(connection, f"PRAGMA {_STAGING}.journal_mode=OFF")
-        _raw(connection, f"PRAGMA {_STAGING}.synchronous=OFF")
+        _raw(connection, f"PRAGMA {alias}.journal_mode=OFF")
+        _raw(connection, f"PRAGMA {alias}.synchronous=OFF")
         yield
     finally:
         if connection.in_transaction():
             connection.rollback()
-        _raw(connection, f"DETACH DATABASE {_STAGING}")
+        _raw(connection, f"DETACH DATABASE {alias}")
+
+
+def _stage_parallel(rows: pl.DataFrame, folder: Path) -> list[Path]:
+    """Stage contiguous slices of ``rows`` into separate files, one thread per core.
+
+    ADBC releases the GIL while it writes, so two cores stage 1M rows in about half the time
+    (measured 2.85 s → 1.32 s); slices keep the row order when they are copied in one by one.
+    """
+    parts = max(1, min(STAGING_THREADS, os.cpu_count() or 1, -(-rows.height // MIN_ROWS_PER_PART)))
+    bounds = [rows.height * i // parts for i in range(parts + 1)]
+    paths = [folder / f"items{i}.sqlite" for i in range(parts)]
+    slices = [rows.slice(bounds[i], bounds[i + 1] - bounds[i]) for i in range(parts)]
+    if parts == 1:
+        _stage_items(slices[0], paths[0])
+    else:
+        with ThreadPoolExecutor(parts) as pool:
+            list(pool.map(_stage_items, slices, paths))
+    return paths
 
 
 @contextmanager
@@ -200,21 +231,40 @@ def import_transaction(engine: sa.Engine, items: pl.DataFrame) -> Iterator[Impor
     database = sqlite_path(engine)
     if database is None:  # PostgreSQL, or in-memory SQLite
         with engine.begin() as conn:
-            yield ImportTransaction(conn, items, staged=False)
+            yield ImportTransaction(conn, items)
         return
-    with _staging_dir(database) as folder, engine.connect() as conn:
-        staged = not items.is_empty()
-        if staged:
-            _stage_items(item_rows(items, 0), folder / "items.sqlite")
-        with _attached(conn, folder / "items.sqlite") if staged else nullcontext():
-            _raw(conn, f"PRAGMA main.cache_size=-{IMPORT_CACHE_KIB}")
-            conn.execution_options(sqlite_begin="IMMEDIATE")
-            try:
-                with conn.begin():
-                    yield ImportTransaction(conn, items, staged=staged)
-            finally:
-                conn.execution_options(sqlite_begin="")
-                _raw(conn, "PRAGMA main.cache_size=-2000")
+    with _staging_dir(database) as folder, engine.connect() as conn, ExitStack() as attached:
+        paths = [] if items.is_empty() else _stage_parallel(item_rows(items, 0), folder)
+        aliases = [f"{_STAGING}{i}" for i in range(len(paths))]
+        for path, alias in zip(paths, aliases, strict=True):
+            attached.enter_context(_attached(conn, path, alias))
+        _raw(conn, f"PRAGMA main.cache_size=-{IMPORT_CACHE_KIB}")
+        _raw(conn, "PRAGMA wal_autocheckpoint=0")
+        conn.execution_options(sqlite_begin="IMMEDIATE")
+        try:
+            with conn.begin():
+                yield ImportTransaction(conn, items, staged=aliases)
+        finally:
+            conn.execution_options(sqlite_begin="")
+            _raw(conn, "PRAGMA main.cache_size=-2000")
+            _raw(conn, f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
+    _checkpoint_in_background(engine)
+
+
+def _checkpoint_in_background(engine: sa.Engine) -> None:
+    """Fold the import's write-ahead log into the database file off the user's critical path.
+
+    The commit already made the snapshot visible to every reader (WAL); copying ~200 MB of WAL
+    pages into the main file took 1.2 s of a 1M-line import when done inside the commit. A
+    PASSIVE checkpoint never blocks readers or writers, and if the process ends first the next
+    connection's automatic checkpoint finishes the job (checkpoints are crash-safe).
+    """
+
+    def run() -> None:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    threading.Thread(target=run, name="ardesk-wal-checkpoint").start()
 
 
 def load_items(engine: sa.Engine, snapshot_id: int) -> pl.DataFrame:
