@@ -226,6 +226,41 @@ def _worklist_floor(_data: Path, _work: Path) -> None:
         items.group_by("customer_id").agg(pl.col("amount").sum())
 
 
+def _ranked(led: dict):
+    from ar_core.worklist import build_worklist
+
+    return build_worklist(led["items"], BENCH_AS_OF, led["customers"], led["contacts"], led["promises"],
+                          led["escalations"], None, led["rates"])  # fmt: skip
+
+
+def _rerun_ours(_data: Path, _work: Path) -> None:
+    """A worklist page rerun after a filter change: cache hit (unpickle), filter, sort, one page.
+
+    ``st.cache_data`` hands each rerun an unpickled copy of the cached ranked list, so that copy
+    is part of what a user waits for; the million items themselves stay in ``cache_resource``.
+    """
+    import pickle
+
+    from ar_core.worklist import filter_worklist, page
+
+    blob = pickle.dumps(_ranked(synthetic_ledger(bench_items())))
+    with _Timed():
+        frame = pickle.loads(blob)  # noqa: S301 (our own bytes, as Streamlit's cache does)
+        view = filter_worklist(
+            frame, countries=["DE", "NL"], buckets=["31-60", "61-90", "91-180"], today_only=True
+        )
+        page(view.sort("overdue_amount", descending=True), 2, 50)
+
+
+def _rerun_floor(_data: Path, _work: Path) -> None:
+    """The same cached list, first page without filtering or sorting."""
+    import pickle
+
+    blob = pickle.dumps(_ranked(synthetic_ledger(bench_items())))
+    with _Timed():
+        pickle.loads(blob).head(50)  # noqa: S301
+
+
 MEASUREMENTS: list[Measurement] = [
     Measurement(
         name="import FBL5N CSV (German, ;) into SQLite",
@@ -247,6 +282,13 @@ MEASUREMENTS: list[Measurement] = [
         #: so the ratio budget is loose and the absolute time is what decides.
         max_ratio=30.0,
         max_seconds=1.5,
+    ),
+    Measurement(
+        name="worklist page rerun after a filter change, 1M items (cached)",
+        ours=_rerun_ours,
+        baseline=_rerun_floor,
+        max_ratio=30.0,
+        max_seconds=0.5,
     ),
 ]
 
