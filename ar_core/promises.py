@@ -223,7 +223,7 @@ def refresh_promise_statuses(
     """
     from ar_core.promise_status import decide
     from ar_core.settings import get_promise_grace_days
-    from ar_core.snapshots import list_snapshots, load_items
+    from ar_core.snapshots import list_snapshots, load_customer_items
 
     grace = get_promise_grace_days(engine) if grace_days is None else int(grace_days)
     pending = promise_frame(engine).filter(pl.col("status") == OPEN)
@@ -236,13 +236,13 @@ def refresh_promise_statuses(
     )
     starts = snaps.filter(pl.col("as_of") <= made_on)
     first = starts["as_of"][-1] if not starts.is_empty() else snaps["as_of"][0]
-    customers = pending["customer_id"].unique().implode()
+    customers = pending["customer_id"].unique().sort().to_list()
     snapshots = [
         (
             as_of,
-            (loaded.get(sid) if loaded and sid in loaded else load_items(engine, sid)).filter(
-                pl.col("customer_id").is_in(customers)
-            ),
+            loaded[sid].filter(pl.col("customer_id").is_in(customers))
+            if loaded and sid in loaded
+            else load_customer_items(engine, sid, customers),
         )
         for sid, as_of in snaps.filter(pl.col("as_of") >= first).select("snapshot_id", "as_of").iter_rows()
     ]

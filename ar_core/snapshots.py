@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ImportOutcome",
     "customer_items_history",
+    "load_customer_items",
     "delete_snapshot",
     "find_snapshot_by_hash",
     "import_extract",
@@ -71,6 +72,8 @@ class ImportOutcome:
     customers_added: int = 0
     customers_updated: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: Open promises to pay that this snapshot decided (kept, partly kept, broken).
+    promises_decided: int = 0
 
 
 def load_items(engine: sa.Engine, snapshot_id: int) -> pl.DataFrame:
@@ -168,7 +171,19 @@ def import_extract(
     return replace(
         outcome, snapshot_id=snapshot_id, customers_added=len(merged["inserted"]),
         customers_updated=len(merged["updated"]),
+        promises_decided=_decide_promises(engine, snapshot_id, items),
     )  # fmt: skip
+
+
+def _decide_promises(engine: sa.Engine, snapshot_id: int, items: pl.DataFrame) -> int:
+    """A new snapshot shows what was cleared: decide the open promises to pay against it.
+
+    Runs after the import's commit, in its own transaction: statuses are derived data, and the
+    snapshot stands even if deciding fails (the next import decides again).
+    """
+    from ar_core.promises import refresh_promise_statuses
+
+    return refresh_promise_statuses(engine, loaded={snapshot_id: items})
 
 
 def _write_snapshot(
@@ -282,3 +297,18 @@ def customer_items_history(engine: sa.Engine, customer_id: str) -> pl.DataFrame:
     return bulk.items_frame(rows).with_columns(
         as_of.cast(pl.Date).alias("snapshot_as_of"), rows["snapshot_id"]
     )
+
+
+def load_customer_items(engine: sa.Engine, snapshot_id: int, customer_ids: list[str]) -> pl.DataFrame:
+    """The items of a few customers in one snapshot (indexed read; for promises and accounts)."""
+    if not customer_ids:
+        return bulk.items_frame(pl.DataFrame(schema=dict.fromkeys(bulk.STORE_COLUMNS[1:], pl.Null())))
+    sql = sa.text(
+        f"SELECT {bulk.item_select_columns('i')} FROM open_items i "
+        "WHERE i.snapshot_id = :s AND i.customer_id IN :c ORDER BY i.customer_id, i.id"
+    ).bindparams(sa.bindparam("c", expanding=True), s=snapshot_id, c=list(customer_ids))
+    with engine.connect() as conn:
+        rows = pl.read_database(sql, connection=conn, infer_schema_length=None)
+    if rows.is_empty():
+        rows = pl.DataFrame(schema=dict.fromkeys(bulk.STORE_COLUMNS[1:], pl.Null()))
+    return bulk.items_frame(rows)

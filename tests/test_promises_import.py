@@ -1,0 +1,36 @@
+"""Importing a snapshot decides the open promises to pay against the clearing it shows."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from ar_core.promises import create_promise, list_promises
+from ar_core.snapshots import import_extract
+from tests.conftest import LEAD, item
+
+
+def test_next_import_marks_promise_kept_or_broken(engine, make_result):
+    week1 = [
+        item(customer_id="K1", doc_no="1800000001", amount="500.00", due_date=date(2026, 11, 1)),
+        item(customer_id="K2", doc_no="1800000002", amount="300.00", due_date=date(2026, 11, 1)),
+    ]
+    first = import_extract(engine, LEAD, make_result(week1, as_of=date(2026, 11, 13)))
+    made = datetime(2026, 11, 13, 10, tzinfo=UTC)
+    for customer in ("K1", "K2"):
+        create_promise(
+            engine,
+            LEAD,
+            customer,
+            amount=Decimal("100.00"),
+            currency="EUR",
+            promised_date=date(2026, 11, 16),
+            snapshot_id=first.snapshot_id,
+            created_at=made,
+        )
+    # A week later (past 16.11. + 3 days' grace): K1's invoice is gone (paid), K2's is still open.
+    week2 = [item(customer_id="K2", doc_no="1800000002", amount="300.00", due_date=date(2026, 11, 1))]
+    second = import_extract(engine, LEAD, make_result(week2, as_of=date(2026, 11, 20)))
+    assert second.promises_decided == 2
+    status = dict(list_promises(engine, LEAD).select("customer_id", "status").iter_rows())
+    assert status == {"K1": "kept", "K2": "broken"}
