@@ -32,11 +32,11 @@ if TYPE_CHECKING:
 __all__ = [
     "ImportOutcome",
     "customer_items_history",
-    "load_customer_items",
     "delete_snapshot",
     "find_snapshot_by_hash",
     "import_extract",
     "list_snapshots",
+    "load_customer_items",
     "load_items",
     "snapshot_totals",
     "totals_history",
