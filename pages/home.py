@@ -1,4 +1,4 @@
-"""Overview: the latest snapshot's open balance (my portfolio for a collector) and the trend."""
+"""Overview: portfolio tiles with the change since the previous snapshot, aging by any dimension, trend."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ar_core import portfolio, snapshots
-from ar_core.users import visible_customers
-from ui import fmt
+from ar_core import portfolio, rates, settings, snapshots
+from ar_core.aging import AGING_DIMENSIONS, aging_table, bucket_labels, with_aging
+from ar_core.escalations import readable_customers
+from ar_core.fx import to_reporting
+from ui import data, fmt
 from ui.guard import require
 from ui.resources import engine
 
@@ -16,7 +18,7 @@ actor = require()
 eng = engine()
 
 st.title("Overview")
-listing = snapshots.list_snapshots(eng)
+listing = data.snapshot_list()
 if listing.is_empty():
     if actor.has("lead", "admin"):
         st.info("No snapshot yet. Upload an ERP extract on the **Upload** page to start.")
@@ -24,41 +26,95 @@ if listing.is_empty():
         st.info("No snapshot yet. Your team lead uploads the ERP extract; come back after that.")
     st.stop()
 
-latest = listing.sort("as_of", "snapshot_id").row(-1, named=True)
+latest = listing.row(-1, named=True)
+previous = listing.row(-2, named=True) if listing.height > 1 else None
+as_of = latest["as_of"]
+scope = readable_customers(eng, actor)
+now = portfolio.in_portfolio(data.items(latest["snapshot_id"]), scope)
+prev = portfolio.in_portfolio(data.items(previous["snapshot_id"]), scope) if previous else None
+reporting = settings.get_reporting_currency(eng)
+fx = rates.rates_for(eng, as_of)
+tiles = portfolio.summary_tiles(
+    now, prev, as_of, fx, reporting=reporting, prev_as_of=previous["as_of"] if previous else None
+)
 
-
-@st.cache_resource(max_entries=4)
-def _items(snapshot_id: int) -> pl.DataFrame:
-    """Immutable snapshot frame shared by all sessions (never mutated)."""
-    return snapshots.load_items(eng, snapshot_id)
-
-
-scope = visible_customers(eng, actor)
-items = portfolio.in_portfolio(_items(latest["snapshot_id"]), scope)
-summary = portfolio.open_summary(items, latest["as_of"])
 who = "Your portfolio" if scope is not None else "All customers"
-st.subheader(f"{who} — snapshot of {fmt.day(latest['as_of'])}")
-if summary.is_empty():
-    st.info(
-        "No open items in your portfolio in this snapshot. Ask your lead to check your portfolio assignment."
+st.subheader(f"{who} — snapshot of {fmt.day(as_of)}, in {reporting}")
+if tiles["missing_currencies"]:
+    st.warning(
+        f"No FX rate for {', '.join(tiles['missing_currencies'])} on {fmt.day(as_of)}: those items are "
+        "left out of the amounts below. A lead can enter rates under Settings."
     )
-else:
-    for row in summary.iter_rows(named=True):
-        cur = row["currency"]
-        share = (row["overdue"] / row["open"] * 100) if row["open"] else 0
-        top = st.columns(3)
-        top[0].metric(f"Open ({cur})", fmt.money(row["open"], cur))
-        top[1].metric(f"Overdue ({cur})", fmt.money(row["overdue"], cur))
-        top[2].metric("Share overdue", f"{share:.1f} %")
-        bottom = st.columns(3)
-        bottom[0].metric(f"Credit balances ({cur})", fmt.money(row["credits"], cur))
-        bottom[1].metric("Customers", f"{row['customers']:,}")
-        bottom[2].metric("Open items", f"{row['items']:,}")
+row1, row2, row3 = st.columns(3), st.columns(3), st.columns(3)
+row1[0].metric(f"Open ({reporting})", fmt.amount(tiles["open"]))
+row1[1].metric(f"Overdue ({reporting})", fmt.amount(tiles["overdue"]))
+row1[2].metric("Share overdue", f"{tiles['pct_overdue']} %")
+row2[0].metric(f"Over 90 days ({reporting})", fmt.amount(tiles["over_90"]))
+row2[1].metric(f"Credit balances ({reporting})", fmt.amount(tiles["credit_balances"]))
+row2[2].metric(f"Disputed ({reporting})", fmt.amount(tiles["disputed"]))
+row3[0].metric("Customers", f"{tiles['customers']:,}")
+if tiles["new_overdue"] is not None:
+    since = fmt.day(previous["as_of"])
+    row3[1].metric(f"New overdue since {since} ({reporting})", fmt.amount(tiles["new_overdue"]))
+    row3[2].metric(f"Cleared since {since} ({reporting})", fmt.amount(tiles["cleared"]))
+
+st.subheader("Aging")
+labels = {
+    "collector": "Collector",
+    "country": "Country",
+    "company_code": "Company code",
+    "currency": "Currency",
+    "customer_id": "Customer",
+}
+dimension = (
+    st.segmented_control(
+        "By",
+        [d for d in AGING_DIMENSIONS if d in labels],
+        default="collector",
+        format_func=labels.get,
+        key="aging_by",
+    )
+    or "collector"
+)
+edges = settings.get_aging_edges(eng)
+aged, _missing = to_reporting(with_aging(now, as_of, edges), fx, reporting)
+table = aging_table(aged, [dimension], amount="amount_rep", edges=edges).sort("total", descending=True)
+buckets = bucket_labels(edges)
+long = table.head(15).unpivot(index=dimension, on=buckets, variable_name="bucket", value_name="amount")
+chart = (
+    alt.Chart(long.with_columns(pl.col("amount").cast(pl.Float64)))  # chart scale only; the table is exact
+    .mark_bar()
+    .encode(
+        y=alt.Y(f"{dimension}:N", title=labels[dimension], sort="-x"),
+        x=alt.X("sum(amount):Q", title=f"Open amount ({reporting})"),
+        color=alt.Color(
+            "bucket:N",
+            title="Days overdue",
+            sort=buckets,
+            scale=alt.Scale(domain=buckets, scheme="orangered"),
+        ),
+        order=alt.Order("bucket_order:Q"),
+        tooltip=[f"{dimension}:N", "bucket:N", alt.Tooltip("amount:Q", format=",.2f")],
+    )
+    .transform_calculate(bucket_order=f"indexof({buckets!r}, datum.bucket)")
+    .properties(height=max(160, 34 * min(table.height, 15)))
+)
+st.altair_chart(chart, width="stretch")
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        dimension: labels[dimension],
+        **{b: st.column_config.NumberColumn(b, format="%,.2f") for b in buckets},
+        "total": st.column_config.NumberColumn("Total", format="%,.2f"),
+    },
+)
 
 if scope is None and listing.height > 1:
     st.subheader("Open balance per snapshot")
     trend = snapshots.totals_history(eng)
-    chart = (
+    line = (
         alt.Chart(trend.with_columns(pl.col("open_total").cast(pl.Float64)))
         .mark_line(point=True)
         .encode(
@@ -72,4 +128,4 @@ if scope is None and listing.height > 1:
             ],
         )
     )
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(line, width="stretch")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ar_core import contacts, escalations, huddle, promises, reason_codes
 from ar_core.errors import ArDeskError
-from ui import data, fmt
+from ui import data, fmt, keys
 from ui.guard import require
 from ui.resources import engine
 
@@ -124,6 +124,9 @@ with left:
     if case.get("next_action"):
         lines.append(f"**Suggested** {case['next_action']}")
     st.markdown("  \n".join(lines))
+    if st.button("Open the account", key="hd_open"):
+        st.session_state[keys.ACCOUNT] = case["customer_id"]
+        st.switch_page("pages/account.py")
 with right, st.form(f"step_{section}_{case['customer_id']}", clear_on_submit=True):
     st.markdown("**Agreed next step**")
     options = list(reason_codes.NEXT_ACTIONS)

@@ -189,6 +189,7 @@ if outcome is not None:
         f"Snapshot {outcome.snapshot_id} as of {fmt.day(outcome.as_of)} committed: "
         f"{outcome.rows:,} items of {outcome.customers:,} customers, totals {fmt.totals(outcome.totals)}, "
         f"open {fmt.totals(outcome.open_totals)}."
+        + (f" {outcome.promises_decided} promises to pay decided." if outcome.promises_decided else "")
     )
 
 st.divider()
