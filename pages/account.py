@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 import altair as alt
 import polars as pl
@@ -12,7 +11,6 @@ import streamlit as st
 from ar_core import contacts, escalations, promises, reason_codes, snapshots
 from ar_core.account import item_timeline, statement_xlsx
 from ar_core.aging import with_aging
-from ar_core.errors import ArDeskError
 from ar_core.money import parse_amount
 from ar_core.users import list_users
 from ui import data, fmt, keys
@@ -21,7 +19,6 @@ from ui.resources import engine
 
 actor = require()
 eng = engine()
-CENT = Decimal("0.01")
 
 snaps = data.snapshot_list()
 if snaps.is_empty():
@@ -193,8 +190,8 @@ with tab_contacts:
         next_action = n1.selectbox("Next action", reason_codes.NEXT_ACTIONS, key="ct_next")
         next_date = n2.date_input("Next action date", value=None, format="DD.MM.YYYY", key="ct_next_date")
         if st.form_submit_button("Save contact", type="primary"):
-            try:
-                contacts.log_contact(
+            data.save(
+                lambda: contacts.log_contact(
                     eng,
                     actor,
                     customer_id,
@@ -204,12 +201,9 @@ with tab_contacts:
                     notes=notes,
                     next_action=next_action,
                     next_action_date=next_date,
-                )
-            except ArDeskError as exc:
-                st.error(str(exc))
-            else:
-                data.refresh()
-                st.success("Contact saved.")
+                ),
+                "Contact saved.",
+            )
     log = contacts.list_contacts(eng, actor, customer_id)
     if log.is_empty():
         st.info("No contact logged yet.")
@@ -251,14 +245,10 @@ with tab_contacts:
             with st.form("correct_contact", clear_on_submit=True):
                 target = st.selectbox("Entry", log["contact_id"].to_list(), key="corr_id")
                 note = st.text_input("What was wrong", key="corr_note")
-                if st.form_submit_button("Add correction"):
-                    try:
-                        contacts.correct_contact(eng, actor, target, note=note)
-                    except ArDeskError as exc:
-                        st.error(str(exc))
-                    else:
-                        data.refresh()
-                        st.rerun()
+                if st.form_submit_button("Add correction") and data.save(
+                    lambda: contacts.correct_contact(eng, actor, target, note=note)
+                ):
+                    st.rerun()
     with st.expander("Second voice: escalate this customer"):
         people = (
             [u for u in list_users(eng, actor)["username"].to_list() if u != actor.username]
@@ -269,13 +259,10 @@ with tab_contacts:
             to = st.selectbox("To", people, key="esc_to")
             why = st.text_input("Why", key="esc_why")
             if st.form_submit_button("Escalate"):
-                try:
-                    escalations.escalate(eng, actor, customer_id, to_username=to, reason=why)
-                except ArDeskError as exc:
-                    st.error(str(exc))
-                else:
-                    data.refresh()
-                    st.success(f"Escalated to {to}: the case is on their worklist.")
+                data.save(
+                    lambda: escalations.escalate(eng, actor, customer_id, to_username=to, reason=why),
+                    f"Escalated to {to}: the case is on their worklist.",
+                )
 
 with tab_promises:
     open_debits = aged.filter(pl.col("amount") > 0)
@@ -297,26 +284,22 @@ with tab_promises:
                 .to_dicts()
             )
             amount = parse_amount(amount_text)
-            try:
-                if amount is None or amount <= 0 or amount != amount.quantize(CENT):
-                    raise ArDeskError(
-                        f"Amount: {amount_text!r} is not a positive amount with at most 2 decimals."
-                    )
-                promises.create_promise(
-                    eng,
-                    actor,
-                    customer_id,
-                    amount=amount,
-                    currency=currency,
-                    promised_date=when,
-                    items=chosen,
-                    snapshot_id=latest["snapshot_id"],
-                )
-            except ArDeskError as exc:
-                st.error(str(exc))
+            if amount is None:
+                st.error(f"Amount: {amount_text!r} is not an amount (write 12.500,00 or 12500.00).")
             else:
-                data.refresh()
-                st.success("Promise saved; the customer leaves today's list until the promised date.")
+                data.save(
+                    lambda: promises.create_promise(
+                        eng,
+                        actor,
+                        customer_id,
+                        amount=amount,
+                        currency=currency,
+                        promised_date=when,
+                        items=chosen,
+                        snapshot_id=latest["snapshot_id"],
+                    ),
+                    "Promise saved; the customer leaves today's list until the promised date.",
+                )
     plist = promises.list_promises(eng, actor, customer_id)
     if plist.is_empty():
         st.info("No promise to pay recorded.")

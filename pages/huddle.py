@@ -8,7 +8,6 @@ import polars as pl
 import streamlit as st
 
 from ar_core import contacts, escalations, huddle, promises, reason_codes
-from ar_core.errors import ArDeskError
 from ui import data, fmt, keys
 from ui.guard import require
 from ui.resources import engine
@@ -138,20 +137,16 @@ with right, st.form(f"step_{section}_{case['customer_id']}", clear_on_submit=Tru
     )
     when = st.date_input("By", value=latest["as_of"] + timedelta(days=1), format="DD.MM.YYYY", key="hd_when")
     note = st.text_input("Note", key="hd_note")
-    if st.form_submit_button("Record", type="primary"):
-        try:
-            contacts.log_contact(
-                eng,
-                actor,
-                case["customer_id"],
-                channel="meeting",
-                outcome="reached",
-                notes=f"Huddle: {note}".strip(),
-                next_action=step,
-                next_action_date=when,
-            )
-        except ArDeskError as exc:
-            st.error(str(exc))
-        else:
-            data.refresh()
-            st.toast(f"Next step for {case['customer_id']} recorded.")
+    if st.form_submit_button("Record", type="primary") and data.save(
+        lambda: contacts.log_contact(
+            eng,
+            actor,
+            case["customer_id"],
+            channel="meeting",
+            outcome="reached",
+            notes=f"Huddle: {note}".strip(),
+            next_action=step,
+            next_action_date=when,
+        )
+    ):
+        st.toast(f"Next step for {case['customer_id']} recorded.")

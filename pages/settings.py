@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import streamlit as st
 
 from ar_core import rates, settings
-from ar_core.errors import ArDeskError
 from ar_core.money import parse_amount
 from ar_core.priority import PriorityConfig
 from ui import data
@@ -63,16 +61,13 @@ with weights:
                 )
         save, reset = st.columns(2)
         if save.form_submit_button("Save weights", type="primary"):
-            try:
-                settings.set_priority_config(eng, actor, edited)
-            except (ArDeskError, ValueError, TypeError) as exc:
-                st.error(str(exc))
-            else:
-                data.refresh()
-                st.success("Priority weights saved; worklists use them from now on.")
-        if reset.form_submit_button("Reset to defaults"):
-            settings.set_priority_config(eng, actor, defaults)
-            data.refresh()
+            data.save(
+                lambda: settings.set_priority_config(eng, actor, edited),
+                "Priority weights saved; worklists use them from now on.",
+            )
+        if reset.form_submit_button("Reset to defaults") and data.save(
+            lambda: settings.set_priority_config(eng, actor, defaults)
+        ):
             st.rerun()
 
 with general, st.form("general"):
@@ -93,16 +88,17 @@ with general, st.form("general"):
         "Reporting currency", value=settings.get_reporting_currency(eng), key="reporting"
     )
     if st.form_submit_button("Save", type="primary"):
-        try:
-            edges = [int(e) for e in edges_text.replace(";", ",").split(",") if e.strip()]
-            settings.set_promise_grace_days(eng, actor, int(grace))
-            settings.set_aging_edges(eng, actor, edges)
-            settings.set_reporting_currency(eng, actor, reporting.strip().upper())
-        except (ArDeskError, ValueError) as exc:
-            st.error(str(exc))
+        parts = [e.strip() for e in edges_text.replace(";", ",").split(",") if e.strip()]
+        if not all(p.isdigit() for p in parts):
+            st.error(f"Aging bucket edges: {edges_text!r} is not a list of whole day counts.")
         else:
-            data.refresh()
-            st.success("Saved.")
+
+            def _save_general() -> None:
+                settings.set_aging_edges(eng, actor, [int(p) for p in parts])
+                settings.set_promise_grace_days(eng, actor, int(grace))
+                settings.set_reporting_currency(eng, actor, reporting.strip().upper())
+
+            data.save(_save_general, "Saved.")
 
 with fx:
     st.markdown(
@@ -113,7 +109,17 @@ with fx:
     if table.is_empty():
         st.info("No FX rates yet: items in other currencies are reported, not converted, until you add some.")
     else:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "rate_date": st.column_config.DateColumn("Valid from", format="DD.MM.YYYY"),
+                "currency": "Currency",
+                "rate": st.column_config.NumberColumn("EUR per unit", format="%.6f"),
+                "updated_by": "Entered by",
+            },
+        )
     with st.form("rate", clear_on_submit=True):
         c1, c2, c3 = st.columns(3)
         on = c1.date_input("Valid from", value=date.today(), format="DD.MM.YYYY", key="fx_date")  # noqa: DTZ011
@@ -121,14 +127,9 @@ with fx:
         rate_text = c3.text_input("Rate (EUR per unit)", key="fx_rate")
         if st.form_submit_button("Add rate"):
             rate = parse_amount(rate_text)
-            try:
-                if rate is None or rate <= 0:
-                    raise ArDeskError(f"Rate: {rate_text!r} is not a positive number.")
-                rates.set_rate(eng, actor, on, cur.strip().upper(), Decimal(rate))
-            except ArDeskError as exc:
-                st.error(str(exc))
-            else:
-                data.refresh()
+            if rate is None:
+                st.error(f"Rate: {rate_text!r} is not a number.")
+            elif data.save(lambda: rates.set_rate(eng, actor, on, cur.strip().upper(), rate)):
                 st.rerun()
     upload = st.file_uploader(
         "Or upload a rates file (CSV: date;currency;rate)", type=["csv", "txt"], key="fx_file"

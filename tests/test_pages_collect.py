@@ -154,7 +154,10 @@ def test_bad_promise_amount_is_refused_and_nothing_stored(ledger):
     at = open_page("pages/account.py", "colin")
     at.text_input(key="pr_amount").input("12,3x")
     at.form_submit_button(key="FormSubmitter:promise-Save promise").click().run()
-    assert "not a positive amount" in at.error[0].value
+    assert "'12,3x' is not an amount" in at.error[0].value
+    at.text_input(key="pr_amount").input("-5,00")
+    at.form_submit_button(key="FormSubmitter:promise-Save promise").click().run()
+    assert "must be positive" in at.error[0].value
     assert promises.list_promises(ledger, SYSTEM, MUELLER).is_empty()
 
 

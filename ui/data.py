@@ -7,6 +7,7 @@ is cleared by every page that writes (``refresh()``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import polars as pl
@@ -14,6 +15,7 @@ import streamlit as st
 
 from ar_core import snapshots
 from ar_core.customers import list_customers
+from ar_core.errors import ArDeskError
 from ar_core.team_worklist import team_worklist
 from ui.resources import engine
 
@@ -46,3 +48,20 @@ def worklist(snapshot_id: int, as_of: date) -> tuple[pl.DataFrame, list[str]]:
 def refresh() -> None:
     """After a write: the next run reads workflow records afresh."""
     st.cache_data.clear()
+
+
+def save(action: Callable[[], object], done: str | None = None) -> bool:
+    """Run one write of an ``ar_core`` service: its refusal as an error message, else refresh.
+
+    Every form on every page saves through here, so a refused write never leaves stale caches
+    and a successful one never shows stale data.
+    """
+    try:
+        action()
+    except ArDeskError as exc:
+        st.error(str(exc))
+        return False
+    refresh()
+    if done:
+        st.success(done)
+    return True
