@@ -93,12 +93,21 @@ if mine.height:
         f"**{r['next_action']}** ({due})  \n" + "; ".join(r["reasons"])
     )
 if aged.height:
-    by_bucket = aged.group_by("bucket").agg(pl.col("amount").sum().cast(pl.Float64).alias("amount"))
+    labels = aged["bucket"].dtype.categories.to_list()
+    by_bucket = (
+        pl.DataFrame({"bucket": labels})
+        .join(
+            aged.group_by(pl.col("bucket").cast(pl.String)).agg(pl.col("amount").sum()),
+            on="bucket",
+            how="left",
+        )
+        .with_columns(pl.col("amount").fill_null(0).cast(pl.Float64))  # chart scale only; totals stay exact
+    )
     st.altair_chart(
         alt.Chart(by_bucket)
         .mark_bar()
         .encode(
-            x=alt.X("bucket:N", title="Aging bucket", sort=[str(b) for b in aged["bucket"].dtype.categories]),
+            x=alt.X("bucket:N", title="Aging bucket", sort=labels, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("amount:Q", title="Open amount"),
             tooltip=["bucket:N", alt.Tooltip("amount:Q", format=",.2f")],
         )
