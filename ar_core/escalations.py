@@ -60,6 +60,13 @@ def readable_customers(engine: sa.Engine, actor: Actor) -> frozenset[str] | None
     return frozenset(own | escalated_to(engine, actor.username))
 
 
+def _collector_scope(engine: sa.Engine, actor: Actor) -> frozenset[str]:
+    """What a collector works on: the own portfolio plus open escalations to them."""
+    as_collector = Actor(actor.username, actor.name, frozenset({"collector"}))
+    own = visible_customers(engine, as_collector) or frozenset()
+    return frozenset(own | escalated_to(engine, actor.username))
+
+
 def check_customer_access(engine: sa.Engine, actor: Actor, customer_id: str, *, write: bool) -> None:
     """Raise PermissionDenied unless ``actor`` may read (or write) ``customer_id``'s records.
 
@@ -87,7 +94,8 @@ def check_customers_access(
         if missing:
             raise NotFound(f"no customer {missing[0]!r}")
         return
-    allowed = readable_customers(engine, actor)
+    # A write needs the collector's own portfolio even when another role (controller) may read all.
+    allowed = _collector_scope(engine, actor) if write else readable_customers(engine, actor)
     foreign = [c for c in wanted if allowed is not None and c not in allowed]
     if foreign:
         raise PermissionDenied(f"customer {foreign[0]} is not in {actor.username}'s portfolio")

@@ -27,6 +27,8 @@ from ar_core.users import Actor
 
 #: Status of a promise whose deadline (promised date + grace days) has not passed yet.
 OPEN = "open"
+#: Largest promise accepted: far above any receivable, far below what a Decimal(18, 2) holds.
+MAX_PROMISE = Decimal("1000000000000")
 STATUSES: tuple[str, ...] = (OPEN, "kept", "partly kept", "broken")
 #: Who the automatic status decisions are audited as.
 SYSTEM = "system"
@@ -74,6 +76,8 @@ def _check_amount(amount: Decimal) -> int:
         raise ArDeskError(f"the promised amount must be a Decimal, got {amount!r}")
     if amount <= 0:
         raise ArDeskError(f"the promised amount must be positive, got {amount}")
+    if amount >= MAX_PROMISE:
+        raise ArDeskError(f"the promised amount {amount} is implausibly large (a typo?)")
     try:
         return to_cents(amount)
     except ValueError as exc:

@@ -258,6 +258,22 @@ with tab_contacts:
                     lambda: contacts.correct_contact(eng, actor, target, note=note)
                 ):
                     st.rerun()
+    pending = escalations.open_escalations(eng).filter(pl.col("customer_id") == customer_id)
+    for esc in pending.iter_rows(named=True):
+        st.warning(
+            f"Escalated by {esc['from_user']} to **{esc['to_user']}** "
+            f"on {fmt.day(esc['created_at'].date())}: "
+            f"{esc['reason']}"
+        )
+        if actor.username in (esc["to_user"], esc["from_user"]) or actor.has("lead", "admin"):
+            with st.form(f"resolve_{esc['escalation_id']}", clear_on_submit=True):
+                agreed = st.text_input("What was agreed (closes the escalation)", key="esc_resolution")
+                if st.form_submit_button("Resolve escalation") and data.save(
+                    lambda esc=esc, agreed=agreed: escalations.resolve(
+                        eng, actor, esc["escalation_id"], agreed
+                    )
+                ):
+                    st.rerun()
     with st.expander("Second voice: escalate this customer"):
         people = (
             [u for u in list_users(eng, actor)["username"].to_list() if u != actor.username]

@@ -104,3 +104,12 @@ def test_escalation_targets(engine):
     seed(engine)
     assert escalation_targets(engine, MEYER) == ["j.schneider", "lena.lead"]
     assert escalation_targets(engine, LEAD) == ["c.meyer", "j.schneider"]
+
+
+def test_collector_who_is_also_controller_cannot_write_foreign_customers(db):
+    """Reading everything (controller) must not turn into writing everything."""
+    both = Actor("c.meyer", "Claudia Meyer", frozenset({"collector", "controller"}))
+    assert list_contacts(db, both, "C2").is_empty()  # reading: the controller role allows it
+    with pytest.raises(PermissionDenied):
+        log_contact(db, both, "C2", channel="phone", outcome="reached")
+    log_contact(db, both, "C1", channel="phone", outcome="reached")  # the own portfolio: fine

@@ -185,3 +185,14 @@ def test_grace_days_come_from_the_settings(db):
 
 def test_refresh_without_promises_or_snapshots(engine):
     assert refresh_promise_statuses(engine, grace_days=3) == 0
+
+
+def test_implausible_promise_amount_is_refused(engine):
+    """A typo of many digits must not reach the store (and break every worklist later)."""
+    seed(engine)
+    with pytest.raises(ArDeskError, match="implausibly large"):
+        create_promise(
+            engine, LEAD, "C1", amount=Decimal("50000000000000000.00"), currency="EUR",
+            promised_date=date(2030, 1, 1),
+        )  # fmt: skip
+    assert list_promises(engine, LEAD).is_empty()
