@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ar_core.config import settings
+from ar_core.config import today as config_today
 from ar_core.errors import ArDeskError
 from ar_core.users import Actor
 
@@ -181,7 +182,9 @@ def _cmd_worklist(args: argparse.Namespace) -> int:
     except NotFound as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    frame, missing = team_worklist(engine, snapshot_id, as_of)
+    # Without --as-of the work is judged today; with it, as of that date (reproducible reports).
+    today = args.as_of or config_today()
+    frame, missing = team_worklist(engine, snapshot_id, as_of, today=today)
     if missing:
         print(
             f"warning: no FX rate for {', '.join(missing)} on {as_of}: those items are not converted",

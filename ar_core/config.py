@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 #: Project root (the folder holding app.py).
@@ -56,3 +57,13 @@ def cookie_key(data_dir: Path | None = None) -> str:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+def today() -> date:
+    """The calendar day the team works on: promises and call-backs are judged at it.
+
+    ``AR_TODAY`` (YYYY-MM-DD) pins it — for a demo shown long after its data's dates, and for
+    tests that must not depend on the machine's clock.
+    """
+    pinned = os.environ.get("AR_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()  # noqa: DTZ011 (local calendar day)

@@ -33,12 +33,17 @@ def snapshot_for(engine: sa.Engine, as_of: date | None = None) -> tuple[int, dat
 
 
 def team_worklist(
-    engine: sa.Engine, snapshot_id: int, as_of: date, items: pl.DataFrame | None = None
+    engine: sa.Engine,
+    snapshot_id: int,
+    as_of: date,
+    items: pl.DataFrame | None = None,
+    today: date | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
     """The ranked worklist of every customer, and the currencies that had no FX rate.
 
     Args:
         items: the snapshot's items when the caller already holds them (the app caches them).
+        today: the day the collection work is judged at (promises, call-backs); default ``as_of``.
     """
     if items is None:
         items = snapshots.load_items(engine, snapshot_id)
@@ -55,6 +60,7 @@ def team_worklist(
         fx,
         tuple(settings.get_aging_edges(engine)),
         reporting=reporting,
+        today=today,
     )
     _, missing = to_reporting(items.select("currency", "amount", "amount_reporting"), fx, reporting)
     return frame, missing

@@ -202,8 +202,13 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     edges: Sequence[int] = DEFAULT_EDGES,
     *,
     reporting: str = "EUR",
+    today: date | None = None,
 ) -> pl.DataFrame:
     """Rank the customers with open items at ``as_of`` (:data:`WORKLIST_COLUMNS` + extras).
+
+    Items are aged at the snapshot's ``as_of``; the collection work — promises made, contacts,
+    agreed next-action dates, what is due *today* — is judged at ``today`` (default ``as_of``),
+    because snapshots are weekly and a call-back for Tuesday is due on Tuesday, not next Friday.
 
     ``items`` may already carry ``amount_rep`` (then ``rates`` is not used). Items in a currency
     without a rate are counted in ``unconverted_items`` and left out of the amounts: call
@@ -227,13 +232,14 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     if "amount_rep" not in open_.columns:
         open_, _missing = to_reporting(open_, rates, reporting)
     rows = _master(_customer_rows(open_, as_of, config, edges), customers)
+    now = max(today or as_of, as_of)
     rows = (
-        rows.join(_promise_features(promises, as_of), on="customer_id", how="left")
-        .join(_contact_features(contacts_summary, as_of), on="customer_id", how="left")
+        rows.join(_promise_features(promises, now), on="customer_id", how="left")
+        .join(_contact_features(contacts_summary, now), on="customer_id", how="left")
         .join(_escalation_features(escalations), on="customer_id", how="left")
         .with_columns(
             pl.col("broken_promises").fill_null(0),
-            (pl.col("open_promise_date") <= as_of).fill_null(False).alias("promise_due"),
+            (pl.col("open_promise_date") <= now).fill_null(False).alias("promise_due"),
             pl.col("escalated_to").is_not_null().alias("escalated"),
         )
     )
@@ -241,23 +247,23 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     agreed = (
         pl.col("_agreed").is_not_null()
         & (pl.col("_agreed") != "none")
-        & (pl.col("_agreed_date") >= as_of)
+        & (pl.col("_agreed_date") >= now)
         & ~pl.col("next_action").is_in(list(_RULES_FIRST))
     )
     later = pl.max_horizontal(
-        pl.when(pl.col("_agreed_date") > as_of).then(pl.col("_agreed_date")),
-        pl.when(pl.col("open_promise_date") > as_of).then(pl.col("open_promise_date")),
+        pl.when(pl.col("_agreed_date") > now).then(pl.col("_agreed_date")),
+        pl.when(pl.col("open_promise_date") > now).then(pl.col("open_promise_date")),
     )
     out = (
         scored.with_columns(
             pl.when(agreed).then(pl.col("_agreed")).otherwise(pl.col("next_action")).alias("next_action")
         )
         .with_columns(
-            pl.coalesce(later, pl.lit(as_of)).alias("next_action_date"),
+            pl.coalesce(later, pl.lit(now)).alias("next_action_date"),
             pl.lit(reporting).alias("currency"),
         )
         .with_columns(
-            ((pl.col("next_action_date") <= as_of) & (pl.col("next_action") != "none")).alias("due_today")
+            ((pl.col("next_action_date") <= now) & (pl.col("next_action") != "none")).alias("due_today")
         )
         .sort(["score", "overdue_collectable", "customer_id"], descending=[True, True, False])
         .with_row_index("rank", offset=1)

@@ -100,7 +100,13 @@ def server(tmp_path_factory):
     )
     engine.dispose()
     port = _free_port()
-    env = {**os.environ, "AR_DATABASE_URL": url, "AR_DATA_DIR": str(tmp), "AR_LOGIN_SLEEP": "0"}
+    env = {
+        **os.environ,
+        "AR_DATABASE_URL": url,
+        "AR_DATA_DIR": str(tmp),
+        "AR_LOGIN_SLEEP": "0",
+        "AR_TODAY": "2026-11-20",
+    }
     proc = subprocess.Popen(
         [
             sys.executable,

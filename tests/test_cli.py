@@ -14,6 +14,7 @@ from tests.samples import TOTAL_EUR, fbl5n_german_text
 def db(tmp_path, monkeypatch):
     monkeypatch.setenv("AR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
     monkeypatch.setenv("AR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("AR_TODAY", "2026-11-20")
     return tmp_path
 
 

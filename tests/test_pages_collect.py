@@ -30,6 +30,7 @@ def ledger(tmp_path, monkeypatch):
     monkeypatch.setenv("AR_DATABASE_URL", url)
     monkeypatch.setenv("AR_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("AR_LOGIN_SLEEP", "0")
+    monkeypatch.setenv("AR_TODAY", "2026-11-20")  # the snapshot's day, whatever the clock says
     engine = make_engine(url)
     migrate(engine)
     for username, roles in {"lena": ["lead"], "colin": ["collector"], "cora": ["collector"]}.items():

@@ -173,6 +173,18 @@ def test_parked_customers_stay_visible():
     )
 
 
+def test_work_is_judged_today_between_weekly_snapshots():
+    """Items aged at the snapshot (20.11.); the call-back of 27.11. is due on 27.11., not a week later."""
+    wl = _build(today=date(2026, 11, 27))
+    k5 = wl.filter(pl.col("customer_id") == "K5").row(0, named=True)
+    assert (k5["due_today"], k5["next_action_date"]) == (True, date(2026, 11, 27))
+    assert k5["max_days_overdue"] == _build().filter(pl.col("customer_id") == "K5")["max_days_overdue"][0]
+    # the promise made on 21.11. (after the snapshot) counts once it is made
+    k1 = wl.filter(pl.col("customer_id") == "K1").row(0, named=True)
+    assert k1["open_promise_date"] is not None
+    assert _build(today=date(2026, 11, 19))["due_today"].to_list() == _build()["due_today"].to_list()
+
+
 def test_rank_follows_score():
     wl = _build()
     assert wl.get_column("rank").to_list() == [1, 2, 3, 4, 5]

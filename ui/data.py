@@ -14,6 +14,7 @@ import polars as pl
 import streamlit as st
 
 from ar_core import snapshots
+from ar_core.config import today
 from ar_core.customers import list_customers
 from ar_core.errors import ArDeskError
 from ar_core.team_worklist import team_worklist
@@ -36,13 +37,18 @@ def customers() -> pl.DataFrame:
     return list_customers(engine())
 
 
-@st.cache_data(ttl=60, max_entries=8)
 def worklist(snapshot_id: int, as_of: date) -> tuple[pl.DataFrame, list[str]]:
+    """The team's ranked worklist for a snapshot, with promises and call-backs judged today."""
+    return _worklist(snapshot_id, as_of, today())
+
+
+@st.cache_data(ttl=60, max_entries=8)
+def _worklist(snapshot_id: int, as_of: date, today: date) -> tuple[pl.DataFrame, list[str]]:
     """The whole team's ranked worklist for one snapshot and the currencies lacking an FX rate.
 
     Pages narrow it to what the user may see (``team_worklist.for_user``) and page through it.
     """
-    return team_worklist(engine(), snapshot_id, as_of, items(snapshot_id))
+    return team_worklist(engine(), snapshot_id, as_of, items(snapshot_id), today)
 
 
 def refresh() -> None:
