@@ -200,11 +200,15 @@ def _cmd_worklist(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
+        from ar_core.spreadsheet import neutralise_expr
+
         out = frame.select(WORKLIST_FIELDS).with_columns(
             pl.col("open_amount").cast(pl.String),
             pl.col("overdue_amount").cast(pl.String),
             pl.col("reasons").list.join("; "),
         )
+        # Opened in Excel: a customer named "=HYPERLINK(...)" must stay text.
+        out = out.with_columns(neutralise_expr(c) for c in ("customer_name", "collector", "reasons"))
         sys.stdout.write(out.write_csv())
     return 0
 

@@ -21,6 +21,7 @@ from ar_core.escalations import check_customer_access, check_customers_access
 from ar_core.reason_codes import (
     CHANNELS,
     DELINQUENCY_REASONS,
+    INTERNAL_NOTE,
     NEXT_ACTIONS,
     OUTCOMES,
     check_choice,
@@ -268,17 +269,18 @@ def contact_summary(engine: sa.Engine, customer_ids: Iterable[str] | None = None
             for start in range(0, len(wanted), _BATCH):
                 chunk = wanted[start : start + _BATCH]
                 rows.extend(conn.execute(query.where(ContactEntry.customer_id.in_(chunk))).all())
+    # An internal note (huddle decision, talk with sales) sets the next step but is no contact
+    # with the customer: "days since last contact" must keep counting.
+    customer_contact = pl.col("outcome") != INTERNAL_NOTE
     return (
         _frame(rows)
         .filter("effective")
         .sort("customer_id", "contacted_at", "contact_id")
         .group_by("customer_id", maintain_order=True)
-        .last()
-        .select(
-            "customer_id",
-            pl.col("contacted_at").dt.date().alias("last_contact_at"),
-            pl.col("outcome").alias("last_outcome"),
-            "next_action",
-            "next_action_date",
+        .agg(
+            pl.col("contacted_at").filter(customer_contact).last().dt.date().alias("last_contact_at"),
+            pl.col("outcome").filter(customer_contact).last().alias("last_outcome"),
+            pl.col("next_action").last(),
+            pl.col("next_action_date").last(),
         )
     )

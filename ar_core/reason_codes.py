@@ -21,7 +21,10 @@ OUTCOMES: tuple[str, ...] = (
     "refused",
     "wrong contact",
     "paid already",
+    "internal note",
 )
+#: An entry that records a decision without talking to the customer (the huddle writes these).
+INTERNAL_NOTE = "internal note"
 
 #: Why the customer has not paid: code -> label.
 DELINQUENCY_REASONS: dict[str, str] = {

@@ -45,3 +45,14 @@ def write_row(sheet, row: int, values: list[object], fmt=None) -> None:
             sheet.write_string(row, col, safe, fmt)
         else:
             sheet.write(row, col, safe, fmt)
+
+
+def neutralise_expr(column: str):
+    """:func:`neutralise` as a polars expression, for CSV exports of whole frames."""
+    import re
+
+    import polars as pl
+
+    pattern = "^[" + re.escape("".join(FORMULA_TRIGGERS)).replace("\x00", "\\x00") + "]"
+    col = pl.col(column)
+    return pl.when(col.str.contains(pattern)).then(pl.lit("'") + col).otherwise(col).alias(column)

@@ -8,7 +8,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ar_core import contacts, escalations, promises, reason_codes, snapshots
+from ar_core import contacts, escalations, promises, reason_codes, settings, snapshots
 from ar_core.account import item_timeline, statement_xlsx
 from ar_core.aging import with_aging
 from ar_core.money import parse_amount
@@ -64,7 +64,7 @@ h4.markdown(
 )
 
 items = data.items(latest["snapshot_id"]).filter(pl.col("customer_id") == customer_id)
-aged = with_aging(items, as_of)
+aged = with_aging(items, as_of, settings.get_aging_edges(eng))
 totals = (
     aged.group_by("currency")
     .agg(
@@ -252,10 +252,24 @@ with tab_contacts:
     with st.expander("Correct an entry (entries are never edited; a correction is added)"):
         if not log.is_empty():
             with st.form("correct_contact", clear_on_submit=True):
-                target = st.selectbox("Entry", log["contact_id"].to_list(), key="corr_id")
+                current = log.filter(pl.col("effective"))
+                target = st.selectbox("Entry", current["contact_id"].to_list(), key="corr_id")
                 note = st.text_input("What was wrong", key="corr_note")
+                st.caption("Fill in only what changes; empty fields keep the entry's value.")
+                k1, k2, k3 = st.columns(3)
+                fix_outcome = k1.selectbox("Outcome", ["", *reason_codes.OUTCOMES], key="corr_outcome")
+                fix_action = k2.selectbox("Next action", ["", *reason_codes.NEXT_ACTIONS], key="corr_next")
+                fix_date = k3.date_input("Next action date", value=None, format="DD.MM.YYYY", key="corr_date")
+                fix_notes = st.text_area("Notes (replace)", key="corr_notes")
+                proposed = {
+                    "outcome": fix_outcome,
+                    "next_action": fix_action,
+                    "next_action_date": fix_date,
+                    "notes": fix_notes,
+                }
+                changes = {k: v for k, v in proposed.items() if v}
                 if st.form_submit_button("Add correction") and data.save(
-                    lambda: contacts.correct_contact(eng, actor, target, note=note)
+                    lambda: contacts.correct_contact(eng, actor, target, note=note, **changes)
                 ):
                     st.rerun()
     pending = escalations.open_escalations(eng).filter(pl.col("customer_id") == customer_id)

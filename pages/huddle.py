@@ -143,7 +143,7 @@ with right, st.form(f"step_{section}_{case['customer_id']}", clear_on_submit=Tru
             actor,
             case["customer_id"],
             channel="meeting",
-            outcome="reached",
+            outcome=reason_codes.INTERNAL_NOTE,
             notes=f"Huddle: {note}".strip(),
             next_action=step,
             next_action_date=when,

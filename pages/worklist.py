@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from ar_core import settings
 from ar_core import worklist as wl
 from ar_core.aging import bucket_labels
 from ar_core.escalations import escalated_to, readable_customers
@@ -62,7 +63,9 @@ with st.expander("Filters", expanded=False):
         "Risk class", sorted(frame["risk_class"].drop_nulls().unique().to_list()), key="wl_risk"
     )
     c4, c5, c6 = st.columns(3)
-    buckets = c4.multiselect("Worst aging bucket", bucket_labels(), key="wl_bucket")
+    buckets = c4.multiselect(
+        "Worst aging bucket", bucket_labels(settings.get_aging_edges(eng)), key="wl_bucket"
+    )
     dispute = c5.selectbox("Disputes", ["all", "with dispute", "without dispute"], key="wl_dispute")
     today_only = c6.toggle(
         "Due today only",

@@ -181,3 +181,14 @@ def test_summary_uses_the_latest_effective_entry(db):
     ]
     assert contact_summary(db, ["C2", "C3"])["customer_id"].to_list() == ["C2"]
     assert contact_summary(db, []).is_empty()
+
+
+def test_internal_note_sets_next_step_but_is_no_customer_contact(db):
+    log_contact(db, MEYER, "C1", channel="phone", outcome="reached",
+                contacted_at=datetime(2026, 11, 10, 9, tzinfo=UTC))  # fmt: skip
+    log_contact(db, LEAD, "C1", channel="meeting", outcome="internal note", notes="Huddle: letter",
+                next_action="dunning letter", next_action_date=date(2026, 11, 21),
+                contacted_at=datetime(2026, 11, 20, 8, tzinfo=UTC))  # fmt: skip
+    row = contact_summary(db).filter(customer_id="C1").row(0, named=True)
+    assert (row["last_contact_at"], row["last_outcome"]) == (date(2026, 11, 10), "reached")
+    assert (row["next_action"], row["next_action_date"]) == ("dunning letter", date(2026, 11, 21))

@@ -212,3 +212,43 @@ def test_lead_enters_an_fx_rate(ledger):
     assert not at.exception, at.exception
     table = dict(rates_for(ledger, date(2026, 11, 20)).iter_rows())
     assert str(table["CHF"]) == "1.062500"
+
+
+def test_correction_changes_the_next_action_date_and_keeps_the_original(ledger):
+    contacts.log_contact(ledger, SYSTEM, MUELLER, channel="phone", outcome="reached", next_action="call",
+                         next_action_date=date(2026, 12, 24))  # fmt: skip
+    at = open_page("pages/account.py", "colin")
+    at.text_input(key="corr_note").input("wrong date: call back on Monday")
+    at.date_input(key="corr_date").set_value(date(2026, 11, 23))
+    at.form_submit_button(key="FormSubmitter:correct_contact-Add correction").click().run()
+    assert not at.exception, at.exception
+    log = contacts.list_contacts(ledger, SYSTEM, MUELLER)
+    assert log.height == 2
+    latest, original = log.row(0, named=True), log.row(1, named=True)
+    assert (latest["next_action_date"], latest["corrects_id"], latest["effective"]) == (
+        date(2026, 11, 23),
+        original["contact_id"],
+        True,
+    )
+    assert (original["next_action_date"], original["effective"]) == (date(2026, 12, 24), False)
+
+
+def test_escalation_reaches_the_second_voice_and_is_resolved(ledger):
+    from ar_core.escalations import open_escalations
+
+    at = open_page("pages/account.py", "colin")
+    at.selectbox(key="esc_to").select("cora")
+    at.text_input(key="esc_why").input("refuses to talk to me")
+    at.form_submit_button(key="FormSubmitter:escalate-Escalate").click().run()
+    assert not at.exception, at.exception
+    # cora now has Müller on her worklist besides her own Bakker, and closes the case
+    at = open_page("pages/worklist.py", "cora")
+    assert sorted(at.dataframe[0].value["customer_id"].tolist()) == [MUELLER, BAKKER]
+    at = open_page("pages/account.py", "cora")
+    at.selectbox(key="acct_pick").select(MUELLER).run()
+    assert any("Escalated by colin to **cora**" in w.value for w in at.warning)
+    escalation_id = open_escalations(ledger)["escalation_id"][0]
+    at.text_input(key="esc_resolution").input("customer pays on Friday")
+    at.form_submit_button(key=f"FormSubmitter:resolve_{escalation_id}-Resolve escalation").click().run()
+    assert not at.exception, at.exception
+    assert open_escalations(ledger).is_empty()
