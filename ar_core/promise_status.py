@@ -108,7 +108,7 @@ def decide(
         end = pl.Series([dates[int(i)] if i < n else None for i in end_idx], dtype=pl.Date())
     else:
         start = end = pl.Series([None] * p.height, dtype=pl.Date())
-    p = p.with_columns(_start=start, _end=end, _deadline=deadline)
+    p = p.with_columns(_start=start, _end=end, _deadline=deadline, _made=created)
 
     cleared = _cleared(p, _events(snaps, p.get_column("customer_id").unique().to_list()))
     zero = pl.lit(0).cast(MONEY)
@@ -128,7 +128,7 @@ def decide(
     return (
         p.with_columns(status.alias("status"), decided.alias("status_decided_on"))
         .sort("_pid")
-        .drop("_pid", "_start", "_end", "_deadline", "_kept_on")
+        .drop("_pid", "_start", "_end", "_deadline", "_made", "_kept_on")
     )
 
 
@@ -147,7 +147,8 @@ def _cleared(p: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     )
     cols = ["_pid", "seen_from", "seen_at", "amount", "currency", "amount_doc", "doc_currency", "cleared_on"]
     matched = pl.concat([by_items.select(cols), by_customer.select(cols)]).join(
-        p.select("_pid", "_start", "_end", "_deadline", pl.col("currency").alias("_p_cur")), on="_pid"
+        p.select("_pid", "_start", "_end", "_deadline", "_made", pl.col("currency").alias("_p_cur")),
+        on="_pid",
     )
     value = (
         pl.when(pl.col("currency") == pl.col("_p_cur"))
@@ -159,6 +160,8 @@ def _cleared(p: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
         (pl.col("seen_from") >= pl.col("_start"))
         & (pl.col("_end").is_null() | (pl.col("seen_at") <= pl.col("_end")))
         & (pl.col("cleared_on").is_null() | (pl.col("cleared_on") <= pl.col("_deadline")))
+        # money that came in before the promise was made did not keep it
+        & (pl.col("cleared_on").is_null() | (pl.col("cleared_on") >= pl.col("_made")))
     )
     per_snap = (
         matched.filter(in_window)

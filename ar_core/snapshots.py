@@ -272,12 +272,16 @@ def delete_snapshot(engine: sa.Engine, actor: Actor, snapshot_id: int) -> None:
         record(conn, actor, "delete_snapshot", "snapshot", snapshot_id, before=before)
 
 
-def customer_items_history(engine: sa.Engine, customer_id: str) -> pl.DataFrame:
+def customer_items_history(engine: sa.Engine, actor: Actor, customer_id: str) -> pl.DataFrame:
     """Every stored line of one customer across all snapshots, with the snapshot's as-of date.
 
     Small by nature (one account), so an indexed plain query is the fast path here; the
-    account view derives from it when an item appeared and when it was cleared.
+    account view derives from it when an item appeared and when it was cleared. A collector
+    reads only their own customers (PermissionDenied otherwise).
     """
+    from ar_core.escalations import check_customer_access
+
+    check_customer_access(engine, actor, customer_id, write=False)
     sql = sa.text(
         f"SELECT s.as_of AS snapshot_as_of, i.snapshot_id, {bulk.item_select_columns('i')} "
         "FROM open_items i JOIN snapshots s ON s.id = i.snapshot_id "

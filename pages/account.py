@@ -163,7 +163,8 @@ with tab_items:
     )
 
 with tab_hist:
-    timeline = item_timeline(snapshots.customer_items_history(eng, customer_id), snaps["as_of"].to_list())
+    history = snapshots.customer_items_history(eng, actor, customer_id)
+    timeline = item_timeline(history, snaps["as_of"].to_list())
     st.dataframe(
         timeline,
         hide_index=True,

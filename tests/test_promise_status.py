@@ -132,3 +132,14 @@ def test_grace_days_move_the_window():
 def test_no_snapshots_and_no_promises():
     assert _verdicts(decide(PROMISES.head(1), [], S4)) == [(1, "open", None, Decimal("0.00"))]
     assert decide(PROMISES.head(0), SNAPSHOTS, S4).height == 0
+
+
+def test_money_cleared_before_the_promise_was_made_does_not_keep_it():
+    """K7 paid 9,000 on 09.11.; the promise of 11.11. (between S2 and S3) still waits for new money."""
+    snaps = [
+        (S2, _items([("K7", "700", "9000", None), ("K7", "701", "100", None)])),
+        (S3, _items([("K7", "700", "9000", date(2026, 11, 9)), ("K7", "701", "100", None)])),
+        (S4, _items([("K7", "701", "100", None)])),
+    ]
+    promise = _promises([(8, "K7", "100", date(2026, 11, 13), date(2026, 11, 11), [])])
+    assert _verdicts(decide(promise, snaps, S4, grace_days=3)) == [(8, "broken", S4, Decimal("0.00"))]

@@ -34,3 +34,28 @@ def test_next_import_marks_promise_kept_or_broken(engine, make_result):
     assert second.promises_decided == 2
     status = dict(list_promises(engine, LEAD).select("customer_id", "status").iter_rows())
     assert status == {"K1": "kept", "K2": "broken"}
+
+
+def test_account_history_is_only_for_the_own_portfolio(engine, make_result):
+    import polars as pl
+    import pytest
+
+    from ar_core.customers import upsert_customer_master
+    from ar_core.errors import PermissionDenied
+    from ar_core.snapshots import customer_items_history
+    from ar_core.users import Actor
+
+    upsert_customer_master(
+        engine, LEAD, pl.DataFrame({"customer_id": ["K1", "K2"], "collector": ["c.meyer", "x.other"]})
+    )
+    import_extract(
+        engine,
+        LEAD,
+        make_result(
+            [item(customer_id="K1", doc_no="1"), item(customer_id="K2", doc_no="2", collector="x.other")]
+        ),
+    )
+    meyer = Actor("c.meyer", "Claudia Meyer", frozenset({"collector"}))
+    assert customer_items_history(engine, meyer, "K1")["doc_no"].to_list() == ["1"]
+    with pytest.raises(PermissionDenied):
+        customer_items_history(engine, meyer, "K2")
