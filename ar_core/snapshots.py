@@ -23,7 +23,7 @@ from ar_core.errors import ArDeskError, DuplicateImport, NotFound, ValidationFai
 from ar_core.money import format_amount, from_cents, to_cents
 from ar_core.store import bulk
 from ar_core.store.db import write_transaction
-from ar_core.store.models import Snapshot, SnapshotTotal, utcnow
+from ar_core.store.models import Promise, Snapshot, SnapshotTotal, utcnow
 
 if TYPE_CHECKING:
     from ar_core.ingest.result import ExtractResult
@@ -270,6 +270,30 @@ def delete_snapshot(engine: sa.Engine, actor: Actor, snapshot_id: int) -> None:
         before["totals"] = {c: from_cents(t) for c, t in totals}
         conn.execute(sa.delete(Snapshot).where(Snapshot.id == snapshot_id))  # items and totals cascade
         record(conn, actor, "delete_snapshot", "snapshot", snapshot_id, before=before)
+        reopened = _reopen_promises_decided_on(conn, actor, snap.as_of)
+    if reopened:  # decide them again against the snapshots that remain
+        from ar_core.promises import refresh_promise_statuses
+
+        refresh_promise_statuses(engine)
+
+
+def _reopen_promises_decided_on(conn: sa.Connection, actor: Actor, as_of: date) -> int:
+    """A mistaken extract may have made items "vanish": its verdicts on promises go with it."""
+    if conn.execute(sa.select(Snapshot.id).where(Snapshot.as_of == as_of)).first() is not None:
+        return 0  # another snapshot of that day still stands behind the verdicts
+    decided = conn.execute(
+        sa.select(Promise.id, Promise.status).where(
+            Promise.status_decided_on == as_of, Promise.status != "open"
+        )
+    ).all()
+    for promise_id, status in decided:
+        conn.execute(
+            sa.update(Promise).where(Promise.id == promise_id).values(status="open", status_decided_on=None)
+        )
+        record(conn, actor, "reopen_promise", "promise", promise_id,
+               before={"status": status, "status_decided_on": as_of},
+               after={"status": "open", "reason": "the deciding snapshot was removed"})  # fmt: skip
+    return len(decided)
 
 
 def customer_items_history(engine: sa.Engine, actor: Actor, customer_id: str) -> pl.DataFrame:

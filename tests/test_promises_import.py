@@ -59,3 +59,22 @@ def test_account_history_is_only_for_the_own_portfolio(engine, make_result):
     assert customer_items_history(engine, meyer, "K1")["doc_no"].to_list() == ["1"]
     with pytest.raises(PermissionDenied):
         customer_items_history(engine, meyer, "K2")
+
+
+def test_removing_the_deciding_snapshot_reopens_the_promise(engine, make_result):
+    from ar_core.snapshots import delete_snapshot
+
+    week1 = [item(customer_id="K1", doc_no="1800000001", amount="500.00", due_date=date(2026, 11, 1))]
+    first = import_extract(engine, LEAD, make_result(week1, as_of=date(2026, 11, 13)))
+    create_promise(
+        engine, LEAD, "K1", amount=Decimal("100.00"), currency="EUR", promised_date=date(2026, 11, 16),
+        snapshot_id=first.snapshot_id, created_at=datetime(2026, 11, 13, 10, tzinfo=UTC),
+    )  # fmt: skip
+    # A mistaken, empty-looking extract of 20.11. makes the invoice "vanish": the promise reads as kept ...
+    mistake = import_extract(
+        engine, LEAD, make_result([item(customer_id="K9", doc_no="9")], as_of=date(2026, 11, 20))
+    )
+    assert list_promises(engine, LEAD)["status"].to_list() == ["kept"]
+    # ... until the lead removes that snapshot: the promise is open again (no later snapshot decides it).
+    delete_snapshot(engine, LEAD, mistake.snapshot_id)
+    assert list_promises(engine, LEAD).select("status", "status_decided_on").row(0) == ("open", None)
