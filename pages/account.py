@@ -12,6 +12,7 @@ from ar_core import contacts, escalations, promises, reason_codes, settings, sna
 from ar_core.account import item_timeline, statement_xlsx
 from ar_core.aging import with_aging
 from ar_core.money import parse_amount
+from ar_core.team_worklist import for_user
 from ar_core.users import list_users
 from ui import data, fmt, keys
 from ui.guard import require
@@ -83,13 +84,15 @@ for row in totals.iter_rows(named=True):
     t[2].metric(f"In dispute ({cur})", fmt.amount(row["disputed"]))
     t[3].metric(f"Credits ({cur})", fmt.amount(row["credits"]))
 
-ranked, _missing = data.worklist(latest["snapshot_id"], as_of)
+team, _missing = data.worklist(latest["snapshot_id"], as_of)
+# The rank within what this user works on: a collector does not learn the team's size from it.
+ranked = for_user(team, scope).sort("rank").with_row_index("position", offset=1)
 mine = ranked.filter(pl.col("customer_id") == customer_id)
 if mine.height:
     r = mine.row(0, named=True)
     due = "due today" if r["due_today"] else f"next step on {fmt.day(r['next_action_date'])}"
     st.info(
-        f"**Rank {r['rank']}** of {ranked.height} · score {r['score']:.0f} · next best action: "
+        f"**Rank {r['position']}** of {ranked.height} · score {r['score']:.0f} · next best action: "
         f"**{r['next_action']}** ({due})  \n" + "; ".join(r["reasons"])
     )
 if aged.height:

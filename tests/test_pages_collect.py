@@ -252,3 +252,12 @@ def test_escalation_reaches_the_second_voice_and_is_resolved(ledger):
     at.form_submit_button(key=f"FormSubmitter:resolve_{escalation_id}-Resolve escalation").click().run()
     assert not at.exception, at.exception
     assert open_escalations(ledger).is_empty()
+
+
+def test_account_rank_is_within_the_own_portfolio(ledger):
+    at = open_page("pages/account.py", "colin")
+    # Müller is 2nd in the team but 1st of colin's one customer
+    assert any(i.value.startswith("**Rank 1** of 1 ·") for i in at.info)
+    at = open_page("pages/account.py", "lena")
+    at.selectbox(key="acct_pick").select(MUELLER).run()
+    assert any(i.value.startswith("**Rank 2** of 2 ·") for i in at.info)
