@@ -43,7 +43,9 @@ def to_reporting(
     Returns the frame (same rows, same order) and the sorted currencies that had an item needing
     a rate and none was given; those items keep ``amount_rep`` null.
     """
-    has_rep = "amount_reporting" in items.columns
+    # The extract's reporting amount is in the group currency (EUR); in any other reporting
+    # currency it would be mislabelled, so then every amount is converted from local currency.
+    has_rep = "amount_reporting" in items.columns and reporting == DEFAULT_REPORTING
     table = rate_table(rates, reporting)
     joined = items.join(table, on="currency", how="left", maintain_order="left")
     out = joined.with_columns(amount_rep_expr("amount_reporting" if has_rep else None)).drop("rate")

@@ -202,6 +202,28 @@ def rates_for(engine: sa.Engine, as_of: date) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=RATES_SCHEMA, orient="row")
 
 
+def cross_rates(eur_rates: pl.DataFrame, reporting: str) -> pl.DataFrame:
+    """EUR-based rates turned into "reporting currency per unit" (``RATES_SCHEMA``).
+
+    Rates are kept as EUR per unit (how the ECB and most treasuries quote them); reporting in
+    CHF divides by the CHF rate. Without a rate for the reporting currency itself only that
+    currency converts — every other one is then reported as missing, never guessed.
+    """
+    if reporting == BASE_CURRENCY:
+        return eur_rates
+    table = dict(eur_rates.select("currency", "rate").iter_rows())
+    base = table.get(reporting)
+    if not base:
+        return pl.DataFrame([(reporting, Decimal(1))], schema=RATES_SCHEMA, orient="row")
+    rows = sorted((c, (r / base).quantize(_QUANTUM)) for c, r in table.items())
+    return pl.DataFrame(rows, schema=RATES_SCHEMA, orient="row")
+
+
+def reporting_rates(engine: sa.Engine, as_of: date, reporting: str) -> pl.DataFrame:
+    """The rates that convert into ``reporting`` at ``as_of`` (latest on or before that day)."""
+    return cross_rates(rates_for(engine, as_of), reporting)
+
+
 def list_rates(engine: sa.Engine) -> pl.DataFrame:
     """Every stored rate, newest date first: rate_date, currency, rate, updated_by."""
     schema = {"rate_date": pl.Date(), "currency": pl.String(), "rate": RATE, "updated_by": pl.String()}

@@ -48,7 +48,7 @@ def team_worklist(
     if items is None:
         items = snapshots.load_items(engine, snapshot_id)
     reporting = settings.get_reporting_currency(engine)
-    fx = rates.rates_for(engine, as_of)
+    fx = rates.reporting_rates(engine, as_of, reporting)
     frame = build_worklist(
         items,
         as_of,

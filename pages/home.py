@@ -33,7 +33,7 @@ scope = readable_customers(eng, actor)
 now = portfolio.in_portfolio(data.items(latest["snapshot_id"]), scope)
 prev = portfolio.in_portfolio(data.items(previous["snapshot_id"]), scope) if previous else None
 reporting = settings.get_reporting_currency(eng)
-fx = rates.rates_for(eng, as_of)
+fx = rates.reporting_rates(eng, as_of, reporting)
 tiles = portfolio.summary_tiles(
     now, prev, as_of, fx, reporting=reporting, prev_as_of=previous["as_of"] if previous else None
 )

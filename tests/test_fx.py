@@ -64,3 +64,11 @@ def test_other_reporting_currency_and_no_rates():
     # a given rate for the reporting currency itself is ignored: it is always 1
     table = rate_table(pl.DataFrame({"currency": ["EUR"], "rate": [Decimal("2")]}))
     assert table.rows() == [("EUR", Decimal("1.000000"))]
+
+
+def test_extract_reporting_amount_only_counts_in_the_group_currency():
+    """The ERP's amount_reporting is EUR: reporting in CHF converts from local currency instead."""
+    items = _items([("USD", Decimal("10.00"), Decimal("9.21"))])
+    chf_rates = pl.DataFrame({"currency": ["USD"], "rate": [Decimal("0.868")]})
+    out, missing = to_reporting(items, chf_rates, "CHF")
+    assert (out.get_column("amount_rep").to_list(), missing) == ([Decimal("8.68")], [])

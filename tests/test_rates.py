@@ -117,3 +117,23 @@ def test_nothing_readable_writes_nothing(engine):
     rates, problems = parse_rates(b"x" * 6_000_000, "big.csv")
     assert rates == [] and "too large" in problems[0].message
     assert list_audit(engine, LEAD, entity="fx_rate").is_empty()
+
+
+def test_cross_rates_for_another_reporting_currency():
+    from decimal import Decimal
+
+    import polars as pl
+
+    from ar_core.rates import RATES_SCHEMA, cross_rates
+
+    eur = pl.DataFrame(
+        [("CHF", Decimal("1.060000")), ("EUR", Decimal("1")), ("USD", Decimal("0.920000"))],
+        schema=RATES_SCHEMA, orient="row",
+    )  # fmt: skip
+    chf = dict(cross_rates(eur, "CHF").iter_rows())
+    # EUR 1 = CHF 1/1.06 = 0.943396; USD 1 = EUR 0.92 = CHF 0.92/1.06 = 0.867925
+    assert chf == {"CHF": Decimal("1.000000"), "EUR": Decimal("0.943396"), "USD": Decimal("0.867925")}
+    assert dict(cross_rates(eur, "GBP").iter_rows()) == {
+        "GBP": Decimal("1")
+    }  # no GBP rate: only GBP converts
+    assert cross_rates(eur, "EUR").equals(eur)
