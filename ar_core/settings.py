@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -176,3 +177,19 @@ def set_reporting_currency(engine: sa.Engine, actor: Actor, currency: str) -> No
     if code not in KNOWN_CURRENCIES:
         raise ArDeskError(f"unknown currency {currency!r}")
     set_setting(engine, actor, REPORTING_CURRENCY, code, DEFAULT_REPORTING_CURRENCY)
+
+
+# --- huddle -----------------------------------------------------------------------------------
+
+LAST_HUDDLE = "last_huddle_on"
+
+
+def get_last_huddle(engine: sa.Engine) -> date | None:
+    """The day the team's last huddle was closed: the board shows what happened since."""
+    stored = get_setting(engine, LAST_HUDDLE)
+    return date.fromisoformat(stored) if stored else None
+
+
+def close_huddle(engine: sa.Engine, actor: Actor, on: date) -> None:
+    """Mark today's huddle as held, so the next one shows broken promises since ``on``."""
+    set_setting(engine, actor, LAST_HUDDLE, on.isoformat())

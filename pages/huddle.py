@@ -7,7 +7,8 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from ar_core import contacts, escalations, huddle, promises, reason_codes
+from ar_core import contacts, escalations, huddle, promises, reason_codes, settings
+from ar_core.config import today
 from ui import data, fmt, keys
 from ui.guard import require
 from ui.resources import engine
@@ -31,8 +32,13 @@ top[0].title(f"Huddle — {fmt.day(latest['as_of'])}")
 collectors = sorted(c for c in full["collector"].unique().to_list() if c)
 group = top[1].multiselect("Collectors", collectors, key="hd_group", placeholder="Whole team")
 top_n = top[2].selectbox("Top", [5, 10, 20], key="hd_n")
+last_huddle = settings.get_last_huddle(eng)
 since = top[3].date_input(
-    "Since", value=latest["as_of"] - timedelta(days=7), format="DD.MM.YYYY", key="hd_since"
+    "Since",
+    value=last_huddle or latest["as_of"] - timedelta(days=7),
+    format="DD.MM.YYYY",
+    key="hd_since",
+    help="Broken promises decided since this day; by default since the last huddle was closed.",
 )
 team = full if not group else full.filter(pl.col("collector").is_in(group))
 board = huddle.huddle_board(
@@ -47,6 +53,12 @@ SECTIONS = {
     "escalations": "Second-voice escalations",
 }
 counts = {k: board[k].height for k in SECTIONS}
+if st.button(
+    "Close today's huddle", key="hd_close", help="The next huddle then shows broken promises since today."
+) and data.save(
+    lambda: settings.close_huddle(eng, actor, today()), "Huddle closed: the next one starts from today."
+):
+    st.session_state.pop("hd_since", None)
 section = (
     st.segmented_control(
         "Board",

@@ -261,3 +261,15 @@ def test_account_rank_is_within_the_own_portfolio(ledger):
     at = open_page("pages/account.py", "lena")
     at.selectbox(key="acct_pick").select(MUELLER).run()
     assert any(i.value.startswith("**Rank 2** of 2 ·") for i in at.info)
+
+
+def test_closing_the_huddle_moves_the_since_date(ledger):
+    from ar_core.settings import get_last_huddle
+
+    at = open_page("pages/huddle.py", "lena")
+    assert at.date_input(key="hd_since").value == date(2026, 11, 13)  # a week before the snapshot
+    at.button(key="hd_close").click().run()
+    assert not at.exception, at.exception
+    assert get_last_huddle(ledger) == date(2026, 11, 20)  # AR_TODAY
+    at = open_page("pages/huddle.py", "lena")
+    assert at.date_input(key="hd_since").value == date(2026, 11, 20)
