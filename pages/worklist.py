@@ -51,6 +51,9 @@ else:
     frame = for_user(full, scope)
     st.caption(f"Your portfolio, snapshot of {fmt.day(latest['as_of'])}; cases escalated to you included.")
 
+# Ranks count within the chosen portfolio: "rank 1" is this person's first call, not the team's.
+frame = frame.sort("rank").with_columns(pl.int_range(1, pl.len() + 1).alias("rank"))
+
 with st.expander("Filters", expanded=False):
     c1, c2, c3 = st.columns(3)
     countries = c1.multiselect(

@@ -102,6 +102,7 @@ def test_worklist_filters(ledger):
 def test_collector_sees_only_own_portfolio_on_every_page(ledger):
     at = open_page("pages/worklist.py", "colin")
     assert at.dataframe[0].value["customer_id"].tolist() == [MUELLER]
+    assert at.dataframe[0].value["rank"].tolist() == [1]  # colin's first call (2nd of the team)
     at = open_page("pages/account.py", "colin")
     assert at.selectbox(key="acct_pick").options == [f"{MUELLER} — Müller Maschinenbau GmbH"]
     at = open_page("pages/home.py", "colin")
