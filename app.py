@@ -7,7 +7,7 @@ import streamlit as st
 from ar_core.users import get_actor
 from ui import keys
 from ui.navigation import pages_for
-from ui.resources import MAX_LOGIN_ATTEMPTS, authenticator, engine
+from ui.resources import authenticator, engine
 
 st.set_page_config(page_title="AR Desk", page_icon=":material/account_balance:", layout="wide")
 
@@ -21,11 +21,14 @@ auth = authenticator()
 engine()
 if not st.session_state.get(keys.AUTH_STATUS):
     st.navigation([st.Page(_login_view, title="Log in", icon=":material/login:")], position="hidden").run()
-    auth.login(max_login_attempts=MAX_LOGIN_ATTEMPTS, fields={"Form name": "Log in", "Login": "Log in"})
+    auth.login(fields={"Form name": "Log in", "Login": "Log in"})
     if st.session_state.get(keys.AUTH_STATUS):
         st.rerun()  # logged in by this submit: build the navigation now, not on the next interaction
     if st.session_state.get(keys.AUTH_STATUS) is False:
-        st.error("User name or password is wrong (or the account is locked after too many attempts).")
+        st.error(
+            "User name or password is wrong. After five failed attempts in a row an account is locked "
+            "until an administrator resets its password."
+        )
     st.stop()
 
 actor = get_actor(engine(), st.session_state[keys.USERNAME])

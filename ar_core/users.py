@@ -151,14 +151,52 @@ def create_user(
 
 
 def reset_password(engine: sa.Engine, actor: Actor, username: str, new_password: str) -> None:
-    """Set a new password (admins for anyone, every user for themselves)."""
+    """Set a new password (admins for anyone, every user for themselves); also lifts a lockout."""
     if actor.username != username:
         actor.require("admin", doing="reset other users' passwords")
     password_hash = hash_password(new_password)
     with write_transaction(engine) as conn:
         _user_row(conn, username)
-        conn.execute(sa.update(User).where(User.username == username).values(password_hash=password_hash))
+        conn.execute(
+            sa.update(User)
+            .where(User.username == username)
+            .values(password_hash=password_hash, failed_logins=0)
+        )
         record(conn, actor, "reset_password", "user", username, after={"password": "password reset"})
+
+
+#: Failed logins in a row after which an account is locked until an admin resets its password.
+LOCKOUT_AFTER = 5
+
+
+def is_locked(engine: sa.Engine, username: str) -> bool:
+    """Whether ``username`` is locked out (unknown names are not: they fail anyway)."""
+    with engine.connect() as conn:
+        failed = conn.execute(sa.select(User.failed_logins).where(User.username == username)).scalar()
+    return failed is not None and failed >= LOCKOUT_AFTER
+
+
+def login_failed(engine: sa.Engine, username: str) -> int:
+    """Count a failed login of a known user; audited when it locks the account. Returns the count."""
+    with write_transaction(engine) as conn:
+        failed = conn.execute(
+            sa.update(User)
+            .where(User.username == username)
+            .values(failed_logins=User.failed_logins + 1)
+            .returning(User.failed_logins)
+        ).scalar()
+        if failed == LOCKOUT_AFTER:
+            record(conn, Actor("system", "System", frozenset()), "lock_user", "user", username,
+                   after={"failed_logins": failed})  # fmt: skip
+    return failed or 0
+
+
+def login_succeeded(engine: sa.Engine, username: str) -> None:
+    """A successful login clears the count of failures."""
+    with write_transaction(engine) as conn:
+        conn.execute(
+            sa.update(User).where(User.username == username, User.failed_logins > 0).values(failed_logins=0)
+        )
 
 
 def set_roles(engine: sa.Engine, actor: Actor, username: str, roles: Iterable[str]) -> None:

@@ -249,3 +249,29 @@ def test_validation_report_download_offered_for_problems(app_env):
     assert problems["Column"].tolist() == ["Belegdatum"]
     assert "31.02.2026" in problems["Problem"].tolist()[0]
     assert at.get("download_button")
+
+
+def test_five_wrong_passwords_lock_the_account_until_reset(app_env):
+    from ar_core.users import reset_password
+
+    for _ in range(5):
+        at = AppTest.from_file(APP, default_timeout=30).run()
+        at.text_input[0].input("lena")
+        at.text_input[1].input("wrong-password")
+        at.form_submit_button[0].click().run()
+        assert not at.exception, at.exception
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input[0].input("lena")
+    at.text_input[1].input(PASSWORD)  # right password, but locked
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    assert not at.session_state["authentication_status"]
+    assert "locked" in at.error[0].value
+    reset_password(app_env, SYSTEM, "lena", "a-new-long-password")
+    st.cache_resource.clear()  # what the admin page does after every user change
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input[0].input("lena")
+    at.text_input[1].input("a-new-long-password")
+    at.form_submit_button[0].click().run()
+    at.run()
+    assert at.session_state["authentication_status"]

@@ -188,3 +188,18 @@ def test_collectors_see_their_portfolio_and_others_see_everything(team):
     for actor in (LEAD, CONTROLLER, ADMIN, Actor("both", "B", frozenset({"collector", "lead"}))):
         assert visible_customers(team, actor) is None
     assert visible_customers(team, Actor("ghost", "G", frozenset({"collector"}))) == frozenset()
+
+
+def test_lockout_after_five_failures_until_a_password_reset(store):
+    from ar_core.audit import list_audit
+    from ar_core.users import LOCKOUT_AFTER, is_locked, login_failed, login_succeeded, reset_password
+
+    create_user(store, ADMIN, username="lena.lead", name="Lena", password="long-enough-pw", roles=["lead"])
+    login_failed(store, "lena.lead")
+    login_succeeded(store, "lena.lead")  # a success in between starts the count again
+    assert [login_failed(store, "lena.lead") for _ in range(LOCKOUT_AFTER)] == [1, 2, 3, 4, 5]
+    assert is_locked(store, "lena.lead")
+    assert list_audit(store, ADMIN, limit=1)["action"].to_list() == ["lock_user"]
+    reset_password(store, ADMIN, "lena.lead", "another-long-pw")
+    assert not is_locked(store, "lena.lead")
+    assert login_failed(store, "nobody") == 0 and not is_locked(store, "nobody")

@@ -10,12 +10,10 @@ from sqlalchemy.engine import Engine
 
 from ar_core.config import cookie_key, settings
 from ar_core.store.db import make_engine, migrate
-from ar_core.users import credentials_for_login
+from ar_core.users import credentials_for_login, is_locked, login_failed, login_succeeded
 
 #: Short cookie life: the authenticator cannot revoke a cookie at logout, so keep the window small.
 COOKIE_EXPIRY_DAYS = 0.5
-#: Failed logins before a user name is locked out for this server process.
-MAX_LOGIN_ATTEMPTS = 5
 
 
 @st.cache_resource
@@ -50,10 +48,12 @@ def authenticator() -> stauth.Authenticate:
 
 
 def _equalise_failure_time(auth: stauth.Authenticate) -> None:
-    """Make an unknown user name cost one bcrypt check, like a wrong password does.
+    """Check passwords with equal-time failures and the store's lockout.
 
     streamlit-authenticator answers unknown names ~100,000x faster than known ones, which tells
-    an attacker which user names exist.
+    an attacker which user names exist: an unknown name costs one bcrypt check here too. Its own
+    lockout counts in process memory and raises an uncaught error; the store's counter
+    (``ar_core.users``) survives restarts, spans instances and ends in a plain refusal.
     """
     import bcrypt
 
@@ -62,9 +62,14 @@ def _equalise_failure_time(auth: stauth.Authenticate) -> None:
     dummy = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt())
 
     def check(username: str, password: str) -> bool:
-        if username not in model.credentials["usernames"]:
+        known = username in model.credentials["usernames"]
+        if not known or is_locked(engine(), username):
             bcrypt.checkpw(password.encode(), dummy)
             return False
-        return original(username, password)
+        if original(username, password):
+            login_succeeded(engine(), username)
+            return True
+        login_failed(engine(), username)
+        return False
 
     model.check_credentials = check

@@ -63,6 +63,8 @@ class User(Base):
     roles: Mapped[str] = mapped_column(sa.String(100))
     active: Mapped[bool] = mapped_column(sa.Boolean(), default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Failed logins in a row; at ``users.LOCKOUT_AFTER`` the account is locked until a reset.
+    failed_logins: Mapped[int] = mapped_column(sa.Integer(), default=0, server_default="0")
 
 
 class PortfolioAssignment(Base):
