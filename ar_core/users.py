@@ -42,6 +42,7 @@ USER_SCHEMA: dict[str, pl.DataType] = {
     "email": pl.String(),
     "roles": pl.String(),  # "collector, lead"
     "active": pl.Boolean(),
+    "locked": pl.Boolean(),  # too many failed logins: a password reset unlocks
     "created_at": pl.Datetime("us", "UTC"),
     "portfolio_customers": pl.List(pl.String()),
     "portfolio_company_codes": pl.List(pl.String()),
@@ -269,6 +270,7 @@ def list_users(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
         mine = [a for a in assigned if a.user_id == u.id]
         records.append({
             **_public(u), "roles": ", ".join(_roles(u.roles)), "created_at": u.created_at,
+            "locked": u.failed_logins >= LOCKOUT_AFTER,
             "portfolio_customers": sorted(a.value for a in mine if a.kind == "customer"),
             "portfolio_company_codes": sorted(a.value for a in mine if a.kind == "company_code"),
         })  # fmt: skip

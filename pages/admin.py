@@ -33,6 +33,9 @@ st.dataframe(
         "email": "E-mail",
         "roles": "Roles",
         "active": st.column_config.CheckboxColumn("Active"),
+        "locked": st.column_config.CheckboxColumn(
+            "Locked", help="Five failed logins; reset the password to unlock"
+        ),
         "created_at": st.column_config.DatetimeColumn("Created (UTC)", format="DD.MM.YYYY HH:mm"),
         "portfolio_customers": st.column_config.ListColumn("Assigned customers"),
         "portfolio_company_codes": st.column_config.ListColumn("Assigned company codes"),
