@@ -3,48 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ar_core.store.db import make_engine, migrate
-from ar_core.users import Actor, create_user
+from tests.app_support import APP, ROOT, SYSTEM, app_store, open_page
 from tests.samples import fbl5n_german_text
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 PAGE_FILES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
-SYSTEM = Actor(username="system", name="System", roles=frozenset({"admin"}))
 PASSWORD = "correct-horse-42"
 USERS = {"lena": ["lead"], "carl": ["controller"], "ada": ["admin"], "colin": ["collector"]}
 
 
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
-    """A fresh SQLite store with one user per role; Streamlit's process-wide caches emptied."""
-    url = f"sqlite:///{tmp_path / 'pages.sqlite'}"
-    monkeypatch.setenv("AR_DATABASE_URL", url)
-    monkeypatch.setenv("AR_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("AR_LOGIN_SLEEP", "0")
-    engine = make_engine(url)
-    migrate(engine)
-    for username, roles in USERS.items():
-        create_user(
-            engine,
-            SYSTEM,
-            username=username,
-            name=username.title(),
-            email=f"{username}@example.com",
-            password=PASSWORD,
-            roles=roles,
-        )
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield engine
-    st.cache_resource.clear()
-    engine.dispose()
+    """A fresh SQLite store with one user per role."""
+    with app_store(tmp_path, monkeypatch, USERS, PASSWORD) as engine:
+        yield engine
 
 
 def login(username: str) -> AppTest:
@@ -88,10 +64,7 @@ def test_wrong_password_is_refused(app_env):
 )
 def test_role_guard_on_every_page(app_env, username, page, allowed):
     """The page itself refuses a role, even when reached without the navigation (deep link)."""
-    at = AppTest.from_file(str(ROOT / page), default_timeout=30)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = username
-    at.run()
+    at = open_page(page, username)
     assert not at.exception, at.exception
     refused = [e.value for e in at.error if "not available for your role" in e.value]
     assert bool(refused) is not allowed
@@ -102,10 +75,7 @@ def test_deactivated_user_is_stopped(app_env):
     from ar_core.users import set_active
 
     set_active(app_env, SYSTEM, "lena", False)
-    at = AppTest.from_file(str(ROOT / "pages/upload.py"), default_timeout=30)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "lena"
-    at.run()
+    at = open_page("pages/upload.py", "lena")
     assert "no longer active" in at.error[0].value
     assert not at.title
 

@@ -3,46 +3,37 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from ar_core import contacts, promises
 from ar_core.customers import upsert_customer_master
 from ar_core.ingest import read_extract
 from ar_core.snapshots import import_extract
-from ar_core.store.db import make_engine, migrate
-from ar_core.users import Actor, create_user
+from tests.app_support import SYSTEM, app_store
+from tests.app_support import open_page as _open
 from tests.samples import fbl5n_german_text
 
-ROOT = Path(__file__).resolve().parents[1]
-SYSTEM = Actor(username="system", name="System", roles=frozenset({"admin", "lead"}))
 MUELLER, BAKKER = "0000100001", "0000100002"
+
+
+def open_page(page: str, username: str):
+    at = _open(page, username)
+    assert not at.exception, at.exception
+    return at
 
 
 @pytest.fixture
 def ledger(tmp_path, monkeypatch):
     """Müller (owned by colin) has EUR 1,000.06 overdue; Bakker (owned by cora) EUR 10,000.00 overdue."""
-    url = f"sqlite:///{tmp_path / 'collect.sqlite'}"
-    monkeypatch.setenv("AR_DATABASE_URL", url)
-    monkeypatch.setenv("AR_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("AR_LOGIN_SLEEP", "0")
-    monkeypatch.setenv("AR_TODAY", "2026-11-20")  # the snapshot's day, whatever the clock says
-    engine = make_engine(url)
-    migrate(engine)
-    for username, roles in {"lena": ["lead"], "colin": ["collector"], "cora": ["collector"]}.items():
-        create_user(
-            engine,
-            SYSTEM,
-            username=username,
-            name=username.title(),
-            email=f"{username}@example.com",
-            password="long-enough-pw",
-            roles=roles,
-        )
+    users = {"lena": ["lead"], "colin": ["collector"], "cora": ["collector"]}
+    with app_store(tmp_path, monkeypatch, users, "long-enough-pw") as engine:
+        _fill(engine)
+        yield engine
+
+
+def _fill(engine) -> None:
     upsert_customer_master(
         engine,
         SYSTEM,
@@ -58,21 +49,6 @@ def ledger(tmp_path, monkeypatch):
         ),
     )
     import_extract(engine, SYSTEM, read_extract(fbl5n_german_text(), "fbl5n.txt"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield engine
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    engine.dispose()
-
-
-def open_page(page: str, username: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=30)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = username
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_worklist_ranks_and_explains(ledger):
