@@ -6,10 +6,9 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ar_core import portfolio, rates, settings, snapshots
-from ar_core.aging import AGING_DIMENSIONS, aging_table, bucket_labels, with_aging
+from ar_core import settings, snapshots
+from ar_core.aging import AGING_DIMENSIONS, bucket_labels
 from ar_core.escalations import readable_customers
-from ar_core.fx import to_reporting
 from ui import data, fmt
 from ui.guard import require
 from ui.resources import engine
@@ -30,13 +29,10 @@ latest = listing.row(-1, named=True)
 previous = listing.row(-2, named=True) if listing.height > 1 else None
 as_of = latest["as_of"]
 scope = readable_customers(eng, actor)
-now = portfolio.in_portfolio(data.items(latest["snapshot_id"]), scope)
-prev = portfolio.in_portfolio(data.items(previous["snapshot_id"]), scope) if previous else None
+scope_key = None if scope is None else tuple(sorted(scope))
 reporting = settings.get_reporting_currency(eng)
-fx = rates.reporting_rates(eng, as_of, reporting)
-tiles = portfolio.summary_tiles(
-    now, prev, as_of, fx, reporting=reporting, prev_as_of=previous["as_of"] if previous else None
-)
+before = (previous["snapshot_id"], previous["as_of"]) if previous else None
+tiles = data.overview_tiles(latest["snapshot_id"], before, scope_key, as_of, reporting)
 
 who = "Your portfolio" if scope is not None else "All customers"
 st.subheader(f"{who} — snapshot of {fmt.day(as_of)}, in {reporting}")
@@ -77,8 +73,7 @@ dimension = (
     or "collector"
 )
 edges = settings.get_aging_edges(eng)
-aged, _missing = to_reporting(with_aging(now, as_of, edges), fx, reporting)
-table = aging_table(aged, [dimension], amount="amount_rep", edges=edges).sort("total", descending=True)
+table = data.aging_by(latest["snapshot_id"], scope_key, as_of, reporting, tuple(edges), by=dimension)
 buckets = bucket_labels(edges)
 long = table.head(15).unpivot(index=dimension, on=buckets, variable_name="bucket", value_name="amount")
 chart = (

@@ -71,3 +71,49 @@ def save(action: Callable[[], object], done: str | None = None) -> bool:
     if done:
         st.success(done)
     return True
+
+
+def _scoped(snapshot_id: int, scope: tuple[str, ...] | None) -> pl.DataFrame:
+    from ar_core.portfolio import in_portfolio
+
+    return in_portfolio(items(snapshot_id), scope)
+
+
+@st.cache_data(ttl=300, max_entries=16)
+def overview_tiles(
+    snapshot_id: int,
+    previous: tuple[int, date] | None,
+    scope: tuple[str, ...] | None,
+    as_of: date,
+    reporting: str,
+) -> dict:
+    """The Overview tiles of one snapshot for one portfolio (cached: a rerun costs nothing)."""
+    from ar_core.portfolio import summary_tiles
+    from ar_core.rates import reporting_rates
+
+    prev = _scoped(previous[0], scope) if previous else None
+    fx = reporting_rates(engine(), as_of, reporting)
+    prev_as_of = previous[1] if previous else None
+    return summary_tiles(
+        _scoped(snapshot_id, scope), prev, as_of, fx, reporting=reporting, prev_as_of=prev_as_of
+    )
+
+
+@st.cache_data(ttl=300, max_entries=32)
+def aging_by(
+    snapshot_id: int,
+    scope: tuple[str, ...] | None,
+    as_of: date,
+    reporting: str,
+    edges: tuple[int, ...],
+    *,
+    by: str,
+) -> pl.DataFrame:
+    """The aging table of one snapshot by one dimension, in the reporting currency (cached)."""
+    from ar_core.aging import aging_table, with_aging
+    from ar_core.fx import to_reporting
+    from ar_core.rates import reporting_rates
+
+    fx = reporting_rates(engine(), as_of, reporting)
+    aged, _missing = to_reporting(with_aging(_scoped(snapshot_id, scope), as_of, edges), fx, reporting)
+    return aging_table(aged, [by], amount="amount_rep", edges=edges).sort("total", descending=True)
