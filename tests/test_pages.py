@@ -33,6 +33,15 @@ def login(username: str) -> AppTest:
     return at
 
 
+def validated(name: str, content: bytes) -> AppTest:
+    """Log in as the lead, open Upload, upload ``content`` as ``name`` and press Validate."""
+    at = login("lena")
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader(key="extract_file").set_value((name, content, "text/plain")).run()
+    at.button(key="validate").click().run()
+    return at
+
+
 @pytest.mark.parametrize("page", PAGE_FILES)
 def test_deep_link_without_login_shows_nothing(app_env, page):
     at = AppTest.from_file(str(ROOT / page), default_timeout=30).run()
@@ -92,10 +101,7 @@ def test_navigation_lists_only_pages_of_the_role():
 
 
 def test_lead_uploads_german_fbl5n_and_commits(app_env):
-    at = login("lena")
-    at.switch_page("pages/upload.py").run()
-    at.file_uploader(key="extract_file").set_value(("fbl5n.txt", fbl5n_german_text(), "text/plain")).run()
-    at.button(key="validate").click().run()
+    at = validated("fbl5n.txt", fbl5n_german_text())
     assert not at.exception, at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Item lines read"] == "4"
@@ -120,10 +126,7 @@ def test_lead_uploads_german_fbl5n_and_commits(app_env):
 
 def test_upload_with_errors_is_rejected_unless_valid_rows_chosen(app_env):
     bad = fbl5n_german_text().replace(b"10.000,00", b"10.000,0x")
-    at = login("lena")
-    at.switch_page("pages/upload.py").run()
-    at.file_uploader(key="extract_file").set_value(("bad.txt", bad, "text/plain")).run()
-    at.button(key="validate").click().run()
+    at = validated("bad.txt", bad)
     problems = at.dataframe[0].value
     assert problems["Row"].tolist()[0] == 7
     assert problems["Column"].tolist()[0] == "Betrag in Hauswährung"
@@ -194,10 +197,7 @@ def test_lead_builds_saves_and_reuses_a_mapping(app_env):
 def test_lead_removes_a_snapshot_and_it_is_audited(app_env):
     from ar_core.audit import list_audit
 
-    at = login("lena")
-    at.switch_page("pages/upload.py").run()
-    at.file_uploader(key="extract_file").set_value(("fbl5n.txt", fbl5n_german_text(), "text/plain")).run()
-    at.button(key="validate").click().run()
+    at = validated("fbl5n.txt", fbl5n_german_text())
     at.button(key="commit").click().run()
     assert at.button(key="delete_snapshot").disabled
     at.checkbox(key="delete_sure").check().run()
@@ -210,10 +210,7 @@ def test_lead_removes_a_snapshot_and_it_is_audited(app_env):
 
 def test_validation_report_download_offered_for_problems(app_env):
     bad = fbl5n_german_text().replace(b"01.09.2026", b"31.02.2026")
-    at = login("lena")
-    at.switch_page("pages/upload.py").run()
-    at.file_uploader(key="extract_file").set_value(("bad.txt", bad, "text/plain")).run()
-    at.button(key="validate").click().run()
+    at = validated("bad.txt", bad)
     problems = at.dataframe[0].value
     assert problems["Row"].tolist() == [5]
     assert problems["Column"].tolist() == ["Belegdatum"]
