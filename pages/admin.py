@@ -6,8 +6,8 @@ import polars as pl
 import streamlit as st
 
 from ar_core import audit, users
-from ar_core.errors import ArDeskError
 from ar_core.schema import ROLES
+from ui import data
 from ui.guard import require
 from ui.resources import engine, login_credentials
 
@@ -51,16 +51,13 @@ with add, st.form("add_user", clear_on_submit=True):
     email = c3.text_input("E-mail")
     roles = st.multiselect("Roles", ROLES, default=["collector"])
     password = st.text_input("Initial password (at least 10 characters)", type="password")
-    if st.form_submit_button("Add user", type="primary"):
-        try:
-            users.create_user(
-                eng, actor, username=username, name=name, email=email, password=password, roles=roles
-            )
-        except ArDeskError as exc:
-            st.error(str(exc))
-        else:
-            _changed(f"User {username} added.")
-            st.rerun()
+    if st.form_submit_button("Add user", type="primary") and data.save(
+        lambda: users.create_user(
+            eng, actor, username=username, name=name, email=email, password=password, roles=roles
+        )
+    ):
+        _changed(f"User {username} added.")
+        st.rerun()
 
 with edit:
     who = st.selectbox("User", names, key="edit_user")
@@ -69,24 +66,20 @@ with edit:
         with st.form("edit_roles"):
             new_roles = st.multiselect("Roles", ROLES, default=[r for r in current["roles"].split(", ") if r])
             active = st.checkbox("Active (may log in)", value=bool(current["active"]))
-            if st.form_submit_button("Save roles and access"):
-                try:
-                    users.set_roles(eng, actor, who, new_roles)
-                    users.set_active(eng, actor, who, active)
-                except ArDeskError as exc:
-                    st.error(str(exc))
-                else:
-                    _changed(f"Roles and access of {who} saved.")
-                    st.rerun()
+            if st.form_submit_button("Save roles and access") and data.save(
+                lambda: (
+                    users.set_roles(eng, actor, who, new_roles),
+                    users.set_active(eng, actor, who, active),
+                )
+            ):
+                _changed(f"Roles and access of {who} saved.")
+                st.rerun()
         with st.form("reset_password", clear_on_submit=True):
             new_password = st.text_input("New password (at least 10 characters)", type="password")
-            if st.form_submit_button("Reset password"):
-                try:
-                    users.reset_password(eng, actor, who, new_password)
-                except ArDeskError as exc:
-                    st.error(str(exc))
-                else:
-                    _changed(f"Password of {who} reset.")
+            if st.form_submit_button("Reset password") and data.save(
+                lambda: users.reset_password(eng, actor, who, new_password)
+            ):
+                _changed(f"Password of {who} reset.")
 
 with portfolio:
     who = st.selectbox("Collector", names, key="portfolio_user")
@@ -105,17 +98,10 @@ with portfolio:
             )
             if st.form_submit_button("Save portfolio"):
                 split = [v.strip() for v in customers.replace(",", "\n").splitlines() if v.strip()]
-                try:
-                    users.set_portfolio(
-                        eng,
-                        actor,
-                        who,
-                        customers=split,
-                        company_codes=[c.strip() for c in codes.split(",") if c.strip()],
-                    )
-                except ArDeskError as exc:
-                    st.error(str(exc))
-                else:
+                codes_list = [c.strip() for c in codes.split(",") if c.strip()]
+                if data.save(
+                    lambda: users.set_portfolio(eng, actor, who, customers=split, company_codes=codes_list)
+                ):
                     _changed(f"Portfolio of {who} saved.")
                     st.rerun()
 
