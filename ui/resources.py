@@ -47,6 +47,14 @@ def authenticator() -> stauth.Authenticate:
     return auth
 
 
+@st.cache_resource
+def _dummy_hash() -> bytes:
+    """One bcrypt hash per process to check unknown names against (hashing costs ~0.2 s: not per run)."""
+    import bcrypt
+
+    return bcrypt.hashpw(b"not-a-password", bcrypt.gensalt())
+
+
 def _equalise_failure_time(auth: stauth.Authenticate) -> None:
     """Check passwords with equal-time failures and the store's lockout.
 
@@ -59,7 +67,7 @@ def _equalise_failure_time(auth: stauth.Authenticate) -> None:
 
     model = auth.authentication_controller.authentication_model
     original = model.check_credentials
-    dummy = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt())
+    dummy = _dummy_hash()
 
     def check(username: str, password: str) -> bool:
         known = username in model.credentials["usernames"]
