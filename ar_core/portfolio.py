@@ -24,10 +24,11 @@ def open_items(items: pl.DataFrame, as_of: date) -> pl.DataFrame:
 
 
 def open_summary(items: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    """Per currency: open balance, overdue (``due_date < as_of`` and amount > 0), credits, counts.
+    """Per currency: open balance, overdue (``due_date < as_of`` and amount > 0), credits, disputed, counts.
 
     Overdue follows the house rule: only debit items past their net due date are overdue;
     credits (negative amounts) are never overdue but are shown separately as credit balances.
+    Used by the account view, where one customer's items stay in their own currencies.
     """
     open_ = open_items(items, as_of)
     zero = pl.lit(0).cast(MONEY)
@@ -43,6 +44,12 @@ def open_summary(items: pl.DataFrame, as_of: date) -> pl.DataFrame:
             .sum()
             .cast(MONEY)
             .alias("credits"),
+            pl.when(pl.col("disputed").fill_null(False))
+            .then(pl.col("amount"))
+            .otherwise(zero)
+            .sum()
+            .cast(MONEY)
+            .alias("disputed"),
             pl.len().alias("items"),
             pl.col("customer_id").n_unique().alias("customers"),
         )

@@ -8,7 +8,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ar_core import contacts, escalations, promises, reason_codes, settings, snapshots
+from ar_core import contacts, escalations, portfolio, promises, reason_codes, settings, snapshots
 from ar_core.account import item_timeline, statement_xlsx
 from ar_core.aging import with_aging
 from ar_core.money import parse_amount
@@ -66,16 +66,7 @@ h4.markdown(
 
 items = data.items(latest["snapshot_id"]).filter(pl.col("customer_id") == customer_id)
 aged = with_aging(items, as_of, settings.get_aging_edges(eng))
-totals = (
-    aged.group_by("currency")
-    .agg(
-        pl.col("amount").sum().alias("open"),
-        pl.col("amount").filter((pl.col("days_overdue") > 0) & (pl.col("amount") > 0)).sum().alias("overdue"),
-        pl.col("amount").filter(pl.col("disputed").fill_null(False)).sum().alias("disputed"),
-        pl.col("amount").filter(pl.col("amount") < 0).sum().alias("credits"),
-    )
-    .sort("currency")
-)
+totals = portfolio.open_summary(items, as_of)
 for row in totals.iter_rows(named=True):
     cur = row["currency"]
     t = st.columns(4)

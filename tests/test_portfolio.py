@@ -66,6 +66,7 @@ def test_open_summary_per_currency():
             "open": Decimal("0.30"),
             "overdue": Decimal("0.30"),
             "credits": Decimal("0.00"),
+            "disputed": Decimal("0.00"),
             "items": 1,
             "customers": 1,
         },
@@ -75,6 +76,7 @@ def test_open_summary_per_currency():
             "open": Decimal("130.05"),
             "overdue": Decimal("100.10"),
             "credits": Decimal("-20.05"),
+            "disputed": Decimal("0.00"),
             "items": 3,
             "customers": 2,
         },
@@ -186,3 +188,15 @@ def test_summary_tiles_first_snapshot_and_empty():
     assert tiles["open"] == Decimal("612.50")  # 100 + 200 + 300 + 52.50 - 40
     empty = summary_tiles(empty_items(), empty_items(), AS_OF, None)
     assert empty["open"] == empty["cleared"] == Decimal("0.00") and empty["pct_overdue"] == Decimal("0.0")
+
+
+def test_open_summary_counts_open_disputed_items():
+    rows = [
+        {"customer_id": "A", "doc_no": "1", "due_date": AS_OF, "amount": Decimal("40.00"), "currency": "EUR",
+         "disputed": True},
+        {"customer_id": "A", "doc_no": "2", "due_date": AS_OF, "amount": Decimal("60.00"), "currency": "EUR",
+         "disputed": False},
+        {"customer_id": "A", "doc_no": "3", "due_date": AS_OF, "amount": Decimal("99.00"), "currency": "EUR",
+         "disputed": True, "clearing_date": date(2026, 11, 1)},  # cleared: not open
+    ]  # fmt: skip
+    assert open_summary(_items(rows), AS_OF)["disputed"].to_list() == [Decimal("40.00")]

@@ -183,12 +183,6 @@ def _index() -> dict[str, tuple[str, frozenset[str]]]:
 LABEL_INDEX = _index()
 
 
-def canonical_for(header: str) -> str | None:
-    """The canonical column a header text stands for, or ``None`` if it is not a known label."""
-    hit = LABEL_INDEX.get(fold(header))
-    return hit[0] if hit else None
-
-
 def match_headers(headers: list[str]) -> tuple[dict[str, int], list[tuple[int, str]], str]:
     """Map header texts to canonical columns.
 
