@@ -19,7 +19,7 @@ from ar_core.audit import record
 from ar_core.errors import ArDeskError, NotFound, PermissionDenied
 from ar_core.store.db import write_transaction
 from ar_core.store.models import Customer, Escalation, User, utcnow
-from ar_core.users import Actor, visible_customers
+from ar_core.users import Actor, own_portfolio, visible_customers
 
 #: Roles that may write workflow records for any customer.
 WRITE_ALL_ROLES = ("lead", "admin")
@@ -62,9 +62,7 @@ def readable_customers(engine: sa.Engine, actor: Actor) -> frozenset[str] | None
 
 def _collector_scope(engine: sa.Engine, actor: Actor) -> frozenset[str]:
     """What a collector works on: the own portfolio plus open escalations to them."""
-    as_collector = Actor(actor.username, actor.name, frozenset({"collector"}))
-    own = visible_customers(engine, as_collector) or frozenset()
-    return frozenset(own | escalated_to(engine, actor.username))
+    return own_portfolio(engine, actor.username) | escalated_to(engine, actor.username)
 
 
 def check_customer_access(engine: sa.Engine, actor: Actor, customer_id: str, *, write: bool) -> None:

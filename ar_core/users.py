@@ -293,19 +293,22 @@ def credentials_for_login(engine: sa.Engine) -> dict[str, dict[str, dict[str, An
 
 
 def visible_customers(engine: sa.Engine, actor: Actor) -> frozenset[str] | None:
-    """The customer ids ``actor`` may see; ``None`` (everything) for leads, controllers and admins.
-
-    A collector owns the customers whose ``collector`` is their user name (set by the extract or
-    the customer master), the customers assigned to them on the admin page, and every customer
-    whose master record lies in a company code assigned to them.
-    """
+    """The customer ids ``actor`` may see; ``None`` (everything) for leads, controllers and admins."""
     if actor.has(*SEE_ALL_ROLES):
         return None
+    return own_portfolio(engine, actor.username)
+
+
+def own_portfolio(engine: sa.Engine, username: str) -> frozenset[str]:
+    """The customers a collector owns, whatever other roles the user has.
+
+    The customers whose ``collector`` is the user name (set by the extract or the customer
+    master), the customers assigned on the admin page, and every customer whose master record
+    lies in a company code assigned to them.
+    """
     with engine.connect() as conn:
-        user = conn.execute(sa.select(User.id).where(User.username == actor.username)).first()
+        user = conn.execute(sa.select(User.id).where(User.username == username)).first()
         assigned = _portfolio(conn, user.id) if user else {key: [] for key in PORTFOLIO_KINDS.values()}
-        owned = sa.or_(
-            Customer.collector == actor.username, Customer.company_code.in_(assigned["company_codes"])
-        )
+        owned = sa.or_(Customer.collector == username, Customer.company_code.in_(assigned["company_codes"]))
         ids = set(conn.execute(sa.select(Customer.customer_id).where(owned)).scalars())
     return frozenset(ids | set(assigned["customers"]))
