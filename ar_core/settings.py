@@ -193,3 +193,83 @@ def get_last_huddle(engine: sa.Engine) -> date | None:
 def close_huddle(engine: sa.Engine, actor: Actor, on: date) -> None:
     """Mark today's huddle as held, so the next one shows broken promises since ``on``."""
     set_setting(engine, actor, LAST_HUDDLE, on.isoformat())
+
+
+# --- import checks, FX age, time zone, letterhead ---------------------------------------------
+
+COVERAGE_THRESHOLD = "coverage_warn_pct"
+FX_MAX_AGE_DAYS = "fx_max_age_days"
+TIME_ZONE = "time_zone"
+LETTERHEAD = "letterhead"
+#: An extract covering fewer than this share (%) of the previous snapshot's customers or items of
+#: the same scope is flagged before commit: usually a filtered export, not a shrinking ledger.
+DEFAULT_COVERAGE_PCT = {"customers": 70, "items": 70}
+#: FX rates older than this (days before the as-of date) are still used, with a visible warning.
+DEFAULT_FX_MAX_AGE_DAYS = 35
+#: The team's business day and the times shown on pages.
+DEFAULT_TIME_ZONE = "Europe/Berlin"
+#: Sender data on statements and letters (editable on Settings).
+LETTERHEAD_FIELDS = ("company_name", "address", "vat_id", "phone", "email", "bank_name", "iban", "bic")
+
+
+def get_coverage_thresholds(engine: sa.Engine) -> dict[str, int]:
+    """``{"customers": pct, "items": pct}``: below these an extract is flagged as partial-looking."""
+    stored = get_setting(engine, COVERAGE_THRESHOLD, {}) or {}
+    return {k: int(stored.get(k, v)) for k, v in DEFAULT_COVERAGE_PCT.items()}
+
+
+def set_coverage_thresholds(engine: sa.Engine, actor: Actor, thresholds: dict[str, int]) -> None:
+    """Set the coverage warning thresholds (whole percentages 0-100 for customers and items)."""
+    values = {**get_coverage_thresholds(engine), **thresholds}
+    if set(values) != set(DEFAULT_COVERAGE_PCT) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100 for v in values.values()
+    ):
+        raise ArDeskError(f"coverage thresholds must be whole percentages from 0 to 100, got {thresholds!r}")
+    set_setting(engine, actor, COVERAGE_THRESHOLD, values, dict(DEFAULT_COVERAGE_PCT))
+
+
+def get_fx_max_age_days(engine: sa.Engine) -> int:
+    """FX rates older than this many days are flagged where they are used."""
+    return int(get_setting(engine, FX_MAX_AGE_DAYS, DEFAULT_FX_MAX_AGE_DAYS))
+
+
+def set_fx_max_age_days(engine: sa.Engine, actor: Actor, days: int) -> None:
+    """Set the FX rate age warning (1 to 366 days)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
+        raise ArDeskError(f"FX rate age must be a whole number of days from 1 to 366, got {days!r}")
+    set_setting(engine, actor, FX_MAX_AGE_DAYS, days, DEFAULT_FX_MAX_AGE_DAYS)
+
+
+def get_time_zone(engine: sa.Engine) -> str:
+    """The team's IANA time zone: it decides which calendar day "today" is and how times show."""
+    return str(get_setting(engine, TIME_ZONE, DEFAULT_TIME_ZONE))
+
+
+def set_time_zone(engine: sa.Engine, actor: Actor, name: str) -> None:
+    """Set the team's time zone (an IANA name such as ``Europe/Amsterdam``)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = (name or "").strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ArDeskError(f"unknown time zone {name!r} (use a name such as Europe/Berlin)") from exc
+    set_setting(engine, actor, TIME_ZONE, name, DEFAULT_TIME_ZONE)
+
+
+def get_letterhead(engine: sa.Engine) -> dict[str, str]:
+    """The sender's name, address, VAT id, contact and bank details (blank when not set)."""
+    stored = get_setting(engine, LETTERHEAD, {}) or {}
+    return {f: str(stored.get(f) or "") for f in LETTERHEAD_FIELDS}
+
+
+def set_letterhead(engine: sa.Engine, actor: Actor, values: dict[str, str]) -> None:
+    """Store the letterhead fields (unknown fields refused; each at most 300 characters)."""
+    unknown = set(values) - set(LETTERHEAD_FIELDS)
+    if unknown:
+        raise ArDeskError(f"unknown letterhead field(s): {', '.join(sorted(unknown))}")
+    clean = {**get_letterhead(engine), **{k: str(v or "").strip() for k, v in values.items()}}
+    too_long = [k for k, v in clean.items() if len(v) > 300]
+    if too_long:
+        raise ArDeskError(f"letterhead field(s) longer than 300 characters: {', '.join(too_long)}")
+    set_setting(engine, actor, LETTERHEAD, clean, dict.fromkeys(LETTERHEAD_FIELDS, ""))

@@ -65,6 +65,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: Failed logins in a row; at ``users.LOCKOUT_AFTER`` the account is locked until a reset.
     failed_logins: Mapped[int] = mapped_column(sa.Integer(), default=0, server_default="0")
+    #: Set by an admin's reset (or for a new user): the next login must choose a new password.
+    must_change_password: Mapped[bool] = mapped_column(sa.Boolean(), default=False, server_default=sa.false())
 
 
 class PortfolioAssignment(Base):
@@ -93,29 +95,62 @@ class Customer(Base):
     collector: Mapped[str | None] = mapped_column(sa.String(40), index=True)
     risk_class: Mapped[str | None] = mapped_column(sa.String(20))
     credit_limit_cents: Mapped[int | None] = mapped_column(sa.BigInteger())
+    #: The currency of the credit limit (the reporting currency when blank).
+    credit_limit_currency: Mapped[str | None] = mapped_column(sa.String(3))
     payment_terms: Mapped[str | None] = mapped_column(sa.String(40))
     company_code: Mapped[str | None] = mapped_column(sa.String(10))
     contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(60))
     contact_email: Mapped[str | None] = mapped_column(sa.String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The snapshot whose import created this customer (removing it removes the customer too).
+    created_by_snapshot_id: Mapped[int | None] = mapped_column(BigId)
+
+
+class CustomerChange(Base):
+    """One change to a customer record, by source; a snapshot's changes are undone when it is removed."""
+
+    __tablename__ = "customer_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(sa.String(40), index=True)
+    #: ``extract`` (a snapshot's import), ``master`` (customer master upload) or ``admin``.
+    source: Mapped[str] = mapped_column(sa.String(20))
+    snapshot_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    created: Mapped[bool] = mapped_column(sa.Boolean(), default=False, server_default=sa.false())
+    #: JSON of the changed fields before and after.
+    before: Mapped[str | None] = mapped_column(sa.Text())
+    after: Mapped[str | None] = mapped_column(sa.Text())
+    changed_by: Mapped[str] = mapped_column(sa.String(40))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Snapshot(Base):
-    """One committed extract as of a date. Immutable: there is no update path."""
+    """One committed extract as of a date. Immutable but for retirement (soft removal, items kept)."""
 
     __tablename__ = "snapshots"
+    __table_args__ = (
+        sa.Index(
+            "uq_snapshots_active_file_hash", "file_hash", unique=True,
+            sqlite_where=sa.text("retired_at IS NULL"), postgresql_where=sa.text("retired_at IS NULL"),
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     as_of: Mapped[date] = mapped_column(sa.Date(), index=True)
     file_name: Mapped[str] = mapped_column(sa.String(255))
-    #: sha256 of the raw file: the same file is never imported twice.
-    file_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: sha256 of the raw file: the same file is never in force twice.
+    file_hash: Mapped[str] = mapped_column(sa.String(64))
     source_format: Mapped[str] = mapped_column(sa.String(200))
     rows: Mapped[int] = mapped_column(sa.Integer())
     customers: Mapped[int] = mapped_column(sa.Integer())
     created_by: Mapped[str] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: JSON ``ar_core.scope.Scope``: what part of the ledger this extract covers.
+    scope: Mapped[str] = mapped_column(sa.Text(), server_default='{"full": true}')
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retired_by: Mapped[str | None] = mapped_column(sa.String(40))
+    retire_reason: Mapped[str | None] = mapped_column(sa.Text())
 
 
 class SnapshotTotal(Base):
@@ -129,6 +164,8 @@ class SnapshotTotal(Base):
     currency: Mapped[str] = mapped_column(sa.String(3), primary_key=True)
     total_cents: Mapped[int] = mapped_column(sa.BigInteger())
     open_total_cents: Mapped[int] = mapped_column(sa.BigInteger())
+    #: The file's own total row for the currency, when it has one (reconciled at validation).
+    file_total_cents: Mapped[int | None] = mapped_column(sa.BigInteger())
 
 
 class OpenItem(Base):
@@ -238,6 +275,10 @@ class Promise(Base):
     snapshot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("snapshots.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(sa.String(20), default="open")
     status_decided_on: Mapped[date | None] = mapped_column(sa.Date())
+    #: A promise withdrawn by the collector (status ``cancelled``), with who, when and why.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_by: Mapped[str | None] = mapped_column(sa.String(40))
+    cancel_reason: Mapped[str | None] = mapped_column(sa.Text())
     created_by: Mapped[str] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
