@@ -83,6 +83,23 @@ def record(
     )
 
 
+def record_many(conn: sa.Connection, actor: Actor | str, entries: list[dict[str, Any]]) -> None:
+    """Append many audit entries in one statement (an import changing thousands of customers).
+
+    Each entry has ``action``, ``entity``, ``entity_id`` and optionally ``before``/``after``.
+    """
+    if not entries:
+        return
+    now, who = utcnow(), getattr(actor, "username", actor)
+    rows = [
+        {"at": now, "actor": who, "action": e["action"], "entity": e["entity"],
+         "entity_id": None if e.get("entity_id") is None else str(e["entity_id"]),
+         "before": to_json(e.get("before")), "after": to_json(e.get("after"))}
+        for e in entries
+    ]  # fmt: skip
+    conn.execute(sa.insert(AuditEntry), rows)
+
+
 def list_audit(
     engine: sa.Engine,
     actor: Actor,

@@ -59,11 +59,22 @@ def cookie_key(data_dir: Path | None = None) -> str:
     return path.read_text().strip()
 
 
-def today() -> date:
+#: The team's time zone when the ``time_zone`` setting is not at hand.
+DEFAULT_TIME_ZONE = "Europe/Berlin"
+
+
+def today(time_zone: str | None = None) -> date:
     """The calendar day the team works on: promises and call-backs are judged at it.
 
+    It is the day in the team's time zone (the ``time_zone`` setting, default Europe/Berlin), not
+    the server's: a server on UTC would otherwise still be "yesterday" until 01:00 in Berlin.
     ``AR_TODAY`` (YYYY-MM-DD) pins it — for a demo shown long after its data's dates, and for
     tests that must not depend on the machine's clock.
     """
     pinned = os.environ.get("AR_TODAY")
-    return date.fromisoformat(pinned) if pinned else date.today()  # noqa: DTZ011 (local calendar day)
+    if pinned:
+        return date.fromisoformat(pinned)
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(time_zone or DEFAULT_TIME_ZONE)).date()

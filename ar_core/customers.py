@@ -1,13 +1,14 @@
 """Customer master data: from the customer master file and from the extracts themselves.
 
 Two sources feed the same table. A customer master upload may set every field; an extract only
-knows id, name, country and collector. The merge rule is the same for both: a blank value never
-overwrites what is already known (an export that leaves ``Land`` empty must not erase the
-country), and an extract never touches language, risk class or credit limit.
+knows id, name, country and collector and only fills what is blank: the master wins (collector,
+risk class, limits, contacts), so an extract never moves a customer to another collector. A
+blank value never overwrites what is known. Every change is recorded with its source.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +16,11 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ar_core.audit import record
+from ar_core.audit import record, record_many, to_json
 from ar_core.schema import CUSTOMER_SCHEMA
 from ar_core.store.bulk import from_cents, to_cents
 from ar_core.store.db import write_transaction
-from ar_core.store.models import Customer, utcnow
+from ar_core.store.models import Customer, CustomerChange, utcnow
 
 if TYPE_CHECKING:
     from ar_core.users import Actor
@@ -62,21 +63,44 @@ def _upsert_statement(dialect: str, fields: Sequence[str]) -> Any:
     return stmt.on_conflict_do_update(index_elements=["customer_id"], set_=set_)
 
 
-def merge_customers(conn: sa.Connection, incoming: pl.DataFrame) -> dict[str, Any]:
+#: Where a customer change came from (``customer_changes.source``).
+SOURCES = ("extract", "master", "admin")
+
+
+def merge_customers(
+    conn: sa.Connection,
+    actor: Actor | str,
+    incoming: pl.DataFrame,
+    *,
+    source: str,
+    snapshot_id: int | None = None,
+    fill_only: bool = False,
+    insert_new: bool = True,
+) -> dict[str, Any]:
     """Insert new customers and fill or change known ones, never blanking a known value.
+
+    The customer master wins: an extract (``fill_only``) only fills fields that are blank, so it
+    can never re-assign a collector (and with it who may read and write the account). Every
+    change is kept in ``customer_changes`` with its source (and snapshot, so removing the snapshot
+    can undo it) and audited with before/after, all on the caller's transaction.
 
     ``incoming`` has ``customer_id`` plus any store columns (``credit_limit_cents`` in cents).
     Returns ``{"inserted": [...], "updated": [...], "before": {...}, "after": {...}}`` where
-    before/after hold only the customers that changed, for the audit log.
+    before/after hold only the customers that changed.
     """
+    if source not in SOURCES:
+        raise ValueError(f"unknown customer change source {source!r}")
     incoming = _blank_to_null(incoming).filter(pl.col("customer_id").is_not_null())
     incoming = incoming.unique("customer_id", keep="last", maintain_order=True)
     fields = [c for c in incoming.columns if c != "customer_id"]
     existing = _read_existing(conn, incoming["customer_id"].to_list(), fields)
     joined = incoming.join(existing, on="customer_id", how="left", suffix="__old")
+    first, second = ("{f}__old", "{f}") if fill_only else ("{f}", "{f}__old")
     joined = joined.with_columns(
-        pl.coalesce(pl.col(f), pl.col(f"{f}__old")).alias(f) for f in fields
+        pl.coalesce(pl.col(first.format(f=f)), pl.col(second.format(f=f))).alias(f) for f in fields
     ).with_columns(pl.col("customer_id").is_in(existing["customer_id"].implode()).alias("__known"))
+    if not insert_new:
+        joined = joined.filter(pl.col("__known"))
     changed = (
         pl.any_horizontal(pl.col(f).ne_missing(pl.col(f"{f}__old")) for f in fields)
         if fields
@@ -100,7 +124,105 @@ def merge_customers(conn: sa.Connection, incoming: pl.DataFrame) -> dict[str, An
         else:
             result["inserted"].append(key)
             result["after"][key] = {f: r[f] for f in fields if r[f] is not None}
+    if result["inserted"] and snapshot_id is not None:
+        table = Customer.__table__
+        for start in range(0, len(result["inserted"]), _BATCH):
+            conn.execute(
+                sa.update(table)
+                .where(table.c.customer_id.in_(result["inserted"][start : start + _BATCH]))
+                .values(created_by_snapshot_id=snapshot_id)
+            )
+    _record_changes(conn, actor, result, source=source, snapshot_id=snapshot_id, now=now)
     return result
+
+
+def _record_changes(
+    conn: sa.Connection,
+    actor: Actor | str,
+    result: dict[str, Any],
+    *,
+    source: str,
+    snapshot_id: int | None,
+    now: Any,
+) -> None:
+    """The provenance rows and audit entries of one merge (bulk: an import may create thousands)."""
+    who = getattr(actor, "username", actor)
+    created = set(result["inserted"])
+    changes, audits = [], []
+    for key in [*result["inserted"], *result["updated"]]:
+        before = result["before"].get(key)
+        after = result["after"][key]
+        changes.append({"customer_id": key, "source": source, "snapshot_id": snapshot_id,
+                        "created": key in created, "before": to_json(before), "after": to_json(after),
+                        "changed_by": who, "changed_at": now})  # fmt: skip
+        audits.append({"action": "create_customer" if key in created else "change_customer",
+                       "entity": "customer", "entity_id": key, "before": before,
+                       "after": {**after, "source": source, "snapshot_id": snapshot_id}})  # fmt: skip
+    for start in range(0, len(changes), _BATCH):
+        conn.execute(sa.insert(CustomerChange), changes[start : start + _BATCH])
+    record_many(conn, actor, audits)
+
+
+def undo_snapshot_changes(conn: sa.Connection, actor: Actor | str, snapshot_id: int) -> dict[str, int]:
+    """Undo what a removed snapshot's import did to the customer records, newest change first.
+
+    A field goes back to its value before the import unless something later changed it again
+    (then the later value stands). A customer the import created is removed unless another
+    snapshot in force lists it or another source has changed it since. Audited per customer.
+    """
+    table = Customer.__table__
+    rows = conn.execute(
+        sa.select(CustomerChange)
+        .where(CustomerChange.snapshot_id == snapshot_id)
+        .order_by(CustomerChange.id.desc())
+    ).all()
+    counts = {"restored": 0, "removed": 0, "kept": 0}
+    for change in rows:
+        after = json.loads(change.after or "{}")
+        before = json.loads(change.before or "{}")
+        later = conn.execute(
+            sa.select(CustomerChange.id).where(
+                CustomerChange.customer_id == change.customer_id, CustomerChange.id > change.id
+            )
+        ).first()
+        if change.created:
+            listed = conn.execute(
+                sa.text(
+                    "SELECT 1 FROM open_items i JOIN snapshots s ON s.id = i.snapshot_id "
+                    "WHERE i.customer_id = :c AND s.retired_at IS NULL AND s.id <> :s LIMIT 1"
+                ),
+                {"c": change.customer_id, "s": snapshot_id},
+            ).first()
+            if listed is None and later is None:
+                conn.execute(sa.delete(table).where(table.c.customer_id == change.customer_id))
+                record(conn, actor, "remove_customer", "customer", change.customer_id, before=after,
+                       after={"reason": f"created by snapshot {snapshot_id}, which was removed"})  # fmt: skip
+                counts["removed"] += 1
+            else:
+                counts["kept"] += 1
+            continue
+        fields = [f for f in after if f in table.c]
+        current = conn.execute(
+            sa.select(*(table.c[f] for f in fields)).where(table.c.customer_id == change.customer_id)
+        ).first()
+        if current is None:
+            continue
+        restore = {
+            f: before.get(f) for f, now_value in zip(fields, current, strict=True) if now_value == after[f]
+        }
+        if not restore:
+            counts["kept"] += 1
+            continue
+        conn.execute(
+            sa.update(table)
+            .where(table.c.customer_id == change.customer_id)
+            .values(**restore, updated_at=utcnow())
+        )
+        record(conn, actor, "change_customer", "customer", change.customer_id,
+               before={f: after[f] for f in restore},
+               after={**restore, "source": "undo", "snapshot_id": snapshot_id})  # fmt: skip
+        counts["restored"] += 1
+    return counts
 
 
 def customers_from_items(items: pl.DataFrame) -> pl.DataFrame:
@@ -125,7 +247,7 @@ def upsert_customer_master(engine: sa.Engine, actor: Actor, df: pl.DataFrame) ->
         to_cents(c).alias(_STORE[c]) if c == "credit_limit" else pl.col(c).cast(pl.String) for c in present
     )
     with write_transaction(engine) as conn:
-        merged = merge_customers(conn, frame)
+        merged = merge_customers(conn, actor, frame, source="master")
         counts = {
             "rows": frame.height,
             "inserted": len(merged["inserted"]),

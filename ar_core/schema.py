@@ -63,6 +63,8 @@ CUSTOMER_SCHEMA: dict[str, pl.DataType] = {
     "collector": pl.String(),
     "risk_class": pl.String(),
     "credit_limit": MONEY,
+    #: ISO code of the credit limit; blank means the reporting currency.
+    "credit_limit_currency": pl.String(),
     "payment_terms": pl.String(),
     "company_code": pl.String(),
     "contact_name": pl.String(),

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ar_core import config
 from ar_core.audit import record
 from ar_core.errors import ArDeskError
 from ar_core.schema import KNOWN_CURRENCIES
@@ -207,7 +208,7 @@ DEFAULT_COVERAGE_PCT = {"customers": 70, "items": 70}
 #: FX rates older than this (days before the as-of date) are still used, with a visible warning.
 DEFAULT_FX_MAX_AGE_DAYS = 35
 #: The team's business day and the times shown on pages.
-DEFAULT_TIME_ZONE = "Europe/Berlin"
+DEFAULT_TIME_ZONE = config.DEFAULT_TIME_ZONE
 #: Sender data on statements and letters (editable on Settings).
 LETTERHEAD_FIELDS = ("company_name", "address", "vat_id", "phone", "email", "bank_name", "iban", "bic")
 

@@ -202,7 +202,14 @@ def _write_snapshot(
     ]  # fmt: skip
     conn.execute(sa.insert(SnapshotTotal), rows)
     tx.insert_items(snapshot_id)
-    merged = merge_customers(conn, customers_from_items(tx.items))
+    merged = merge_customers(
+        conn,
+        meta["created_by"],
+        customers_from_items(tx.items),
+        source="extract",
+        snapshot_id=snapshot_id,
+        fill_only=True,
+    )
     return snapshot_id, merged
 
 

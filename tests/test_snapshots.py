@@ -197,11 +197,11 @@ def test_extract_never_blanks_or_overrides_master_data(store, make_result):
     upsert_customer_master(store, LEAD, master)
     rows = [item(customer_name="  ", country=None, collector="j.schneider", doc_no="9")]
     outcome = import_extract(store, LEAD, make_result(rows))
-    assert (outcome.customers_added, outcome.customers_updated) == (0, 1)
+    assert (outcome.customers_added, outcome.customers_updated) == (0, 0)
     customer = list_customers(store).row(0, named=True)
     assert customer["name"] == "Müller Maschinenbau GmbH"  # blank in the extract: kept
     assert customer["country"] == "DE"  # missing in the extract: kept
-    assert customer["collector"] == "j.schneider"  # the extract's newer value wins
+    assert customer["collector"] == "c.meyer"  # the master wins: an extract never re-assigns
     assert (customer["language"], customer["risk_class"], customer["credit_limit"]) == (
         "de",
         "B",

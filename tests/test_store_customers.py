@@ -24,6 +24,7 @@ MASTER = pl.DataFrame(
         "collector": ["c.meyer", "s.dejong"],
         "risk_class": ["B", "A"],
         "credit_limit": [Decimal("50000.00"), Decimal("1234567.89")],
+        "credit_limit_currency": ["EUR", None],
         "payment_terms": ["ZB30", "ZN14"],
         "company_code": ["1000", "2000"],
         "contact_name": ["Frau Schulz", None],

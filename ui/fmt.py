@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -33,3 +34,11 @@ def amount(value: Decimal | int | None) -> str:
     if value is None:
         return "—"
     return format_decimal(Decimal(value), format="#,##0.00;-#,##0.00", locale=UI_LOCALE)
+
+
+def local_time(moment: datetime | None, time_zone: str) -> str:
+    """A stored UTC timestamp as the team reads it: in its time zone, e.g. ``01 Dec 2026 09:14``."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(ZoneInfo(time_zone))
+    return f"{day(local.date())} {local:%H:%M}"
