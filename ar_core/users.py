@@ -19,6 +19,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from ar_core.audit import record
+from ar_core.customers import merge_customers
 from ar_core.errors import ArDeskError, NotFound, PermissionDenied
 from ar_core.schema import ROLES
 from ar_core.store.db import write_transaction
@@ -137,11 +138,17 @@ def create_user(
     password: str,
     roles: Iterable[str],
     email: str = "",
+    must_change_password: bool = True,
 ) -> None:
-    """Add a user (admin only)."""
+    """Add a user (admin only).
+
+    The initial password is one the admin knows, so by default the user must choose their own
+    at the first login; the demo loader passes ``must_change_password=False`` for its users.
+    """
     actor.require("admin", doing="add users")
     values = {"username": _check_username(username), "name": name.strip() or username,
-              "email": email.strip(), "roles": ",".join(_check_roles(roles)), "active": True}  # fmt: skip
+              "email": email.strip(), "roles": ",".join(_check_roles(roles)), "active": True,
+              "must_change_password": bool(must_change_password)}  # fmt: skip
     password_hash = hash_password(password)
     with write_transaction(engine) as conn:
         if conn.execute(sa.select(User.id).where(User.username == username)).first():
@@ -152,18 +159,57 @@ def create_user(
 
 
 def reset_password(engine: sa.Engine, actor: Actor, username: str, new_password: str) -> None:
-    """Set a new password (admins for anyone, every user for themselves); also lifts a lockout."""
+    """Set a new password (admins for anyone, every user for themselves); also lifts a lockout.
+
+    A password an admin sets for somebody else is known to the admin, so its owner must change
+    it at the next login. Audited with the failed-login count it clears (an unlock) and the flag.
+    """
     if actor.username != username:
         actor.require("admin", doing="reset other users' passwords")
     password_hash = hash_password(new_password)
+    must_change = actor.username != username
     with write_transaction(engine) as conn:
-        _user_row(conn, username)
+        row = _user_row(conn, username)
         conn.execute(
             sa.update(User)
             .where(User.username == username)
-            .values(password_hash=password_hash, failed_logins=0)
+            .values(password_hash=password_hash, failed_logins=0, must_change_password=must_change)
         )
-        record(conn, actor, "reset_password", "user", username, after={"password": "password reset"})
+        before = {"must_change_password": bool(row.must_change_password)}
+        after = {"password": "password reset", "must_change_password": must_change}
+        if row.failed_logins:
+            before["failed_logins"], after["failed_logins"] = row.failed_logins, 0
+        record(conn, actor, "reset_password", "user", username, before=before, after=after)
+
+
+def must_change_password(engine: sa.Engine, username: str) -> bool:
+    """Whether ``username`` still has to replace a password set by an admin (unknown: ``False``)."""
+    with engine.connect() as conn:
+        flag = conn.execute(sa.select(User.must_change_password).where(User.username == username)).scalar()
+    return bool(flag)
+
+
+def change_own_password(engine: sa.Engine, actor: Actor, new_password: str, repeated: str) -> None:
+    """The logged-in user replaces their password (typed twice); clears the first-login flag.
+
+    The new password must differ from the current one: a password an admin handed out must not
+    simply be confirmed. Audited without any hash.
+    """
+    if new_password != repeated:
+        raise ArDeskError("the two passwords differ: type the same new password twice")
+    password_hash = hash_password(new_password)
+    with write_transaction(engine) as conn:
+        row = _user_row(conn, actor.username)
+        if verify_password(new_password, row.password_hash):
+            raise ArDeskError("choose a password other than the one you were given")
+        conn.execute(
+            sa.update(User)
+            .where(User.id == row.id)
+            .values(password_hash=password_hash, must_change_password=False)
+        )
+        record(conn, actor, "change_password", "user", actor.username,
+               before={"must_change_password": bool(row.must_change_password)},
+               after={"must_change_password": False, "password": "changed"})  # fmt: skip
 
 
 #: Failed logins in a row after which an account is locked until an admin resets its password.
@@ -193,11 +239,21 @@ def login_failed(engine: sa.Engine, username: str) -> int:
 
 
 def login_succeeded(engine: sa.Engine, username: str) -> None:
-    """A successful login clears the count of failures."""
+    """A successful login clears the count of failures (audited when there were any).
+
+    Resetting the counter is what keeps a guesser below the lockout, so an auditor must see it.
+    """
+    with engine.connect() as conn:
+        failed = conn.execute(sa.select(User.failed_logins).where(User.username == username)).scalar()
+    if not failed:
+        return  # the common case: no write transaction on every login
     with write_transaction(engine) as conn:
-        conn.execute(
-            sa.update(User).where(User.username == username, User.failed_logins > 0).values(failed_logins=0)
-        )
+        failed = conn.execute(sa.select(User.failed_logins).where(User.username == username)).scalar()
+        if not failed:
+            return
+        conn.execute(sa.update(User).where(User.username == username).values(failed_logins=0))
+        record(conn, username, "reset_failed_logins", "user", username,
+               before={"failed_logins": failed}, after={"failed_logins": 0})  # fmt: skip
 
 
 def set_roles(engine: sa.Engine, actor: Actor, username: str, roles: Iterable[str]) -> None:
@@ -235,6 +291,10 @@ def set_portfolio(
               "company_codes": sorted({c.strip() for c in company_codes if c.strip()})}  # fmt: skip
     with write_transaction(engine) as conn:
         user_id = _user_row(conn, username).id
+        _refuse_unknown(
+            "customer", sorted(set(wanted["customers"]) - _known_customers(conn, wanted["customers"]))
+        )
+        _refuse_unknown("company code", sorted(set(wanted["company_codes"]) - _known_company_codes(conn)))
         before = _portfolio(conn, user_id)
         conn.execute(sa.delete(PortfolioAssignment).where(PortfolioAssignment.user_id == user_id))
         rows = [{"user_id": user_id, "kind": kind, "value": v}
@@ -242,6 +302,81 @@ def set_portfolio(
         if rows:
             conn.execute(sa.insert(PortfolioAssignment), rows)
         record(conn, actor, "set_portfolio", "user", username, before=before, after=wanted)
+
+
+def _refuse_unknown(what: str, unknown: list[str]) -> None:
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        raise ArDeskError(
+            f"unknown {what}{plural}: {', '.join(unknown)} (not in the customer master or any snapshot in force)"
+        )
+
+
+def _known_customers(conn: sa.Connection, ids: Iterable[str]) -> set[str]:
+    """Which of ``ids`` are in the customers table (every import and master upload fills it)."""
+    ids = sorted(set(ids))
+    known: set[str] = set()
+    for start in range(0, len(ids), 5_000):
+        chunk = ids[start : start + 5_000]
+        known |= set(
+            conn.execute(sa.select(Customer.customer_id).where(Customer.customer_id.in_(chunk))).scalars()
+        )
+    return known
+
+
+def _known_company_codes(conn: sa.Connection) -> set[str]:
+    """Company codes of the customer master and of the items of snapshots in force (not removed ones)."""
+    master = conn.execute(
+        sa.select(Customer.company_code).where(Customer.company_code.is_not(None)).distinct()
+    )
+    items = conn.execute(
+        sa.text(
+            "SELECT DISTINCT i.company_code FROM open_items i JOIN snapshots s ON s.id = i.snapshot_id "
+            "WHERE s.retired_at IS NULL AND i.company_code IS NOT NULL"
+        )
+    )
+    return set(master.scalars()) | set(items.scalars())
+
+
+def move_customers(
+    engine: sa.Engine,
+    actor: Actor,
+    *,
+    target: str,
+    customers: Iterable[str] = (),
+    from_collector: str | None = None,
+) -> list[str]:
+    """Make ``target`` the collector of the chosen customers, or of all customers of ``from_collector``.
+
+    Admin only. The target must be an active user with the role collector. The change goes
+    through the customer-master merge (source ``admin``), so each customer's change is kept
+    with its provenance and audited before/after, plus one summary entry. Returns the ids that
+    changed (customers already with the target are left alone).
+    """
+    actor.require("admin", doing="move customers between collectors")
+    chosen = {c.strip() for c in customers if c.strip()}
+    if not chosen and not from_collector:
+        raise ArDeskError("choose customers or a collector whose customers to move")
+    with write_transaction(engine) as conn:
+        user = _user_row(conn, target)
+        if "collector" not in _roles(user.roles):
+            raise ArDeskError(f"{target} is not a collector: only collectors can own customers")
+        if not user.active:
+            raise ArDeskError(f"{target} is not active: activate the user first")
+        _refuse_unknown("customer", sorted(chosen - _known_customers(conn, chosen)))
+        if from_collector:
+            chosen |= set(conn.execute(
+                sa.select(Customer.customer_id).where(Customer.collector == from_collector)
+            ).scalars())  # fmt: skip
+        ids = sorted(chosen)
+        frame = pl.DataFrame({"customer_id": ids, "collector": [target] * len(ids)},
+                             schema={"customer_id": pl.String(), "collector": pl.String()})  # fmt: skip
+        merged = merge_customers(conn, actor, frame, source="admin", insert_new=False)
+        moved = sorted(merged["updated"])
+        if moved:
+            record(conn, actor, "move_customers", "customers", target,
+                   after={"target": target, "from_collector": from_collector, "customers": moved})  # fmt: skip
+    return moved
 
 
 def _portfolio(conn: sa.Connection, user_id: int) -> dict[str, list[str]]:
