@@ -307,9 +307,8 @@ def set_portfolio(
 def _refuse_unknown(what: str, unknown: list[str]) -> None:
     if unknown:
         plural = "s" if len(unknown) > 1 else ""
-        raise ArDeskError(
-            f"unknown {what}{plural}: {', '.join(unknown)} (not in the customer master or any snapshot in force)"
-        )
+        where = "not in the customer master or any snapshot in force"
+        raise ArDeskError(f"unknown {what}{plural}: {', '.join(unknown)} ({where})")
 
 
 def _known_customers(conn: sa.Connection, ids: Iterable[str]) -> set[str]:
@@ -374,8 +373,8 @@ def move_customers(
         merged = merge_customers(conn, actor, frame, source="admin", insert_new=False)
         moved = sorted(merged["updated"])
         if moved:
-            record(conn, actor, "move_customers", "customers", target,
-                   after={"target": target, "from_collector": from_collector, "customers": moved})  # fmt: skip
+            summary = {"target": target, "from_collector": from_collector, "customers": moved}
+            record(conn, actor, "move_customers", "customers", target, after=summary)
     return moved
 
 
