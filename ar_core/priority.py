@@ -38,6 +38,9 @@ NEXT_ACTIONS: tuple[str, ...] = (
     "none",
 )
 
+#: How reasons name the collectable overdue amount; the worklist's column carries the same label.
+COLLECTABLE_LABEL = "overdue (collectable)"
+
 #: Columns :func:`score_customers` reads (amounts in the reporting currency, MONEY).
 FEATURE_COLUMNS: tuple[str, ...] = (
     "customer_id",
@@ -96,7 +99,8 @@ class PriorityConfig:
     dispute_weight: float = 8.0
     #: Points while a second-voice escalation is open.
     escalated_points: float = 10.0
-    #: The reason names the overdue part older than this many days ("EUR 48,210 over 60 days").
+    #: The reason names the overdue part older than this many days
+    #: ("EUR 60,000 overdue (collectable), EUR 48,210 over 60 days").
     reason_over_days: int = 60
     #: Next-action thresholds (see the module docstring for the rules).
     call_min_amount: float = 500.0
@@ -141,22 +145,21 @@ def _log_points(weight: float, value: pl.Expr, unit: float) -> pl.Expr:
 def _reasons(c: PriorityConfig, currency: str) -> pl.Expr:
     col = pl.col
     overdue, over = col("overdue_collectable"), col("overdue_over_days")
-    days_txt = f" over {c.reason_over_days} days"
+    # The amount is named as the worklist's column is ("Overdue (collectable)"): overdue debits
+    # minus disputed ones, which is not the gross overdue a reader may compare it with.
+    head = pl.concat_str(money_text(overdue, currency), pl.lit(f" {COLLECTABLE_LABEL}"))
     amount_reason = (
         pl.when(overdue <= 0)
         .then(None)
         .when(over >= overdue)
-        .then(pl.concat_str(money_text(over, currency), pl.lit(days_txt)))
+        .then(pl.concat_str(head, pl.lit(f", all over {c.reason_over_days} days")))
         .when(over > 0)
         .then(
             pl.concat_str(
-                money_text(overdue, currency),
-                pl.lit(" overdue, "),
-                money_text(over, currency),
-                pl.lit(days_txt),
+                head, pl.lit(", "), money_text(over, currency), pl.lit(f" over {c.reason_over_days} days")
             )
         )
-        .otherwise(pl.concat_str(money_text(overdue, currency), pl.lit(" overdue")))
+        .otherwise(head)
     )
     broken = col("broken_promise_date").dt.strftime("%d.%m.")
     parts = [

@@ -6,9 +6,18 @@ the ~50k customer rows. All amounts are in the reporting currency.
 
 ``due_today`` is False when the customer is parked: an open promise not yet due, a next-action
 date agreed in the latest contact that lies in the future, or nothing to do (``next_action`` is
-"none"). Parked customers stay in the frame; ``filter_worklist(today_only=True)`` hides them.
+"none"). Parked customers stay in the frame; ``filter_worklist(today_only=True)`` hides them —
+except from the people who must not lose sight of them (:func:`due_for`): an open escalation is
+never snoozed for the person it was escalated to, and a legal-review case never for a lead. A
+huddle that records "call on Friday" for the team's largest legal case must not make it vanish
+from every list until Friday.
 A next action agreed in the latest contact (dated today or later) replaces the rule-based one,
 except "legal review" and "second-voice escalation", which stay.
+
+The credit limit carries its currency (``credit_limit_currency``, blank = the reporting currency)
+and is converted with the same FX table as the items before it is compared with the open amount;
+a limit in a currency without a rate is not judged (no points, no reason) and its currency is in
+``credit_limit_unrated`` (:func:`unrated_limit_currencies` names them for a warning).
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from datetime import date
 import polars as pl
 
 from ar_core.aging import DEFAULT_EDGES, bucket_expr, bucket_index_expr
-from ar_core.fx import to_reporting
+from ar_core.fx import rate_table, to_reporting
 from ar_core.portfolio import open_items
 from ar_core.priority import PriorityConfig, score_customers
 from ar_core.schema import MONEY
@@ -56,6 +65,7 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "open_promise_date",
     "days_since_contact",
     "unconverted_items",
+    "credit_limit_unrated",
 )
 #: Rule outcomes an agreed next action does not replace (they need a lead's eyes).
 _RULES_FIRST = ("legal review", "second-voice escalation")
@@ -108,21 +118,50 @@ def _customer_rows(items: pl.DataFrame, as_of: date, config: PriorityConfig, edg
     )
 
 
-def _master(rows: pl.DataFrame, customers: pl.DataFrame | None) -> pl.DataFrame:
+def _limits(customers: pl.DataFrame, rates: pl.DataFrame | None, reporting: str) -> pl.DataFrame:
+    """Per customer the credit limit in the reporting currency (``_limit``) and, when its
+    currency has no rate, that currency (``credit_limit_unrated``; ``_limit`` then null)."""
+    code = (
+        pl.col("credit_limit_currency").cast(pl.String).str.strip_chars().str.to_uppercase()
+        if "credit_limit_currency" in customers.columns
+        else pl.lit(None, pl.String)
+    )
+    code = pl.when(code.is_null() | (code == "")).then(pl.lit(reporting)).otherwise(code)
+    limit = pl.col("credit_limit").cast(MONEY)
+    converted = (limit * pl.col("rate")).round(2, mode="half_away_from_zero").cast(MONEY)
+    return (
+        customers.select("customer_id", limit.alias("credit_limit"), code.alias("_limit_cur"))
+        .unique("customer_id", keep="first")
+        .join(rate_table(rates, reporting), left_on="_limit_cur", right_on="currency", how="left")
+        .select(
+            "customer_id",
+            converted.alias("_limit"),
+            pl.when((limit > 0) & pl.col("rate").is_null())
+            .then(pl.col("_limit_cur"))
+            .alias("credit_limit_unrated"),
+        )
+    )
+
+
+def _master(
+    rows: pl.DataFrame, customers: pl.DataFrame | None, rates: pl.DataFrame | None, reporting: str
+) -> pl.DataFrame:
     """Master data wins over what the extract says; the credit limit gives the excess."""
     if customers is None or customers.is_empty():
         return rows.with_columns(
-            pl.lit(None, pl.String).alias("risk_class"), pl.lit(0).cast(MONEY).alias("credit_excess")
+            pl.lit(None, pl.String).alias("risk_class"),
+            pl.lit(0).cast(MONEY).alias("credit_excess"),
+            pl.lit(None, pl.String).alias("credit_limit_unrated"),
         )
     master = customers.select(
         "customer_id",
         *(pl.col(c).alias(f"_m_{c}") for c in ("name", "collector", "country", "company_code")),
         "risk_class",
-        pl.col("credit_limit").cast(MONEY).alias("_limit"),
     ).unique("customer_id", keep="first")
     excess = pl.col("open_amount") - pl.col("_limit")
     return (
         rows.join(master, on="customer_id", how="left")
+        .join(_limits(customers, rates, reporting), on="customer_id", how="left")
         .with_columns(
             pl.coalesce("_m_name", "customer_name").alias("customer_name"),
             *(pl.coalesce(f"_m_{c}", c).alias(c) for c in ("collector", "country", "company_code")),
@@ -231,7 +270,7 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     open_ = open_items(items.select(cols), as_of)
     if "amount_rep" not in open_.columns:
         open_, _missing = to_reporting(open_, rates, reporting)
-    rows = _master(_customer_rows(open_, as_of, config, edges), customers)
+    rows = _master(_customer_rows(open_, as_of, config, edges), customers, rates, reporting)
     now = max(today or as_of, as_of)
     rows = (
         rows.join(_promise_features(promises, now), on="customer_id", how="left")
@@ -281,8 +320,14 @@ def filter_worklist(
     dispute_state: str | None = None,
     risk_classes: Collection[str] | None = None,
     today_only: bool = False,
+    viewer: str | None = None,
+    lead: bool = False,
 ) -> pl.DataFrame:
-    """Rows matching every given filter (``None`` = no filter); ranks stay as built."""
+    """Rows matching every given filter (``None`` = no filter); ranks stay as built.
+
+    ``today_only`` keeps what is due today *for* ``viewer`` (a user name; ``lead`` when that user
+    leads the team): see :func:`due_for`.
+    """
     if dispute_state is not None and dispute_state not in DISPUTE_STATES:
         msg = f"dispute_state must be one of {DISPUTE_STATES}, got {dispute_state!r}"
         raise ValueError(msg)
@@ -301,8 +346,31 @@ def filter_worklist(
         has = pl.col("disputed_amount") > 0
         conds.append(has if dispute_state == "with dispute" else ~has)
     if today_only:
-        conds.append(pl.col("due_today"))
+        conds.append(due_for(viewer, lead=lead))
     return frame.filter(*conds) if conds else frame
+
+
+def due_for(viewer: str | None = None, *, lead: bool = False) -> pl.Expr:
+    """Whether a worklist row is on ``viewer``'s list today (a boolean expression).
+
+    ``due_today`` decides, except that a later date — an agreed next action, a promise not yet
+    due — never hides an open escalation from the person it was escalated to (``viewer`` equal to
+    ``escalated_to``), nor a legal-review case from a lead: those cases wait for exactly these
+    people, and a call-back date agreed with the collector is no reason for them to stop looking.
+    """
+    due = pl.col("due_today")
+    if viewer:
+        due = due | (pl.col("escalated_to") == viewer).fill_null(False)
+    if lead:
+        due = due | (pl.col("next_action") == "legal review")
+    return due
+
+
+def unrated_limit_currencies(frame: pl.DataFrame) -> list[str]:
+    """Currencies of credit limits that were not judged for lack of an FX rate (sorted)."""
+    if "credit_limit_unrated" not in frame.columns:
+        return []
+    return sorted(str(c) for c in frame["credit_limit_unrated"].drop_nulls().unique().to_list())
 
 
 def page(frame: pl.DataFrame, page_no: int, page_size: int) -> tuple[pl.DataFrame, int]:

@@ -107,7 +107,7 @@ def test_hand_computed_score_and_reasons():
     )
     assert out["score"] == round(expected, 1) == 114.1
     assert out["reasons"] == [
-        "EUR 48,210 over 60 days",
+        "EUR 48,210 overdue (collectable), all over 60 days",
         "promise of 12.11. broken",
         "no contact for 19 days",
         "dunning level 3",
@@ -156,7 +156,7 @@ def test_disputed_overdue_is_not_collectable():
     assert rows[1][2] == ["EUR 20,000 in dispute"]
     # adding a dispute never changes the collectable part's reasons
     assert score_customers(_features({**collect, "disputed_amount": Decimal(1)})).item(0, "reasons")[0] == (
-        "EUR 20,000 over 60 days"
+        "EUR 20,000 overdue (collectable), all over 60 days"
     )
 
 
@@ -194,9 +194,9 @@ def test_reason_wording():
         },
     ]
     reasons = score_customers(_features(*rows)).get_column("reasons").to_list()
-    assert reasons[0] == ["EUR 60,000 overdue", "never contacted"]
+    assert reasons[0] == ["EUR 60,000 overdue (collectable)", "never contacted"]
     assert reasons[1] == [
-        "EUR 60,000 overdue, EUR 48,211 over 60 days",
+        "EUR 60,000 overdue (collectable), EUR 48,211 over 60 days",
         "2 promises broken, last of 06.11.",
         "promise of 20.11. due",
         "escalated to a second voice",

@@ -9,7 +9,14 @@ import polars as pl
 import pytest
 
 from ar_core.schema import CUSTOMER_SCHEMA, ITEM_SCHEMA, empty_items
-from ar_core.worklist import EXTRA_COLUMNS, WORKLIST_COLUMNS, build_worklist, filter_worklist, page
+from ar_core.worklist import (
+    EXTRA_COLUMNS,
+    WORKLIST_COLUMNS,
+    build_worklist,
+    filter_worklist,
+    page,
+    unrated_limit_currencies,
+)
 
 AS_OF = date(2026, 11, 20)
 
@@ -119,7 +126,7 @@ def test_columns_and_customer_figures():
     assert k1["broken_promises"] == 1 and k1["open_promise_date"] is None  # promise 3 made after as_of
     assert k1["days_since_contact"] == 19
     assert k1["reasons"] == [
-        "EUR 4,000 overdue, EUR 3,000 over 60 days",
+        "EUR 4,000 overdue (collectable), EUR 3,000 over 60 days",
         "promise of 06.11. broken",
         "no contact for 19 days",
         "dunning level 2",
@@ -237,3 +244,96 @@ def test_paging():
 def test_empty_inputs():
     wl = build_worklist(empty_items(), AS_OF)
     assert wl.height == 0 and wl.columns == [*WORKLIST_COLUMNS, *EXTRA_COLUMNS]
+
+
+def _legal_and_escalated() -> tuple[pl.DataFrame, ...]:
+    """L: a legal-review case (EUR 2.35 M, 200 days, dunning 3); E: escalated to cora; N: ordinary.
+
+    The huddle agreed a next step for next week on all three (the latest contact's date).
+    """
+    items = [
+        _item("L", "1", "2350000", 200, dunning_level=3),
+        _item("E", "2", "5000", 20),
+        _item("N", "3", "5000", 20),
+    ]
+    week = AS_OF + timedelta(days=7)
+    contacts = pl.DataFrame(
+        {
+            "customer_id": ["L", "E", "N"],
+            "last_contact_at": [AS_OF] * 3,
+            "last_outcome": ["internal note"] * 3,
+            "next_action": ["call"] * 3,
+            "next_action_date": [week] * 3,
+        }
+    )
+    escalations = pl.DataFrame(
+        {
+            "escalation_id": [1],
+            "customer_id": ["E"],
+            "from_user": ["c.meyer"],
+            "to_user": ["cora"],
+            "reason": ["refuses to talk to me"],
+            "created_at": [AS_OF],
+        }
+    )
+    return _items(items), contacts, escalations
+
+
+def test_a_next_action_date_never_hides_escalations_from_their_target_nor_legal_cases_from_a_lead():
+    items, contacts, escalations = _legal_and_escalated()
+    wl = build_worklist(items, AS_OF, None, contacts, None, escalations)
+    rows = {r["customer_id"]: r for r in wl.iter_rows(named=True)}
+    assert rows["L"]["next_action"] == "legal review"
+    assert rows["E"]["next_action"] == "second-voice escalation"
+    assert rows["N"]["next_action"] == "call" and rows["N"]["due_today"] is False
+
+    def today(**who) -> list[str]:
+        return sorted(filter_worklist(wl, today_only=True, **who)["customer_id"].to_list())
+
+    assert today(viewer="c.meyer") == []  # the collector agreed next week for all three
+    assert today(viewer="cora") == ["E"]  # the second voice still sees the case handed to her
+    assert today(viewer="lena", lead=True) == ["L"]  # the lead never loses the legal case
+    assert today(viewer="cora", lead=True) == ["E", "L"]
+    assert today() == []
+    assert sorted(filter_worklist(wl)["customer_id"].to_list()) == ["E", "L", "N"]
+
+
+def test_credit_limit_is_converted_from_its_currency():
+    """USD 3,000 at EUR 0.90 is EUR 2,700; a GBP limit without a rate is not judged but reported."""
+    items = _items([_item("U", "1", "3000", 10), _item("G", "2", "9000", 10), _item("E", "3", "3000", 10)])
+    master = pl.DataFrame(
+        [
+            {"customer_id": "U", "credit_limit": Decimal("3000"), "credit_limit_currency": " usd "},
+            {"customer_id": "G", "credit_limit": Decimal("100"), "credit_limit_currency": "GBP"},
+            {"customer_id": "E", "credit_limit": Decimal("3000"), "credit_limit_currency": ""},
+        ],
+        schema=CUSTOMER_SCHEMA,
+    )
+    rates = pl.DataFrame({"currency": ["USD"], "rate": [Decimal("0.90")]})
+    wl = build_worklist(items, AS_OF, master, rates=rates)
+    rows = {r["customer_id"]: r for r in wl.iter_rows(named=True)}
+    assert rows["U"]["reasons"][-1] == "credit limit exceeded by EUR 300"  # 3,000 - 2,700
+    assert rows["U"]["credit_limit_unrated"] is None
+    assert not any("credit limit" in r for r in rows["G"]["reasons"])  # GBP 100: not judged
+    assert rows["G"]["credit_limit_unrated"] == "GBP"
+    assert not any("credit limit" in r for r in rows["E"]["reasons"])  # blank = EUR: 3,000 within
+    assert unrated_limit_currencies(wl) == ["GBP"]
+    # the excess is scored in EUR: the same customer with a EUR 2,700 limit scores alike
+    eur = master.with_columns(
+        pl.when(pl.col("customer_id") == "U").then(Decimal("2700")).otherwise(pl.col("credit_limit"))
+        .cast(pl.Decimal(18, 2)).alias("credit_limit"),
+        pl.when(pl.col("customer_id") == "U").then(pl.lit("EUR")).otherwise(pl.col("credit_limit_currency"))
+        .alias("credit_limit_currency"),
+    )  # fmt: skip
+    same = build_worklist(items, AS_OF, eur, rates=rates).filter(pl.col("customer_id") == "U")
+    assert same["score"][0] == rows["U"]["score"]
+
+
+def test_the_reason_names_the_amount_of_the_collectable_column():
+    """Gross overdue 7,000 with 2,000 in dispute: the reason says 5,000 and calls it collectable."""
+    wl = build_worklist(
+        _items([_item("K", "1", "5000", 10), _item("K", "2", "2000", 10, disputed=True)]), AS_OF
+    )
+    row = wl.row(0, named=True)
+    assert (row["overdue_amount"], row["overdue_collectable"]) == (Decimal("7000.00"), Decimal("5000.00"))
+    assert row["reasons"][0] == "EUR 5,000 overdue (collectable)"
