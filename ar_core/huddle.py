@@ -7,21 +7,50 @@ worklist's customers are the board's scope: filter the worklist by collector gro
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
+import sqlalchemy as sa
+
+from ar_core.errors import ArDeskError
+from ar_core.users import Actor
 
 #: Columns every case frame shows first: who, whose, how much, why, what next.
 CASE_COLUMNS: tuple[str, ...] = ("customer_id", "customer_name", "collector", "currency")
+#: The amounts every case carries besides its board's own (escalations, broken promises).
+_AMOUNTS: tuple[str, ...] = ("open_amount", "overdue_collectable", "disputed_amount")
 
 
-def _top(worklist: pl.DataFrame, amount: str, top_n: int, *, largest: bool = True) -> pl.DataFrame:
-    cond = pl.col(amount) > 0 if largest else pl.col(amount) < 0
+def _top(worklist: pl.DataFrame, amount: str, top_n: int) -> pl.DataFrame:
     return (
-        worklist.filter(cond)
-        .sort([amount, "customer_id"], descending=[largest, False])
+        worklist.filter(pl.col(amount) > 0)
+        .sort([amount, "customer_id"], descending=[True, False])
         .head(top_n)
         .select(*CASE_COLUMNS, amount, "open_amount", "score", "reasons", "next_action", "next_action_date")
+    )
+
+
+def _credit_balances(worklist: pl.DataFrame, top_n: int) -> pl.DataFrame:
+    """Customers whose open items net to a credit (we owe them), largest first.
+
+    A debtor with one credit memo among larger invoices has credit items but no credit balance:
+    that is a collection case, not money to refund or offset.
+    """
+    return (
+        worklist.filter(pl.col("open_amount") < 0)
+        .with_columns((-pl.col("open_amount")).alias("credit_balance"))
+        .sort(["credit_balance", "customer_id"], descending=[True, False])
+        .head(top_n)
+        .select(
+            *CASE_COLUMNS,
+            "credit_balance",
+            "open_amount",
+            "credit_amount",
+            "score",
+            "reasons",
+            "next_action",
+            "next_action_date",
+        )
     )
 
 
@@ -36,12 +65,15 @@ def huddle_board(
 
     - ``top_collectable``: largest collectable overdue (``overdue_collectable``), biggest first;
     - ``top_disputed``: largest open disputed amounts;
-    - ``credit_balances``: largest credit items per customer (``credit_amount``, most negative first);
+    - ``credit_balances``: customers whose open balance is a credit (``credit_balance``: the net
+      amount owed to the customer, positive), largest first;
     - ``broken_promises``: promises broken and decided on or after ``since`` (the last huddle),
       newest first, all of them;
-    - ``escalations``: open second-voice escalations, oldest first, all of them.
+    - ``escalations``: open second-voice escalations, oldest first, all of them, each with to
+      whom (``to_user``), by whom (``from_user``) and how much (``open_amount``,
+      ``overdue_collectable``, ``disputed_amount``).
     """
-    scope = worklist.select(*CASE_COLUMNS, "next_action", "reasons")
+    scope = worklist.select(*CASE_COLUMNS, *_AMOUNTS, "next_action", "reasons")
     broken = pl.DataFrame(schema={c: scope.schema[c] for c in scope.columns})
     if promises is not None and not promises.is_empty():
         broken = (
@@ -68,7 +100,52 @@ def huddle_board(
     return {
         "top_collectable": _top(worklist, "overdue_collectable", top_n),
         "top_disputed": _top(worklist, "disputed_amount", top_n),
-        "credit_balances": _top(worklist, "credit_amount", top_n, largest=False),
+        "credit_balances": _credit_balances(worklist, top_n),
         "broken_promises": broken,
         "escalations": open_esc,
     }
+
+
+def default_step_date(today: date) -> date:
+    """The date an agreed step is due by default: the next working day after ``today``.
+
+    ``today`` is the team's day (:func:`ar_core.config.today`), never the snapshot's as-of date:
+    snapshots are weekly, so a default taken from the snapshot would often lie in the past.
+    """
+    step = today + timedelta(days=1)
+    while step.weekday() >= 5:  # Saturday, Sunday
+        step += timedelta(days=1)
+    return step
+
+
+def record_step(
+    engine: sa.Engine,
+    actor: Actor,
+    customer_id: str,
+    *,
+    action: str,
+    by: date,
+    note: str = "",
+    today: date,
+) -> int:
+    """Record the step the huddle agreed for a customer; returns the contact-log entry id.
+
+    It lands in the contact log as an internal note (it sets the next action and its date but is
+    no contact with the customer). A step cannot be due before ``today`` (the team's day).
+    """
+    from ar_core import contacts, reason_codes
+
+    if by < today:
+        raise ArDeskError(
+            f"the agreed step cannot be due in the past ({by:%d.%m.%Y}); choose today or a later day"
+        )
+    return contacts.log_contact(
+        engine,
+        actor,
+        customer_id,
+        channel="meeting",
+        outcome=reason_codes.INTERNAL_NOTE,
+        notes=f"Huddle: {note.strip()}".strip(),
+        next_action=action,
+        next_action_date=by,
+    )

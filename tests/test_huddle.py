@@ -6,8 +6,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import polars as pl
+import pytest
 
-from ar_core.huddle import huddle_board
+from ar_core.errors import ArDeskError
+from ar_core.huddle import default_step_date, huddle_board, record_step
 from ar_core.schema import ITEM_SCHEMA, empty_items
 from ar_core.worklist import build_worklist
 
@@ -86,9 +88,9 @@ def test_board():
     assert board["top_disputed"].select("customer_id", "disputed_amount").rows() == [
         ("C", Decimal("7000.00"))
     ]
-    assert board["credit_balances"].select("customer_id", "credit_amount").rows() == [
-        ("D", Decimal("-1200.00")),
-        ("B", Decimal("-300.00")),
+    # D's items net to a credit; B is a debtor (EUR 8,700 net) with one credit memo: not listed
+    assert board["credit_balances"].select("customer_id", "credit_balance", "open_amount").rows() == [
+        ("D", Decimal("1200.00"), Decimal("-1200.00"))
     ]
     broken = board["broken_promises"]
     assert broken.select("customer_id", "promise_id", "status_decided_on").rows() == [
@@ -98,9 +100,57 @@ def test_board():
     assert esc.select("customer_id", "to_user", "escalation_reason", "collector").rows() == [
         ("C", "lead", "dispute stuck", "c.meyer")
     ]
+    # to whom and how much: C's EUR 7,000 is all in dispute
+    assert esc.select("from_user", "open_amount", "overdue_collectable", "disputed_amount").rows() == [
+        ("c.meyer", Decimal("7000.00"), Decimal("0.00"), Decimal("7000.00"))
+    ]
 
 
 def test_board_without_workflow_data():
     board = huddle_board(build_worklist(ITEMS, AS_OF), None, None, since=AS_OF, top_n=10)
     assert board["broken_promises"].height == 0 and board["escalations"].height == 0
     assert board["top_collectable"].height == 3  # A, B, E
+
+
+def test_credit_balances_are_net_credits_largest_first():
+    items = _items(
+        [("P", "-50", 0, False), ("Q", "-900", 0, False), ("Q", "100", 5, False), ("R", "10", 1, False)]
+    )
+    board = huddle_board(build_worklist(items, AS_OF), None, None, since=AS_OF, top_n=10)
+    assert board["credit_balances"].select("customer_id", "credit_balance").rows() == [
+        ("Q", Decimal("800.00")),
+        ("P", Decimal("50.00")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 11, 20), date(2026, 11, 23)),  # Friday -> Monday
+        (date(2026, 11, 23), date(2026, 11, 24)),  # Monday -> Tuesday
+        (date(2026, 11, 22), date(2026, 11, 23)),  # Sunday -> Monday
+    ],
+)
+def test_the_agreed_step_defaults_to_the_next_working_day_after_today(today, expected):
+    assert default_step_date(today) == expected
+
+
+def test_a_step_cannot_be_due_in_the_past(engine):
+    from ar_core.contacts import list_contacts
+    from tests.conftest import LEAD
+    from tests.workflow_setup import seed
+
+    seed(engine)
+    today = date(2026, 11, 27)
+    with pytest.raises(ArDeskError, match="past"):
+        record_step(engine, LEAD, "C1", action="call", by=date(2026, 11, 26), today=today)
+    assert list_contacts(engine, LEAD, "C1").is_empty()
+    record_step(engine, LEAD, "C1", action="call", by=today, note=" call the CFO ", today=today)
+    entry = list_contacts(engine, LEAD, "C1").row(0, named=True)
+    assert (entry["channel"], entry["outcome"], entry["next_action"], entry["next_action_date"]) == (
+        "meeting",
+        "internal note",
+        "call",
+        today,
+    )
+    assert entry["notes"] == "Huddle: call the CFO"
