@@ -26,7 +26,7 @@ from ar_core.ingest.detect import (
 )
 from ar_core.ingest.mapping import Mapping
 from ar_core.ingest.plan import REQUIRED, ColumnPlan, apply_fallbacks, missing_required
-from ar_core.ingest.result import ERROR, ExtractResult, Problem
+from ar_core.ingest.result import ERROR, EXCLUDED_SCHEMA, ExtractResult, FileTotals, Problem
 from ar_core.ingest.validate import Context, validate
 
 MB = 1024 * 1024
@@ -251,11 +251,21 @@ def _finish(
     result.as_of = next(iter(stated)) if len(stated) == 1 else as_of
     ctx = Context(result.file_name, staged, plan.language, plan.derived, file_totals, total_rows, as_of)
     problems = plan.problems + extra + total_problems + validate(ctx)
-    bad_rows = {p.row for p in problems if p.severity == ERROR and p.row is not None}
+    bad_rows = {p.row for p in problems if p.severity == ERROR and p.row is not None and not p.blocking}
     items = staged.items
     if bad_rows:
-        items = items.filter(~pl.col("source_row").is_in(sorted(bad_rows)))
+        left_out = pl.col("source_row").is_in(sorted(bad_rows))
+        result.excluded = _excluded(items.filter(left_out))
+        items = items.filter(~left_out)
     result.items = to_items(items)
     result.lines_read = staged.items.height
-    result.file_totals = file_totals
+    result.file_totals = FileTotals(file_totals)
     result.problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))
+
+
+def _excluded(rows: pl.DataFrame) -> pl.DataFrame:
+    """The left-out item rows in EXCLUDED_SCHEMA (a column the file lacks is null)."""
+    return rows.select(
+        (pl.col(c) if c in rows.columns else pl.lit(None)).cast(t).alias(c)
+        for c, t in EXCLUDED_SCHEMA.items()
+    )

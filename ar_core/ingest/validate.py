@@ -215,22 +215,38 @@ def check_key_dates(ctx: Context) -> list[Problem]:
 
 
 def check_reconciliation(ctx: Context) -> list[Problem]:
-    """The items of each currency must add up to the file's own total row, to the cent."""
+    """The items of each currency must add up to the file's own total row, to the cent.
+
+    All item rows count, also those with other errors: the file must agree with itself before
+    any row may be left out, so a difference blocks the commit (``blocking``), whatever the lead
+    chooses. An unreadable amount cannot be counted and is named in the message.
+    """
     if not ctx.file_totals or "amount" not in ctx.items.columns:
         return []
-    sums = ctx.items.group_by("currency").agg(pl.col("amount").sum())
-    found = {c: Decimal(a) for c, a in sums.iter_rows() if c is not None and a is not None}
+    sums = ctx.items.group_by("currency").agg(
+        pl.col("amount").sum().alias("sum"), pl.col("amount").null_count().alias("unread")
+    )
+    found = {c: (Decimal(a or 0), n) for c, a, n in sums.iter_rows() if c is not None}
     problems = []
     for currency, total in ctx.file_totals.items():
-        got = found.get(currency, Decimal(0))
+        got, unread = found.get(currency, (Decimal(0), 0))
         if got != total:
+            why = ""
+            if unread:
+                rows = (
+                    "item row with an unreadable amount is"
+                    if unread == 1
+                    else "item rows with unreadable amounts are"
+                )
+                why = f"; {unread} {rows} not counted"
             problems.append(
                 Problem(
                     ctx.file,
                     ctx.total_rows.get(currency),
                     ctx.header("amount"),
                     f"the items in {currency} add up to {ctx.amount_text(got)} but the file's total row says "
-                    f"{ctx.amount_text(total)} (difference {ctx.amount_text(got - total)})",
+                    f"{ctx.amount_text(total)} (difference {ctx.amount_text(got - total)}){why}",
+                    blocking=True,
                 )
             )
     return problems
