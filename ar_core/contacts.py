@@ -101,29 +101,41 @@ def _validated(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def validated_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """One new entry (``customer_id`` plus :data:`CORRECTABLE` fields) checked: the row to insert."""
+    extra = set(entry) - {"customer_id", *CORRECTABLE}
+    if extra:
+        raise ArDeskError(f"unknown contact field(s): {', '.join(sorted(extra))}")
+    return {"customer_id": entry["customer_id"], **_validated(entry)}
+
+
+def insert_contacts(conn: sa.Connection, actor: Actor, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert validated entries (:func:`validated_entry`) in the caller's transaction, audited.
+
+    For services that write a contact together with something else (a promise); the caller has
+    checked write access.
+    """
+    ids = []
+    for row in rows:
+        values = {**row, "created_by": actor.username, "created_at": utcnow()}
+        new_id = conn.execute(
+            sa.insert(ContactEntry).values(**values).returning(ContactEntry.id)
+        ).scalar_one()
+        record(conn, actor, "log_contact", "contact", new_id, after=values)
+        ids.append(new_id)
+    return ids
+
+
 def log_contacts(engine: sa.Engine, actor: Actor, entries: Sequence[dict[str, Any]]) -> list[int]:
     """Log several contacts in one transaction (one audit record each); returns their ids.
 
     Each entry holds ``customer_id`` and the keyword arguments of :func:`log_contact`. All are
     validated and permission-checked before anything is written.
     """
-    rows = []
-    for entry in entries:
-        extra = set(entry) - {"customer_id", *CORRECTABLE}
-        if extra:
-            raise ArDeskError(f"unknown contact field(s): {', '.join(sorted(extra))}")
-        rows.append({"customer_id": entry["customer_id"], **_validated(entry)})
+    rows = [validated_entry(entry) for entry in entries]
     check_customers_access(engine, actor, [r["customer_id"] for r in rows], write=True)
-    ids = []
     with write_transaction(engine) as conn:
-        for row in rows:
-            values = {**row, "created_by": actor.username, "created_at": utcnow()}
-            new_id = conn.execute(
-                sa.insert(ContactEntry).values(**values).returning(ContactEntry.id)
-            ).scalar_one()
-            record(conn, actor, "log_contact", "contact", new_id, after=values)
-            ids.append(new_id)
-    return ids
+        return insert_contacts(conn, actor, rows)
 
 
 def log_contact(

@@ -14,6 +14,9 @@ Rules (first match wins):
 - ``partly kept``: something, but less than promised, cleared in the window;
 - ``broken``: nothing cleared in the window.
 
+A promise passed in with the status ``cancelled`` (withdrawn by the collector) keeps it: it is
+never decided, whatever cleared.
+
 Cleared amount: for a promise that lists items, what those items cleared (net); otherwise the
 customer's cleared *debit* items. Items clearing after the deadline (per the clearing date the
 later snapshot shows) do not count. Amounts count in the promise's currency: the local amount when
@@ -32,6 +35,8 @@ from ar_core.clearing import cleared_between, doc_key_expr
 from ar_core.schema import MONEY
 
 STATUSES: tuple[str, ...] = ("open", "kept", "partly kept", "broken")
+#: A withdrawn promise: passed through :func:`decide` untouched.
+CANCELLED = "cancelled"
 _ID = ("company_code", "fiscal_year", "_doc_key", "line_item")
 _LISTED = {
     "_pid": pl.UInt32(),
@@ -96,6 +101,11 @@ def decide(
     line_item). ``snapshots`` are ``(as_of, items)`` pairs; those after ``as_of`` are ignored.
     """
     snaps = sorted(((d, f) for d, f in snapshots if d <= as_of), key=lambda s: s[0])
+    withdrawn = (
+        (promises.get_column("status") == CANCELLED).fill_null(False)
+        if "status" in promises.columns
+        else pl.Series([False] * promises.height, dtype=pl.Boolean)
+    )
     p = promises.drop("status", "status_decided_on", "cleared_amount", strict=False).with_row_index("_pid")
     dates = pl.Series([d for d, _ in snaps], dtype=pl.Date())
     deadline = p.get_column("promised_date") + timedelta(days=grace_days)
@@ -125,8 +135,12 @@ def decide(
         .otherwise(pl.lit("broken"))
     )
     decided = pl.when(pl.col("_kept_on").is_not_null()).then(pl.col("_kept_on")).otherwise(pl.col("_end"))
+    cancelled = pl.col("_pid").is_in(pl.Series(withdrawn.arg_true(), dtype=pl.UInt32).implode())
     return (
-        p.with_columns(status.alias("status"), decided.alias("status_decided_on"))
+        p.with_columns(
+            pl.when(cancelled).then(pl.lit(CANCELLED)).otherwise(status).alias("status"),
+            pl.when(cancelled).then(None).otherwise(decided).alias("status_decided_on"),
+        )
         .sort("_pid")
         .drop("_pid", "_start", "_end", "_deadline", "_made", "_kept_on")
     )

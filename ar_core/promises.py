@@ -4,12 +4,18 @@ A promise names an amount, a date and optionally the items it covers (by item id
 status is never typed in: :func:`refresh_promise_statuses` runs the pure rule of
 :mod:`ar_core.promise_status` over the stored snapshots and stores what changed, audited as the
 ``system`` actor. Only promises still ``open`` are re-decided: a decided promise stays decided.
+
+Entry rules: a promise is for today or later (the team's today, or the day it was made when it is
+back-dated), and for no more than the customer owes: the open debits in the promised currency, or
+the open amount of the items it names. A promise can be withdrawn (``cancelled``, with a reason,
+audited) while it is open; a cancelled promise is never decided, never broken and never open, so
+the worklist and the huddle do not see it (:func:`promise_frame`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +35,16 @@ from ar_core.users import Actor
 OPEN = "open"
 #: Largest promise accepted: far above any receivable, far below what a Decimal(18, 2) holds.
 MAX_PROMISE = Decimal("1000000000000")
+#: The statuses :func:`ar_core.promise_status.decide` gives.
 STATUSES: tuple[str, ...] = (OPEN, "kept", "partly kept", "broken")
+#: A promise the collector withdrew (the customer called it off, it was entered by mistake).
+CANCELLED = "cancelled"
+#: Every status a stored promise can have.
+ALL_STATUSES: tuple[str, ...] = (*STATUSES, CANCELLED)
+#: Days ahead of today that the entry form proposes as the promised date.
+DEFAULT_DAYS_AHEAD = 7
+#: Longest cancellation reason kept.
+MAX_REASON_CHARS = 1_000
 #: Who the automatic status decisions are audited as.
 SYSTEM = "system"
 #: The identity fields a promised item is named by (``schema.ITEM_IDENTITY``).
@@ -52,6 +67,9 @@ PROMISE_SCHEMA: dict[str, pl.DataType] = {
     #: The snapshot the promise was made against, and its as-of date (the "before" of the decision).
     "snapshot_id": pl.Int64(),
     "snapshot_as_of": pl.Date(),
+    "cancelled_at": pl.Datetime("us", "UTC"),
+    "cancelled_by": pl.String(),
+    "cancel_reason": pl.String(),
 }
 
 
@@ -84,22 +102,171 @@ def _check_amount(amount: Decimal) -> int:
         raise ArDeskError(f"the promised amount {amount} has fractions of a cent") from exc
 
 
-def _check_items_in_snapshot(
-    conn: sa.Connection, snapshot_id: int, customer_id: str, items: list[dict[str, Any]]
-) -> None:
-    """Every promised item must be one of the customer's items in the snapshot the promise is made on."""
-    table = sa.table("open_items", *(sa.column(c) for c in ("snapshot_id", "customer_id", *ITEM_FIELDS)))
-    rows = conn.execute(
-        sa.select(*(table.c[f] for f in ITEM_FIELDS)).where(
-            table.c.snapshot_id == snapshot_id, table.c.customer_id == customer_id
+def promise_value_expr(currency: str) -> pl.Expr:
+    """An item's amount in ``currency``: local amount when it is in it, else the document amount.
+
+    The same rule as :mod:`ar_core.promise_status` uses to count what cleared, so that what may be
+    promised and what keeps a promise are measured alike. Items in neither currency count 0.
+    """
+    return (
+        pl.when(pl.col("currency") == currency)
+        .then(pl.col("amount"))
+        .when(pl.col("doc_currency") == currency)
+        .then(pl.col("amount_doc"))
+        .otherwise(pl.lit(0))
+        .cast(MONEY)
+    )
+
+
+def _key(company_code: str | None, fiscal_year: int | None, doc_no: str, line_item: int | None) -> tuple:
+    return company_code, fiscal_year, str(doc_no).lstrip("0"), line_item
+
+
+def promisable_amount(
+    items: pl.DataFrame,
+    as_of: date,
+    currency: str,
+    chosen: Iterable[Mapping[str, Any]] = (),
+) -> Decimal:
+    """The most a customer can promise in ``currency``: open debits, or the chosen items' open amount.
+
+    ``items`` are the customer's items of the snapshot the promise is made on; items cleared by
+    ``as_of`` do not count. Without chosen items only debits count (a credit memo is no reason to
+    promise less); with chosen items their net open amount is what they can settle.
+    """
+    from ar_core.portfolio import open_items
+
+    frame = open_items(items, as_of)
+    if "doc_currency" not in frame.columns:
+        frame = frame.with_columns(
+            pl.lit(None, pl.String).alias("doc_currency"), pl.lit(None, MONEY).alias("amount_doc")
         )
-    ).all()
-    known = {(r.company_code, r.fiscal_year, r.doc_no.lstrip("0"), r.line_item) for r in rows}
-    for it in items:
-        if (it["company_code"], it["fiscal_year"], it["doc_no"].lstrip("0"), it["line_item"]) not in known:
+    named = {_key(**_item(c)) for c in chosen}
+    if named:
+        wanted = [_key(*r) in named for r in frame.select(*ITEM_FIELDS).iter_rows()]
+        frame = frame.filter(pl.Series(wanted, dtype=pl.Boolean))
+    else:
+        frame = frame.filter(pl.col("amount") > 0)
+    total = frame.select(promise_value_expr(currency.upper()).sum()).item()
+    return Decimal(0) if total is None else Decimal(total)
+
+
+def _snapshot(conn: sa.Connection, snapshot_id: int | None) -> tuple[int, date] | None:
+    """``(id, as_of)`` of the given snapshot, or of the latest when ``None`` (``None``: no snapshot)."""
+    query = sa.select(Snapshot.id, Snapshot.as_of)
+    if snapshot_id is None:
+        row = conn.execute(query.order_by(Snapshot.as_of.desc(), Snapshot.id.desc()).limit(1)).first()
+        return None if row is None else (row.id, row.as_of)
+    row = conn.execute(query.where(Snapshot.id == snapshot_id)).first()
+    if row is None:
+        raise NotFound(f"no snapshot {snapshot_id}")
+    return row.id, row.as_of
+
+
+def _made_on(engine: sa.Engine, created_at: datetime | None) -> date:
+    """The team's calendar day the promise is made on: today, or the day of a back-dated entry."""
+    from zoneinfo import ZoneInfo
+
+    from ar_core.config import today
+    from ar_core.settings import get_time_zone
+
+    zone = get_time_zone(engine)
+    if created_at is None:
+        return today(zone)
+    return created_at.astimezone(ZoneInfo(zone)).date()
+
+
+def default_promised_date(engine: sa.Engine) -> date:
+    """The date the entry form proposes: the team's today plus :data:`DEFAULT_DAYS_AHEAD` days."""
+    return _made_on(engine, None) + timedelta(days=DEFAULT_DAYS_AHEAD)
+
+
+def _prepare(
+    engine: sa.Engine,
+    actor: Actor,
+    customer_id: str,
+    *,
+    amount: Decimal,
+    currency: str,
+    promised_date: date,
+    items: Iterable[Mapping[str, Any]],
+    snapshot_id: int | None,
+    created_at: datetime | None,
+) -> dict[str, Any]:
+    """Check a new promise against every entry rule; the row to insert and its named items.
+
+    Reads only immutable snapshot data, so the checks may run before the write transaction.
+    """
+    check_customer_access(engine, actor, customer_id, write=True)
+    cents = _check_amount(amount)
+    currency = (currency or "").strip().upper()
+    if currency not in KNOWN_CURRENCIES:
+        raise ArDeskError(f"unknown currency {currency!r}")
+    if not isinstance(promised_date, date) or isinstance(promised_date, datetime):
+        raise ArDeskError(f"promised_date must be a date, got {promised_date!r}")
+    if created_at is not None and created_at.tzinfo is None:
+        raise ArDeskError("created_at needs a time zone")
+    made_on = _made_on(engine, created_at)
+    if promised_date < made_on:
+        raise ArDeskError(
+            f"the promised date {promised_date:%d.%m.%Y} lies in the past: a promise is for "
+            f"{made_on:%d.%m.%Y} or later"
+        )
+    named = [_item(i) for i in items]
+    with engine.connect() as conn:
+        snap = _snapshot(conn, snapshot_id)
+    if snap is None and named:
+        raise ArDeskError("items can only be named once a snapshot is imported")
+    if snap is not None:
+        from ar_core.snapshots import load_customer_items
+
+        sid, as_of = snap
+        ledger = load_customer_items(engine, sid, [customer_id])
+        _check_items_in(ledger, as_of, sid, customer_id, named)
+        most = promisable_amount(ledger, as_of, currency, named)
+        if amount > most:
+            what = "the chosen items' open amount" if named else f"the open debits in {currency}"
             raise ArDeskError(
-                f"document {it['doc_no']} is not an item of customer {customer_id} in snapshot {snapshot_id}"
+                f"the promised amount {currency} {amount:,.2f} exceeds {what} "
+                f"({currency} {most:,.2f} at {as_of:%d.%m.%Y})"
             )
+    values = {
+        "customer_id": customer_id,
+        "amount_cents": cents,
+        "currency": currency,
+        "promised_date": promised_date,
+        "snapshot_id": None if snap is None else snap[0],
+        "status": OPEN,
+        "created_by": actor.username,
+        "created_at": created_at or utcnow(),
+    }
+    return {"values": values, "items": named, "amount": amount}
+
+
+def _check_items_in(
+    ledger: pl.DataFrame, as_of: date, snapshot_id: int, customer_id: str, items: list[dict[str, Any]]
+) -> None:
+    """Every promised item must be one of the customer's open items in the snapshot the promise is made on."""
+    from ar_core.portfolio import open_items
+
+    known = {_key(*r) for r in open_items(ledger, as_of).select(*ITEM_FIELDS).iter_rows()}
+    for it in items:
+        if _key(**it) not in known:
+            raise ArDeskError(
+                f"document {it['doc_no']} is not an item of customer {customer_id} "
+                f"open in snapshot {snapshot_id}"
+            )
+
+
+def _insert(conn: sa.Connection, actor: Actor, prepared: dict[str, Any]) -> int:
+    values, named = prepared["values"], prepared["items"]
+    new_id = conn.execute(sa.insert(Promise).values(**values).returning(Promise.id)).scalar_one()
+    if named:
+        conn.execute(sa.insert(PromiseItem), [{"promise_id": new_id, **i} for i in named])
+    audited = {**values, "amount": prepared["amount"], "items": named}
+    del audited["amount_cents"]
+    record(conn, actor, "create_promise", "promise", new_id, after=audited)
+    return new_id
 
 
 def create_promise(
@@ -117,48 +284,95 @@ def create_promise(
     """Record a promise to pay (the customer's collector, a lead or an admin); returns its id.
 
     ``snapshot_id`` is the snapshot the collector was looking at (default: the latest); named
-    ``items`` must be the customer's items in it. ``created_at`` back-dates a promise taken
-    earlier (demo data, a promise noted on paper); the audit record keeps the real time. The
-    contact itself is logged separately (:func:`ar_core.contacts.log_contact`).
+    ``items`` must be the customer's open items in it, and the amount may not exceed what they
+    (or, without items, the customer's open debits in ``currency``) come to. The promised date
+    is today or later (the team's today; for a back-dated promise, the day of ``created_at``).
+    ``created_at`` back-dates a promise taken earlier (demo data, a promise noted on paper); the
+    audit record keeps the real time. To log the call that brought the promise in the same
+    transaction use :func:`record_call`.
     """
-    check_customer_access(engine, actor, customer_id, write=True)
-    cents = _check_amount(amount)
-    currency = (currency or "").strip().upper()
-    if currency not in KNOWN_CURRENCIES:
-        raise ArDeskError(f"unknown currency {currency!r}")
-    if not isinstance(promised_date, date) or isinstance(promised_date, datetime):
-        raise ArDeskError(f"promised_date must be a date, got {promised_date!r}")
-    if created_at is not None and created_at.tzinfo is None:
-        raise ArDeskError("created_at needs a time zone")
-    named = [_item(i) for i in items]
+    prepared = _prepare(
+        engine, actor, customer_id, amount=amount, currency=currency, promised_date=promised_date,
+        items=items, snapshot_id=snapshot_id, created_at=created_at,
+    )  # fmt: skip
     with write_transaction(engine) as conn:
-        if snapshot_id is None:
-            snapshot_id = conn.execute(
-                sa.select(Snapshot.id).order_by(Snapshot.as_of.desc(), Snapshot.id.desc()).limit(1)
-            ).scalar()
-        elif conn.execute(sa.select(Snapshot.id).where(Snapshot.id == snapshot_id)).first() is None:
-            raise NotFound(f"no snapshot {snapshot_id}")
-        if named:
-            if snapshot_id is None:
-                raise ArDeskError("items can only be named once a snapshot is imported")
-            _check_items_in_snapshot(conn, snapshot_id, customer_id, named)
-        values = {
-            "customer_id": customer_id,
-            "amount_cents": cents,
-            "currency": currency,
-            "promised_date": promised_date,
-            "snapshot_id": snapshot_id,
-            "status": OPEN,
-            "created_by": actor.username,
-            "created_at": created_at or utcnow(),
-        }
-        new_id = conn.execute(sa.insert(Promise).values(**values).returning(Promise.id)).scalar_one()
-        if named:
-            conn.execute(sa.insert(PromiseItem), [{"promise_id": new_id, **i} for i in named])
-        audited = {**values, "amount": amount, "items": named}
-        del audited["amount_cents"]
-        record(conn, actor, "create_promise", "promise", new_id, after=audited)
-    return new_id
+        return _insert(conn, actor, prepared)
+
+
+def record_call(
+    engine: sa.Engine,
+    actor: Actor,
+    customer_id: str,
+    *,
+    promise: Mapping[str, Any] | None = None,
+    **contact: Any,
+) -> tuple[int, int | None]:
+    """Log a contact and, when its outcome is "promise to pay", the promise, in one transaction.
+
+    ``contact`` holds the keyword arguments of :func:`ar_core.contacts.log_contact`; ``promise``
+    those of :func:`create_promise` (amount, currency, promised_date, items, snapshot_id). A call
+    with the outcome "promise to pay" needs the promise (what was promised is the point of the
+    call), and a promise needs that outcome. Everything is checked before anything is written;
+    returns ``(contact_id, promise_id or None)``.
+    """
+    from ar_core.contacts import insert_contacts, validated_entry
+    from ar_core.reason_codes import PROMISE_TO_PAY
+
+    entry = validated_entry({"customer_id": customer_id, **contact})
+    promised = entry["outcome"] == PROMISE_TO_PAY
+    if promised and not promise:
+        raise ArDeskError("a call with the outcome 'promise to pay' needs the promised amount and date")
+    if promise and not promised:
+        raise ArDeskError("a promise is recorded with the outcome 'promise to pay'")
+    check_customer_access(engine, actor, customer_id, write=True)
+    prepared = None
+    if promise:
+        unknown = set(promise) - {"amount", "currency", "promised_date", "items", "snapshot_id"}
+        if unknown:
+            raise ArDeskError(f"unknown promise field(s): {', '.join(sorted(unknown))}")
+        prepared = _prepare(
+            engine, actor, customer_id, amount=promise.get("amount"), currency=promise.get("currency", ""),
+            promised_date=promise.get("promised_date"), items=promise.get("items") or (),
+            snapshot_id=promise.get("snapshot_id"), created_at=None,
+        )  # fmt: skip
+    with write_transaction(engine) as conn:
+        contact_id = insert_contacts(conn, actor, [entry])[0]
+        promise_id = _insert(conn, actor, prepared) if prepared else None
+    return contact_id, promise_id
+
+
+def cancel_promise(engine: sa.Engine, actor: Actor, promise_id: int, reason: str) -> None:
+    """Withdraw an open promise with a reason (who may write the customer's records), audited.
+
+    A decided promise (kept, partly kept, broken) stays as the ledger decided it: the verdict is
+    evidence, not an entry to take back. A cancelled promise is never decided afterwards.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ArDeskError("say why the promise is cancelled")
+    if len(reason) > MAX_REASON_CHARS:
+        raise ArDeskError(f"the reason may have at most {MAX_REASON_CHARS} characters")
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(Promise).where(Promise.id == promise_id)).first()
+    if row is None:
+        raise NotFound(f"no promise {promise_id}")
+    check_customer_access(engine, actor, row.customer_id, write=True)
+    with write_transaction(engine) as conn:
+        status = conn.execute(sa.select(Promise.status).where(Promise.id == promise_id)).scalar_one()
+        if status != OPEN:
+            raise ArDeskError(f"promise {promise_id} is {status}: only an open promise can be cancelled")
+        now = utcnow()
+        conn.execute(
+            sa.update(Promise)
+            .where(Promise.id == promise_id)
+            .values(status=CANCELLED, cancelled_at=now, cancelled_by=actor.username, cancel_reason=reason)
+        )
+        record(
+            conn, actor, "cancel_promise", "promise", promise_id,
+            before={"customer_id": row.customer_id, "status": status},
+            after={"customer_id": row.customer_id, "status": CANCELLED, "cancelled_at": now,
+                   "cancel_reason": reason},
+        )  # fmt: skip
 
 
 def _query_promises(conn: sa.Connection, customer_ids: Iterable[str] | None) -> pl.DataFrame:
@@ -192,6 +406,9 @@ def _query_promises(conn: sa.Connection, customer_ids: Iterable[str] | None) -> 
             items.get(r.id, []),
             r.snapshot_id,
             r.snapshot_as_of,
+            r.cancelled_at,
+            r.cancelled_by,
+            r.cancel_reason,
         )
         for r in rows
     ]
@@ -210,9 +427,13 @@ def list_promises(engine: sa.Engine, actor: Actor, customer_id: str | None = Non
 
 
 def promise_frame(engine: sa.Engine) -> pl.DataFrame:
-    """Every promise (``PROMISE_SCHEMA``), no permission filter: input of the worklist and huddle."""
+    """Every promise not cancelled (``PROMISE_SCHEMA``), no permission filter: worklist and huddle input.
+
+    A cancelled promise is left out: it is neither open (nothing to follow up) nor broken (the
+    worklist would otherwise read an undecided promise as open).
+    """
     with engine.connect() as conn:
-        return _query_promises(conn, None)
+        return _query_promises(conn, None).filter(pl.col("status") != CANCELLED)
 
 
 def refresh_promise_statuses(

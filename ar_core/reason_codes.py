@@ -25,6 +25,8 @@ OUTCOMES: tuple[str, ...] = (
 )
 #: An entry that records a decision without talking to the customer (the huddle writes these).
 INTERNAL_NOTE = "internal note"
+#: The outcome of a call that brought a promise to pay: the account page records both at once.
+PROMISE_TO_PAY = "promise to pay"
 
 #: Why the customer has not paid: code -> label.
 DELINQUENCY_REASONS: dict[str, str] = {

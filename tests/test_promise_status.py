@@ -143,3 +143,19 @@ def test_money_cleared_before_the_promise_was_made_does_not_keep_it():
     ]
     promise = _promises([(8, "K7", "100", date(2026, 11, 13), date(2026, 11, 11), [])])
     assert _verdicts(decide(promise, snaps, S4, grace_days=3)) == [(8, "broken", S4, Decimal("0.00"))]
+
+
+def test_a_cancelled_promise_is_never_decided():
+    """Promise 3 would be partly kept, promise 4 broken: withdrawn, both stay cancelled and undecided."""
+    promises = PROMISES.with_columns(
+        pl.when(pl.col("promise_id").is_in([3, 4]))
+        .then(pl.lit("cancelled"))
+        .otherwise(pl.lit("open"))
+        .alias("status")
+    )
+    out = decide(promises, SNAPSHOTS, S4, grace_days=3).filter(pl.col("promise_id").is_in([3, 4, 2]))
+    assert out.select("promise_id", "status", "status_decided_on").rows() == [
+        (2, "kept", S3),
+        (3, "cancelled", None),
+        (4, "cancelled", None),
+    ]

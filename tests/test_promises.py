@@ -18,6 +18,12 @@ from tests.workflow_setup import MEYER, SCHNEIDER, seed
 S1, S2, S3 = date(2026, 11, 6), date(2026, 11, 13), date(2026, 11, 20)
 
 
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    """Promises are judged at the team's today: pinned to the last snapshot's day."""
+    monkeypatch.setenv("AR_TODAY", S3.isoformat())
+
+
 def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
 
@@ -103,6 +109,9 @@ def test_default_snapshot_is_the_latest(db):
             "not an item",
         ),
         ({"items": [{"belnr": "D1"}]}, "unknown"),
+        ({"promised_date": date(2026, 11, 19)}, "lies in the past"),
+        ({"amount": Decimal("50.01")}, r"exceeds the open debits in EUR \(EUR 50\.00"),
+        ({"currency": "CHF"}, r"exceeds the open debits in CHF \(CHF 0\.00"),
     ],
 )
 def test_bad_promises_are_refused(db, kwargs, message):
@@ -196,3 +205,145 @@ def test_implausible_promise_amount_is_refused(engine):
             promised_date=date(2030, 1, 1),
         )  # fmt: skip
     assert list_promises(engine, LEAD).is_empty()
+
+
+D2 = [{"company_code": "1000", "fiscal_year": 2026, "doc_no": "D2", "line_item": 1}]
+
+
+def test_promised_date_is_today_or_later(db):
+    """Today is the team's day (AR_TODAY here), not the snapshot's; a back-dated promise uses its own day."""
+    pid = create_promise(db, MEYER, "C1", amount=Decimal("5.00"), currency="EUR", promised_date=S3)
+    assert promise_frame(db).filter(promise_id=pid)["promised_date"].item() == S3
+    with pytest.raises(ArDeskError, match=r"20\.11\.2026 or later"):
+        create_promise(db, MEYER, "C1", amount=Decimal("5.00"), currency="EUR", promised_date=S2)
+    # noted on paper on 06.11. for 10.11.: fine; for 05.11.: before the day it was made
+    _promise(db, MEYER, "C1", "5.00", date(2026, 11, 10), made=S1)
+    with pytest.raises(ArDeskError, match=r"06\.11\.2026 or later"):
+        _promise(db, MEYER, "C1", "5.00", date(2026, 11, 5), made=S1)
+
+
+def test_default_promised_date_is_a_week_from_today(db, monkeypatch):
+    from ar_core.promises import default_promised_date
+
+    assert default_promised_date(db) == date(2026, 11, 27)
+    monkeypatch.setenv("AR_TODAY", "2026-12-01")
+    assert default_promised_date(db) == date(2026, 12, 8)
+
+
+def test_amount_is_capped_by_open_debits_or_the_chosen_items(db):
+    """On 06.11. C1 owes D1 100.00 and D2 50.00: 150.00 in all, 50.00 for D2 alone."""
+    _promise(db, MEYER, "C1", "150.00", S3, made=S1)
+    with pytest.raises(ArDeskError, match=r"exceeds the open debits in EUR \(EUR 150\.00 at 06\.11\.2026\)"):
+        _promise(db, MEYER, "C1", "150.01", S3, made=S1)
+    _promise(db, MEYER, "C1", "50.00", S3, made=S1, items=D2)
+    with pytest.raises(ArDeskError, match=r"exceeds the chosen items' open amount \(EUR 50\.00"):
+        _promise(db, MEYER, "C1", "50.01", S3, made=S1, items=D2)
+
+
+def test_promisable_amount_rules():
+    """Credits do not lower the customer's cap; chosen items count net; the document currency counts."""
+    import polars as pl
+
+    from ar_core.promises import promisable_amount
+    from tests.conftest import items_frame
+
+    frame = items_frame(
+        [
+            item(customer_id="C1", doc_no="A", amount="100.00"),
+            item(customer_id="C1", doc_no="B", amount="-30.00"),
+            item(customer_id="C1", doc_no="C", amount="20.00", clearing_date=date(2026, 11, 1)),
+            item(customer_id="C1", doc_no="D", amount="90.00", amount_doc="100.00", doc_currency="CHF"),
+        ]
+    )
+    assert promisable_amount(frame, S3, "EUR") == Decimal("190.00")
+    assert promisable_amount(frame, S3, "chf") == Decimal("100.00")
+    chosen = [{"company_code": "1000", "fiscal_year": 2026, "doc_no": d, "line_item": 1} for d in ("A", "B")]
+    assert promisable_amount(frame, S3, "EUR", chosen) == Decimal("70.00")
+    assert promisable_amount(frame.filter(pl.col("doc_no") == "C"), S3, "EUR") == Decimal("0")
+
+
+def test_cancel_an_open_promise_with_a_reason(db):
+    from ar_core.promises import cancel_promise
+
+    pid = _promise(db, MEYER, "C1", "50.00", S3, items=D2, made=S3)
+    with pytest.raises(ArDeskError, match="say why"):
+        cancel_promise(db, MEYER, pid, "  ")
+    with pytest.raises(PermissionDenied):
+        cancel_promise(db, SCHNEIDER, pid, "not mine")
+    with pytest.raises(PermissionDenied):
+        cancel_promise(db, CONTROLLER, pid, "read only")
+    with pytest.raises(NotFound):
+        cancel_promise(db, MEYER, 999, "x")
+    cancel_promise(db, MEYER, pid, " customer disputes the invoice after all ")
+    row = list_promises(db, MEYER, "C1").row(0, named=True)
+    assert (row["status"], row["cancelled_by"], row["cancel_reason"], row["status_decided_on"]) == (
+        "cancelled",
+        "c.meyer",
+        "customer disputes the invoice after all",
+        None,
+    )
+    assert row["cancelled_at"] is not None
+    audit = list_audit(db, LEAD, entity="promise", entity_id=pid).row(0, named=True)
+    assert (audit["actor"], audit["action"]) == ("c.meyer", "cancel_promise")
+    assert json.loads(audit["before"])["status"] == "open"
+    assert json.loads(audit["after"])["cancel_reason"] == "customer disputes the invoice after all"
+    with pytest.raises(ArDeskError, match="only an open promise"):
+        cancel_promise(db, MEYER, pid, "again")
+
+
+def test_cancelled_promises_are_never_decided_broken_or_open(db):
+    """A promise cancelled before its deadline stays cancelled when the snapshots would break it."""
+    from ar_core.promises import cancel_promise
+    from ar_core.team_worklist import team_worklist
+
+    broken = _promise(db, MEYER, "C1", "50.00", date(2026, 11, 10), items=D2)
+    cancelled = _promise(db, MEYER, "C1", "50.00", date(2026, 11, 10), items=D2)
+    cancel_promise(db, MEYER, cancelled, "entered twice")
+    assert refresh_promise_statuses(db, grace_days=3) == 1
+    stored = dict(list_promises(db, LEAD).select("promise_id", "status").iter_rows())
+    assert stored == {broken: "broken", cancelled: "cancelled"}
+    assert promise_frame(db)["promise_id"].to_list() == [broken]  # worklist and huddle input
+    frame, _ = team_worklist(db, _sid(db, S3), S3, today=S3)
+    c1 = frame.filter(customer_id="C1").row(0, named=True)
+    assert (c1["broken_promises"], c1["open_promise_date"]) == (1, None)
+
+    # an open promise cancelled: the customer has no open promise any more
+    later = _promise(db, MEYER, "C1", "50.00", date(2026, 11, 27), items=D2, made=S3)
+    frame, _ = team_worklist(db, _sid(db, S3), S3, today=S3)
+    assert frame.filter(customer_id="C1")["open_promise_date"].item() == date(2026, 11, 27)
+    cancel_promise(db, MEYER, later, "customer withdrew it")
+    frame, _ = team_worklist(db, _sid(db, S3), S3, today=S3)
+    assert frame.filter(customer_id="C1")["open_promise_date"].item() is None
+
+
+def test_call_with_a_promise_is_one_transaction(db):
+    from ar_core.contacts import list_contacts
+    from ar_core.promises import record_call
+
+    call = {"channel": "phone", "outcome": "promise to pay", "notes": "pays Friday"}
+    promise = {
+        "amount": Decimal("50.00"),
+        "currency": "EUR",
+        "promised_date": date(2026, 11, 27),
+        "items": D2,
+    }
+    contact_id, promise_id = record_call(db, MEYER, "C1", promise=promise, **call)
+    assert list_contacts(db, MEYER, "C1")["contact_id"].to_list() == [contact_id]
+    assert list_promises(db, MEYER, "C1")["promise_id"].to_list() == [promise_id]
+    actions = list_audit(db, LEAD, limit=2)["action"].to_list()
+    assert sorted(actions) == ["create_promise", "log_contact"]
+
+    # a promise the rules refuse leaves no contact behind either
+    with pytest.raises(ArDeskError, match="exceeds"):
+        record_call(db, MEYER, "C1", promise={**promise, "amount": Decimal("50.01")}, **call)
+    with pytest.raises(ArDeskError, match="needs the promised amount"):
+        record_call(db, MEYER, "C1", **call)
+    with pytest.raises(ArDeskError, match="outcome 'promise to pay'"):
+        record_call(db, MEYER, "C1", promise=promise, channel="phone", outcome="reached")
+    with pytest.raises(PermissionDenied):
+        record_call(db, MEYER, "C2", promise=promise, **call)
+    assert list_contacts(db, MEYER, "C1").height == 1
+    assert list_promises(db, MEYER, "C1").height == 1
+    # any other outcome: just the contact
+    contact_id, none = record_call(db, MEYER, "C1", channel="e-mail", outcome="no answer")
+    assert none is None and list_contacts(db, MEYER, "C1").height == 2
