@@ -100,10 +100,79 @@ def test_a_user_without_roles_reads_nothing(engine):
         check_customer_access(engine, nobody, "C1", write=False)
 
 
-def test_escalation_targets(engine):
+def test_escalation_targets_show_roles_and_only_who_may_receive(engine):
+    """Leads and collectors (not controllers or admins), never oneself or the customer's own collector."""
     seed(engine)
-    assert escalation_targets(engine, MEYER) == ["j.schneider", "lena.lead"]
-    assert escalation_targets(engine, LEAD) == ["c.meyer", "j.schneider"]
+    create_user(engine, ADMIN, username="ada", name="Ada Admin", password="x" * 12, roles=["admin"])
+    create_user(
+        engine, ADMIN, username="tl", name="Team Lead", password="x" * 12, roles=["collector", "lead"]
+    )
+    rows = lambda frame: frame.select("username", "name", "role").rows()  # noqa: E731
+    assert rows(escalation_targets(engine, MEYER)) == [
+        ("lena.lead", "Lena Lead", "lead"),
+        ("tl", "Team Lead", "lead"),
+        ("j.schneider", "Jonas Schneider", "collector"),
+    ]
+    assert rows(escalation_targets(engine, LEAD, "C1")) == [
+        ("tl", "Team Lead", "lead"),
+        ("j.schneider", "Jonas Schneider", "collector"),
+    ]  # C1 is c.meyer's own customer
+    assert escalation_targets(engine, LEAD, "C2", exclude=["tl"])["username"].to_list() == ["c.meyer"]
+    with pytest.raises(ArDeskError, match="is the collector of customer C1"):
+        escalate(engine, LEAD, "C1", to_username="c.meyer", reason="x")
+    with pytest.raises(ArDeskError, match="neither a lead nor a collector"):
+        escalate(engine, LEAD, "C1", to_username="ada", reason="x")
+    with pytest.raises(ArDeskError, match="choose whom"):
+        escalate(engine, LEAD, "C1", to_username="", reason="x")
+
+
+def test_reassign_moves_the_case_to_the_new_receivers_worklist(db):
+    from ar_core.escalations import reassign
+
+    eid = escalate(db, SCHNEIDER, "C2", to_username="c.meyer", reason="refuses to talk to me")
+    assert escalated_to(db, "c.meyer") == {"C2"}
+    with pytest.raises(ArDeskError, match="say why"):
+        reassign(db, MEYER, eid, to_username="lena.lead", note=" ")
+    with pytest.raises(ArDeskError, match=r"already with c\.meyer"):
+        reassign(db, LEAD, eid, to_username="c.meyer", note="x")
+    with pytest.raises(ArDeskError, match="raised this escalation"):
+        reassign(db, LEAD, eid, to_username="j.schneider", note="x")
+    with pytest.raises(ArDeskError, match="neither a lead nor a collector"):
+        reassign(db, LEAD, eid, to_username="carl.controller", note="x")
+    outsider = Actor("x.other", "Other", frozenset({"collector"}))
+    with pytest.raises(PermissionDenied):
+        reassign(db, outsider, eid, to_username="lena.lead", note="x")
+    reassign(db, MEYER, eid, to_username="lena.lead", note="legal questions: the lead decides")
+    assert escalated_to(db, "c.meyer") == set()
+    assert escalated_to(db, "lena.lead") == {"C2"}
+    with pytest.raises(PermissionDenied):  # the previous receiver's access went with the case
+        check_customer_access(db, MEYER, "C2", write=False)
+    assert open_escalations(db).select("escalation_id", "from_user", "to_user").rows() == [
+        (eid, "j.schneider", "lena.lead")
+    ]
+    entry = list_audit(db, LEAD, entity="escalation", entity_id=eid).row(0, named=True)
+    assert (entry["actor"], entry["action"]) == ("c.meyer", "reassign_escalation")
+    assert json.loads(entry["before"])["to_user"] == "c.meyer"
+    assert json.loads(entry["after"]) == {
+        "customer_id": "C2",
+        "to_user": "lena.lead",
+        "note": "legal questions: the lead decides",
+    }
+    resolve(db, LEAD, eid, "done")
+    with pytest.raises(ArDeskError, match="already resolved"):
+        reassign(db, LEAD, eid, to_username="c.meyer", note="x")
+
+
+def test_may_write_is_false_for_read_only_roles(db):
+    from ar_core.escalations import may_write
+
+    assert may_write(db, MEYER, "C1") is True
+    assert may_write(db, MEYER, "C2") is False
+    assert may_write(db, CONTROLLER, "C1") is False
+    assert may_write(db, LEAD, "C2") is True
+    assert may_write(db, LEAD, "nope") is False
+    both = Actor("c.meyer", "Claudia Meyer", frozenset({"collector", "controller"}))
+    assert (may_write(db, both, "C1"), may_write(db, both, "C2")) == (True, False)
 
 
 def test_collector_who_is_also_controller_cannot_write_foreign_customers(db):
