@@ -17,9 +17,18 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import polars as pl
 
-from ar_core.demo_customers import DEMO_USERS, CustomerBook, make_customers
-from ar_core.demo_ledger import day, documents_needed, enrich, simulate, snapshot
+from ar_core.demo_customers import DEMO_USERS, CustomerBook, make_customers, with_credit_limits, with_stories
+from ar_core.demo_ledger import (
+    balances,
+    day,
+    documents_needed,
+    enrich,
+    settle_story_amounts,
+    simulate,
+    snapshot,
+)
 from ar_core.demo_writers import write_csv, write_customer_master, write_txt, write_xlsx
 from ar_core.errors import ArDeskError
 
@@ -67,6 +76,34 @@ def _write(df, path: Path, as_of: date, fmt: Format) -> Path:
     raise ValueError(f"unknown format {fmt!r}: use txt, csv or xlsx")
 
 
+def build_ledger(
+    *, items: int = DEFAULT_ITEMS, seed: int = 7, weeks: int = 13, last_as_of: date = DEFAULT_LAST_AS_OF
+) -> tuple[CustomerBook, pl.DataFrame, list[date]]:
+    """The demo's customer book, simulated ledger (amounts in cents) and weekly key dates.
+
+    What :func:`generate_demo` writes to files; tests measure the calibration on it directly.
+    """
+    book = with_stories(_book(demo_customer_count(items), seed))
+    dates = [last_as_of - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    days = [day(d) for d in dates]
+    n_docs = documents_needed(book, items, days[0], days[-1], seed)
+    ledger = enrich(
+        simulate(book, n_docs, np.random.default_rng([seed, 2]), days[0], days[-1]),
+        book,
+        np.random.default_rng([seed, 3]),
+    )
+    ledger = settle_story_amounts(ledger, days)
+    # the exposure a credit manager plans with: halfway between the usual and the largest balance
+    weekly = (
+        balances(ledger, days)
+        .group_by("cust")
+        .agg(((pl.col("balance").median() + pl.col("balance").max()) / 2).round().cast(pl.Int64))
+    )
+    exposure = np.zeros(book.master.height, dtype=np.int64)
+    exposure[weekly["cust"].to_numpy()] = weekly["balance"].to_numpy()
+    return with_credit_limits(book, exposure, np.random.default_rng([seed, 4])), ledger, dates
+
+
 def generate_demo(
     out_dir: Path,
     *,
@@ -88,15 +125,7 @@ def generate_demo(
         raise ValueError("items and weeks must be at least 1")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    book = _book(demo_customer_count(items), seed)
-    dates = [last_as_of - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-    first, last = day(dates[0]), day(dates[-1])
-    n_docs = documents_needed(book, items, first, last, seed)
-    ledger = enrich(
-        simulate(book, n_docs, np.random.default_rng([seed, 2]), first, last),
-        book,
-        np.random.default_rng([seed, 3]),
-    )
+    book, ledger, dates = build_ledger(items=items, seed=seed, weeks=weeks, last_as_of=last_as_of)
     paths = [write_customer_master(book.master, out_dir / CUSTOMER_FILE)]
     for i, (as_of, fmt) in enumerate(zip(dates, week_formats(weeks), strict=True)):
         cleared_since = dates[i - 1] if i == weeks - 1 and weeks > 1 else None

@@ -9,7 +9,7 @@ customer pays. Only example phone numbers and ``*.example.com`` e-mail domains a
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import numpy as np
@@ -89,6 +89,37 @@ class CustomerBook:
     behaviour: np.ndarray  #: index into BEHAVIOURS
     terms_days: np.ndarray
     doc_currency: np.ndarray  #: "" (EUR only) or a foreign currency of FX_RATES
+    story: np.ndarray  #: 0, or the code of the demo story the customer plays (see STORIES)
+
+
+@dataclass(frozen=True)
+class Story:
+    """A customer the demo shapes on purpose, so the worklist and the huddle have a case to show."""
+
+    code: int  #: > 0, stored in :attr:`CustomerBook.story`
+    key: str
+    name: str  #: a name the generator's word lists cannot produce (stays unique)
+    country: str
+    behaviour: int  #: index into BEHAVIOURS: how the customer paid before the story
+    risk_class: str
+    terms: str
+    volume: float  #: the customer's document volume as a quantile of all customers' volumes
+
+
+SERIAL_PAYER, INSOLVENCY, BIG_DISPUTE, CREDIT_BALANCE = 1, 2, 3, 4
+#: The demo's deliberate cases (README "Demo data"). Their ledger is shaped in
+#: :mod:`ar_core.demo_ledger`, their contact and promise history in :mod:`ar_core.demo_workflow`.
+STORIES: tuple[Story, ...] = (
+    # promises to pay every other week and breaks each one; pays late, but pays
+    Story(SERIAL_PAYER, "serial payer", "Van Houten Groothandel B.V.", "NL", 2, "C", "Z030", 0.97),
+    # paid on time for years, stopped paying a month before the first snapshot: overdue and
+    # dunning levels grow every week, no payment comes in
+    Story(INSOLVENCY, "insolvency", "Brandt Gerüstbau GmbH", "DE", 1, "B", "Z030", 0.98),
+    # a large key account that disputes a third of its recent invoices (price, quantity, damage)
+    Story(BIG_DISPUTE, "big dispute", "Groupe Lemaire Industrie SAS", "FR", 1, "A", "Z045", 0.995),
+    # paid an invoice run twice: a large unapplied payment makes the balance negative
+    Story(CREDIT_BALANCE, "credit balance", "Auer Kältetechnik GmbH", "AT", 0, "A", "Z030", 0.6),
+)
 
 
 def _ascii(text: str) -> str:
@@ -193,6 +224,7 @@ def make_customers(n: int, rng: np.random.Generator) -> CustomerBook:
                 "collector": str(rng.choice(collectors, p=shares)),
                 "risk_class": risk,
                 "credit_limit": Decimal(limit).quantize(Decimal("0.01")),
+                "credit_limit_currency": "EUR",
                 "payment_terms": str(terms[i]),
                 "company_code": COMPANY_CODE[ctry],
                 "contact_name": f"{first} {contact_surname[0].upper()}{contact_surname[1:]}",
@@ -207,4 +239,86 @@ def make_customers(n: int, rng: np.random.Generator) -> CustomerBook:
         behaviour=behaviour,
         terms_days=np.array([TERMS_DAYS[t] for t in terms], dtype=np.int32),
         doc_currency=foreign,
+        story=np.zeros(n, dtype=np.int8),
     )
+
+
+def with_stories(book: CustomerBook) -> CustomerBook:
+    """The book with the :data:`STORIES` cast: each goes to the first EUR-only customer of its country.
+
+    The customer keeps its number, collector and company code and takes the story's name,
+    payment behaviour, risk class, terms and volume. A story whose country has no free customer
+    (a very small demo) is left out.
+    """
+    master, behaviour, weight = book.master, book.behaviour.copy(), book.weight.copy()
+    terms, story = book.terms_days.copy(), book.story.copy()
+    quantiles = np.quantile(book.weight, [s.volume for s in STORIES])
+    names, risks, term_keys = (
+        master["name"].to_list(),
+        master["risk_class"].to_list(),
+        master["payment_terms"].to_list(),
+    )
+    emails = master["contact_email"].to_list()
+    for s, volume in zip(STORIES, quantiles, strict=True):
+        free = np.flatnonzero(
+            (master["country"].to_numpy() == s.country) & (book.doc_currency == "") & (story == 0)
+        )
+        if free.size == 0:
+            continue
+        i = int(free[0])
+        story[i], behaviour[i], weight[i] = s.code, s.behaviour, volume
+        terms[i], term_keys[i], risks[i], names[i] = TERMS_DAYS[s.terms], s.terms, s.risk_class, s.name
+        emails[i] = f"{emails[i].split('@')[0]}@{_ascii(s.name.rsplit(' ', 1)[0])[:24]}.example.com"
+    master = master.with_columns(
+        pl.Series("name", names),
+        pl.Series("risk_class", risks),
+        pl.Series("payment_terms", term_keys),
+        pl.Series("contact_email", emails),
+    )
+    return replace(
+        book, master=master, behaviour=behaviour, weight=weight / weight.sum(), terms_days=terms, story=story
+    )
+
+
+def story_customers(book: CustomerBook) -> dict[str, str]:
+    """Story key -> customer number, for the stories cast in ``book``."""
+    ids = book.master["customer_id"]
+    return {
+        s.key: ids[int(np.flatnonzero(book.story == s.code)[0])]
+        for s in STORIES
+        if (book.story == s.code).any()
+    }
+
+
+#: Step to which credit limits are rounded up, by size (credit management works in round numbers).
+LIMIT_STEPS = ((100_000, 5_000), (1_000_000, 25_000), (float("inf"), 100_000))
+#: Limit as a multiple of the customer's expected exposure, per behaviour (uniform range): good payers
+#: get headroom, slow and chronic ones a limit their balance sometimes runs past.
+LIMIT_HEADROOM = ((1.2, 1.8), (1.0, 1.5), (0.8, 1.3), (0.6, 1.1))
+#: Credit limits per story (as a multiple of the expected exposure); the insolvency case runs past its limit.
+STORY_HEADROOM = {SERIAL_PAYER: 0.9, INSOLVENCY: 0.6, BIG_DISPUTE: 1.3, CREDIT_BALANCE: 1.0}
+
+
+def with_credit_limits(
+    book: CustomerBook, exposure_cents: np.ndarray, rng: np.random.Generator
+) -> CustomerBook:
+    """Credit limits set from each customer's expected exposure (net balance, cents).
+
+    As a credit manager would: the expected exposure times a headroom that depends on how the
+    customer pays, rounded up to a round amount, at least EUR 5,000, in EUR (all company codes
+    keep their books in EUR; no customer is Swiss, so no limit is in CHF).
+    """
+    lo, hi = np.array(LIMIT_HEADROOM).T
+    headroom = lo[book.behaviour] + rng.random(len(exposure_cents)) * (hi - lo)[book.behaviour]
+    for code, factor in STORY_HEADROOM.items():
+        headroom[book.story == code] = factor
+    euros = np.maximum(exposure_cents, 0) / 100 * headroom
+    limits = []
+    for amount in euros:
+        step = next(step for upto, step in LIMIT_STEPS if amount <= upto)
+        limits.append(Decimal(max(5_000, int(-(-amount // step)) * step)).quantize(Decimal("0.01")))
+    master = book.master.with_columns(
+        pl.Series("credit_limit", limits, dtype=CUSTOMER_SCHEMA["credit_limit"]),
+        pl.lit("EUR").alias("credit_limit_currency"),
+    )
+    return replace(book, master=master)

@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from ar_core.demo_customers import FX_RATES, CustomerBook
+from ar_core.demo_customers import BIG_DISPUTE, CREDIT_BALANCE, FX_RATES, INSOLVENCY, CustomerBook
 
 #: Document types in simulation order: invoices (positive), credit memos and payments on account.
 KINDS = ("RV", "DR", "DG", "DZ")
@@ -26,9 +26,25 @@ NUMBER_BASE = (9_000_000_000, 1_800_000_000, 1_700_000_000, 1_400_000_000)
 #: Clearing documents (payments and clearings) come from their own range.
 CLEARING_BASE = 1_500_000_000
 #: Days of history before the first snapshot: chronic payers' items reach the > 360 days bucket.
-HISTORY_DAYS = {"normal": 240, "chronic": 720}
-#: Payment delay after the net due date per behaviour (uniform range in days).
-DELAY = ((-12, 3), (0, 30), (30, 90), (150, 520))
+HISTORY_DAYS = {"normal": 240, "chronic": 400}
+#: Payment delay after the net due date per behaviour (uniform range in days), calibrated so the
+#: last snapshot looks like a healthy B2B ledger: about 60 % of open debits not yet due, 5-10 %
+#: more than 90 days overdue, DSO about 50 days (see tests/test_demo_calibration.py).
+DELAY = ((-10, 4), (0, 25), (20, 75), (60, 200))
+#: The forgotten invoice: this share of invoices is paid this many days later still (uniform).
+FORGOTTEN = (0.025, (30, 150))
+#: Share of a chronic payer's invoices that are never paid (the > 360 days tail).
+NEVER_PAID = 0.06
+#: A disputed invoice clears this many days after the dispute was raised at the earliest.
+DISPUTE_DAYS = (20, 120)
+#: The insolvency story: the customer's last payment was this many days before the first snapshot.
+INSOLVENCY_STOP_DAYS = 30
+#: The big-dispute story: share of the invoices posted in (first snapshot - 45 days, last - 14
+#: days] that the customer disputes; none of them is settled by the last snapshot.
+BIG_DISPUTE_SHARE = 0.35
+#: The credit-balance story: the unapplied double payment exceeds the customer's largest open
+#: debits by this much at least (EUR), and any other customer's credit balance by 25 %.
+CREDIT_BALANCE_MARGIN = 25_000
 #: Dispute reason codes and their frequency.
 REASONS = ("PRICE", "QUANTITY", "DAMAGED", "NO_PO", "DUPLICATE")
 REASON_SHARE = (0.35, 0.2, 0.15, 0.18, 0.12)
@@ -86,9 +102,10 @@ def simulate(
     dispute_day = np.where(disputed, post + rng.integers(3, 36, n), NEVER)
     lo, hi = np.array(DELAY).T
     delay = lo[behaviour] + rng.random(n) * (hi - lo)[behaviour]
-    delay += np.where(rng.random(n) < 0.03, rng.integers(30, 200, n), 0)  # the forgotten invoice
+    share, (f_lo, f_hi) = FORGOTTEN
+    delay += np.where(rng.random(n) < share, rng.integers(f_lo, f_hi, n), 0)  # the forgotten invoice
     clear = due + delay.astype(np.int64)
-    clear = np.where(disputed, np.maximum(clear, dispute_day + rng.integers(20, 120, n)), clear)
+    clear = np.where(disputed, np.maximum(clear, dispute_day + rng.integers(*DISPUTE_DAYS, n)), clear)
     long_tail = rng.random(n)
     clear = np.where(
         kind == 2, post + np.where(long_tail < 0.2, rng.integers(60, 420, n), rng.integers(3, 60, n)), clear
@@ -96,11 +113,23 @@ def simulate(
     clear = np.where(
         kind == 3, post + np.where(long_tail < 0.15, rng.integers(45, 330, n), rng.integers(2, 45, n)), clear
     )
-    never = (invoice & (behaviour == 3) & (long_tail < 0.12)) | ((kind == 2) & (long_tail < 0.03))
+    never = (invoice & (behaviour == 3) & (long_tail < NEVER_PAID)) | ((kind == 2) & (long_tail < 0.03))
     clear = np.where(never, NEVER, _to_weekday(np.maximum(clear, post + 1), forward=True))
 
-    keep = (post <= last) & (clear > first)
-    return pl.DataFrame(
+    story = book.story[cust]
+    # insolvency: nothing clears after the customer's last payment, no payment on account comes in
+    insolvent = story == INSOLVENCY
+    clear = np.where(insolvent & (clear > first - INSOLVENCY_STOP_DAYS), NEVER, clear)
+    paid_after = insolvent & (kind == 3) & (post > first - INSOLVENCY_STOP_DAYS)
+    # the big dispute: a third of the recent invoices disputed soon after posting, none settled
+    big = (story == BIG_DISPUTE) & invoice & (post > first - 45) & (post <= last - 14)
+    big &= rng.random(n) < BIG_DISPUTE_SHARE
+    disputed |= big
+    dispute_day = np.where(big, post + rng.integers(7, 21, n), dispute_day)
+    clear = np.where(big, NEVER, clear)
+
+    keep = (post <= last) & (clear > first) & ~paid_after
+    lines = pl.DataFrame(
         {
             "doc": doc[keep],
             "cust": cust[keep],
@@ -111,7 +140,69 @@ def simulate(
             "due": due[keep].astype(np.int32),
             "clear": clear[keep].astype(np.int32),
             "dispute_day": dispute_day[keep].astype(np.int32),
+            "special": np.zeros(int(keep.sum()), dtype=bool),
         }
+    )
+    return pl.concat([lines, _double_payments(book, n_docs, first)])
+
+
+def _double_payments(book: CustomerBook, n_docs: int, first: int) -> pl.DataFrame:
+    """The credit-balance story's unapplied payment (amount set by :func:`settle_story_amounts`)."""
+    cust = np.flatnonzero(book.story == CREDIT_BALANCE).astype(np.int32)
+    post = _to_weekday(np.full(len(cust), first - 24, dtype=np.int32), forward=False).astype(np.int32)
+    return pl.DataFrame(
+        {
+            "doc": np.arange(n_docs, n_docs + len(cust), dtype=np.int64),
+            "cust": cust,
+            "kind": np.full(len(cust), 3, dtype=np.int8),
+            "line_item": np.ones(len(cust), dtype=np.int32),
+            "post": post,
+            "doc_date": post,
+            "due": post,
+            "clear": np.full(len(cust), NEVER, dtype=np.int32),
+            "dispute_day": np.full(len(cust), NEVER, dtype=np.int32),
+            "special": np.ones(len(cust), dtype=bool),
+        }
+    )
+
+
+def balances(ledger: pl.DataFrame, days: list[int], *, debits_only: bool = False) -> pl.DataFrame:
+    """Open balance (cents) per customer index and key date: ``cust, day, balance``."""
+    frames = []
+    for d in days:
+        open_now = ledger.filter((pl.col("post") <= d) & (pl.col("clear") > d))
+        if debits_only:
+            open_now = open_now.filter(pl.col("amount") > 0)
+        frames.append(
+            open_now.group_by("cust").agg(pl.col("amount").sum().alias("balance")).with_columns(day=pl.lit(d))
+        )
+    return pl.concat(frames)
+
+
+def settle_story_amounts(ledger: pl.DataFrame, days: list[int]) -> pl.DataFrame:
+    """Give the credit-balance story's payment its amount: the balance is negative on every key date.
+
+    The payment is larger than the customer's largest open debits on any key date plus
+    :data:`CREDIT_BALANCE_MARGIN`, and 25 % larger than any other customer's credit balance, so it
+    heads the huddle's "largest credit balances".
+    """
+    special = ledger.filter("special")
+    if special.is_empty():
+        return ledger
+    normal = ledger.filter(~pl.col("special"))
+    debits = balances(normal, days, debits_only=True)
+    others = balances(normal, days).filter(~pl.col("cust").is_in(special["cust"].implode()))
+    largest_credit = max(0, -(others["balance"].min() or 0))
+    amounts = {}
+    for cust in special["cust"].to_list():
+        peak = debits.filter(pl.col("cust") == cust)["balance"].max() or 0
+        cents = max(peak + CREDIT_BALANCE_MARGIN * 100, largest_credit * 5 // 4)
+        amounts[cust] = -(-cents // 10_000) * 10_000  # round euros up to hundreds
+    amount = pl.col("cust").replace_strict(amounts, default=None, return_dtype=pl.Int64)
+    return ledger.with_columns(
+        pl.when("special").then(-amount).otherwise(pl.col("amount")).alias("amount"),
+        pl.when("special").then(-amount).otherwise(pl.col("amount_doc")).alias("amount_doc"),
+        pl.when("special").then(pl.lit("EUR")).otherwise(pl.col("doc_currency")).alias("doc_currency"),
     )
 
 
