@@ -1,6 +1,7 @@
 """Exact money helpers: parse one amount as an ERP user writes it, format it back, convert to cents.
 
 Money is never a binary float in AR Desk: frames hold ``Decimal(18, 2)``, the store integer cents.
+Spreadsheet floats become cents by one rule (:func:`float_amount_text`), whatever the route.
 These helpers are the single-value counterparts of the vectorised parsers in
 :mod:`ar_core.ingest.parse`, used for one-off values (forms, configuration, tests).
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import polars as pl
 
 #: One cent: the quantum every stored amount is rounded to.
 CENT = Decimal("0.01")
@@ -94,10 +97,52 @@ def from_cents(cents: int) -> Decimal:
     return (Decimal(int(cents)) / 100).quantize(CENT)
 
 
-def from_float(value: float) -> Decimal:
-    """Round a spreadsheet's binary float to the cent it stands for (``1234.56`` not ``1234.559999…``).
+#: Significant decimal digits a spreadsheet keeps of a number (Excel shows and computes with 15).
+SPREADSHEET_DIGITS = 15
+#: Text of a float that stands for whole cents (at most two decimals, no exponent).
+_WHOLE_CENTS = r"^-?\d+(\.\d{1,2})?$"
+#: Text of a float with a fraction of a cent: more decimals, or a tiny value written with an exponent.
+_SUB_CENT = re.compile(r"^-?\d+\.\d{3,}$|^-?\d+(\.\d+)?e-\d+$")
+#: Largest magnitude of Decimal(18, 2), the frames' money type.
+_LIMIT = Decimal(10) ** 16
 
-    Spreadsheet cells hold IEEE doubles; the shortest repr is what the user typed, so rounding that
-    half-up to cents gives back the intended amount.
+
+def float_amount_text(expr: pl.Expr) -> pl.Expr:
+    """The one float-to-cents rule, for a column of spreadsheet floats: the decimal text each stands for.
+
+    A cell holds an IEEE double. Its shortest round-trip text is what the writer typed
+    (``1234.56``); when that has more than two decimals, the noise of spreadsheet arithmetic
+    (``0.1 + 0.2`` is ``0.30000000000000004``) is trimmed at Excel's 15 significant digits. Text
+    that still has more than two decimals (``1234.565``) stands for a fraction of a cent and is
+    returned as is, so the money parser rejects it exactly as it rejects ``1.234,565`` in a text
+    export — nothing is rounded, on any route. Read the result with ``.`` as the decimal separator
+    and no grouping.
     """
-    return Decimal(repr(float(value))).quantize(CENT, rounding=ROUND_HALF_UP)
+    short = expr.cast(pl.String)
+    trimmed = expr.round_sig_figs(SPREADSHEET_DIGITS).cast(pl.String)
+    return (
+        pl.when(short.str.contains(_WHOLE_CENTS))
+        .then(short)
+        .when(trimmed.str.contains(_WHOLE_CENTS))
+        .then(trimmed)
+        .otherwise(short)
+    )
+
+
+def is_sub_cent_text(text: str) -> bool:
+    """Whether :func:`float_amount_text` produced the text of a fraction of a cent."""
+    return bool(_SUB_CENT.match(text))
+
+
+def from_float(value: float) -> Decimal:
+    """One spreadsheet float as exact cents, by the rule of :func:`float_amount_text`.
+
+    Raises ``ValueError`` for a fraction of a cent (``1234.565``: rounding would invent or lose
+    money) and for what is no amount (NaN, infinity, beyond Decimal(18, 2)).
+    """
+    text = pl.select(float_amount_text(pl.lit(float(value), dtype=pl.Float64))).item()
+    if is_sub_cent_text(text):
+        raise ValueError(f"{text} has fractions of a cent")
+    if not re.match(_WHOLE_CENTS, text) or abs(Decimal(text)) >= _LIMIT:
+        raise ValueError(f"{text} is not an amount")
+    return Decimal(text).quantize(CENT)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ar_core.money import format_amount, from_cents, from_float, parse_amount, to_cents
+from ar_core.money import float_amount_text, format_amount, from_cents, from_float, parse_amount, to_cents
 
 
 @pytest.mark.parametrize(
@@ -58,8 +59,44 @@ def test_cents_round_trip_and_refuse_fractions() -> None:
 
 def test_from_float_gives_the_cent_the_user_typed() -> None:
     assert from_float(1234.56) == Decimal("1234.56")
-    assert from_float(0.1 + 0.2) == Decimal("0.30")
-    assert from_float(-0.005) == Decimal("-0.01")
+    assert from_float(1000.0) == Decimal("1000.00")
+    assert from_float(-0.1) == Decimal("-0.10")
+    assert from_float(0.1 + 0.2) == Decimal("0.30")  # arithmetic noise beyond Excel's 15 digits
+    assert from_float(1234.5600000000002) == Decimal("1234.56")
+    # 16 significant digits that a double still holds exactly: kept, not cut to 15
+    assert from_float(12345678901234.56) == Decimal("12345678901234.56")
+
+
+@pytest.mark.parametrize("value", [1234.565, -0.005, 0.001, 1234.5650000000001, 1e-7, 5e-324])
+def test_from_float_refuses_fractions_of_a_cent(value: float) -> None:
+    with pytest.raises(ValueError, match="fractions of a cent"):
+        from_float(value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 1e16])
+def test_from_float_refuses_what_is_no_amount(value: float) -> None:
+    with pytest.raises(ValueError, match="not an amount"):
+        from_float(value)
+
+
+def test_float_amount_text_is_the_same_rule_for_a_whole_column() -> None:
+    values = [1234.56, 1000.0, 0.1 + 0.2, 1234.565, -0.005, None]
+    texts = pl.select(float_amount_text(pl.Series(values, dtype=pl.Float64))).to_series().to_list()
+    assert texts == ["1234.56", "1000.0", "0.3", "1234.565", "-0.005", None]
+
+
+@given(st.decimals(min_value=Decimal("-9999999999999.99"), max_value=Decimal("9999999999999.99"), places=2))
+def test_every_whole_cent_float_reads_back_exactly(value: Decimal) -> None:
+    assert from_float(float(value)) == value
+
+
+@given(
+    st.integers(min_value=-(10**14) + 1, max_value=10**14 - 1).filter(lambda m: m % 10 != 0),
+)
+def test_every_float_with_a_fraction_of_a_cent_is_refused(mills: int) -> None:
+    """Three decimals, the last not 0, within Excel's 15 significant digits."""
+    with pytest.raises(ValueError, match="fractions of a cent"):
+        from_float(float(Decimal(mills).scaleb(-3)))
 
 
 amounts = st.decimals(min_value=Decimal("-99999999999.99"), max_value=Decimal("99999999999.99"), places=2)

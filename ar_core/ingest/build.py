@@ -31,6 +31,7 @@ class Staged:
     totals: pl.DataFrame  # total rows: source_row, stars, amount, currency
     headers: dict[str, str]  # canonical -> header text as written in the file
     key_dates: list[tuple[int, date]] = field(default_factory=list)
+    styles: dict[str, parse.NumberStyle] = field(default_factory=dict)  # money column -> style read
 
 
 def raw(column: str) -> str:
@@ -38,12 +39,18 @@ def raw(column: str) -> str:
     return f"{column}__raw"
 
 
-def stage(frame: pl.DataFrame, plan: ColumnPlan, fixed: dict[str, list[str]] | None = None) -> Staged:
+def stage(
+    frame: pl.DataFrame,
+    plan: ColumnPlan,
+    fixed: dict[str, list[str]] | None = None,
+    typed_money: set[str] | None = None,
+) -> Staged:
     """Classify and parse ``frame``: physical columns ``c<i>`` as text and ``source_row``.
 
     One lazy query does the work. Formats are decided on a sample of the first rows; trimming is
     paid only for columns whose sample shows padding (SAP's list format pads, its tab export does
-    not). ``fixed`` gives date formats already known for a column (typed spreadsheet cells).
+    not). ``fixed`` gives date formats already known for a column (typed spreadsheet cells),
+    ``typed_money`` the money columns whose text was made from typed numbers (read as TYPED).
     ``source_row`` must be chunked like the other columns (read_csv's row index, or one chunk):
     a frame whose columns are chunked differently is realigned — copied — by every later select.
     """
@@ -52,7 +59,8 @@ def stage(frame: pl.DataFrame, plan: ColumnPlan, fixed: dict[str, list[str]] | N
     head = frame.head(2 * parse.SAMPLE)
     trim = {c for c, p in plan.positions.items() if _padded(head[f"c{p}"])}
     sample = _prepare(head.lazy(), plan, trim).filter(pl.col("_kind") == "item").collect()
-    helpers, parsers = _parsers(plan, present, fixed, sample)
+    styles: dict[str, parse.NumberStyle] = dict.fromkeys(typed_money or (), parse.TYPED)
+    helpers, parsers = _parsers(plan, present, fixed, sample, styles)
     # the baseline fallback costs a scan of the due dates; only pay it when some are empty
     due = plan.positions.get("due_date")
     blank_due = due is None or frame[f"c{due}"].null_count() > 0 or _has_zero_dates(head[f"c{due}"])
@@ -78,7 +86,7 @@ def stage(frame: pl.DataFrame, plan: ColumnPlan, fixed: dict[str, list[str]] | N
         pl.col("amount") if "amount" in kept else pl.lit(None, dtype=parse.MONEY).alias("amount"),
         pl.col("currency") if "currency" in kept else pl.lit(None, dtype=pl.String()).alias("currency"),
     )
-    return Staged(items, totals, dict(plan.headers), _body_key_dates(others))
+    return Staged(items, totals, dict(plan.headers), _body_key_dates(others), styles)
 
 
 def _padded(sample: pl.Series) -> bool:
@@ -146,15 +154,23 @@ def _body_key_dates(df: pl.DataFrame) -> list[tuple[int, date]]:
 
 
 def _parsers(
-    plan: ColumnPlan, present: list[str], fixed: dict[str, list[str]], sample: pl.DataFrame
+    plan: ColumnPlan,
+    present: list[str],
+    fixed: dict[str, list[str]],
+    sample: pl.DataFrame,
+    styles: dict[str, parse.NumberStyle],
 ) -> tuple[list[pl.Expr], list[pl.Expr]]:
-    """(helper columns, parse expressions) per column, formats decided on the sample."""
+    """(helper columns, parse expressions) per column, formats decided on the sample.
+
+    ``styles`` holds the number style of money columns known in advance and receives the others.
+    """
     default_style = parse.ENGLISH if plan.language == "en" else parse.GERMAN
     helpers, exprs = [], []
     for c in present:
         kind, s, values = parse.KIND.get(c, parse.TEXT), pl.col(raw(c)), sample[raw(c)]
         if kind == parse.MONEY_KIND:
-            style = plan.number_style or parse.detect_number_style(values, default_style)
+            style = styles.get(c) or plan.number_style or parse.detect_number_style(values, default_style)
+            styles[c] = style
             more, final = parse.money_steps(s, c, style, spaced=parse.has_spaces(values))
             helpers += more
             exprs.append(final.alias(c))

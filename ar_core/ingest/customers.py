@@ -13,7 +13,7 @@ from ar_core.ingest import parse, text, xlsx
 from ar_core.ingest.detect import TEXT, Unreadable, decode_to_utf8, find_header, sniff_kind
 from ar_core.ingest.labels import fold
 from ar_core.ingest.result import Problem
-from ar_core.schema import CUSTOMER_SCHEMA
+from ar_core.schema import CUSTOMER_SCHEMA, KNOWN_CURRENCIES
 
 #: Header texts accepted per customer column (the schema key itself always counts).
 CUSTOMER_LABELS: dict[str, tuple[str, ...]] = {
@@ -34,6 +34,15 @@ CUSTOMER_LABELS: dict[str, tuple[str, ...]] = {
     "collector": ("Sachbearbeiter", "Accounting clerk", "Collector", "Incasseerder"),
     "risk_class": ("Risikoklasse", "Risk class", "Risicoklasse"),
     "credit_limit": ("Kreditlimit", "Credit limit", "Kredietlimiet"),
+    "credit_limit_currency": (
+        "Kreditlimit Währung",
+        "Währung Kreditlimit",
+        "Kreditlimitwährung",
+        "Credit limit currency",
+        "Limit currency",
+        "Valuta kredietlimiet",
+        "Kredietlimiet valuta",
+    ),
     "payment_terms": ("Zahlungsbedingung", "Terms of payment", "Payment terms", "Betalingsvoorwaarde"),
     "company_code": ("Buchungskreis", "Company code", "CoCd"),
     "contact_name": ("Ansprechpartner", "Contact", "Contact name", "Contactpersoon"),
@@ -60,15 +69,16 @@ def read_customer_master(data: bytes, file_name: str) -> tuple[pl.DataFrame, lis
     """Read a customer master (';' or ',' CSV, or XLSX) into CUSTOMER_SCHEMA; rows with errors left out."""
     empty = pl.DataFrame(schema=CUSTOMER_SCHEMA)
     try:
-        frame, headers, positions = _read(data, file_name)
+        frame, headers, positions, typed = _read(data, file_name)
     except Unreadable as exc:
         return empty, [Problem(file_name, None, None, str(exc))]
     except (pl.exceptions.PolarsError, fastexcel.FastExcelError) as exc:
         return empty, [Problem(file_name, None, None, f"the file cannot be read as a table ({exc})")]
-    return _parse(frame, headers, positions, file_name)
+    return _parse(frame, headers, positions, file_name, typed_limit=typed)
 
 
-def _read(data: bytes, file_name: str) -> tuple[pl.DataFrame, list[str], dict[str, int]]:
+def _read(data: bytes, file_name: str) -> tuple[pl.DataFrame, list[str], dict[str, int], bool]:
+    """(text columns, headers, positions, whether the credit limit holds typed spreadsheet numbers)."""
     if not data.strip():
         raise Unreadable("the file is empty")
     kind = sniff_kind(data, file_name)
@@ -81,15 +91,15 @@ def _read(data: bytes, file_name: str) -> tuple[pl.DataFrame, list[str], dict[st
             )
         positions = _positions(layout.headers)
         _require(positions)
-        return text.read_body(buf, layout, set(positions.values())), layout.headers, positions
+        return text.read_body(buf, layout, set(positions.values())), layout.headers, positions, False
     sheet = xlsx.first_sheet_head(data)
     if not xlsx.find_header(sheet, _score, 1):
         raise Unreadable("no header row recognised: expected columns such as 'customer_id' or 'Kundennummer'")
     positions = _positions(sheet.headers)
     _require(positions)
     kinds = {p: (parse.MONEY_KIND if c == "credit_limit" else parse.TEXT) for c, p in positions.items()}
-    frame, _, _ = xlsx.read_body(sheet, kinds)
-    return frame, sheet.headers, positions
+    frame, _, typed, _ = xlsx.read_body(sheet, kinds)
+    return frame, sheet.headers, positions, positions.get("credit_limit") in typed
 
 
 def _require(positions: dict[str, int]) -> None:
@@ -103,18 +113,23 @@ def _trimmed(col: pl.Expr) -> pl.Expr:
 
 
 def _parse(
-    frame: pl.DataFrame, headers: list[str], positions: dict[str, int], file_name: str
+    frame: pl.DataFrame,
+    headers: list[str],
+    positions: dict[str, int],
+    file_name: str,
+    *,
+    typed_limit: bool = False,
 ) -> tuple[pl.DataFrame, list[Problem]]:
     cols = {c: _trimmed(pl.col(f"c{p}")).alias(c) for c, p in positions.items()}
     df = frame.select("source_row", *cols.values())
     df = df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in positions))
-    style = parse.GERMAN
-    if "credit_limit" in positions:
+    style = parse.TYPED if typed_limit else parse.GERMAN
+    if "credit_limit" in positions and not typed_limit:
         style = parse.detect_number_style(df["credit_limit"], parse.GERMAN)
     exprs = [
         (
             pl.col(c).str.to_uppercase()
-            if c == "country"
+            if c in ("country", "credit_limit_currency")
             else pl.col(c).str.to_lowercase()
             if c == "language"
             else pl.col(c)
@@ -132,7 +147,18 @@ def _parse(
     if "credit_limit" in positions:
         bad = df.filter(pl.col("credit_limit").is_not_null() & pl.col("credit_limit_value").is_null())
         for r, v in bad.select("source_row", "credit_limit").iter_rows():
-            problems.append(Problem(file_name, r, header["credit_limit"], f"cannot read '{v}' as an amount"))
+            message = (
+                f"'{v}' has fractions of a cent: an amount must be in whole cents"
+                if parse.is_sub_cent(v, style)
+                else f"cannot read '{v}' as an amount"
+            )
+            problems.append(Problem(file_name, r, header["credit_limit"], message))
+    if "credit_limit_currency" in positions:
+        unknown = pl.col("credit_limit_currency").is_not_null() & ~pl.col("credit_limit_currency").is_in(
+            sorted(KNOWN_CURRENCIES)
+        )
+        for r, v in df.filter(unknown).select("source_row", "credit_limit_currency").iter_rows():
+            problems.append(Problem(file_name, r, header["credit_limit_currency"], f"unknown currency '{v}'"))
     key = pl.col("customer_id").str.strip_chars_start("0")
     dup = df.filter(pl.col("customer_id").is_not_null() & key.is_duplicated()).select(
         "source_row", key.alias("k")
@@ -153,4 +179,4 @@ def _parse(
     out = df.select(
         (pl.col(c) if c in positions else pl.lit(None)).cast(t).alias(c) for c, t in CUSTOMER_SCHEMA.items()
     )
-    return out, sorted(problems, key=lambda p: p.row or 0)
+    return out, sorted(problems, key=lambda p: (p.row or 0, p.column or ""))

@@ -14,6 +14,7 @@ from datetime import date
 
 import polars as pl
 
+from ar_core.money import float_amount_text, is_sub_cent_text
 from ar_core.schema import MONEY
 
 DATE, MONEY_KIND, INT, FLAG, CODE, TEXT = "date", "money", "int", "flag", "code", "text"
@@ -100,6 +101,9 @@ class NumberStyle:
 
 GERMAN = NumberStyle(",", ".")
 ENGLISH = NumberStyle(".", ",")
+#: Text made from typed spreadsheet numbers: '.' decimal, no grouping, never guessed from a sample
+#: (``234.565`` would fit the German shape as 234.565,00).
+TYPED = NumberStyle(".", "")
 _DE_SHAPE = r"^(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$"
 _EN_SHAPE = r"^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$"
 #: Grouping characters besides '.' and ',' (French/Dutch spaces, Swiss apostrophe).
@@ -186,9 +190,25 @@ def money(s: pl.Expr, style: NumberStyle, *, spaced: bool = False) -> pl.Expr:
 
 
 def float_to_money_text(expr: pl.Expr) -> pl.Expr:
-    """A spreadsheet's binary float as exact cents in text (``1234.56`` stays ``1234.56``)."""
-    cents = (expr * 100).round(0).cast(pl.Int64, strict=False)
-    return (cents.cast(pl.Decimal(38, 2)) / 100).cast(MONEY).cast(pl.String)
+    """A spreadsheet's binary float as the decimal text it stands for, read in the TYPED style.
+
+    The rule is :func:`ar_core.money.float_amount_text`: whole cents come back exactly, a fraction of
+    a cent comes back as written (``1234.565``) and is rejected by the parser like its text twin.
+    """
+    return float_amount_text(expr)
+
+
+def sub_cent_shape(style: NumberStyle) -> str:
+    """Regex of an otherwise well-formed amount with three or more decimals (a fraction of a cent)."""
+    d = re.escape(style.decimal)
+    digits = rf"(\d{{1,3}}({re.escape(style.thousands)}\d{{3}})+|\d+)" if style.thousands else r"\d+"
+    return rf"^[+-]?{digits}{d}\d{{3,}}-?$"
+
+
+def is_sub_cent(text: str, style: NumberStyle) -> bool:
+    """Whether an unreadable amount is a fraction of a cent (the message then says so)."""
+    compact = re.sub(_SPACES, "", text.strip())
+    return bool(re.match(sub_cent_shape(style), compact)) or is_sub_cent_text(compact)
 
 
 def detect_date_formats(sample: pl.Series) -> list[str]:

@@ -167,16 +167,19 @@ def _read_workbook(
             result.problems, result.as_of = plan.problems + fatal + formulas.result(), as_of
             return
         kinds = {p: parse.KIND.get(c, parse.TEXT) for c, p in plan.positions.items()}
-        frame, fixed_at, last_row = xlsx.read_body(sheet, kinds)
+        frame, fixed_at, typed_at, last_row = xlsx.read_body(sheet, kinds)
         extra = formulas.result()
     fixed = {c: fixed_at[p] for c, p in plan.positions.items() if p in fixed_at}
+    typed = {c for c, p in plan.positions.items() if p in typed_at}
     if xlsx.too_many_rows(last_row):
         extra.append(_truncated(result.file_name, "rows"))
     titles = [
         (sheet.first_row + i, " ".join(c for c in cells if c))
         for i, cells in enumerate(sheet.rows[: sheet.header_index])
     ]
-    _finish(result, frame, plan, fixed=fixed, title_dates=key_dates(titles), as_of=as_of, extra=extra)
+    _finish(
+        result, frame, plan, fixed=fixed, typed=typed, title_dates=key_dates(titles), as_of=as_of, extra=extra
+    )
 
 
 def _pick_sheet(
@@ -240,11 +243,12 @@ def _finish(
     plan: ColumnPlan,
     *,
     fixed: dict[str, list[str]],
+    typed: set[str] | None = None,
     title_dates: list[tuple[int, date]],
     as_of: date | None,
     extra: list[Problem],
 ) -> None:
-    staged = stage(frame, plan, fixed)
+    staged = stage(frame, plan, fixed, typed)
     staged.key_dates = title_dates + staged.key_dates
     file_totals, total_rows, total_problems = choose_file_totals(staged, result.file_name)
     stated = {d for _, d in staged.key_dates}

@@ -91,7 +91,10 @@ _UNREADABLE = {
 
 
 def check_unparsable(ctx: Context) -> list[Problem]:
-    """A value is present but cannot be read as what its column holds."""
+    """A value is present but cannot be read as what its column holds.
+
+    An amount with a fraction of a cent is never rounded (on any route): it is named as such.
+    """
     problems = []
     for column, kind in parse.KIND.items():
         if kind not in _UNREADABLE or raw(column) not in ctx.items.columns:
@@ -102,7 +105,13 @@ def check_unparsable(ctx: Context) -> list[Problem]:
         rows = _failing(
             ctx, [raw(column), column], pl.col(column).is_null(), ~parse.blank(pl.col(raw(column)), kind)
         )
-        problems += [Problem(ctx.file, r, header, f"cannot read '{v}' as {what}") for r, v, _ in rows]
+        style = ctx.staged.styles.get(column) if kind == parse.MONEY_KIND else None
+        for r, v, _ in rows:
+            if style is not None and parse.is_sub_cent(v, style):
+                message = f"'{v}' has fractions of a cent: an amount must be in whole cents"
+            else:
+                message = f"cannot read '{v}' as {what}"
+            problems.append(Problem(ctx.file, r, header, message))
     return problems
 
 

@@ -223,14 +223,17 @@ def find_header(
     return best[1] >= 0
 
 
-def read_body(sheet: Sheet, kinds: dict[int, str]) -> tuple[pl.DataFrame, dict[int, list[str]], int]:
+def read_body(
+    sheet: Sheet, kinds: dict[int, str]
+) -> tuple[pl.DataFrame, dict[int, list[str]], set[int], int]:
     """Typed data rows below the header as text columns ``c<absolute>``, with ``source_row``.
 
     ``kinds`` gives the parse kind of each used absolute column. Types are guessed from all rows
     (a column mixing types becomes text, nothing is dropped). Typed cells are turned into the text
-    the parsers expect: floats in money columns into exact cents, dates into ISO text (their
-    format returned as fixed), whole-number floats in identifier columns without ``.0``.
-    Returns (frame, fixed date formats per column, last Excel row of the sheet).
+    the parsers expect: floats in money columns by the one float-to-cents rule (read back in the
+    TYPED style), dates into ISO text (their format returned as fixed), whole-number floats in
+    identifier columns without ``.0``.
+    Returns (frame, fixed date formats per column, typed money columns, last Excel row of the sheet).
     """
     wanted = dict(kinds)
     for marker in (0, 1):
@@ -246,18 +249,23 @@ def read_body(sheet: Sheet, kinds: dict[int, str]) -> tuple[pl.DataFrame, dict[i
     names = {i.name: f"c{i.absolute_index}" for i in loaded.available_columns()}
     frame = loaded.to_polars().rename(names)
     fixed: dict[int, list[str]] = {}
+    typed_money: set[int] = set()
     exprs = []
     for absolute, kind in wanted.items():
         name = f"c{absolute}"
         if name not in frame.columns:
             continue
-        expr, fmt = _as_text(pl.col(name), frame.schema[name], kind)
+        dtype = frame.schema[name]
+        if kind == parse.MONEY_KIND and (dtype.is_float() or dtype.is_integer()):
+            typed_money.add(absolute)
+        expr, fmt = _as_text(pl.col(name), dtype, kind)
         exprs.append(expr.alias(name))
         if fmt:
             fixed[absolute] = fmt
     height = frame.height
     frame = frame.rechunk().with_columns(exprs).with_row_index("source_row", offset=sheet.header_row + 1)
-    return frame.with_columns(pl.col("source_row").cast(pl.Int64)), fixed, sheet.header_row + height
+    source_row = pl.col("source_row").cast(pl.Int64)
+    return frame.with_columns(source_row), fixed, typed_money, sheet.header_row + height
 
 
 def _as_text(col: pl.Expr, dtype: pl.DataType, kind: str) -> tuple[pl.Expr, list[str] | None]:
