@@ -34,8 +34,29 @@ def _money(totals: dict[str, Decimal]) -> dict[str, str]:
     return {cur: f"{amount:.2f}" for cur, amount in sorted(totals.items())}
 
 
+def _scope_arg(args: argparse.Namespace, items):
+    """``--scope full|file|CODE,CODE`` plus ``--customers``/``--collectors`` as a ``Scope`` (None: default)."""
+    from ar_core.scope import Scope
+
+    customers = [c for c in (args.customers or "").split(",") if c.strip()]
+    collectors = [c for c in (args.collectors or "").split(",") if c.strip()]
+    choice = (args.scope or "file").strip()
+    if choice == "full":
+        if customers or collectors:
+            raise ArDeskError("--scope full covers every customer; leave out --customers/--collectors")
+        return Scope.whole_ledger()
+    if choice == "file":
+        if not customers and not collectors:
+            return None
+        codes = Scope.of_items(items).company_codes or ("",)
+    else:
+        codes = tuple(c.strip() for c in choice.split(",") if c.strip())
+    return Scope.partial(codes, customers, collectors)
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from ar_core.ingest import Mapping, read_extract
+    from ar_core.scope import Scope
     from ar_core.snapshots import import_extract
 
     path = Path(args.file)
@@ -64,12 +85,20 @@ def _cmd_import(args: argparse.Namespace) -> int:
         "customers": result.items["customer_id"].n_unique(),
         "totals": _money(result.totals()),
         "open_totals": {},
+        "file_totals": _money(dict(result.file_totals)),
+        "scope": Scope.of_items(result.items).as_dict(),
+        "replaced": [],
+        "warnings": [str(p) for p in result.warnings],
         "errors": errors,
     }
     code = 1 if result.errors else 0
     if not result.errors:
         try:
-            outcome = import_extract(_engine(), CLI_ACTOR, result, dry_run=args.dry_run)
+            scope = _scope_arg(args, result.items)
+            outcome = import_extract(
+                _engine(), CLI_ACTOR, result, as_of=None if result.as_of else args.as_of, scope=scope,
+                replace_existing=args.replace, dry_run=args.dry_run,
+            )  # fmt: skip
         except ArDeskError as exc:
             report["errors"].append({"row": None, "column": None, "message": str(exc)})
             code = 1
@@ -81,6 +110,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 customers=outcome.customers,
                 totals=_money(outcome.totals),
                 open_totals=_money(outcome.open_totals),
+                scope=outcome.scope.as_dict(),
+                replaced=outcome.replaced,
+                warnings=outcome.warnings,
             )
     if args.json:
         print(json.dumps(report, indent=2))
@@ -99,11 +131,17 @@ def _print_import(report: dict, result, name: str, *, dry_run: bool) -> None:
     if report["errors"]:
         print(f"{name}: rejected, nothing stored.", file=sys.stderr)
         return
+    from ar_core.scope import Scope
+
+    for warning in report["warnings"][len(result.warnings) :]:
+        print(f"warning: {warning}")
     verb = "would be imported (dry run)" if dry_run else f"imported as snapshot {report['snapshot_id']}"
+    replaced = f"; replaced snapshot {', '.join(map(str, report['replaced']))}" if report["replaced"] else ""
     print(
         f"{name}: {report['rows']} items of {report['customers']} customers as of "
-        f"{report['as_of']} {verb}; totals {report['totals']}, open {report['open_totals']}"
+        f"{report['as_of']} {verb}; totals {report['totals']}, open {report['open_totals']}{replaced}"
     )
+    print(f"{name}: scope stored: {Scope.from_json(json.dumps(report['scope'])).describe()}")
 
 
 def _cmd_customers(args: argparse.Namespace) -> int:
@@ -140,6 +178,7 @@ def _cmd_snapshots(args: argparse.Namespace) -> int:
             "file_name": r["file_name"],
             "rows": r["rows"],
             "totals": _money(snapshot_totals(engine, r["snapshot_id"])["totals"]),
+            "scope": json.loads(r["scope_json"]),
         }
         for r in listing.iter_rows(named=True)
     ]
@@ -150,7 +189,10 @@ def _cmd_snapshots(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             totals = ", ".join(f"{c} {v}" for c, v in r["totals"].items())
-            print(f"{r['snapshot_id']:>5}  {r['as_of']}  {r['rows']:>9}  {r['file_name']}  {totals}")
+            scope = listing.filter(listing["snapshot_id"] == r["snapshot_id"])["scope"][0]
+            print(
+                f"{r['snapshot_id']:>5}  {r['as_of']}  {r['rows']:>9}  {r['file_name']}  {totals}  [{scope}]"
+            )
     return 0
 
 
@@ -254,6 +296,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mapping", help="YAML mapping for a generic CSV/XLSX")
     p.add_argument("--as-of", type=_iso_date, help="as-of date when the file does not state its key date")
     p.add_argument("--dry-run", action="store_true", help="validate and total, store nothing")
+    p.add_argument(
+        "--scope",
+        default="file",
+        help="what the extract covers: 'file' (the company codes it lists, default), 'full' (the whole "
+        "ledger: customers it does not list have nothing open) or company codes '1000,2000'",
+    )
+    p.add_argument("--customers", help="only these customers of the scope's company codes (comma separated)")
+    p.add_argument(
+        "--collectors", help="only the customers of these collectors (user names, comma separated)"
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace (retire) a stored snapshot with the same as-of date and an overlapping scope",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_import)
 

@@ -25,3 +25,7 @@ class ValidationFailed(ArDeskError):
 
 class ConfigError(ArDeskError):
     """The configuration (database URL, secrets, mapping file) is unusable."""
+
+
+class OverlappingSnapshot(ArDeskError):
+    """A snapshot with the same as-of date and an overlapping scope exists: replace it explicitly."""

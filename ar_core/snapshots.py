@@ -1,10 +1,15 @@
 """Snapshots: committing a read extract to the store, all or nothing, and reading it back.
 
-A snapshot is immutable once committed (there is no update function): later features compare
-consecutive snapshots by item identity to see what was cleared. The import writes the snapshot
-row, its items, per-currency totals, the customers seen and the audit record in ONE transaction
-on the engine's fastest bulk path (see :mod:`ar_core.store.bulk`); if any step fails nothing of
-it remains.
+A snapshot is immutable once committed: later features compare consecutive pictures of the
+ledger by item identity to see what was cleared. Each snapshot has a **scope**
+(:mod:`ar_core.scope`): the whole ledger, or the company codes / customers the extract covers.
+The ledger as of a snapshot is composed from the latest full snapshot overlaid by the later
+partial ones, so a one-company-code extract never makes the rest of the ledger look cleared.
+
+The import writes the snapshot row, its items, per-currency totals (the file's own total rows
+beside the committed ones), the customers seen and the audit record in ONE transaction on the
+engine's fastest bulk path (see :mod:`ar_core.store.bulk`); if any step fails nothing of it
+remains. Removal retires a snapshot (its items stay for the auditor) and undoes what it changed.
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ import polars as pl
 import sqlalchemy as sa
 
 from ar_core.audit import record
-from ar_core.customers import customers_from_items, merge_customers
-from ar_core.errors import ArDeskError, DuplicateImport, NotFound, ValidationFailed
+from ar_core.customers import customers_from_items, merge_customers, undo_snapshot_changes
+from ar_core.errors import ArDeskError, DuplicateImport, NotFound, OverlappingSnapshot, ValidationFailed
 from ar_core.money import format_amount, from_cents, to_cents
+from ar_core.scope import Scope, compose
 from ar_core.store import bulk
 from ar_core.store.db import write_transaction
-from ar_core.store.models import Promise, Snapshot, SnapshotTotal, utcnow
+from ar_core.store.models import Customer, Promise, Snapshot, SnapshotTotal, utcnow
 
 if TYPE_CHECKING:
     from ar_core.ingest.result import ExtractResult
@@ -31,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ImportOutcome",
+    "ImportPreview",
     "customer_items_history",
     "delete_snapshot",
     "find_snapshot_by_hash",
@@ -38,12 +45,16 @@ __all__ = [
     "list_snapshots",
     "load_customer_items",
     "load_items",
+    "load_snapshot_items",
+    "preview_import",
     "snapshot_totals",
     "totals_history",
 ]
 
 #: Who may commit or remove snapshots.
 IMPORT_ROLES = ("lead", "admin")
+#: Promise verdicts a removed snapshot may have decided (``open`` and ``cancelled`` are not verdicts).
+_VERDICTS = ("kept", "partly kept", "broken")
 
 SNAPSHOT_LIST_SCHEMA: dict[str, pl.DataType] = {
     "snapshot_id": pl.Int64(),
@@ -55,7 +66,14 @@ SNAPSHOT_LIST_SCHEMA: dict[str, pl.DataType] = {
     "created_by": pl.String(),
     "created_at": pl.Datetime("us", "UTC"),
     "totals": pl.String(),
+    "scope": pl.String(),
+    "scope_json": pl.String(),
+    "retired_at": pl.Datetime("us", "UTC"),
+    "retired_by": pl.String(),
+    "retire_reason": pl.String(),
 }
+
+_IN_FORCE = Snapshot.retired_at.is_(None)
 
 
 @dataclass(frozen=True)
@@ -74,49 +92,257 @@ class ImportOutcome:
     warnings: list[str] = field(default_factory=list)
     #: Open promises to pay that this snapshot decided (kept, partly kept, broken).
     promises_decided: int = 0
+    scope: Scope = field(default_factory=Scope.whole_ledger)
+    #: Snapshots of the same day and overlapping scope that this one replaced (retired).
+    replaced: list[int] = field(default_factory=list)
+    #: The file's own total rows per currency (empty when it has none).
+    file_totals: dict[str, Decimal] = field(default_factory=dict)
+    #: Per currency, the rows "commit only the valid rows" left out: ``{"rows", "amount"}``.
+    excluded: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def load_items(engine: sa.Engine, snapshot_id: int) -> pl.DataFrame:
-    """The items of a snapshot as ``ITEM_SCHEMA`` (money exact); grouped by customer."""
+@dataclass(frozen=True)
+class ImportPreview:
+    """What Validate tells the lead before Commit: the date and scope, and what would go wrong.
+
+    ``problems`` block the commit (no as-of date, conflicting dates, rows outside the scope);
+    ``warnings`` need a look (far fewer customers or items than the previous snapshot of the
+    same scope); ``overlapping`` snapshots must be replaced explicitly.
+    """
+
+    as_of: date | None
+    scope: Scope
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    overlapping: list[dict[str, Any]] = field(default_factory=list)
+    duplicate_of: int | None = None
+    excluded: dict[str, dict[str, Any]] = field(default_factory=dict)
+    previous: dict[str, Any] | None = None
+
+
+# --- reading: snapshots in force, and the composed ledger ------------------------------------
+
+
+def _chain(conn: sa.Connection, snapshot_id: int) -> list[tuple[int, date, Scope]]:
+    """The snapshots composing the ledger at ``snapshot_id``: the latest full one, then partials.
+
+    Ordered by (as-of date, id); a retired snapshot composes only itself (read as imported).
+    """
+    snap = conn.execute(
+        sa.select(Snapshot.id, Snapshot.as_of, Snapshot.scope, Snapshot.retired_at).where(
+            Snapshot.id == snapshot_id
+        )
+    ).first()
+    if snap is None:
+        return []
+    if snap.retired_at is not None:
+        return [(snap.id, snap.as_of, Scope.whole_ledger())]
+    rows = conn.execute(
+        sa.select(Snapshot.id, Snapshot.as_of, Snapshot.scope)
+        .where(
+            _IN_FORCE,
+            sa.tuple_(Snapshot.as_of, Snapshot.id) <= sa.tuple_(sa.literal(snap.as_of), sa.literal(snap.id)),
+        )
+        .order_by(Snapshot.as_of, Snapshot.id)
+    ).all()
+    chain: list[tuple[int, date, Scope]] = []
+    for sid, as_of, scope_text in rows:
+        scope = Scope.from_json(scope_text)
+        if scope.full:
+            chain = []
+        chain.append((sid, as_of, scope))
+    return chain
+
+
+def load_snapshot_items(engine: sa.Engine, snapshot_id: int) -> pl.DataFrame:
+    """The items of one snapshot exactly as imported (``ITEM_SCHEMA``), retired or not."""
     return bulk.load_items(engine, snapshot_id)
 
 
-def _effective_as_of(result: ExtractResult, as_of: date | None) -> date:
-    """The file's own key date, else the one chosen at upload; two different dates are an error."""
+def load_items(engine: sa.Engine, snapshot_id: int) -> pl.DataFrame:
+    """The ledger as of a snapshot (``ITEM_SCHEMA``, money exact), grouped by customer.
+
+    For a full snapshot these are its own items; after a partial one, the items of the latest
+    full snapshot with every later partial snapshot's scope replaced by that snapshot's items.
+    """
+    with engine.connect() as conn:
+        chain = _chain(conn, snapshot_id)
+    if not chain:
+        return bulk.load_items(engine, snapshot_id)
+    frames = [(scope, bulk.load_items(engine, sid)) for sid, _, scope in chain]
+    base_scope, base = frames[0]
+    if not base_scope.full:  # no full snapshot before: the ledger is what the partials showed
+        base = base.clear()
+        return compose(base, frames)
+    return compose(base, frames[1:])
+
+
+def _effective_as_of(result: ExtractResult, as_of: date | None) -> tuple[date | None, str | None]:
+    """The file's own key date, else the one chosen at upload; a problem when none or two differ."""
     if result.as_of is None and as_of is None:
-        raise ArDeskError(f"{result.file_name}: no as-of date: the file states none, so choose one")
+        return None, (
+            f"{result.file_name}: no as-of (key) date: the file states none, so choose the date of the "
+            "extract at upload (CLI: --as-of YYYY-MM-DD)"
+        )
     if result.as_of is not None and as_of is not None and result.as_of != as_of:
-        raise ArDeskError(
+        return None, (
             f"{result.file_name}: the file is as of {result.as_of:%d.%m.%Y} but {as_of:%d.%m.%Y} was "
             "chosen; choose the file's date or no date"
         )
-    return result.as_of or as_of  # type: ignore[return-value]
+    return result.as_of or as_of, None
+
+
+def _blocking(result: ExtractResult) -> list[Any]:
+    """Problems that block even "commit only the valid rows": file-level and reconciliation errors."""
+    blocking = getattr(result, "blocking_errors", None)
+    if blocking is not None:
+        return list(blocking)
+    return [p for p in result.errors if p.row is None]
+
+
+def _file_totals(result: ExtractResult) -> dict[str, Decimal]:
+    totals = getattr(result, "file_totals", None)
+    totals = totals() if callable(totals) else totals
+    return dict(totals or {})
+
+
+def _excluded(result: ExtractResult) -> dict[str, dict[str, Any]]:
+    summary = getattr(result, "excluded_summary", None)
+    return dict(summary()) if callable(summary) else {}
 
 
 def _check_importable(result: ExtractResult, commit_valid_rows: bool) -> None:
     errors = result.errors
+    blocking = _blocking(result)
+    if blocking:
+        raise ValidationFailed(f"{result.file_name}: the file as a whole is unusable: {blocking[0]}")
     if errors and not commit_valid_rows:
         raise ValidationFailed(
             f"{result.file_name}: {len(errors)} problem(s) in {result.rejected_rows} row(s); nothing "
             "imported. Fix the file, or commit only the valid rows."
-        )
-    file_level = [p for p in errors if p.row is None]
-    if file_level:
-        raise ValidationFailed(
-            f"{result.file_name}: the file as a whole is unusable: {file_level[0].message}"
         )
     if result.items.is_empty():
         raise ValidationFailed(f"{result.file_name}: no valid items to import")
 
 
 def find_snapshot_by_hash(engine: sa.Engine, file_hash: str) -> int | None:
-    """The id of the snapshot imported from a file with this content hash, if any."""
+    """The id of the snapshot in force imported from a file with this content hash, if any."""
     with engine.connect() as conn:
-        return conn.execute(sa.select(Snapshot.id).where(Snapshot.file_hash == file_hash)).scalar()
+        return conn.execute(sa.select(Snapshot.id).where(Snapshot.file_hash == file_hash, _IN_FORCE)).scalar()
 
 
 def _duplicate(result: ExtractResult, snapshot_id: int | None) -> DuplicateImport:
     return DuplicateImport(f"{result.file_name}: this file was already imported (snapshot {snapshot_id})")
+
+
+def resolve_scope(engine: sa.Engine, scope: Scope) -> Scope:
+    """Fix a scope chosen by collectors into the customers they own now (stored as such)."""
+    if scope.full or not scope.collectors:
+        return scope
+    with engine.connect() as conn:
+        owned = conn.execute(
+            sa.select(Customer.customer_id).where(Customer.collector.in_(list(scope.collectors)))
+        ).scalars()
+        customers = sorted({*scope.customers, *owned})
+    return Scope.partial(scope.company_codes, customers or ["(none)"], scope.collectors)
+
+
+def _overlapping(conn: sa.Connection, as_of: date, scope: Scope) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        sa.select(Snapshot.id, Snapshot.file_name, Snapshot.scope).where(_IN_FORCE, Snapshot.as_of == as_of)
+    ).all()
+    found = []
+    for sid, name, text in rows:
+        other = Scope.from_json(text)
+        if other.overlaps(scope):
+            found.append({"snapshot_id": sid, "file_name": name, "scope": other.describe()})
+    return found
+
+
+def _previous_in_scope(
+    engine: sa.Engine, as_of: date, scope: Scope
+) -> tuple[dict[str, Any], pl.DataFrame] | None:
+    """The latest snapshot in force before ``as_of`` and its ledger inside ``scope``."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.select(Snapshot.id, Snapshot.as_of).where(_IN_FORCE, Snapshot.as_of < as_of)
+            .order_by(Snapshot.as_of.desc(), Snapshot.id.desc()).limit(1)
+        ).first()  # fmt: skip
+    if row is None:
+        return None
+    items = load_items(engine, row.id).filter(scope.contains())
+    return {"snapshot_id": row.id, "as_of": row.as_of}, items
+
+
+def _coverage_warnings(
+    engine: sa.Engine, result: ExtractResult, as_of: date, scope: Scope
+) -> tuple[list[str], dict[str, Any] | None]:
+    from ar_core.settings import get_coverage_thresholds
+
+    previous = _previous_in_scope(engine, as_of, scope)
+    if previous is None:
+        return [], None
+    meta, prev = previous
+    open_prev = prev.filter(pl.col("clearing_date").is_null() | (pl.col("clearing_date") > meta["as_of"]))
+    counts = {
+        "customers": (result.items["customer_id"].n_unique(), open_prev["customer_id"].n_unique()),
+        "items": (result.items.height, open_prev.height),
+    }
+    meta = {
+        **meta,
+        **{f"{k}_before": v[1] for k, v in counts.items()},
+        **{k: v[0] for k, v in counts.items()},
+    }
+    warnings = []
+    for what, pct in get_coverage_thresholds(engine).items():
+        now, before = counts[what]
+        if before and now * 100 < before * pct:
+            warnings.append(
+                f"{result.file_name}: covers {now:,} {what} where the snapshot of "
+                f"{meta['as_of']:%d.%m.%Y} had {before:,} in the same scope ({scope.describe()}) — "
+                f"fewer than {pct} %. Is this a filtered export? If it covers only part of the ledger, "
+                "choose that scope; customers outside it keep their items."
+            )
+    return warnings, meta
+
+
+def _outside_scope(result: ExtractResult, scope: Scope) -> list[str]:
+    if scope.full:
+        return []
+    outside = result.items.filter(~scope.contains())
+    if outside.is_empty():
+        return []
+    rows = outside["source_row"].head(10).to_list() if "source_row" in outside.columns else []
+    where = f" (rows {', '.join(str(r) for r in rows)}{' …' if outside.height > 10 else ''})" if rows else ""
+    return [
+        f"{result.file_name}: {outside.height:,} item(s) lie outside the chosen scope ({scope.describe()}){where}"
+    ]
+
+
+def preview_import(
+    engine: sa.Engine,
+    actor: Actor,
+    result: ExtractResult,
+    *,
+    as_of: date | None = None,
+    scope: Scope | None = None,
+) -> ImportPreview:
+    """Everything Validate must say before Commit, with nothing stored (leads and admins)."""
+    actor.require(*IMPORT_ROLES, doing="import extracts")
+    effective, date_problem = _effective_as_of(result, as_of)
+    chosen = resolve_scope(engine, scope) if scope is not None else Scope.of_items(result.items)
+    problems = [date_problem] if date_problem else []
+    problems += _outside_scope(result, chosen)
+    preview = ImportPreview(
+        as_of=effective, scope=chosen, problems=problems, duplicate_of=find_snapshot_by_hash(engine, result.file_hash),
+        excluded=_excluded(result) if result.errors else {},
+    )  # fmt: skip
+    if effective is None or result.items.is_empty():
+        return preview
+    with engine.connect() as conn:
+        overlapping = _overlapping(conn, effective, chosen)
+    warnings, previous = _coverage_warnings(engine, result, effective, chosen)
+    return replace(preview, overlapping=overlapping, warnings=warnings, previous=previous)
 
 
 def import_extract(
@@ -125,40 +351,62 @@ def import_extract(
     result: ExtractResult,
     *,
     as_of: date | None = None,
+    scope: Scope | None = None,
+    replace_existing: bool = False,
     commit_valid_rows: bool = False,
     dry_run: bool = False,
 ) -> ImportOutcome:
-    """Commit a validated extract as a new snapshot (leads and admins).
+    """Commit a validated extract as a new snapshot of ``scope`` (leads and admins).
 
-    Raises ``PermissionDenied``, ``DuplicateImport`` (same file content already committed),
-    ``ValidationFailed`` (errors and the lead did not choose to commit only the valid rows) or
-    ``ArDeskError`` (no or conflicting as-of date). A dry run checks all of that, stores nothing
-    and reports what would be committed.
+    ``scope`` defaults to the company codes the file lists (the whole ledger when it lists
+    none). Raises ``PermissionDenied``, ``DuplicateImport`` (same file content in force),
+    ``ValidationFailed`` (errors and the lead did not choose to commit only the valid rows, or a
+    file-level error such as totals that do not reconcile, which always blocks),
+    ``OverlappingSnapshot`` (same as-of date and overlapping scope, unless ``replace_existing``:
+    then those snapshots are retired in the same transaction) or ``ArDeskError`` (no or
+    conflicting as-of date, items outside the scope). A dry run checks all of that, stores
+    nothing and reports what would be committed.
     """
-    actor.require(*IMPORT_ROLES, doing="import extracts")
-    effective = _effective_as_of(result, as_of)
+    preview = preview_import(engine, actor, result, as_of=as_of, scope=scope)
     _check_importable(result, commit_valid_rows)
-    existing = find_snapshot_by_hash(engine, result.file_hash)
-    if existing is not None:
-        raise _duplicate(result, existing)
+    if preview.problems:
+        raise ArDeskError("; ".join(preview.problems))
+    if preview.duplicate_of is not None:
+        raise _duplicate(result, preview.duplicate_of)
+    effective: date = preview.as_of  # type: ignore[assignment]
+    if preview.overlapping and not replace_existing:
+        ids = ", ".join(str(o["snapshot_id"]) for o in preview.overlapping)
+        raise OverlappingSnapshot(
+            f"{result.file_name}: snapshot {ids} of {effective:%d.%m.%Y} already covers part of this "
+            f"scope ({preview.scope.describe()}); replace it explicitly (CLI --replace) or stop"
+        )
     items = result.items
     totals, open_totals = result.totals(), result.open_totals(effective)
+    file_totals = _file_totals(result)
+    excluded = _excluded(result) if result.errors else {}
     outcome = ImportOutcome(
         snapshot_id=None, as_of=effective, rows=items.height, customers=items["customer_id"].n_unique(),
         totals=totals, open_totals=open_totals, rejected_rows=result.rejected_rows,
-        warnings=[str(p) for p in result.warnings],
+        warnings=[str(p) for p in result.warnings] + preview.warnings, scope=preview.scope,
+        replaced=[o["snapshot_id"] for o in preview.overlapping], file_totals=file_totals, excluded=excluded,
     )  # fmt: skip
     if dry_run:
         return outcome
     meta = {"as_of": effective, "file_name": result.file_name[:255], "file_hash": result.file_hash,
             "source_format": result.source_format[:200], "rows": outcome.rows, "customers": outcome.customers,
-            "created_by": actor.username, "created_at": utcnow()}  # fmt: skip
+            "created_by": actor.username, "created_at": utcnow(), "scope": preview.scope.to_json()}  # fmt: skip
+    reopened = 0
     try:
         with bulk.import_transaction(engine, items) as tx:
-            snapshot_id, merged = _write_snapshot(tx, meta, totals, open_totals)
-            after = {**meta, "snapshot_id": snapshot_id, "totals": totals, "open_totals": open_totals,
-                     "rejected_rows": result.rejected_rows, "commit_valid_rows": commit_valid_rows,
-                     "customers_added": len(merged["inserted"]),
+            for old in outcome.replaced:
+                reopened += _retire(tx.connection, actor, old, f"replaced by {result.file_name[:200]}")
+            snapshot_id, merged = _write_snapshot(tx, meta, totals, open_totals, file_totals)
+            after = {**meta, "snapshot_id": snapshot_id, "scope": preview.scope.as_dict(), "totals": totals,
+                     "open_totals": open_totals, "file_totals": file_totals,
+                     "difference": {c: totals.get(c, Decimal(0)) - t for c, t in file_totals.items()},
+                     "excluded": excluded, "rejected_rows": result.rejected_rows,
+                     "commit_valid_rows": commit_valid_rows, "replaced": outcome.replaced,
+                     "warnings": preview.warnings, "customers_added": len(merged["inserted"]),
                      "customers_updated": len(merged["updated"])}  # fmt: skip
             record(tx.connection, actor, "import_snapshot", "snapshot", snapshot_id, after=after)
     except Exception as exc:
@@ -171,19 +419,22 @@ def import_extract(
     return replace(
         outcome, snapshot_id=snapshot_id, customers_added=len(merged["inserted"]),
         customers_updated=len(merged["updated"]),
-        promises_decided=_decide_promises(engine, snapshot_id, items),
+        promises_decided=_decide_promises(engine, snapshot_id, items if not reopened else None),
     )  # fmt: skip
 
 
-def _decide_promises(engine: sa.Engine, snapshot_id: int, items: pl.DataFrame) -> int:
+def _decide_promises(engine: sa.Engine, snapshot_id: int, items: pl.DataFrame | None) -> int:
     """A new snapshot shows what was cleared: decide the open promises to pay against it.
 
     Runs after the import's commit, in its own transaction: statuses are derived data, and the
-    snapshot stands even if deciding fails (the next import decides again).
+    snapshot stands even if deciding fails (the next import decides again). The frame handed
+    on is the composed ledger, so only a full snapshot's own items can stand in for it.
     """
     from ar_core.promises import refresh_promise_statuses
 
-    return refresh_promise_statuses(engine, loaded={snapshot_id: items})
+    with engine.connect() as conn:
+        full = len(_chain(conn, snapshot_id)) == 1 and items is not None
+    return refresh_promise_statuses(engine, loaded={snapshot_id: items} if full else None)
 
 
 def _write_snapshot(
@@ -191,14 +442,16 @@ def _write_snapshot(
     meta: dict[str, Any],
     totals: dict[str, Decimal],
     open_totals: dict[str, Decimal],
+    file_totals: dict[str, Decimal],
 ) -> tuple[int, dict[str, Any]]:
     """The writes of an import, in the caller's transaction: snapshot, totals, items, customers."""
     conn = tx.connection
     snapshot_id = conn.execute(sa.insert(Snapshot).values(**meta).returning(Snapshot.id)).scalar_one()
     rows = [
-        {"snapshot_id": snapshot_id, "currency": currency, "total_cents": to_cents(amount),
-         "open_total_cents": to_cents(open_totals.get(currency, Decimal(0)))}
-        for currency, amount in sorted(totals.items())
+        {"snapshot_id": snapshot_id, "currency": currency, "total_cents": to_cents(totals.get(currency, Decimal(0))),
+         "open_total_cents": to_cents(open_totals.get(currency, Decimal(0))),
+         "file_total_cents": to_cents(file_totals[currency]) if currency in file_totals else None}
+        for currency in sorted({*totals, *file_totals})
     ]  # fmt: skip
     conn.execute(sa.insert(SnapshotTotal), rows)
     tx.insert_items(snapshot_id)
@@ -218,25 +471,28 @@ def _format_totals(totals: dict[str, Decimal]) -> str:
 
 
 def snapshot_totals(engine: sa.Engine, snapshot_id: int) -> dict[str, dict[str, Decimal]]:
-    """``{"totals": {currency: Decimal}, "open_totals": {...}}`` of one snapshot."""
+    """``{"totals": {currency: Decimal}, "open_totals": {...}, "file_totals": {...}}`` of one snapshot."""
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.select(SnapshotTotal.currency, SnapshotTotal.total_cents, SnapshotTotal.open_total_cents)
+            sa.select(SnapshotTotal.currency, SnapshotTotal.total_cents, SnapshotTotal.open_total_cents,
+                      SnapshotTotal.file_total_cents)
             .where(SnapshotTotal.snapshot_id == snapshot_id)
             .order_by(SnapshotTotal.currency)
-        ).all()
+        ).all()  # fmt: skip
     return {
-        "totals": {c: from_cents(t) for c, t, _ in rows},
-        "open_totals": {c: from_cents(o) for c, _, o in rows},
+        "totals": {c: from_cents(t) for c, t, _, _ in rows},
+        "open_totals": {c: from_cents(o) for c, _, o, _ in rows},
+        "file_totals": {c: from_cents(f) for c, _, _, f in rows if f is not None},
     }
 
 
 def totals_history(engine: sa.Engine) -> pl.DataFrame:
-    """Per snapshot and currency: total and open total, oldest first (for trend charts)."""
+    """Per snapshot in force and currency: total and open total, oldest first (for trend charts)."""
     query = (
         sa.select(Snapshot.id, Snapshot.as_of, SnapshotTotal.currency, SnapshotTotal.total_cents,
                   SnapshotTotal.open_total_cents)
         .join(SnapshotTotal, SnapshotTotal.snapshot_id == Snapshot.id)
+        .where(_IN_FORCE)
         .order_by(Snapshot.as_of, Snapshot.id, SnapshotTotal.currency)
     )  # fmt: skip
     schema = {"snapshot_id": pl.Int64(), "as_of": pl.Date(), "currency": pl.String(),
@@ -249,10 +505,13 @@ def totals_history(engine: sa.Engine) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def list_snapshots(engine: sa.Engine) -> pl.DataFrame:
-    """Committed snapshots, newest as-of date first (``SNAPSHOT_LIST_SCHEMA``)."""
+def list_snapshots(engine: sa.Engine, *, include_retired: bool = False) -> pl.DataFrame:
+    """Snapshots in force (also the removed ones when asked), newest as-of date first."""
+    query = sa.select(Snapshot).order_by(Snapshot.as_of.desc(), Snapshot.id.desc())
+    if not include_retired:
+        query = query.where(_IN_FORCE)
     with engine.connect() as conn:
-        snaps = conn.execute(sa.select(Snapshot).order_by(Snapshot.as_of.desc(), Snapshot.id.desc())).all()
+        snaps = conn.execute(query).all()
         totals = conn.execute(
             sa.select(SnapshotTotal.snapshot_id, SnapshotTotal.currency, SnapshotTotal.total_cents)
         )
@@ -260,90 +519,135 @@ def list_snapshots(engine: sa.Engine) -> pl.DataFrame:
         for sid, cur, cents in totals:
             per_snapshot.setdefault(sid, {})[cur] = from_cents(cents)
     rows = [(s.id, s.as_of, s.file_name, s.source_format, s.rows, s.customers, s.created_by, s.created_at,
-             _format_totals(per_snapshot.get(s.id, {}))) for s in snaps]  # fmt: skip
+             _format_totals(per_snapshot.get(s.id, {})), Scope.from_json(s.scope).describe(), s.scope,
+             s.retired_at, s.retired_by, s.retire_reason) for s in snaps]  # fmt: skip
     return pl.DataFrame(rows, schema=SNAPSHOT_LIST_SCHEMA, orient="row")
 
 
-def delete_snapshot(engine: sa.Engine, actor: Actor, snapshot_id: int) -> None:
-    """Remove a snapshot committed by mistake, with its items and totals (leads and admins, audited)."""
+def delete_snapshot(engine: sa.Engine, actor: Actor, snapshot_id: int, reason: str = "") -> None:
+    """Remove a snapshot committed by mistake (leads and admins, audited) and undo what it did.
+
+    The snapshot is retired, not erased: its items stay readable for the auditor (who removed it
+    and when), but it no longer counts. The customers it created and the blanks it filled are
+    undone, and the promise verdicts it took part in are reopened and decided again against the
+    snapshots that remain.
+    """
     actor.require(*IMPORT_ROLES, doing="remove snapshots")
     with write_transaction(engine) as conn:
-        snap = conn.execute(sa.select(Snapshot).where(Snapshot.id == snapshot_id)).first()
-        if snap is None:
-            raise NotFound(f"no snapshot {snapshot_id}")
-        before: dict[str, Any] = {c: getattr(snap, c) for c in Snapshot.__table__.columns.keys()}  # noqa: SIM118
-        totals = conn.execute(sa.select(SnapshotTotal.currency, SnapshotTotal.total_cents)
-                              .where(SnapshotTotal.snapshot_id == snapshot_id)).all()  # fmt: skip
-        before["totals"] = {c: from_cents(t) for c, t in totals}
-        conn.execute(sa.delete(Snapshot).where(Snapshot.id == snapshot_id))  # items and totals cascade
-        record(conn, actor, "delete_snapshot", "snapshot", snapshot_id, before=before)
-        reopened = _reopen_promises_decided_on(conn, actor, snap.as_of)
+        reopened = _retire(conn, actor, snapshot_id, reason.strip()[:500] or "removed as a mistake")
     if reopened:  # decide them again against the snapshots that remain
         from ar_core.promises import refresh_promise_statuses
 
         refresh_promise_statuses(engine)
 
 
-def _reopen_promises_decided_on(conn: sa.Connection, actor: Actor, as_of: date) -> int:
-    """A mistaken extract may have made items "vanish": its verdicts on promises go with it."""
-    if conn.execute(sa.select(Snapshot.id).where(Snapshot.as_of == as_of)).first() is not None:
-        return 0  # another snapshot of that day still stands behind the verdicts
+def _retire(conn: sa.Connection, actor: Actor, snapshot_id: int, reason: str) -> int:
+    """Retire one snapshot on the caller's transaction; returns the promise verdicts reopened."""
+    snap = conn.execute(sa.select(Snapshot).where(Snapshot.id == snapshot_id, _IN_FORCE)).first()
+    if snap is None:
+        raise NotFound(f"no snapshot {snapshot_id} in force")
+    before: dict[str, Any] = {c: getattr(snap, c) for c in Snapshot.__table__.columns.keys()}  # noqa: SIM118
+    totals = conn.execute(sa.select(SnapshotTotal.currency, SnapshotTotal.total_cents)
+                          .where(SnapshotTotal.snapshot_id == snapshot_id)).all()  # fmt: skip
+    before["totals"] = {c: from_cents(t) for c, t in totals}
+    now = utcnow()
+    conn.execute(
+        sa.update(Snapshot).where(Snapshot.id == snapshot_id)
+        .values(retired_at=now, retired_by=actor.username, retire_reason=reason)
+    )  # fmt: skip
+    customers = undo_snapshot_changes(conn, actor, snapshot_id)
+    reopened = _reopen_promises_decided_since(conn, actor, snap.as_of, snapshot_id)
+    record(conn, actor, "delete_snapshot", "snapshot", snapshot_id, before=before,
+           after={"retired_at": now, "reason": reason, "customers": customers,
+                  "promises_reopened": reopened})  # fmt: skip
+    return reopened
+
+
+def _reopen_promises_decided_since(conn: sa.Connection, actor: Actor, as_of: date, snapshot_id: int) -> int:
+    """A mistaken extract may have made items "vanish": every verdict it could have shaped reopens."""
     decided = conn.execute(
-        sa.select(Promise.id, Promise.status).where(
-            Promise.status_decided_on == as_of, Promise.status != "open"
+        sa.select(Promise.id, Promise.status, Promise.status_decided_on).where(
+            Promise.status_decided_on >= as_of, Promise.status.in_(_VERDICTS)
         )
     ).all()
-    for promise_id, status in decided:
+    for promise_id, status, decided_on in decided:
         conn.execute(
             sa.update(Promise).where(Promise.id == promise_id).values(status="open", status_decided_on=None)
         )
         record(conn, actor, "reopen_promise", "promise", promise_id,
-               before={"status": status, "status_decided_on": as_of},
-               after={"status": "open", "reason": "the deciding snapshot was removed"})  # fmt: skip
+               before={"status": status, "status_decided_on": decided_on},
+               after={"status": "open", "reason": f"snapshot {snapshot_id} of {as_of:%d.%m.%Y} was removed"})  # fmt: skip
     return len(decided)
 
 
+def _in_force_scopes(conn: sa.Connection) -> list[tuple[int, date, Scope]]:
+    rows = conn.execute(
+        sa.select(Snapshot.id, Snapshot.as_of, Snapshot.scope)
+        .where(_IN_FORCE)
+        .order_by(Snapshot.as_of, Snapshot.id)
+    ).all()
+    return [(sid, as_of, Scope.from_json(text)) for sid, as_of, text in rows]
+
+
+def _empty_items() -> pl.DataFrame:
+    return bulk.items_frame(pl.DataFrame(schema=dict.fromkeys(bulk.STORE_COLUMNS[1:], pl.Null())))
+
+
 def customer_items_history(engine: sa.Engine, actor: Actor, customer_id: str) -> pl.DataFrame:
-    """Every stored line of one customer across all snapshots, with the snapshot's as-of date.
+    """One customer's ledger as of every snapshot in force, with the snapshot's as-of date.
 
     Small by nature (one account), so an indexed plain query is the fast path here; the
-    account view derives from it when an item appeared and when it was cleared. A collector
-    reads only their own customers (PermissionDenied otherwise).
+    account view derives from it when an item appeared and when it was cleared. Each
+    snapshot's lines are composed like the whole ledger: a partial snapshot that does not cover
+    the customer repeats what the customer had before instead of making it look cleared.
+    A collector reads only their own customers (PermissionDenied otherwise).
     """
     from ar_core.escalations import check_customer_access
 
     check_customer_access(engine, actor, customer_id, write=False)
     sql = sa.text(
-        f"SELECT s.as_of AS snapshot_as_of, i.snapshot_id, {bulk.item_select_columns('i')} "
+        f"SELECT i.snapshot_id, {bulk.item_select_columns('i')} "
         "FROM open_items i JOIN snapshots s ON s.id = i.snapshot_id "
-        "WHERE i.customer_id = :c ORDER BY s.as_of, i.id"
+        "WHERE i.customer_id = :c AND s.retired_at IS NULL ORDER BY s.as_of, i.id"
     ).bindparams(c=customer_id)
     with engine.connect() as conn:
         rows = pl.read_database(sql, connection=conn, infer_schema_length=None)
-    if rows.is_empty():
-        return bulk.items_frame(
-            pl.DataFrame(schema=dict.fromkeys(bulk.STORE_COLUMNS[1:], pl.Null()))
-        ).with_columns(
-            pl.lit(None, pl.Date).alias("snapshot_as_of"), pl.lit(None, pl.Int64).alias("snapshot_id")
-        )
-    as_of = rows["snapshot_as_of"]
-    if as_of.dtype == pl.String:
-        as_of = as_of.str.to_date("%Y-%m-%d")
-    return bulk.items_frame(rows).with_columns(
-        as_of.cast(pl.Date).alias("snapshot_as_of"), rows["snapshot_id"]
+        scopes = _in_force_scopes(conn)
+    empty = _empty_items().with_columns(
+        pl.lit(None, pl.Date).alias("snapshot_as_of"), pl.lit(None, pl.Int64).alias("snapshot_id")
     )
+    if rows.is_empty():
+        return empty
+    by_snapshot = rows["snapshot_id"].cast(pl.Int64)
+    items = bulk.items_frame(rows.drop("snapshot_id")).with_columns(by_snapshot.alias("snapshot_id"))
+    current = items.clear()
+    frames = []
+    for sid, as_of, scope in scopes:
+        own = items.filter(pl.col("snapshot_id") == sid)
+        current = own if scope.full else pl.concat([current.filter(~scope.contains()), own])
+        if not current.is_empty():
+            frames.append(current.with_columns(pl.lit(sid, pl.Int64).alias("snapshot_id"),
+                                               pl.lit(as_of, pl.Date).alias("snapshot_as_of")))  # fmt: skip
+    if not frames:
+        return empty
+    return pl.concat(frames).select(empty.columns)
 
 
 def load_customer_items(engine: sa.Engine, snapshot_id: int, customer_ids: list[str]) -> pl.DataFrame:
-    """The items of a few customers in one snapshot (indexed read; for promises and accounts)."""
+    """A few customers' part of the ledger as of a snapshot (indexed reads; promises and accounts)."""
     if not customer_ids:
-        return bulk.items_frame(pl.DataFrame(schema=dict.fromkeys(bulk.STORE_COLUMNS[1:], pl.Null())))
-    sql = sa.text(
-        f"SELECT {bulk.item_select_columns('i')} FROM open_items i "
-        "WHERE i.snapshot_id = :s AND i.customer_id IN :c ORDER BY i.customer_id, i.id"
-    ).bindparams(sa.bindparam("c", expanding=True), s=snapshot_id, c=list(customer_ids))
+        return _empty_items()
     with engine.connect() as conn:
-        rows = pl.read_database(sql, connection=conn, infer_schema_length=None)
-    if rows.is_empty():
-        rows = pl.DataFrame(schema=dict.fromkeys(bulk.STORE_COLUMNS[1:], pl.Null()))
-    return bulk.items_frame(rows)
+        chain = _chain(conn, snapshot_id)
+        if not chain:
+            return _empty_items()
+        frames = []
+        for sid, _, scope in chain:
+            sql = sa.text(
+                f"SELECT {bulk.item_select_columns('i')} FROM open_items i "
+                "WHERE i.snapshot_id = :s AND i.customer_id IN :c ORDER BY i.customer_id, i.id"
+            ).bindparams(sa.bindparam("c", expanding=True), s=sid, c=list(customer_ids))
+            rows = pl.read_database(sql, connection=conn, infer_schema_length=None)
+            frames.append((scope, bulk.items_frame(rows) if not rows.is_empty() else _empty_items()))
+    base_scope, base = frames[0]
+    return compose(base, frames[1:]) if base_scope.full else compose(base.clear(), frames)

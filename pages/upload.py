@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
 from ar_core import mappings, snapshots
-from ar_core.config import settings
+from ar_core.config import settings, today
 from ar_core.customers import upsert_customer_master
 from ar_core.errors import ArDeskError, ConfigError
 from ar_core.ingest import Mapping, read_customer_master, read_extract, source_headers, validation_report_xlsx
 from ar_core.schema import ITEM_COLUMNS, REQUIRED_COLUMNS
+from ar_core.scope import Scope
+from ar_core.settings import get_time_zone
 from ui import fmt, keys
 from ui.guard import require
 from ui.resources import engine
@@ -18,6 +22,11 @@ from ui.resources import engine
 actor = require("lead", "admin")
 
 AUTO = "SAP FBL5N (detected from the headers)"
+#: Old extracts must stay enterable (a 2013 sample ledger, a migration from an archive).
+EARLIEST_AS_OF = date(1990, 1, 1)
+#: Session keys of this page: the chosen scope's preview, and the outcome of "remove".
+PREVIEW = "upload_preview"
+SCOPE_FILE, SCOPE_FULL, SCOPE_SOME = "file", "full", "some"
 NEW_MAPPING = "Build a new mapping from this file…"
 
 st.title("Upload an ERP extract")
@@ -36,6 +45,8 @@ with right:
     as_of_input = st.date_input(
         "As-of date (used when the file does not state its key date)",
         value=None,
+        min_value=EARLIEST_AS_OF,
+        max_value=date(today().year + 1, 12, 31),
         format="DD.MM.YYYY",
         key="as_of",
     )
@@ -122,18 +133,72 @@ if upload is not None and st.button("Validate", type="primary", key="validate", 
             expanded=False,
         )
 
+
+def _chosen_scope(result_items: pl.DataFrame) -> Scope | None:
+    """The scope the lead picks for this file (None: the default, the file's company codes)."""
+    default = Scope.of_items(result_items)
+    choice = st.radio(
+        "What does this extract cover?",
+        [SCOPE_FILE, SCOPE_FULL, SCOPE_SOME],
+        format_func={
+            SCOPE_FILE: f"What it lists: {default.describe()}",
+            SCOPE_FULL: "The whole ledger: every customer it does not list has nothing open",
+            SCOPE_SOME: "Only some customers or collectors of its company codes",
+        }.get,
+        key="scope_choice",
+        help="Items outside the scope keep what the previous snapshots showed: a partial extract never "
+        "makes the rest of the ledger look paid.",
+    )
+    if choice == SCOPE_FULL:
+        return Scope.whole_ledger()
+    if choice == SCOPE_SOME:
+        codes = default.company_codes if not default.full else ("",)
+        c1, c2 = st.columns(2)
+        customers = c1.text_area("Customer numbers (one per line or comma separated)", key="scope_customers")
+        collectors = c2.multiselect(
+            "Collectors (their customers today)",
+            sorted(result_items["collector"].drop_nulls().unique().to_list()),
+            key="scope_collectors",
+            accept_new_options=True,
+        )
+        ids = [c for c in customers.replace(",", "\n").split() if c]
+        return Scope.partial(codes, ids, collectors)
+    return None
+
+
+def _preview(result, scope: Scope | None) -> snapshots.ImportPreview | None:
+    """What Commit would do with this scope, computed once per file, date and scope."""
+    as_of = None if result.as_of else as_of_input
+    cache_key = (result.file_hash, as_of, scope)
+    cached = st.session_state.get(PREVIEW)
+    if cached and cached[0] == cache_key:
+        return cached[1]
+    try:
+        preview = snapshots.preview_import(eng, actor, result, as_of=as_of, scope=scope)
+    except ArDeskError as exc:
+        st.error(str(exc))
+        return None
+    st.session_state[PREVIEW] = (cache_key, preview)
+    return preview
+
+
 result = st.session_state.get(keys.UPLOAD_RESULT)
 if result is not None:
     st.subheader(f"Validation report — {result.file_name}")
     st.caption(result.source_format)
+    scope = _chosen_scope(result.items) if result.items.height else None
+    preview = _preview(result, scope)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Item lines read", f"{result.lines_read:,}")
     m2.metric("Valid items", f"{result.items.height:,}")
     m3.metric("Rows with errors", f"{result.rejected_rows:,}")
-    m4.metric("As-of date", fmt.day(result.as_of or as_of_input) or "not stated")
+    m4.metric("As-of date", fmt.day(preview.as_of if preview else result.as_of) or "not stated")
     st.markdown(f"**Totals of the valid items:** {fmt.totals(result.totals())}")
     if result.file_totals:
         st.markdown(f"**Totals stated in the file:** {fmt.totals(result.file_totals)}")
+    blocking = list(preview.problems) if preview else []
+    for problem in blocking:
+        st.error(problem)
     if result.problems:
         problems = pl.DataFrame(
             {
@@ -154,17 +219,51 @@ if result is not None:
             key="download_report",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    else:
-        st.success("No problems found.")
+    elif not blocking:
+        st.success("No problems found in the file.")
+    replace_existing = False
+    if preview is not None:
+        if preview.duplicate_of is not None:
+            st.error(f"{result.file_name}: this file was already imported (snapshot {preview.duplicate_of}).")
+        for warning in preview.warnings:
+            st.warning(warning)
+        if preview.overlapping:
+            listed = "; ".join(
+                f"snapshot {o['snapshot_id']} ({o['file_name']}, {o['scope']})" for o in preview.overlapping
+            )
+            st.warning(f"The same as-of date and an overlapping scope are already stored: {listed}.")
+            replace_existing = st.checkbox(
+                "Replace it: retire the stored snapshot (its items stay for the audit) and commit this one",
+                key="replace_existing",
+            )
+        if preview.previous:
+            prev = preview.previous
+            st.caption(
+                f"Compared with the snapshot of {fmt.day(prev['as_of'])} in the same scope: "
+                f"{prev['customers']:,} customers (before {prev['customers_before']:,}), "
+                f"{prev['items']:,} items (before {prev['items_before']:,} open)."
+            )
 
     commit_valid = False
-    if result.errors and result.items.height:
+    if result.errors and result.items.height and not result.blocking_errors:
+        left_out = ", ".join(
+            f"{cur}: {v['rows']:,} row{'s' if v['rows'] != 1 else ''}"
+            + (f" ({fmt.money(v['amount'], cur)})" if v.get("amount") is not None and cur != "?" else "")
+            for cur, v in sorted((preview.excluded if preview else {}).items())
+        )
         commit_valid = st.checkbox(
             f"Commit only the {result.items.height:,} valid rows and leave out the "
-            f"{result.rejected_rows:,} rows with errors",
+            f"{result.rejected_rows:,} rows with errors" + (f" — left out: {left_out}" if left_out else ""),
             key="commit_valid",
         )
-    can_commit = result.items.height > 0 and (not result.errors or commit_valid)
+    can_commit = (
+        result.items.height > 0
+        and (not result.errors or commit_valid)
+        and preview is not None
+        and not preview.problems
+        and preview.duplicate_of is None
+        and (not preview.overlapping or replace_existing)
+    )
     if st.button("Commit as snapshot", type="primary", disabled=not can_commit, key="commit"):
         with st.spinner("Storing the snapshot…"):
             try:
@@ -173,6 +272,8 @@ if result is not None:
                     actor,
                     result,
                     as_of=None if result.as_of else as_of_input,
+                    scope=scope,
+                    replace_existing=replace_existing,
                     commit_valid_rows=commit_valid,
                 )
             except ArDeskError as exc:
@@ -180,6 +281,7 @@ if result is not None:
             else:
                 st.session_state[keys.UPLOAD_OUTCOME] = outcome
                 st.session_state.pop(keys.UPLOAD_RESULT, None)
+                st.session_state.pop(PREVIEW, None)
                 st.cache_data.clear()
                 st.rerun()
 
@@ -188,7 +290,8 @@ if outcome is not None:
     st.success(
         f"Snapshot {outcome.snapshot_id} as of {fmt.day(outcome.as_of)} committed: "
         f"{outcome.rows:,} items of {outcome.customers:,} customers, totals {fmt.totals(outcome.totals)}, "
-        f"open {fmt.totals(outcome.open_totals)}."
+        f"open {fmt.totals(outcome.open_totals)}. Scope: {outcome.scope.describe()}."
+        + (f" Replaced snapshot {', '.join(map(str, outcome.replaced))}." if outcome.replaced else "")
         + (f" {outcome.promises_decided} promises to pay decided." if outcome.promises_decided else "")
     )
 
@@ -213,42 +316,76 @@ with st.expander("Customer master (names, languages, collectors, risk classes, c
             )
 
 st.subheader("Snapshots")
-listing = snapshots.list_snapshots(eng)
-if listing.is_empty():
-    st.info("No snapshot yet: upload an extract above.")
-else:
+time_zone = get_time_zone(eng)
+listing = snapshots.list_snapshots(eng, include_retired=True)
+in_force = listing.filter(pl.col("retired_at").is_null())
+
+
+def _table(frame: pl.DataFrame, retired: bool) -> None:
+    columns = [
+        pl.col("snapshot_id").alias("Id"),
+        pl.col("as_of").alias("As of"),
+        pl.col("scope").alias("Covers"),
+        pl.col("file_name").alias("File"),
+        pl.col("created_by").alias("Uploaded by"),
+        pl.col("created_at").dt.convert_time_zone(time_zone).alias("Uploaded at"),
+        pl.col("rows").alias("Items"),
+        pl.col("customers").alias("Customers"),
+        pl.col("totals").alias("Totals"),
+    ]
+    if retired:
+        columns += [
+            pl.col("retired_by").alias("Removed by"),
+            pl.col("retired_at").dt.convert_time_zone(time_zone).alias("Removed at"),
+            pl.col("retire_reason").alias("Reason"),
+        ]
     st.dataframe(
-        listing.select(
-            pl.col("snapshot_id").alias("Id"),
-            pl.col("as_of").alias("As of"),
-            pl.col("file_name").alias("File"),
-            pl.col("created_by").alias("Uploaded by"),
-            pl.col("created_at").alias("Uploaded at"),
-            pl.col("rows").alias("Items"),
-            pl.col("customers").alias("Customers"),
-            pl.col("totals").alias("Totals"),
-        ),
+        frame.select(columns),
         hide_index=True,
         width="stretch",
         column_config={
             "As of": st.column_config.DateColumn(format="DD.MM.YYYY"),
-            "Uploaded at": st.column_config.DatetimeColumn("Uploaded at (UTC)", format="DD.MM.YYYY HH:mm"),
+            "Uploaded at": st.column_config.DatetimeColumn(
+                f"Uploaded at ({time_zone})", format="DD.MM.YYYY HH:mm"
+            ),
+            "Removed at": st.column_config.DatetimeColumn(
+                f"Removed at ({time_zone})", format="DD.MM.YYYY HH:mm"
+            ),
         },
     )
+
+
+if in_force.is_empty():
+    st.info("No snapshot yet: upload an extract above.")
+else:
+    st.caption(
+        "The ledger is the latest whole-ledger snapshot, updated by every later snapshot that covers only "
+        "some company codes or customers."
+    )
+    _table(in_force, retired=False)
     with st.expander("Remove a snapshot that was a mistake"):
-        ids = listing["snapshot_id"].to_list()
+        ids = in_force["snapshot_id"].to_list()
         labels = {
-            r["snapshot_id"]: f"{r['snapshot_id']} — {fmt.day(r['as_of'])} — {r['file_name']}"
-            for r in listing.iter_rows(named=True)
+            r["snapshot_id"]: f"{r['snapshot_id']} — {fmt.day(r['as_of'])} — {r['file_name']} — {r['scope']}"
+            for r in in_force.iter_rows(named=True)
         }
         victim = st.selectbox("Snapshot", ids, format_func=labels.get, key="delete_choice")
-        sure = st.checkbox("Yes, remove this snapshot and all its items (this is audited)", key="delete_sure")
-        if st.button("Remove snapshot", disabled=not sure, key="delete_snapshot"):
+        reason = st.text_input("Why is it removed?", key="delete_reason", max_chars=500)
+        st.caption(
+            "Removing undoes what the snapshot did: promises it decided are decided again, customers it "
+            "created and blanks it filled are undone. Its items stay readable below for the audit."
+        )
+        sure = st.checkbox("Yes, remove this snapshot (this is audited)", key="delete_sure")
+        if st.button("Remove snapshot", disabled=not (sure and reason.strip()), key="delete_snapshot"):
             try:
-                snapshots.delete_snapshot(eng, actor, victim)
+                snapshots.delete_snapshot(eng, actor, victim, reason)
             except ArDeskError as exc:
                 st.error(str(exc))
             else:
                 st.cache_data.clear()
                 st.toast(f"Snapshot {victim} removed.")
                 st.rerun()
+retired = listing.filter(pl.col("retired_at").is_not_null())
+if not retired.is_empty():
+    with st.expander(f"Removed snapshots ({retired.height})"):
+        _table(retired, retired=True)

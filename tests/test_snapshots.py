@@ -59,6 +59,7 @@ def test_import_commits_items_totals_customers_and_audit(store, make_result):
     assert snapshot_totals(store, outcome.snapshot_id) == {
         "totals": outcome.totals,
         "open_totals": outcome.open_totals,
+        "file_totals": {},
     }
     listing = list_snapshots(store)
     assert listing.select("snapshot_id", "rows", "customers", "created_by", "totals").rows() == [
@@ -131,6 +132,7 @@ def test_duplicate_racing_past_the_check_is_caught_by_the_unique_constraint(stor
     real = snapshots.find_snapshot_by_hash
     calls = iter([None])  # the pre-check misses (another session committed in between)
     monkeypatch.setattr(snapshots, "find_snapshot_by_hash", lambda e, h: next(calls, real(e, h)))
+    monkeypatch.setattr(snapshots, "_overlapping", lambda *a: [])  # the racer saw no same-day snapshot
     with pytest.raises(DuplicateImport):
         import_extract(store, LEAD, result)
     assert _count(store, "open_items") == 5
@@ -169,7 +171,7 @@ def test_only_leads_and_admins_import(engine, make_result, actor):
 
 
 def test_as_of_date_rules(engine, make_result):
-    with pytest.raises(ArDeskError, match="no as-of date"):
+    with pytest.raises(ArDeskError, match=r"no as-of \(key\) date"):
         import_extract(engine, LEAD, make_result(ROWS, as_of=None))
     with pytest.raises(ArDeskError, match=r"as of 20\.11\.2026 but 19\.11\.2026 was chosen"):
         import_extract(engine, LEAD, make_result(ROWS), as_of=date(2026, 11, 19))
@@ -209,20 +211,30 @@ def test_extract_never_blanks_or_overrides_master_data(store, make_result):
     )
 
 
-def test_delete_snapshot_removes_items_and_totals_and_is_audited(store, make_result):
-    keep = import_extract(store, LEAD, make_result(ROWS))
-    gone = import_extract(store, LEAD, make_result(ROWS[:2]))
+def test_removing_a_snapshot_retires_it_keeps_its_items_and_is_audited(store, make_result):
+    keep = import_extract(store, LEAD, make_result(ROWS, as_of=date(2026, 11, 13), file_hash="cd" * 32))
+    gone = import_extract(store, LEAD, make_result(ROWS[:2], file_hash="ab" * 32))
     with pytest.raises(PermissionDenied):
         delete_snapshot(store, COLLECTOR, gone.snapshot_id)
-    delete_snapshot(store, LEAD, gone.snapshot_id)
+    delete_snapshot(store, LEAD, gone.snapshot_id, "wrong company code")
     assert list_snapshots(store)["snapshot_id"].to_list() == [keep.snapshot_id]
-    assert _count(store, "open_items") == 5 and _count(store, "snapshot_totals") == 2
-    assert load_items(store, gone.snapshot_id).is_empty()
+    # soft delete: the auditor still sees what was removed, by whom and why
+    retired = list_snapshots(store, include_retired=True).filter(pl.col("snapshot_id") == gone.snapshot_id)
+    assert retired.select("retired_by", "retire_reason").row(0) == ("lena.lead", "wrong company code")
+    assert retired["retired_at"][0] is not None
+    assert _count(store, "open_items") == 7 and _count(store, "snapshot_totals") == 3
+    assert snapshots.load_snapshot_items(store, gone.snapshot_id).height == 2
     entry = list_audit(store, LEAD, entity="snapshot", entity_id=gone.snapshot_id).row(0, named=True)
     assert entry["action"] == "delete_snapshot"
     assert json.loads(entry["before"])["totals"] == {"EUR": "1000.06"}
+    assert json.loads(entry["after"])["reason"] == "wrong company code"
     with pytest.raises(NotFound):
         delete_snapshot(store, LEAD, gone.snapshot_id)
+    # the same file may come back once its snapshot is removed
+    with pytest.raises(DuplicateImport):
+        import_extract(store, LEAD, make_result(ROWS[:2], file_hash="cd" * 32))
+    again = import_extract(store, LEAD, make_result(ROWS[:2], file_hash="ab" * 32))
+    assert again.snapshot_id not in (keep.snapshot_id, gone.snapshot_id)
 
 
 def test_list_snapshots_is_empty_with_schema(engine):

@@ -102,9 +102,25 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
 
 
 def migrate(engine: sa.Engine, revision: str = "head") -> None:
-    """Upgrade the schema to ``revision`` (idempotent: a current database is left alone)."""
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), revision)
+    """Upgrade the schema to ``revision`` (idempotent: a current database is left alone).
+
+    On SQLite foreign keys are off while migrating: a batch migration rebuilds a table by
+    dropping it, and with foreign keys on that DROP would cascade into the rows referring to it
+    (every item of every snapshot). The pragma only takes effect outside a transaction.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.dbapi_connection
+        if sqlite:  # on the driver connection: SQLAlchemy's begin hook would wrap it in BEGIN
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                command.upgrade(alembic_config(conn), revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("migration left rows that break a foreign key; rolled back")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def downgrade(engine: sa.Engine, revision: str = "base") -> None:

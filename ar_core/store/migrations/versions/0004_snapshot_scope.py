@@ -31,7 +31,9 @@ def upgrade() -> None:
         op.drop_constraint("snapshots_file_hash_key", "snapshots", type_="unique")
     # SQLite: rebuild from the table as 0001 made it, minus the unnamed UNIQUE on file_hash
     copy_from = _snapshots_0001() if bind.dialect.name == "sqlite" else None
-    with op.batch_alter_table("snapshots", copy_from=copy_from, recreate="auto") as batch:
+    with op.batch_alter_table(
+        "snapshots", copy_from=copy_from, recreate="always" if copy_from is not None else "auto"
+    ) as batch:
         batch.add_column(sa.Column("scope", sa.Text(), nullable=False, server_default=FULL_SCOPE))
         batch.add_column(sa.Column("retired_at", UTC_TS))
         batch.add_column(sa.Column("retired_by", sa.String(40)))
