@@ -11,6 +11,7 @@ from ar_core.aging import bucket_labels
 from ar_core.escalations import escalated_to, readable_customers
 from ar_core.team_worklist import for_user
 from ui import data, fmt, keys
+from ui.data import sticky
 from ui.guard import require
 from ui.resources import engine
 
@@ -30,16 +31,13 @@ if missing_fx:
         "left out of the reporting-currency amounts. A lead can enter rates under Settings."
     )
 
-# Who: a collector sees their own portfolio plus cases escalated to them; others pick.
+# Filters, sort and page survive a visit to an account: every widget is drawn through `sticky`.
 scope = readable_customers(eng, actor)
 if scope is None:
     collectors = sorted(c for c in full["collector"].unique().to_list() if c)
-    who = st.selectbox(
-        "Portfolio",
-        ["Team (all collectors)", *collectors],
-        key="wl_who",
-        index=1 + collectors.index(actor.username) if actor.username in collectors else 0,
-    )
+    choices = ["Team (all collectors)", *collectors]
+    sticky("wl_who", actor.username if actor.username in collectors else choices[0], choices)
+    who = st.selectbox("Portfolio", choices, key="wl_who")
     frame = (
         full
         if who.startswith("Team")
@@ -48,34 +46,43 @@ if scope is None:
         )
     )
 else:
+    who = actor.username
     frame = for_user(full, scope)
     st.caption(f"Your portfolio, snapshot of {fmt.day(latest['as_of'])}; cases escalated to you included.")
 
 # Ranks count within the chosen portfolio: "rank 1" is this person's first call, not the team's.
 frame = frame.sort("rank").with_columns(pl.int_range(1, pl.len() + 1).alias("rank"))
+unrated = wl.unrated_limit_currencies(frame)
+if unrated:
+    st.warning(
+        f"No FX rate for the credit-limit currency {', '.join(unrated)}: those limits are not judged "
+        "(no *credit limit exceeded*). A lead can enter rates under Settings."
+    )
+
+
+def _pick(label: str, column: str, key: str, container, options: list | None = None) -> list:
+    options = options if options is not None else sorted(frame[column].drop_nulls().unique().to_list())
+    sticky(key, [], options)
+    return container.multiselect(label, options, key=key)
+
 
 with st.expander("Filters", expanded=False):
     c1, c2, c3 = st.columns(3)
-    countries = c1.multiselect(
-        "Country", sorted(frame["country"].drop_nulls().unique().to_list()), key="wl_country"
-    )
-    codes = c2.multiselect(
-        "Company code", sorted(frame["company_code"].drop_nulls().unique().to_list()), key="wl_cc"
-    )
-    risk = c3.multiselect(
-        "Risk class", sorted(frame["risk_class"].drop_nulls().unique().to_list()), key="wl_risk"
-    )
+    countries = _pick("Country", "country", "wl_country", c1)
+    codes = _pick("Company code", "company_code", "wl_cc", c2)
+    risk = _pick("Risk class", "risk_class", "wl_risk", c3)
     c4, c5, c6 = st.columns(3)
-    buckets = c4.multiselect(
-        "Worst aging bucket", bucket_labels(settings.get_aging_edges(eng)), key="wl_bucket"
-    )
-    dispute = c5.selectbox("Disputes", ["all", "with dispute", "without dispute"], key="wl_dispute")
+    buckets = _pick("Worst aging bucket", "", "wl_bucket", c4, bucket_labels(settings.get_aging_edges(eng)))
+    sticky("wl_dispute", "all", ["all", *wl.DISPUTE_STATES])
+    dispute = c5.selectbox("Disputes", ["all", *wl.DISPUTE_STATES], key="wl_dispute")
+    sticky("wl_today", True)
     today_only = c6.toggle(
         "Due today only",
-        value=True,
         key="wl_today",
-        help="Hides customers with a promise not yet due or a call-back agreed for later.",
+        help="Hides customers with a promise not yet due or a call-back agreed for later — never a "
+        "case escalated to you, nor (for a lead) a legal-review case.",
     )
+lead = actor.has("lead")
 view = wl.filter_worklist(
     frame,
     countries=countries or None,
@@ -84,29 +91,41 @@ view = wl.filter_worklist(
     buckets=buckets or None,
     dispute_state=None if dispute == "all" else dispute,
     today_only=today_only,
+    viewer=actor.username,
+    lead=lead,
 )
 
+cur = full["currency"][0] if full.height else "EUR"
 SORTS = {
     "Priority (rank)": ("rank", False),
-    "Overdue amount": ("overdue_amount", True),
+    "Overdue (collectable)": ("overdue_collectable", True),
+    "Overdue (gross)": ("overdue_amount", True),
     "Days overdue": ("max_days_overdue", True),
-    "Open amount": ("open_amount", True),
+    "Open, net of credits": ("open_amount", True),
 }
 s1, s2, s3 = st.columns([2, 1, 1])
+sticky("wl_sort", "Priority (rank)", list(SORTS))
 sort_label = s1.selectbox("Sort by", list(SORTS), key="wl_sort")
+sticky("wl_size", 25, [25, 50, 100])
 page_size = s2.selectbox("Rows per page", [25, 50, 100], key="wl_size")
 column, descending = SORTS[sort_label]
 view = view.sort(column, descending=descending, nulls_last=True)
 pages = max(1, -(-view.height // page_size))
-page_no = s3.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="wl_page")
+# A new choice of portfolio, filter, sort or page size starts at page 1; coming back does not.
+choice = repr((who, countries, codes, risk, buckets, dispute, today_only, sort_label, page_size))
+if st.session_state.get("_kept_wl_choice", choice) != choice:
+    st.session_state["wl_page"] = 1
+st.session_state["_kept_wl_choice"] = choice
+sticky("wl_page", 1)
+st.session_state["wl_page"] = min(max(1, int(st.session_state["wl_page"])), pages)
+page_no = s3.number_input(f"Page (of {pages})", min_value=1, max_value=pages, key="wl_page")
 shown, total = wl.page(view, int(page_no), page_size)
 
 m1, m2, m3, m4 = st.columns(4)
-cur = full["currency"][0] if full.height else "EUR"
 m1.metric("Customers listed", f"{total:,}")
-m2.metric(f"Overdue ({cur})", fmt.amount(view["overdue_amount"].sum()))
+m2.metric(f"Overdue, collectable ({cur})", fmt.amount(view["overdue_collectable"].sum()))
 m3.metric(f"In dispute ({cur})", fmt.amount(view["disputed_amount"].sum()))
-m4.metric("Snoozed (later action)", f"{frame.filter(~pl.col('due_today')).height:,}")
+m4.metric("Snoozed (later action)", f"{frame.filter(~wl.due_for(actor.username, lead=lead)).height:,}")
 
 if shown.is_empty():
     st.info(
@@ -116,19 +135,19 @@ if shown.is_empty():
     st.stop()
 table = shown.select(
     "rank",
+    pl.col("customer_name").fill_null(pl.col("customer_id")).alias("customer"),
     "customer_id",
-    "customer_name",
     "collector",
+    "overdue_collectable",
     "overdue_amount",
-    "open_amount",
     "disputed_amount",
+    "open_amount",
     "max_days_overdue",
-    "dunning_level",
-    "score",
     "next_action",
     "next_action_date",
     pl.col("reasons").list.join("; ").alias("why"),
 )
+money = {"format": "%,.2f", "width": 105}
 event = st.dataframe(
     table,
     height=36 + 35 * table.height,
@@ -138,25 +157,33 @@ event = st.dataframe(
     selection_mode="single-row",
     key="wl_table",
     column_config={
-        "rank": st.column_config.NumberColumn("Rank", width="small"),
-        "customer_id": "Customer",
-        "customer_name": "Name",
-        "collector": "Collector",
-        "overdue_amount": st.column_config.NumberColumn(f"Overdue ({cur})", format="%,.2f"),
-        "open_amount": st.column_config.NumberColumn(f"Open ({cur})", format="%,.2f"),
-        "disputed_amount": st.column_config.NumberColumn(f"Disputed ({cur})", format="%,.2f"),
-        "max_days_overdue": st.column_config.NumberColumn("Max days", format="%d"),
-        "dunning_level": st.column_config.NumberColumn("Dunning", format="%d"),
-        "score": st.column_config.ProgressColumn(
-            "Score", format="%.0f", min_value=0, max_value=float(full["score"].max() or 1)
+        "rank": st.column_config.NumberColumn("#", width=40, pinned=True),
+        "customer": st.column_config.TextColumn("Customer", width=210, pinned=True),
+        "customer_id": st.column_config.TextColumn("No.", width=90),
+        "collector": st.column_config.TextColumn("Collector", width=90),
+        "overdue_collectable": st.column_config.NumberColumn(
+            f"Overdue (collectable, {cur})",
+            help="Overdue debits minus disputed ones: the amount the reasons name.",
+            **money,
         ),
-        "next_action": "Next action",
-        "next_action_date": st.column_config.DateColumn("Action date", format="DD.MM.YYYY"),
+        "overdue_amount": st.column_config.NumberColumn(
+            f"Overdue (gross, {cur})", help="All overdue debits, disputed ones included.", **money
+        ),
+        "disputed_amount": st.column_config.NumberColumn(f"Disputed ({cur})", **money),
+        "open_amount": st.column_config.NumberColumn(
+            f"Open, net of credits ({cur})",
+            help="Every open item: invoices minus credit memos and payments on account.",
+            **money,
+        ),
+        "max_days_overdue": st.column_config.NumberColumn("Max days", format="%d", width=60),
+        "next_action": st.column_config.TextColumn("Next action", width=130),
+        "next_action_date": st.column_config.DateColumn("Action date", format="DD.MM.YYYY", width=85),
         "why": st.column_config.TextColumn("Why", width="large"),
     },
 )
 selected = event.selection.rows if event and event.selection else []
 if selected:
-    st.session_state[keys.ACCOUNT] = shown["customer_id"][selected[0]]
-    st.switch_page("pages/account.py")
-st.caption("Select a row to open the customer's account.")
+    customer_id = shown["customer_id"][selected[0]]
+    st.session_state[keys.ACCOUNT] = customer_id
+    st.switch_page("pages/account.py", query_params={"customer": customer_id})
+st.caption("Select a row to open the customer's account. Filters, sort and page stay as they are.")

@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from ar_core import snapshots
+from ar_core import settings, snapshots
 from ar_core.config import today
 from ar_core.customers import list_customers
 from ar_core.errors import ArDeskError
@@ -37,9 +37,14 @@ def customers() -> pl.DataFrame:
     return list_customers(engine())
 
 
+def team_today() -> date:
+    """The team's calendar day: today in the team's time zone (the ``time_zone`` setting)."""
+    return today(settings.get_time_zone(engine()))
+
+
 def worklist(snapshot_id: int, as_of: date) -> tuple[pl.DataFrame, list[str]]:
     """The team's ranked worklist for a snapshot, with promises and call-backs judged today."""
-    return _worklist(snapshot_id, as_of, today())
+    return _worklist(snapshot_id, as_of, team_today())
 
 
 @st.cache_data(ttl=60, max_entries=8)
@@ -117,3 +122,26 @@ def aging_by(
     fx = reporting_rates(engine(), as_of, reporting)
     aged, _missing = to_reporting(with_aging(_scoped(snapshot_id, scope), as_of, edges), fx, reporting)
     return aging_table(aged, [by], amount="amount_rep", edges=edges).sort("total", descending=True)
+
+
+def sticky(key: str, default: object, options: list | None = None) -> None:
+    """Give the widget ``key`` its value from the user's last visit, before the widget is drawn.
+
+    Streamlit drops the state of every widget a run does not draw — all of a page's widgets while
+    the user is on another page — so the value is also kept under ``_kept_<key>`` (no widget owns
+    that key, so it survives). A widget's state already holds the user's latest change when the
+    run starts, so copying it here keeps the copy current. ``options`` drops kept values that are
+    no longer offered. Draw the widget with ``key`` and without ``value``/``index``/``default``.
+    """
+    kept = f"_kept_{key}"
+    if key in st.session_state:
+        st.session_state[kept] = st.session_state[key]
+        return
+    value = st.session_state.get(kept, default)
+    if options is not None:
+        if isinstance(value, list):
+            value = [v for v in value if v in options]
+        elif value not in options:
+            value = default
+    st.session_state[key] = value
+    st.session_state[kept] = value
