@@ -7,7 +7,7 @@ import json
 import pytest
 
 from ar_core.cli import main
-from tests.samples import TOTAL_EUR, fbl5n_german_text
+from tests.samples import LINES, TOTAL_EUR, fbl5n_german_text
 
 
 @pytest.fixture
@@ -160,3 +160,30 @@ def test_customers_then_worklist(db, capsys):
     assert len(csv_lines) == 2
     assert main(["worklist", "--as-of", "2026-01-01"]) == 1
     assert "No snapshot on or before 2026-01-01" in capsys.readouterr().err
+
+
+def test_import_prints_the_scope_refuses_a_same_day_overlap_and_replaces_on_request(db, capsys):
+    f = db / "fbl5n.txt"
+    f.write_bytes(fbl5n_german_text())
+    assert main(["import", str(f), "--json"]) == 0
+    assert _json(capsys)["scope"] == {"full": False, "company_codes": ["1000"]}
+    # another export of the same day and company code (one line less): refused unless --replace
+    g = db / "again.txt"
+    g.write_bytes(fbl5n_german_text(lines=LINES[:3], total="11.000,06"))
+    assert main(["import", str(g), "--json"]) == 1
+    message = _json(capsys)["errors"][0]["message"]
+    assert "snapshot 1 of 20.11.2026 already covers part of this scope" in message
+    assert main(["import", str(g), "--replace", "--scope", "full", "--json"]) == 0
+    out = _json(capsys)
+    assert (out["snapshot_id"], out["replaced"], out["scope"]) == (2, [1], {"full": True})
+    assert main(["snapshots", "--json"]) == 0
+    assert [(s["snapshot_id"], s["scope"]) for s in _json(capsys)] == [(2, {"full": True})]
+    assert main(["import", str(f), "--scope", "1000", "--customers", "0000100001", "--as-of", "2026-11-20"]) == 1
+    assert "outside the chosen scope" in capsys.readouterr().err
+
+
+def test_import_without_key_date_names_the_missing_as_of(db, capsys):
+    f = db / "nodate.txt"
+    f.write_bytes(fbl5n_german_text().replace(b"Stichtag 20.11.2026", b"").replace(b"20.11.2026   ", b""))
+    assert main(["import", str(f)]) == 1
+    assert "no as-of (key) date" in capsys.readouterr().err
