@@ -1,4 +1,4 @@
-"""Settings (lead, admin): priority weights, promise grace period, aging buckets, FX rates. All audited."""
+"""Settings (lead, admin): priority, promises and aging, FX rates, team and imports, letterhead. Audited."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from ar_core import rates, settings
+from ar_core.config import today
 from ar_core.money import parse_amount
 from ar_core.priority import PriorityConfig
 from ui import data
@@ -17,8 +18,19 @@ actor = require("lead", "admin")
 eng = engine()
 st.title("Settings")
 st.caption("Every change is written to the audit log with the values before and after.")
+if notice := st.session_state.pop("settings_notice", None):
+    st.success(notice)
 
-weights, general, fx = st.tabs(["Priority score", "Promises & aging", "FX rates"])
+weights, general, fx, team, letterhead = st.tabs(
+    ["Priority score", "Promises & aging", "FX rates", "Team & imports", "Letterhead"]
+)
+
+
+def _forget(prefix: str) -> None:
+    """Drop the form's widget states so that the next run shows what is stored, not what was typed."""
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        del st.session_state[key]
+
 
 with weights:
     current = settings.get_priority_config(eng)
@@ -68,6 +80,8 @@ with weights:
         if reset.form_submit_button("Reset to defaults") and data.save(
             lambda: settings.set_priority_config(eng, actor, defaults)
         ):
+            _forget("pc_")
+            st.session_state["settings_notice"] = "Priority weights reset to the documented defaults."
             st.rerun()
 
 with general, st.form("general"):
@@ -122,7 +136,13 @@ with fx:
         )
     with st.form("rate", clear_on_submit=True):
         c1, c2, c3 = st.columns(3)
-        on = c1.date_input("Valid from", value=date.today(), format="DD.MM.YYYY", key="fx_date")  # noqa: DTZ011
+        on = c1.date_input(
+            "Valid from",
+            value=today(settings.get_time_zone(eng)),
+            min_value=date(1990, 1, 1),
+            format="DD.MM.YYYY",
+            key="fx_date",
+        )
         cur = c2.text_input("Currency", max_chars=3, key="fx_cur")
         rate_text = c3.text_input("Rate (EUR per unit)", key="fx_rate")
         if st.form_submit_button("Add rate"):
@@ -141,3 +161,70 @@ with fx:
         if count:
             data.refresh()
             st.success(f"{count} rates imported from {upload.name}.")
+
+with team, st.form("team"):
+    from zoneinfo import available_timezones
+
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    current_zone = settings.get_time_zone(eng)
+    zone = st.selectbox(
+        "Team time zone (decides which day is today and how times are shown)",
+        zones,
+        index=zones.index(current_zone) if current_zone in zones else 0,
+        key="team_zone",
+    )
+    fx_age = st.number_input(
+        "Warn when the FX rate used is older than (days)",
+        min_value=1,
+        max_value=366,
+        value=settings.get_fx_max_age_days(eng),
+        key="team_fx_age",
+    )
+    coverage = settings.get_coverage_thresholds(eng)
+    c1, c2 = st.columns(2)
+    cov_customers = c1.number_input(
+        "Flag an extract with fewer customers than this share of the previous snapshot (%)",
+        min_value=0,
+        max_value=100,
+        value=coverage["customers"],
+        key="team_cov_customers",
+    )
+    cov_items = c2.number_input(
+        "… or fewer items than this share (%)",
+        min_value=0,
+        max_value=100,
+        value=coverage["items"],
+        key="team_cov_items",
+    )
+    if st.form_submit_button("Save", type="primary"):
+
+        def _save_team() -> None:
+            settings.set_time_zone(eng, actor, zone)
+            settings.set_fx_max_age_days(eng, actor, int(fx_age))
+            settings.set_coverage_thresholds(
+                eng, actor, {"customers": int(cov_customers), "items": int(cov_items)}
+            )
+
+        data.save(_save_team, "Saved.")
+
+with letterhead, st.form("letterhead"):
+    st.markdown("The sender on statements of account and letters to customers.")
+    stored = settings.get_letterhead(eng)
+    labels = {
+        "company_name": "Company name",
+        "address": "Address",
+        "vat_id": "VAT id",
+        "phone": "Phone",
+        "email": "E-mail",
+        "bank_name": "Bank",
+        "iban": "IBAN",
+        "bic": "BIC",
+    }
+    values = {}
+    cols = st.columns(2)
+    for i, (field, label) in enumerate(labels.items()):
+        box = cols[i % 2]
+        widget = box.text_area if field == "address" else box.text_input
+        values[field] = widget(label, value=stored[field], key=f"lh_{field}", max_chars=300)
+    if st.form_submit_button("Save letterhead", type="primary"):
+        data.save(lambda: settings.set_letterhead(eng, actor, values), "Letterhead saved.")
