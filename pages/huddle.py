@@ -8,17 +8,24 @@ import polars as pl
 import streamlit as st
 
 from ar_core import contacts, escalations, huddle, promises, reason_codes, settings
-from ar_core.config import today
 from ui import data, fmt, keys
 from ui.guard import require
 from ui.resources import engine
 
 actor = require("lead", "admin")
 eng = engine()
+FLASH = "hd_flash"
 
-# A shared screen is read from across the room: larger type for text and tables.
+# A shared screen is read from across the room: on a wall screen (>= 1,800 px) text and tables
+# grow by half; the table grid is a canvas, so it is zoomed as a whole.
 st.markdown(
-    "<style>[data-testid='stMarkdownContainer'] p {font-size: 1.3rem;}</style>", unsafe_allow_html=True
+    """<style>
+    @media (min-width: 1800px) {
+      [data-testid='stMainBlockContainer'] [data-testid='stMarkdownContainer'] p {font-size: 1.5rem;}
+      [data-testid='stMainBlockContainer'] [data-testid='stDataFrame'] {zoom: 1.5;}
+    }
+    </style>""",
+    unsafe_allow_html=True,
 )
 snaps = data.snapshot_list()
 if snaps.is_empty():
@@ -26,6 +33,7 @@ if snaps.is_empty():
     st.stop()
 latest = snaps.row(-1, named=True)
 full, _missing = data.worklist(latest["snapshot_id"], latest["as_of"])
+today = data.team_today()
 
 top = st.columns([3, 2, 1, 1])
 top[0].title(f"Huddle — {fmt.day(latest['as_of'])}")
@@ -40,10 +48,20 @@ since = top[3].date_input(
     key="hd_since",
     help="Broken promises decided since this day; by default since the last huddle was closed.",
 )
+if flash := st.session_state.pop(FLASH, None):
+    st.success(flash)
 team = full if not group else full.filter(pl.col("collector").is_in(group))
 board = huddle.huddle_board(
     team, promises.promise_frame(eng), escalations.open_escalations(eng), since, top_n
 )
+
+
+def _saved(action, message: str) -> None:
+    """Save, then run the page again so that everything on it shows the new state."""
+    if data.save(action):
+        st.session_state[FLASH] = message
+        st.rerun()
+
 
 SECTIONS = {
     "top_collectable": "Top collectable",
@@ -55,10 +73,9 @@ SECTIONS = {
 counts = {k: board[k].height for k in SECTIONS}
 if st.button(
     "Close today's huddle", key="hd_close", help="The next huddle then shows broken promises since today."
-) and data.save(
-    lambda: settings.close_huddle(eng, actor, today()), "Huddle closed: the next one starts from today."
 ):
-    st.session_state.pop("hd_since", None)
+    st.session_state.pop("hd_since", None)  # the date picker follows the new last huddle
+    _saved(lambda: settings.close_huddle(eng, actor, today), "Huddle closed: the next one starts from today.")
 section = (
     st.segmented_control(
         "Board",
@@ -76,30 +93,37 @@ if cases.is_empty():
 
 #: The money column each board ranks by, with its label.
 AMOUNTS = {
-    "top_collectable": ("overdue_collectable", "Collectable overdue"),
+    "top_collectable": ("overdue_collectable", "Overdue (collectable)"),
     "top_disputed": ("disputed_amount", "In dispute"),
-    "credit_balances": ("credit_amount", "Credit balance"),
+    "credit_balances": ("credit_balance", "Credit balance (owed to the customer)"),
     "broken_promises": ("amount", "Promised"),
-    "escalations": ("open_amount", "Open"),
+    "escalations": ("open_amount", "Open, net of credits"),
 }
 amount_col, amount_label = AMOUNTS[section]
 cur = cases["currency"][0] if "currency" in cases.columns else "EUR"
+escalated = section == "escalations"
 overview = cases.with_row_index("case", offset=1).select(
     "case",
     pl.col("customer_name").fill_null(pl.col("customer_id")).alias("customer"),
     pl.col("collector").alias("owner"),
-    *([pl.col(amount_col).alias("amount")] if amount_col in cases.columns else []),
+    *([pl.col("to_user").alias("escalated_to")] if escalated else []),
+    pl.col(amount_col).alias("amount"),
+    *([pl.col("overdue_collectable").alias("collectable")] if escalated else []),
     pl.col("next_action").alias("suggested"),
 )
+money = st.column_config.NumberColumn
 st.dataframe(
     overview,
     hide_index=True,
     width="stretch",
+    row_height=40,
     column_config={
-        "case": st.column_config.NumberColumn("#", width="small"),
+        "case": st.column_config.NumberColumn("#", width=40),
         "customer": "Customer",
         "owner": "Owner",
-        "amount": st.column_config.NumberColumn(f"{amount_label} ({cur})", format="%,.2f"),
+        "escalated_to": "Escalated to",
+        "amount": money(f"{amount_label} ({cur})", format="%,.2f"),
+        "collectable": money(f"Overdue (collectable) ({cur})", format="%,.2f"),
         "suggested": "Suggested",
     },
 )
@@ -113,14 +137,14 @@ if nav[1].button("Next ▶", disabled=idx >= cases.height - 1, key="hd_next"):
     idx += 1
 st.session_state[idx_key] = idx
 case = cases.row(idx, named=True)
-nav[2].markdown(f"### Case {idx + 1} of {cases.height}: {case.get('customer_name') or case['customer_id']}")
+cid = case["customer_id"]
+nav[2].markdown(f"### Case {idx + 1} of {cases.height}: {case.get('customer_name') or cid}")
 
 left, right = st.columns([3, 2])
 with left:
     lines = [f"**Owner** {case.get('collector') or '—'}"]
-    if case.get(amount_col) is not None:
-        money_cur = case.get("promise_currency") or cur
-        lines.append(f"**{amount_label}** {fmt.money(case[amount_col], money_cur)}")
+    money_cur = case.get("promise_currency") or cur
+    lines.append(f"**{amount_label}** {fmt.money(case[amount_col], money_cur)}")
     if case.get("promised_date"):
         lines.append(
             f"**Promised for** {fmt.day(case['promised_date'])} (by {case.get('created_by')}), "
@@ -128,17 +152,21 @@ with left:
         )
     if case.get("to_user"):
         lines.append(
-            f"**Escalated** by {case['from_user']} to {case['to_user']}: {case.get('escalation_reason')}"
+            f"**Escalated** by {case['from_user']} to **{case['to_user']}**: {case.get('escalation_reason')}"
+            f" · overdue (collectable) {fmt.money(case.get('overdue_collectable'), cur)}"
         )
     if case.get("reasons"):
         lines.append("**Why** " + "; ".join(case["reasons"]))
     if case.get("next_action"):
         lines.append(f"**Suggested** {case['next_action']}")
+    agreed = contacts.contact_summary(eng, [cid])
+    if agreed.height and agreed["next_action"][0]:
+        lines.append(f"**Agreed** {agreed['next_action'][0]} by {fmt.day(agreed['next_action_date'][0])}")
     st.markdown("  \n".join(lines))
     if st.button("Open the account", key="hd_open"):
-        st.session_state[keys.ACCOUNT] = case["customer_id"]
-        st.switch_page("pages/account.py")
-with right, st.form(f"step_{section}_{case['customer_id']}", clear_on_submit=True):
+        st.session_state[keys.ACCOUNT] = cid
+        st.switch_page("pages/account.py", query_params={"customer": cid})
+with right, st.form(f"step_{section}_{cid}", clear_on_submit=True):
     st.markdown("**Agreed next step**")
     options = list(reason_codes.NEXT_ACTIONS)
     step = st.selectbox(
@@ -147,18 +175,12 @@ with right, st.form(f"step_{section}_{case['customer_id']}", clear_on_submit=Tru
         key="hd_action",
         index=options.index(case["next_action"]) if case.get("next_action") in options else 0,
     )
-    when = st.date_input("By", value=latest["as_of"] + timedelta(days=1), format="DD.MM.YYYY", key="hd_when")
+    when = st.date_input(
+        "By", value=huddle.default_step_date(today), min_value=today, format="DD.MM.YYYY", key="hd_when"
+    )
     note = st.text_input("Note", key="hd_note")
-    if st.form_submit_button("Record", type="primary") and data.save(
-        lambda: contacts.log_contact(
-            eng,
-            actor,
-            case["customer_id"],
-            channel="meeting",
-            outcome=reason_codes.INTERNAL_NOTE,
-            notes=f"Huddle: {note}".strip(),
-            next_action=step,
-            next_action_date=when,
+    if st.form_submit_button("Record", type="primary"):
+        _saved(
+            lambda: huddle.record_step(eng, actor, cid, action=step, by=when, note=note, today=today),
+            f"Next step for {case.get('customer_name') or cid} recorded: {step} by {fmt.day(when)}.",
         )
-    ):
-        st.toast(f"Next step for {case['customer_id']} recorded.")
