@@ -224,6 +224,34 @@ def reporting_rates(engine: sa.Engine, as_of: date, reporting: str) -> pl.DataFr
     return cross_rates(rates_for(engine, as_of), reporting)
 
 
+def stale_rates(
+    engine: sa.Engine, as_of: date, currencies: list[str], reporting: str, max_age_days: int
+) -> list[dict[str, object]]:
+    """The rates used at ``as_of`` for ``currencies`` that are older than ``max_age_days``.
+
+    An old rate is still better than none (the amount is shown), but a CHF rate from last
+    quarter can move a Swiss customer's rank: the pages show these with a warning. EUR (the
+    base) never ages; crossing into another reporting currency ages with that currency's rate.
+    Returns ``[{"currency", "rate_date", "age_days"}]`` sorted by currency.
+    """
+    wanted = sorted({c for c in currencies if c and c != BASE_CURRENCY} | ({reporting} - {BASE_CURRENCY}))
+    if not wanted:
+        return []
+    query = (
+        sa.select(FxRate.currency, sa.func.max(FxRate.rate_date))
+        .where(FxRate.rate_date <= as_of, FxRate.currency.in_(wanted))
+        .group_by(FxRate.currency)
+        .order_by(FxRate.currency)
+    )
+    with engine.connect() as conn:
+        latest = conn.execute(query).all()
+    return [
+        {"currency": c, "rate_date": d, "age_days": (as_of - d).days}
+        for c, d in latest
+        if (as_of - d).days > max_age_days
+    ]
+
+
 def list_rates(engine: sa.Engine) -> pl.DataFrame:
     """Every stored rate, newest date first: rate_date, currency, rate, updated_by."""
     schema = {"rate_date": pl.Date(), "currency": pl.String(), "rate": RATE, "updated_by": pl.String()}

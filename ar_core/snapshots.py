@@ -487,21 +487,26 @@ def snapshot_totals(engine: sa.Engine, snapshot_id: int) -> dict[str, dict[str, 
 
 
 def totals_history(engine: sa.Engine) -> pl.DataFrame:
-    """Per snapshot in force and currency: total and open total, oldest first (for trend charts)."""
+    """Per snapshot in force and currency: total, open total and whether it is the whole ledger.
+
+    Oldest first, for trend charts: a partial snapshot's totals cover only its scope.
+    """
     query = (
         sa.select(Snapshot.id, Snapshot.as_of, SnapshotTotal.currency, SnapshotTotal.total_cents,
-                  SnapshotTotal.open_total_cents)
+                  SnapshotTotal.open_total_cents, Snapshot.scope)
         .join(SnapshotTotal, SnapshotTotal.snapshot_id == Snapshot.id)
         .where(_IN_FORCE)
         .order_by(Snapshot.as_of, Snapshot.id, SnapshotTotal.currency)
     )  # fmt: skip
     schema = {"snapshot_id": pl.Int64(), "as_of": pl.Date(), "currency": pl.String(),
-              "total_cents": pl.Int64(), "open_cents": pl.Int64()}  # fmt: skip
+              "total_cents": pl.Int64(), "open_cents": pl.Int64(), "whole_ledger": pl.Boolean()}  # fmt: skip
     with engine.connect() as conn:
-        frame = pl.DataFrame([tuple(r) for r in conn.execute(query)], schema=schema, orient="row")
+        rows = [(*r[:5], Scope.from_json(r[5]).full) for r in conn.execute(query)]
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
     return frame.select(
         "snapshot_id", "as_of", "currency",
         bulk.from_cents("total_cents").alias("total"), bulk.from_cents("open_cents").alias("open_total"),
+        "whole_ledger",
     )  # fmt: skip
 
 

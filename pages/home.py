@@ -6,7 +6,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ar_core import settings, snapshots
+from ar_core import rates, settings, snapshots
 from ar_core.aging import AGING_DIMENSIONS, bucket_labels
 from ar_core.escalations import readable_customers
 from ui import data, fmt
@@ -36,6 +36,13 @@ tiles = data.overview_tiles(latest["snapshot_id"], before, scope_key, as_of, rep
 
 who = "Your portfolio" if scope is not None else "All customers"
 st.subheader(f"{who} — snapshot of {fmt.day(as_of)}, in {reporting}")
+currencies = data.items(latest["snapshot_id"])["currency"].unique().to_list()
+stale = rates.stale_rates(eng, as_of, currencies, reporting, settings.get_fx_max_age_days(eng))
+if stale:
+    listed = ", ".join(
+        f"{r['currency']} of {fmt.day(r['rate_date'])} ({r['age_days']} days old)" for r in stale
+    )
+    st.warning(f"Old FX rates are in use: {listed}. A lead can enter current rates under Settings.")
 if tiles["missing_currencies"]:
     st.warning(
         f"No FX rate for {', '.join(tiles['missing_currencies'])} on {fmt.day(as_of)}: those items are "
@@ -106,9 +113,10 @@ st.dataframe(
     },
 )
 
-if scope is None and listing.height > 1:
-    st.subheader("Open balance per snapshot")
-    trend = snapshots.totals_history(eng)
+trend = snapshots.totals_history(eng).filter(pl.col("whole_ledger"))
+if scope is None and trend["snapshot_id"].n_unique() > 1:
+    st.subheader("Open balance per whole-ledger snapshot")
+    st.caption("Snapshots of only some company codes or customers are left out: their totals are partial.")
     line = (
         alt.Chart(trend.with_columns(pl.col("open_total").cast(pl.Float64)))
         .mark_line(point=True)

@@ -137,3 +137,17 @@ def test_cross_rates_for_another_reporting_currency():
         "GBP": Decimal("1")
     }  # no GBP rate: only GBP converts
     assert cross_rates(eur, "EUR").equals(eur)
+
+
+def test_rates_older_than_the_setting_are_reported_as_stale(engine):
+    from ar_core.rates import stale_rates
+
+    set_rate(engine, LEAD, date(2026, 9, 30), "CHF", Decimal("1.06"))
+    set_rate(engine, LEAD, date(2026, 11, 1), "USD", Decimal("0.92"))
+    # as of 20.11.: CHF 51 days old, USD 19 days; EUR never ages; GBP has no rate at all (missing, not stale)
+    assert stale_rates(engine, date(2026, 11, 20), ["EUR", "CHF", "USD", "GBP"], "EUR", 35) == [
+        {"currency": "CHF", "rate_date": date(2026, 9, 30), "age_days": 51}
+    ]
+    assert stale_rates(engine, date(2026, 11, 20), ["CHF"], "EUR", 60) == []
+    # reporting in CHF: the CHF rate itself is needed for every conversion
+    assert [r["currency"] for r in stale_rates(engine, date(2026, 11, 20), ["EUR"], "CHF", 35)] == ["CHF"]
