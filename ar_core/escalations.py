@@ -210,11 +210,16 @@ def escalate(engine: sa.Engine, actor: Actor, customer_id: str, *, to_username: 
     return new_id
 
 
+def may_handle(actor: Actor, from_user: str, to_user: str) -> bool:
+    """Whether ``actor`` may resolve or re-assign an escalation: receiver, sender, a lead, an admin."""
+    return actor.username in (to_user, from_user) or actor.has(*WRITE_ALL_ROLES)
+
+
 def _open_escalation(conn: sa.Connection, actor: Actor, escalation_id: int, doing: str) -> Any:
     row = conn.execute(sa.select(Escalation).where(Escalation.id == escalation_id)).first()
     if row is None:
         raise NotFound(f"no escalation {escalation_id}")
-    if actor.username not in (row.to_user, row.from_user) and not actor.has(*WRITE_ALL_ROLES):
+    if not may_handle(actor, row.from_user, row.to_user):
         raise PermissionDenied(f"{actor.username} may not {doing} escalation {escalation_id}")
     if row.resolved_at is not None:
         raise ArDeskError(f"escalation {escalation_id} was already resolved by {row.resolved_by}")

@@ -90,6 +90,7 @@ def test_collector_sees_only_own_portfolio_on_every_page(ledger):
 
 
 def test_collector_logs_a_call_and_a_promise(ledger):
+    """One form, one submit: the call with the outcome "promise to pay" and the promise it brought."""
     at = open_page("pages/account.py", "colin")
     at.selectbox(key="ct_channel").select("phone")
     at.selectbox(key="ct_outcome").select("promise to pay")
@@ -97,19 +98,22 @@ def test_collector_logs_a_call_and_a_promise(ledger):
     at.text_area(key="ct_notes").input("Ms Müller pays Friday")
     at.selectbox(key="ct_next").select("promise follow-up")
     at.date_input(key="ct_next_date").set_value(date(2026, 11, 27))
-    at.form_submit_button[0].click().run()
+    at.form_submit_button(key="FormSubmitter:log_contact-Save contact").click().run()
     assert not at.exception, at.exception
-    assert "Contact saved." in [s.value for s in at.success]
+    # without the promised amount nothing is stored
+    assert "needs the promised amount and date" in at.error[0].value
+    assert contacts.list_contacts(ledger, SYSTEM, MUELLER).is_empty()
+
+    at.text_input(key="ct_pr_amount").input("1.000,06")
+    at.date_input(key="ct_pr_date").set_value(date(2026, 11, 27))
+    at.multiselect(key="ct_pr_items").select("1800000001")
+    at.form_submit_button(key="FormSubmitter:log_contact-Save contact").click().run()
+    assert not at.exception, at.exception
+    assert "Contact and promise saved." in [s.value for s in at.success]
     logged = contacts.list_contacts(ledger, SYSTEM, MUELLER)
     assert logged.select("channel", "outcome", "reason", "notes", "next_action_date", "created_by").row(
         0
     ) == ("phone", "promise to pay", "LIQUIDITY", "Ms Müller pays Friday", date(2026, 11, 27), "colin")
-
-    at.text_input(key="pr_amount").input("1.000,06")
-    at.date_input(key="pr_date").set_value(date(2026, 11, 27))
-    at.multiselect(key="pr_items").select("1800000001")
-    at.form_submit_button(key="FormSubmitter:promise-Save promise").click().run()
-    assert not at.exception, at.exception
     saved = promises.list_promises(ledger, SYSTEM, MUELLER)
     assert saved.select("amount", "currency", "promised_date", "status").row(0) == (
         pl.Series([1000.06]).cast(pl.Decimal(18, 2))[0],
@@ -214,6 +218,7 @@ def test_escalation_reaches_the_second_voice_and_is_resolved(ledger):
     from ar_core.escalations import open_escalations
 
     at = open_page("pages/account.py", "colin")
+    assert at.selectbox(key="esc_to").value is None  # no default: the collector chooses
     at.selectbox(key="esc_to").select("cora")
     at.text_input(key="esc_why").input("refuses to talk to me")
     at.form_submit_button(key="FormSubmitter:escalate-Escalate").click().run()

@@ -1,0 +1,82 @@
+"""What the account tabs share: the account in view, saving with a rerun, the URL parameter."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+import sqlalchemy as sa
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from ar_core.users import Actor
+from ui import data
+
+#: The URL query parameter naming the customer (``/account?customer=0000100001``).
+PARAM = "customer"
+#: Session keys of the page.
+PICK = "acct_pick"
+FLASH = "acct_flash"
+#: Widget-key prefixes of the forms to empty at the start of the next run (after a save).
+CLEAR = "acct_clear"
+
+
+@dataclass(frozen=True)
+class Account:
+    """The account in view, as the tabs need it."""
+
+    actor: Actor
+    engine: sa.Engine
+    customer: dict
+    customer_id: str
+    items: pl.DataFrame  #: the customer's items of the latest snapshot (not aged)
+    as_of: date
+    snapshot_id: int
+    snapshot_dates: list[date]
+    writable: bool  #: may record collection work (False: no write form is shown)
+    time_zone: str
+    escalations: pl.DataFrame  #: the customer's open escalations
+
+
+def picked() -> None:
+    """The customer chosen in the select box goes into the URL (reload and bookmarks keep it)."""
+    st.query_params[PARAM] = st.session_state[PICK]
+
+
+def saved(action: Callable[[], object], done: str, *, clear: str) -> bool:
+    """Save through ``ui.data.save``; on success rerun the page so everything shows the new state.
+
+    The message survives the rerun (shown by :func:`show_flash` at the top) and the form whose
+    widget keys start with ``clear`` is emptied. A refusal stays as an error beside the form,
+    which keeps what was typed (forms do not clear on submit) so it can be corrected.
+    """
+    if not data.save(action):
+        return False
+    st.session_state[FLASH] = done
+    st.session_state[CLEAR] = clear
+    st.rerun()
+    return True  # not reached: st.rerun() ends the run
+
+
+def show_flash() -> None:
+    """The message of the save that caused this run, and the saved form emptied (before it is drawn)."""
+    if prefix := st.session_state.pop(CLEAR, None):
+        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+            del st.session_state[key]
+    if message := st.session_state.pop(FLASH, None):
+        st.success(message)
+
+
+def back_link() -> None:
+    """The way back to the worklist, which keeps its filters, sort and page."""
+    # A page file run on its own (page tests) has no navigation to link into.
+    with contextlib.suppress(StreamlitPageNotFoundError):
+        st.page_link("pages/worklist.py", label="Back to worklist", icon=":material/arrow_back:")
+
+
+def local(frame: pl.DataFrame, column: str, time_zone: str) -> pl.DataFrame:
+    """A stored UTC timestamp column shown in the team's time zone."""
+    return frame.with_columns(pl.col(column).dt.convert_time_zone(time_zone))

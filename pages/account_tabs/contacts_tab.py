@@ -1,0 +1,119 @@
+"""The contact log: log a contact (a promise to pay in the same form), corrections, the log."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from ar_core import contacts, promises, reason_codes
+from pages.account_tabs.common import Account, local, saved
+from pages.account_tabs.promises_tab import promise_fields
+
+
+def render(ctx: Account) -> None:
+    if ctx.writable:
+        _log_form(ctx)
+    log = contacts.list_contacts(ctx.engine, ctx.actor, ctx.customer_id)
+    if log.is_empty():
+        st.info("No contact logged yet.")
+    else:
+        st.dataframe(
+            local(log, "contacted_at", ctx.time_zone).select(
+                "contact_id",
+                "contacted_at",
+                "created_by",
+                "channel",
+                "outcome",
+                "reason_label",
+                "notes",
+                "next_action",
+                "next_action_date",
+                "corrects_id",
+                "correction_note",
+                "effective",
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "contact_id": st.column_config.NumberColumn("No.", width="small"),
+                "contacted_at": st.column_config.DatetimeColumn("When", format="DD.MM.YYYY HH:mm"),
+                "created_by": "By",
+                "channel": "Channel",
+                "outcome": "Outcome",
+                "reason_label": "Reason",
+                "notes": st.column_config.TextColumn("Notes", width="large"),
+                "next_action": "Next action",
+                "next_action_date": st.column_config.DateColumn("Next action date", format="DD.MM.YYYY"),
+                "corrects_id": st.column_config.NumberColumn("Corrects no.", width="small"),
+                "correction_note": "Correction",
+                "effective": st.column_config.CheckboxColumn("Current"),
+            },
+        )
+    if ctx.writable and not log.is_empty():
+        _correction_form(ctx, log)
+
+
+def _log_form(ctx: Account) -> None:
+    with st.form("log_contact", clear_on_submit=False):
+        st.markdown("**Log a contact**")
+        c1, c2, c3 = st.columns(3)
+        channel = c1.selectbox("Channel", reason_codes.CHANNELS, key="ct_channel")
+        outcome = c2.selectbox("Outcome", reason_codes.OUTCOMES, key="ct_outcome")
+        reason = c3.selectbox(
+            "Delinquency reason",
+            ["", *reason_codes.DELINQUENCY_REASONS],
+            format_func=lambda c: reason_codes.DELINQUENCY_REASONS.get(c, "—"),
+            key="ct_reason",
+        )
+        notes = st.text_area("Notes", key="ct_notes")
+        n1, n2 = st.columns(2)
+        next_action = n1.selectbox("Next action", reason_codes.NEXT_ACTIONS, key="ct_next")
+        next_date = n2.date_input("Next action date", value=None, format="DD.MM.YYYY", key="ct_next_date")
+        st.markdown(f"**The promise** — fill in when the outcome is *{reason_codes.PROMISE_TO_PAY}*")
+        entry = promise_fields(ctx, "ct_pr")
+        if not st.form_submit_button("Save contact", type="primary"):
+            return
+        promise = None
+        if entry.given() or outcome == reason_codes.PROMISE_TO_PAY:
+            promise = entry.to_service(ctx) if entry.given() else {}
+            if promise is None:
+                return
+        call = {
+            "channel": channel, "outcome": outcome, "reason": reason or None, "notes": notes,
+            "next_action": next_action, "next_action_date": next_date,
+        }  # fmt: skip
+        done = "Contact and promise saved." if promise else "Contact saved."
+        saved(
+            lambda: promises.record_call(ctx.engine, ctx.actor, ctx.customer_id, promise=promise, **call),
+            done,
+            clear="ct_",
+        )
+
+
+def _correction_form(ctx: Account, log: pl.DataFrame) -> None:
+    with (
+        st.expander("Correct an entry (entries are never edited; a correction is added)"),
+        st.form("correct_contact", clear_on_submit=False),
+    ):
+        current = log.filter(pl.col("effective"))
+        target = st.selectbox("Entry", current["contact_id"].to_list(), key="corr_id")
+        note = st.text_input("What was wrong", key="corr_note")
+        st.caption("Fill in only what changes; empty fields keep the entry's value.")
+        k1, k2, k3 = st.columns(3)
+        fix_outcome = k1.selectbox("Outcome", ["", *reason_codes.OUTCOMES], key="corr_outcome")
+        fix_action = k2.selectbox("Next action", ["", *reason_codes.NEXT_ACTIONS], key="corr_next")
+        fix_date = k3.date_input("Next action date", value=None, format="DD.MM.YYYY", key="corr_date")
+        fix_notes = st.text_area("Notes (replace)", key="corr_notes")
+        proposed = {
+            "outcome": fix_outcome,
+            "next_action": fix_action,
+            "next_action_date": fix_date,
+            "notes": fix_notes,
+        }
+        changes = {k: v for k, v in proposed.items() if v}
+        if st.form_submit_button("Add correction"):
+            saved(
+                lambda: contacts.correct_contact(ctx.engine, ctx.actor, target, note=note, **changes),
+                "Correction added; the original entry stays in the log.",
+                clear="corr_",
+            )

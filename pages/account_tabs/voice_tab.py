@@ -1,0 +1,73 @@
+"""Second voice: escalate to a person you choose, re-assign or resolve an open escalation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ar_core import escalations
+from pages.account_tabs.common import Account, saved
+
+
+def _choose(ctx: Account, label: str, key: str, exclude: tuple[str, ...] = ()) -> str | None:
+    targets = escalations.escalation_targets(ctx.engine, ctx.actor, ctx.customer_id, exclude=exclude)
+    shown = {
+        r["username"]: f"{r['name']} ({r['username']}) — {r['role']}" for r in targets.iter_rows(named=True)
+    }
+    return st.selectbox(
+        label, list(shown), index=None, format_func=shown.get, placeholder="Choose a person", key=key
+    )
+
+
+def _handle(ctx: Account, esc: dict) -> None:
+    """Resolve or re-assign one open escalation (its receiver, its sender, a lead, an admin)."""
+    eid = esc["escalation_id"]
+    left, right = st.columns(2)
+    with left, st.form(f"resolve_{eid}", clear_on_submit=False):
+        agreed = st.text_input("What was agreed (closes the escalation)", key="esc_resolution")
+        if st.form_submit_button("Resolve escalation"):
+            saved(
+                lambda: escalations.resolve(ctx.engine, ctx.actor, eid, agreed),
+                "Escalation resolved.",
+                clear="esc_",
+            )
+    with right, st.form(f"reassign_{eid}", clear_on_submit=False):
+        to = _choose(ctx, "Hand to", "esc_reassign_to", exclude=(esc["to_user"], esc["from_user"]))
+        why = st.text_input("Why", key="esc_reassign_why")
+        if st.form_submit_button("Re-assign escalation"):
+            if to is None:
+                st.error("Choose whom to hand the escalation to.")
+            else:
+                saved(
+                    lambda: escalations.reassign(ctx.engine, ctx.actor, eid, to_username=to, note=why),
+                    f"Escalation handed to {to}: the case is on their worklist.",
+                    clear="esc_",
+                )
+
+
+def render(ctx: Account) -> None:
+    st.caption("A lead or another collector takes the case as second voice: it appears on their worklist.")
+    if ctx.escalations.is_empty():
+        st.info("No open escalation.")
+    for esc in ctx.escalations.iter_rows(named=True):
+        st.markdown(
+            f"**Escalation {esc['escalation_id']}**: {esc['from_user']} → **{esc['to_user']}** · "
+            f"{esc['reason']}"
+        )
+        if ctx.writable and escalations.may_handle(ctx.actor, esc["from_user"], esc["to_user"]):
+            _handle(ctx, esc)
+    if ctx.writable and ctx.escalations.is_empty():
+        with st.form("escalate", clear_on_submit=False):
+            st.markdown("**Escalate this customer**")
+            to = _choose(ctx, "To", "esc_to")
+            why = st.text_input("Why", key="esc_why")
+            if st.form_submit_button("Escalate"):
+                if to is None:
+                    st.error("Choose whom to escalate to.")
+                else:
+                    saved(
+                        lambda: escalations.escalate(
+                            ctx.engine, ctx.actor, ctx.customer_id, to_username=to, reason=why
+                        ),
+                        f"Escalated to {to}: the case is on their worklist.",
+                        clear="esc_",
+                    )
