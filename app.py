@@ -1,15 +1,39 @@
-"""AR Desk entry point: page config → login → role-filtered navigation → shared sidebar → page."""
+"""AR Desk entry point: page config → login → own password → role navigation → shared sidebar → page.
+
+Until a user is logged in (and has replaced a password an admin set), every page URL is served
+by the login (or password) view, so the URL opened — ``/huddle``, ``/account?customer=…`` — is
+the page that runs after login: a page's identity in Streamlit is its URL path.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
-from ar_core.users import get_actor
-from ui import keys
-from ui.navigation import pages_for
-from ui.resources import authenticator, engine
+from ar_core.users import change_own_password, get_actor, must_change_password
+from ui import data, keys
+from ui.navigation import PAGES, pages_for
+from ui.resources import authenticator, engine, login_credentials
 
 st.set_page_config(page_title="AR Desk", page_icon=":material/account_balance:", layout="wide")
+
+
+#: URL path of the start page while nobody is logged in (served at ``/``). It must differ from the
+#: page files' names: AppTest runs a page file directly when the requested path is its name.
+HOLD_PATH = "start"
+
+
+def _hold_every_url(view: Callable[[], None]) -> None:
+    """Serve every page's URL path with ``view`` (hidden navigation), keeping URL and query string.
+
+    A page's identity is its URL path, so the rerun after login runs the real page of that path;
+    from ``/`` it lands on the start page.
+    """
+    placeholders = [st.Page(view, title="AR Desk", url_path=HOLD_PATH, default=True)] + [
+        st.Page(view, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES
+    ]
+    st.navigation(placeholders, position="hidden").run()
 
 
 def _login_view() -> None:
@@ -17,13 +41,44 @@ def _login_view() -> None:
     st.caption("Accounts-receivable collections cockpit")
 
 
+def _sync_login_cookie() -> None:
+    """Keep the authenticator's cookie component on screen until the browser has run it.
+
+    streamlit-authenticator 0.4.2 writes the login cookie by rendering a component (key ``set``)
+    in the run of the login submit, and deletes it the same way at logout (``delete``). The
+    component's JavaScript runs only once its iframe has loaded; a rerun that does not render it
+    again removes it first — so the ``st.rerun()`` after a login lost the cookie in most logins,
+    and a reload logged the user out (or, after a logout, back in). Rendering it on every run
+    until it reports ``True`` makes both reliable.
+    """
+    cookies = auth.cookie_controller
+    if st.session_state.get(keys.COOKIE_TO_WRITE):
+        cookies.set_cookie()
+        if st.session_state.get(keys.COOKIE_SET_COMPONENT):
+            del st.session_state[keys.COOKIE_TO_WRITE]
+    if st.session_state.get(keys.COOKIE_TO_DELETE):
+        cookies.delete_cookie()
+        if st.session_state.get(keys.COOKIE_DELETE_COMPONENT):
+            del st.session_state[keys.COOKIE_TO_DELETE]
+
+
+def _logged_out(_details: dict) -> None:
+    st.session_state.pop(keys.COOKIE_TO_WRITE, None)
+    st.session_state[keys.COOKIE_TO_DELETE] = True
+
+
 auth = authenticator()
 engine()
 if not st.session_state.get(keys.AUTH_STATUS):
-    st.navigation([st.Page(_login_view, title="Log in", icon=":material/login:")], position="hidden").run()
+    _sync_login_cookie()
+    had_cookie = bool(auth.cookie_controller.get_cookie())
+    _hold_every_url(_login_view)
     auth.login(fields={"Form name": "Log in", "Login": "Log in"})
     if st.session_state.get(keys.AUTH_STATUS):
-        st.rerun()  # logged in by this submit: build the navigation now, not on the next interaction
+        if not had_cookie:  # logged in by the form: the browser still has to store the cookie
+            st.session_state.pop(keys.COOKIE_TO_DELETE, None)
+            st.session_state[keys.COOKIE_TO_WRITE] = True
+        st.rerun()  # build the navigation now, not on the next interaction
     if st.session_state.get(keys.AUTH_STATUS) is False:
         st.error(
             "User name or password is wrong. After five failed attempts in a row an account is locked "
@@ -33,18 +88,40 @@ if not st.session_state.get(keys.AUTH_STATUS):
 
 actor = get_actor(engine(), st.session_state[keys.USERNAME])
 if actor is None:
-    auth.logout(location="unrendered")
+    auth.logout(location="unrendered", callback=_logged_out)
     st.error("Your account is no longer active. Ask an administrator.")
+    st.stop()
+_sync_login_cookie()
+
+
+def _sidebar() -> None:
+    with st.sidebar:
+        st.markdown(f"**{actor.name}**  \n{', '.join(sorted(actor.roles))}")
+        auth.logout("Log out", location="sidebar", key="logout_button", callback=_logged_out)
+
+
+def _change_password_view() -> None:
+    st.title("Choose your own password")
+    st.info("Your password was set by an administrator. Choose your own before you continue.")
+    with st.form("change_password"):
+        new = st.text_input("New password (at least 10 characters)", type="password")
+        again = st.text_input("New password again", type="password")
+        if st.form_submit_button("Change password", type="primary") and data.save(
+            lambda: change_own_password(engine(), actor, new, again)
+        ):
+            login_credentials.clear()  # the shared credentials hold the old hash
+            st.rerun()
+
+
+if must_change_password(engine(), actor.username):
+    _sidebar()
+    _hold_every_url(_change_password_view)
     st.stop()
 
 pages = [
-    st.Page(path, title=title, icon=icon, default=(i == 0))
-    for i, (path, title, icon, _roles) in enumerate(pages_for(actor.roles))
+    st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=(i == 0))
+    for i, p in enumerate(pages_for(actor.roles))
 ]
 navigation = st.navigation(pages)
-
-with st.sidebar:
-    st.markdown(f"**{actor.name}**  \n{', '.join(sorted(actor.roles))}")
-    auth.logout("Log out", location="sidebar", key="logout_button")
-
+_sidebar()
 navigation.run()

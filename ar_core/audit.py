@@ -241,8 +241,9 @@ def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
 def change_list(before: str | None, after: str | None) -> list[str]:
     """The audit's before/after JSON as lines a person reads: ``"collector: c.meyer → j.schneider"``.
 
-    Only what differs is listed; a record that was created lists its values (``"name: Jan"``), a
-    value that disappeared reads ``→ (removed)``.
+    Only what differs is listed. A field only the after state has is listed with its value
+    (``"name: Jan"`` for a created record, ``"source: admin"`` beside a change) unless it is
+    empty; a value that disappeared reads ``→ (removed)``.
     """
     old = None if before is None else json.loads(before)
     new = None if after is None else json.loads(after)
@@ -254,8 +255,9 @@ def change_list(before: str | None, after: str | None) -> list[str]:
     new_flat = _flat(new) if new else {}
     lines = []
     for key in sorted(old_flat.keys() | new_flat.keys()):
-        if old is None:
-            lines.append(f"{key}: {_text(new_flat[key])}")
+        if key not in old_flat:  # new information (a created record, the source of a change)
+            if new_flat[key] is not None:
+                lines.append(f"{key}: {_text(new_flat[key])}")
         elif key not in new_flat:
             lines.append(f"{key}: {_text(old_flat[key])} → {REMOVED_TEXT}")
         elif old_flat.get(key) != new_flat[key]:

@@ -1,13 +1,16 @@
-"""Users & audit (admin): add users, reset passwords, assign roles and portfolios; read the audit log."""
+"""Users & audit (admin): users, roles, passwords, portfolios, moving customers; the audit log."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import polars as pl
 import streamlit as st
 
 from ar_core import audit, users
 from ar_core.schema import ROLES
-from ui import data
+from ar_core.settings import get_time_zone
+from ui import data, keys
 from ui.guard import require
 from ui.resources import engine, login_credentials
 
@@ -43,14 +46,20 @@ st.dataframe(
 )
 names = people["username"].to_list()
 
-add, edit, portfolio = st.tabs(["Add a user", "Roles, access and password", "Portfolio"])
+add, edit, portfolio, move = st.tabs(
+    ["Add a user", "Roles, access and password", "Portfolio", "Move customers"]
+)
 with add, st.form("add_user", clear_on_submit=True):
     c1, c2, c3 = st.columns(3)
     username = c1.text_input("User name", help="lower case, e.g. j.devries")
     name = c2.text_input("Full name")
     email = c3.text_input("E-mail")
     roles = st.multiselect("Roles", ROLES, default=["collector"])
-    password = st.text_input("Initial password (at least 10 characters)", type="password")
+    password = st.text_input(
+        "Initial password (at least 10 characters)",
+        type="password",
+        help="The user must choose their own password at the first login.",
+    )
     if st.form_submit_button("Add user", type="primary") and data.save(
         lambda: users.create_user(
             eng, actor, username=username, name=name, email=email, password=password, roles=roles
@@ -75,11 +84,15 @@ with edit:
                 _changed(f"Roles and access of {who} saved.")
                 st.rerun()
         with st.form("reset_password", clear_on_submit=True):
-            new_password = st.text_input("New password (at least 10 characters)", type="password")
+            new_password = st.text_input(
+                "New password (at least 10 characters)",
+                type="password",
+                help="Also unlocks a locked account. The user must change it at the next login.",
+            )
             if st.form_submit_button("Reset password") and data.save(
                 lambda: users.reset_password(eng, actor, who, new_password)
             ):
-                _changed(f"Password of {who} reset.")
+                _changed(f"Password of {who} reset; {who} must change it at the next login.")
 
 with portfolio:
     who = st.selectbox("Collector", names, key="portfolio_user")
@@ -96,7 +109,7 @@ with portfolio:
             codes = st.text_input(
                 "Company codes (comma separated)", value=", ".join(current["company_codes"])
             )
-            if st.form_submit_button("Save portfolio"):
+            if st.form_submit_button("Save portfolio", key="save_portfolio"):
                 split = [v.strip() for v in customers.replace(",", "\n").splitlines() if v.strip()]
                 codes_list = [c.strip() for c in codes.split(",") if c.strip()]
                 if data.save(
@@ -105,20 +118,94 @@ with portfolio:
                     _changed(f"Portfolio of {who} saved.")
                     st.rerun()
 
+active_collectors = people.filter(pl.col("active") & pl.col("roles").str.contains("collector"))["username"]
+with move:
+    st.caption(
+        "Makes another collector the owner of customers in the customer master (each change audited). "
+        "Customers assigned on the Portfolio tab stay assigned there."
+    )
+    owners = sorted({c for c in data.customers()["collector"].to_list() if c})
+    with st.form("move_customers"):
+        mode = st.radio(
+            "Customers to move",
+            ["All customers of a collector", "The customers listed"],
+            horizontal=True,
+            key="move_mode",
+        )
+        c1, c2 = st.columns(2)
+        source = c1.selectbox(
+            "From collector", owners, index=None, placeholder="Choose a collector", key="move_from"
+        )
+        listed = c2.text_area("Customer ids (one per line or comma separated)", key="move_ids")
+        target = st.selectbox(
+            "To collector",
+            active_collectors.to_list(),
+            index=None,
+            placeholder="Choose the new collector",
+            key="move_to",
+        )
+        if st.form_submit_button("Move customers", type="primary", key="move_submit"):
+            ids = [v.strip() for v in listed.replace(",", "\n").splitlines() if v.strip()]
+            by_owner = mode == "All customers of a collector"
+            outcome: list[str] = []
+            if not target:
+                st.error("Choose the collector who takes the customers over.")
+            elif data.save(
+                lambda: outcome.extend(
+                    users.move_customers(
+                        eng,
+                        actor,
+                        target=target,
+                        customers=() if by_owner else ids,
+                        from_collector=source if by_owner else None,
+                    )
+                )
+            ):
+                st.success(f"{len(outcome)} customers moved to {target}." if outcome else "Nothing to move.")
+
 st.subheader("Audit log")
 st.caption("Append-only: every change made in AR Desk, newest first.")
+time_zone = get_time_zone(eng)
+choices = audit.filter_choices(eng, actor)
+f1, f2, f3, f4 = st.columns([1, 1, 1, 1.3])
+who = f1.selectbox("Who", choices["who"], index=None, placeholder="Everybody", key="audit_who")
+action = f2.selectbox("What", choices["action"], index=None, placeholder="Every action", key="audit_action")
+record_id = f3.text_input("Customer or record id", key="audit_record")
+period = f4.date_input("Between", value=(), format="DD.MM.YYYY", key="audit_period")
+days: list[date] = list(period) if isinstance(period, list | tuple) else [period]
+filters = audit.AuditFilter(
+    who=who,
+    action=action,
+    entity_id=record_id or None,
+    since=days[0] if days else None,
+    until=days[-1] if days else None,
+    time_zone=time_zone,
+)
+found = audit.audit_page(eng, actor, filters, page=int(st.session_state.get(keys.AUDIT_PAGE, 1)))
+st.session_state[keys.AUDIT_PAGE] = found.page  # fewer pages after a filter change: the last one
+shown = audit.readable(found.rows, time_zone)
+p1, p2, p3 = st.columns([1, 3, 1.2])
+p1.number_input("Page", min_value=1, max_value=found.pages, step=1, key=keys.AUDIT_PAGE)
+p2.caption(f"Page {found.page} of {found.pages} · {found.total:,} entries · times in {time_zone}")
+p3.download_button(
+    "Export to XLSX",
+    data=lambda: audit.audit_xlsx(eng, actor, filters),
+    file_name="audit-log.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    disabled=found.total == 0,
+    key="audit_export",
+)
 st.dataframe(
-    audit.list_audit(eng, actor, limit=500),
+    shown,
     hide_index=True,
     width="stretch",
     column_config={
-        "id": "No.",
-        "at": st.column_config.DatetimeColumn("When (UTC)", format="DD.MM.YYYY HH:mm:ss"),
+        "id": st.column_config.NumberColumn("No.", width="small"),
+        "at": st.column_config.DatetimeColumn(f"When ({time_zone})", format="DD.MM.YYYY HH:mm"),
         "actor": "Who",
         "action": "Action",
         "entity": "Record",
         "entity_id": "Record id",
-        "before": "Before",
-        "after": "After",
+        "changes": st.column_config.TextColumn("Changes", width="large"),
     },
 )

@@ -35,9 +35,9 @@ def app_store(
     monkeypatch.setenv("AR_TODAY", "2026-11-20")
     engine = make_engine(url)
     migrate(engine)
-    for username, roles in users.items():
+    for username, roles in users.items():  # ready to log in: no first-login password change
         create_user(engine, SYSTEM, username=username, name=username.title(), email=f"{username}@example.com",
-                    password=password, roles=roles)  # fmt: skip
+                    password=password, roles=roles, must_change_password=False)  # fmt: skip
     st.cache_resource.clear()
     st.cache_data.clear()
     try:

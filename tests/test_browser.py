@@ -70,6 +70,7 @@ def server(tmp_path_factory):
         email="lena@example.com",
         password="browser-test-pw",
         roles=["lead"],
+        must_change_password=False,
     )
     create_user(
         engine,
@@ -79,6 +80,7 @@ def server(tmp_path_factory):
         email="claudia@example.com",
         password="browser-test-pw",
         roles=["collector"],
+        must_change_password=False,
     )
     # A week earlier's extract and a customer master: c.meyer owns Müller, so has a worklist.
     lead = Actor(username="system", name="System", roles=frozenset({"lead"}))

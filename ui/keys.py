@@ -11,3 +11,13 @@ CONFIRM_DELETE = "confirm_delete_snapshot"
 #: Name of the mapping saved on the previous run, to confirm it after the rerun.
 MAPPING_SAVED = "mapping_saved"
 ACCOUNT = "account_customer_id"
+#: Set after a login by the form: the browser has not confirmed the login cookie yet.
+COOKIE_TO_WRITE = "login_cookie_to_write"
+#: Set after a logout: the browser has not confirmed that the login cookie is gone.
+COOKIE_TO_DELETE = "login_cookie_to_delete"
+#: Keys extra_streamlit_components' CookieManager gives its set and delete components (it owns them);
+#: their value turns ``True`` once the browser has run them.
+COOKIE_SET_COMPONENT = "set"
+COOKIE_DELETE_COMPONENT = "delete"
+#: Admin page: which page of the audit log is shown.
+AUDIT_PAGE = "audit_page"

@@ -1,18 +1,36 @@
-"""Which pages a role sees. Each page re-checks with ui.guard: hiding is not the permission."""
+"""Which pages a role sees, and each page's stable URL. Each page re-checks with ui.guard.
+
+The URL path of a page never changes (bookmarks such as ``/huddle`` keep working), and app.py
+serves the same paths while a user logs in or changes a password, so the URL opened — with its
+query string, e.g. ``/account?customer=0000100001`` — is the page shown after login.
+"""
 
 from __future__ import annotations
 
-#: (file, title, icon, roles allowed; empty = every logged-in user).
-PAGES: list[tuple[str, str, str, tuple[str, ...]]] = [
-    ("pages/worklist.py", "Worklist", ":material/format_list_numbered:", ()),
-    ("pages/account.py", "Customer account", ":material/person:", ()),
-    ("pages/huddle.py", "Huddle", ":material/groups:", ("lead", "admin")),
-    ("pages/home.py", "Overview", ":material/dashboard:", ()),
-    ("pages/upload.py", "Upload", ":material/upload_file:", ("lead", "admin")),
-    ("pages/settings.py", "Settings", ":material/tune:", ("lead", "admin")),
-    ("pages/admin.py", "Users & audit", ":material/admin_panel_settings:", ("admin",)),
+from typing import NamedTuple
+
+
+class PageSpec(NamedTuple):
+    """One page of the app: file, navigation title and icon, roles (empty = everyone), URL path."""
+
+    file: str
+    title: str
+    icon: str
+    roles: tuple[str, ...]
+    url_path: str
+
+
+#: The start page comes first (it is also served at ``/``).
+PAGES: list[PageSpec] = [
+    PageSpec("pages/worklist.py", "Worklist", ":material/format_list_numbered:", (), "worklist"),
+    PageSpec("pages/account.py", "Customer account", ":material/person:", (), "account"),
+    PageSpec("pages/huddle.py", "Huddle", ":material/groups:", ("lead", "admin"), "huddle"),
+    PageSpec("pages/home.py", "Overview", ":material/dashboard:", (), "overview"),
+    PageSpec("pages/upload.py", "Upload", ":material/upload_file:", ("lead", "admin"), "upload"),
+    PageSpec("pages/settings.py", "Settings", ":material/tune:", ("lead", "admin"), "settings"),
+    PageSpec("pages/admin.py", "Users & audit", ":material/admin_panel_settings:", ("admin",), "admin"),
 ]
 
 
-def pages_for(roles: frozenset[str]) -> list[tuple[str, str, str, tuple[str, ...]]]:
-    return [p for p in PAGES if not p[3] or roles & set(p[3])]
+def pages_for(roles: frozenset[str]) -> list[PageSpec]:
+    return [p for p in PAGES if not p.roles or roles & set(p.roles)]
