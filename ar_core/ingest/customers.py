@@ -9,7 +9,7 @@ from __future__ import annotations
 import fastexcel
 import polars as pl
 
-from ar_core.ingest import parse, text, xlsx
+from ar_core.ingest import guard, parse, text, xlsx
 from ar_core.ingest.detect import TEXT, Unreadable, decode_to_utf8, find_header, sniff_kind
 from ar_core.ingest.labels import fold
 from ar_core.ingest.result import Problem
@@ -66,15 +66,22 @@ def _positions(headers: list[str]) -> dict[str, int]:
 
 
 def read_customer_master(data: bytes, file_name: str) -> tuple[pl.DataFrame, list[Problem]]:
-    """Read a customer master (';' or ',' CSV, or XLSX) into CUSTOMER_SCHEMA; rows with errors left out."""
+    """Read a customer master (';' or ',' CSV, or XLSX) into CUSTOMER_SCHEMA; rows with errors left out.
+
+    Never raises for bad input; anything unexpected becomes one problem with an incident id.
+    """
     empty = pl.DataFrame(schema=CUSTOMER_SCHEMA)
     try:
         frame, headers, positions, typed = _read(data, file_name)
+        return _parse(frame, headers, positions, file_name, typed_limit=typed)
     except Unreadable as exc:
         return empty, [Problem(file_name, None, None, str(exc))]
     except (pl.exceptions.PolarsError, fastexcel.FastExcelError) as exc:
         return empty, [Problem(file_name, None, None, f"the file cannot be read as a table ({exc})")]
-    return _parse(frame, headers, positions, file_name, typed_limit=typed)
+    except BaseException as exc:  # the last resort, see guard.unexpected
+        if not guard.unexpected(exc):
+            raise
+        return empty, [guard.incident(file_name, exc, "reading the customer master")]
 
 
 def _read(data: bytes, file_name: str) -> tuple[pl.DataFrame, list[str], dict[str, int], bool]:

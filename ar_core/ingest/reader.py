@@ -9,7 +9,7 @@ from datetime import date
 import fastexcel
 import polars as pl
 
-from ar_core.ingest import fbl5n, generic, parse, text, xlsx
+from ar_core.ingest import fbl5n, generic, guard, parse, text, xlsx
 from ar_core.ingest.build import choose_file_totals, stage, to_items
 from ar_core.ingest.detect import (
     DELIMITER_NAMES,
@@ -43,7 +43,9 @@ def read_extract(
     """Read an ERP extract (FBL5N text/CSV/XLSX, or any CSV/XLSX through ``mapping``).
 
     Never raises for bad input: an unreadable file comes back with one file-level problem and no
-    items; row problems leave the valid rows in ``items``. The content hash is computed alongside.
+    items; row problems leave the valid rows in ``items``. Anything unexpected (a bug, a panic in
+    a Rust reader) also comes back as one file-level problem, with an incident id that names its
+    traceback in the log. The content hash is computed alongside.
     """
     with ThreadPoolExecutor(max_workers=1) as pool:  # sha256 releases the GIL: hash while parsing
         digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
@@ -53,6 +55,13 @@ def read_extract(
         except Unreadable as exc:
             result.problems = [Problem(file_name, None, None, str(exc))]
             result.as_of = as_of
+        except BaseException as exc:  # the last resort, see guard.unexpected
+            if not guard.unexpected(exc):
+                raise
+            # a fresh result: nothing half-read may travel on with the problem
+            result = ExtractResult(
+                file_name, "", as_of=as_of, problems=[guard.incident(file_name, exc, "reading")]
+            )
         result.file_hash = digest.result()
     return result
 

@@ -13,7 +13,9 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
@@ -27,6 +29,39 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
+#: What a damaged package raises while a part is unpacked or parsed (NotImplementedError: an
+#: unknown compression method; RuntimeError: an entry marked encrypted).
+_DAMAGE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ET.ParseError,
+    UnicodeError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+@contextmanager
+def _reading(part: str) -> Iterator[None]:
+    """Turn damage met while reading one part (missing, cut off, not XML) into Unreadable."""
+    try:
+        yield
+    except KeyError as exc:
+        raise Unreadable(
+            f"the workbook is damaged: its part '{part}' is missing (save or export it again)"
+        ) from exc
+    except ET.ParseError as exc:
+        raise Unreadable(
+            f"the workbook is damaged: its part '{part}' is cut off or not valid XML ({exc}); "
+            "save or export it again"
+        ) from exc
+    except (*_DAMAGE, ValueError) as exc:  # ValueError: a cell reference or row number that is no number
+        raise Unreadable(
+            f"the workbook is damaged: its part '{part}' cannot be read ({exc}); save or export it again"
+        ) from exc
 
 
 @dataclass
@@ -71,12 +106,14 @@ def sheet_paths(data: bytes) -> dict[str, str]:
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         names = set(package.namelist())
-        if "xl/workbook.xml" not in names:
-            raise Unreadable("this is a ZIP archive, not an Excel workbook")
-        workbook = ET.fromstring(package.read("xl/workbook.xml"))  # noqa: S314 - tiny part of an uploaded file
-        rels = ET.fromstring(package.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError) as exc:
+    except (*_DAMAGE, ValueError) as exc:
         raise Unreadable(f"the workbook is damaged and cannot be opened ({exc})") from exc
+    if "xl/workbook.xml" not in names:
+        raise Unreadable("this is a ZIP archive, not an Excel workbook")
+    with _reading("xl/workbook.xml"):
+        workbook = ET.fromstring(package.read("xl/workbook.xml"))  # noqa: S314 - tiny part of an uploaded file
+    with _reading("xl/_rels/workbook.xml.rels"):
+        rels = ET.fromstring(package.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     paths = {}
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
@@ -90,6 +127,11 @@ def sheet_paths(data: bytes) -> dict[str, str]:
 
 def formula_cells(data: bytes, path: str) -> list[tuple[str, str]]:
     """(cell reference, formula text) of every formula in one sheet; [] quickly when there is none."""
+    with _reading(path):
+        return _formula_cells(data, path)
+
+
+def _formula_cells(data: bytes, path: str) -> list[tuple[str, str]]:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         if path not in package.namelist():
             return []
@@ -120,6 +162,16 @@ def head_rows(data: bytes, path: str, limit: int = HEAD_LINES) -> list[list[str]
 
     Stops parsing after row ``limit``; shared strings are read only up to the highest one used.
     """
+    with _reading(path):
+        cells, shared = _head_cells(data, path, limit)
+    width = max((c for _, c, _, _ in cells), default=-1) + 1
+    rows = [[""] * width for _ in range(max((r for r, _, _, _ in cells), default=0))]
+    for row, col, kind, value in cells:
+        rows[row - 1][col] = (shared.get(int(value), "") if kind == "s" else value).strip()
+    return rows
+
+
+def _head_cells(data: bytes, path: str, limit: int) -> tuple[list[tuple[int, int, str, str]], dict[int, str]]:
     cells: list[tuple[int, int, str, str]] = []  # (row, column, type, value)
     with zipfile.ZipFile(io.BytesIO(data)) as package, package.open(path) as part:
         row_number = 0
@@ -141,12 +193,9 @@ def head_rows(data: bytes, path: str, limit: int = HEAD_LINES) -> list[list[str]
                 element.clear()
                 if row_number >= limit:
                     break
-        shared = _shared_strings(package, {int(v) for _, _, k, v in cells if k == "s" and v.isdigit()})
-    width = max((c for _, c, _, _ in cells), default=-1) + 1
-    rows = [[""] * width for _ in range(max((r for r, _, _, _ in cells), default=0))]
-    for row, col, kind, value in cells:
-        rows[row - 1][col] = (shared.get(int(value), "") if kind == "s" else value).strip()
-    return rows
+        with _reading("xl/sharedStrings.xml"):
+            shared = _shared_strings(package, {int(v) for _, _, k, v in cells if k == "s" and v.isdigit()})
+    return cells, shared
 
 
 def _shared_strings(package: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
@@ -179,7 +228,8 @@ def open_sheets(data: bytes) -> fastexcel.ExcelReader:
     try:
         return fastexcel.read_excel(data)
     except Exception as exc:  # fastexcel raises its own error classes for any damage
-        raise Unreadable(f"the workbook cannot be read ({exc})") from exc
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise Unreadable(f"the workbook is damaged and cannot be opened ({first})") from exc
 
 
 def head(
