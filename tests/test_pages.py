@@ -119,21 +119,30 @@ def test_lead_uploads_german_fbl5n_and_commits(app_env):
     # The same file again is recognised and not imported twice.
     at.file_uploader(key="extract_file").set_value(("copy.txt", fbl5n_german_text(), "text/plain")).run()
     at.button(key="validate").click().run()
-    at.button(key="commit").click().run()
-    assert any("already" in e.value for e in at.error)
+    assert any("already imported" in e.value for e in at.error)  # told at Validate, not at Commit
+    assert at.button(key="commit").disabled
     assert at.dataframe[-1].value["Items"].tolist() == [4]
 
 
 def test_upload_with_errors_is_rejected_unless_valid_rows_chosen(app_env):
-    bad = fbl5n_german_text().replace(b"10.000,00", b"10.000,0x")
+    bad = fbl5n_german_text().replace(b"01.09.2026", b"31.02.2026")
     at = validated("bad.txt", bad)
     problems = at.dataframe[0].value
-    assert problems["Row"].tolist()[0] == 7
-    assert problems["Column"].tolist()[0] == "Betrag in Hauswährung"
+    assert problems["Row"].tolist()[0] == 5
+    assert problems["Column"].tolist()[0] == "Belegdatum"
     assert at.button(key="commit").disabled
+    # what is left out is stated before commit, per currency
+    assert "left out: EUR: 1 row (EUR 1,234.56)" in at.checkbox(key="commit_valid").label
     at.checkbox(key="commit_valid").check().run()
     at.button(key="commit").click().run()
     assert "3 items of 2 customers" in at.success[0].value
+
+
+def test_totals_that_do_not_reconcile_block_even_commit_valid_rows(app_env):
+    bad = fbl5n_german_text().replace(b"10.000,00", b"10.000,0x")  # the total row cannot be checked
+    at = validated("bad.txt", bad)
+    assert at.button(key="commit").disabled
+    assert not at.get("checkbox") or all(c.key != "commit_valid" for c in at.checkbox)
 
 
 def test_admin_adds_user_and_audit_shows_it(app_env):
@@ -201,6 +210,7 @@ def test_lead_removes_a_snapshot_and_it_is_audited(app_env):
     at.button(key="commit").click().run()
     assert at.button(key="delete_snapshot").disabled
     at.checkbox(key="delete_sure").check().run()
+    at.text_input(key="delete_reason").input("wrong key date").run()
     at.button(key="delete_snapshot").click().run()
     assert not at.exception, at.exception
     assert "No snapshot yet" in at.info[0].value
