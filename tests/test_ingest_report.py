@@ -55,3 +55,37 @@ def test_report_cells_never_become_formulas() -> None:
     assert "'=cmd|" in strings
     problems = sheet(data, "Problems")
     assert problems.row(1) == ("error", "3", "'" + evil, "'-2+3")
+
+
+def test_report_states_file_totals_and_what_commit_valid_rows_leaves_out() -> None:
+    rows = [
+        "4711\tMüller\t1800000001\t01.10.2026\t31.10.2026\t100,00\tEUR",
+        "4711\tMüller\t1800000002\t01.10.2026\t31.10.2026\t7.060,94\tEUR",
+        "4711\tMüller\t1800000002\t01.10.2026\t31.10.2026\t7.060,94\tEUR",
+        "*\t\t\t\t\t14.221,88\tEUR",
+    ]
+    result = read_extract("\n".join([HEADER, *rows]).encode(), "extract.txt")
+    table = list(sheet(validation_report_xlsx(result), "Summary").iter_rows())
+    start = next(i for i, r in enumerate(table) if r[0] == "Currency")
+    assert table[start] == (
+        "Currency",
+        "Items total",
+        "File total",
+        "Open total",
+        "Left out: rows",
+        "Left out: amount",
+    )
+    # hand-computed: 100,00 committed + 2 x 7.060,94 left out = 14.221,88 stated by the file
+    assert table[start + 1] == ("EUR", "100.00", "14,221.88", "100.00", "2", "14,121.88")
+    blocking = {r[0]: r[1] for r in table if r[0]}
+    assert blocking["Blocking errors"] == "0"
+
+
+def test_report_marks_a_blocking_problem() -> None:
+    rows = ["4711\tMüller\t1800000001\t01.10.2026\t31.10.2026\t100,00\tEUR", "*\t\t\t\t\t150,00\tEUR"]
+    result = read_extract("\n".join([HEADER, *rows]).encode(), "extract.txt")
+    data = validation_report_xlsx(result)
+    summary = {r[0]: r[1] for r in sheet(data, "Summary").iter_rows() if r[0]}
+    assert summary["Blocking errors"] == "1"
+    problems = sheet(data, "Problems")
+    assert problems.row(1)[:3] == ("blocking error", "3", "Betrag in Hauswährung")

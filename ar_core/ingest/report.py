@@ -30,7 +30,13 @@ def validation_report_xlsx(result: ExtractResult) -> bytes:
 
 
 def _summary(sheet, result: ExtractResult, bold) -> None:
-    totals, open_totals = result.totals(), result.open_totals()
+    """Counts, then per currency: the valid items, the file's own total, what would be left out.
+
+    "Left out" is what "commit only the valid rows" drops (both copies of a duplicate); with a
+    total row and no blocking error, items total + left-out amount = file total.
+    """
+    totals, open_totals, stated = result.totals(), result.open_totals(), result.file_totals()
+    excluded = result.excluded_summary()
     rows: list[list[object]] = [
         ["File", result.file_name],
         ["SHA-256", result.file_hash],
@@ -40,31 +46,36 @@ def _summary(sheet, result: ExtractResult, bold) -> None:
         ["Valid items", result.items.height],
         ["Rejected rows", result.rejected_rows],
         ["Errors", len(result.errors)],
+        ["Blocking errors", len(result.blocking_errors)],
         ["Warnings", len(result.warnings)],
         [],
-        ["Currency", "Items total", "File total", "Open total"],
+        ["Currency", "Items total", "File total", "Open total", "Left out: rows", "Left out: amount"],
     ]
-    for currency in sorted(set(totals) | set(result.file_totals)):
-        file_total = result.file_totals.get(currency)
+    for currency in sorted(set(totals) | set(stated) | set(excluded)):
+        file_total, left_out = stated.get(currency), excluded.get(currency)
         rows.append(
             [
                 currency,
                 format_amount(totals.get(currency, Decimal(0)), "en"),
                 format_amount(file_total, "en") if file_total is not None else "",
                 format_amount(open_totals.get(currency, Decimal(0)), "en"),
+                left_out["rows"] if left_out else 0,
+                format_amount(left_out["amount"], "en") if left_out else "",
             ]
         )
     for i, values in enumerate(rows):
         write_row(sheet, i, values, bold if values and values[0] == "Currency" else None)
     sheet.set_column(0, 0, 18)
-    sheet.set_column(1, 3, 22)
+    sheet.set_column(1, 5, 22)
 
 
 def _problems(sheet, result: ExtractResult, bold) -> None:
     write_row(sheet, 0, ["Severity", "Row", "Column", "Problem"], bold)
+    blocking = set(result.blocking_errors)  # "blocking error": no choice at commit gets past it
     shown = result.problems if len(result.problems) <= _MAX_ROWS else result.problems[: _MAX_ROWS - 1]
     for i, p in enumerate(shown, start=1):
-        write_row(sheet, i, [p.severity, p.row, p.column, p.message])
+        severity = "blocking error" if p in blocking else p.severity
+        write_row(sheet, i, [severity, p.row, p.column, p.message])
     if len(shown) < len(result.problems):  # a sheet ends at row 1,048,576
         write_row(
             sheet,
