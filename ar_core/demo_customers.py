@@ -74,6 +74,8 @@ TERMS_DAYS = {"Z014": 14, "Z030": 30, "Z045": 45, "Z060": 60}
 #: Payment behaviour classes and their share of customers.
 BEHAVIOURS = ("good", "average", "slow", "chronic")
 BEHAVIOUR_SHARE = (0.55, 0.25, 0.15, 0.05)
+#: Document volume factor per behaviour (a chronic late payer is seldom a key account).
+VOLUME_BY_BEHAVIOUR = (1.0, 1.0, 0.6, 0.3)
 #: Risk class distribution per behaviour (A best .. D worst).
 RISK_BY_BEHAVIOUR = ((0.5, 0.4, 0.1, 0.0), (0.2, 0.5, 0.25, 0.05), (0.0, 0.3, 0.5, 0.2), (0.0, 0.0, 0.3, 0.7))
 #: Foreign document currencies and their fixed demo rate in EUR per unit.
@@ -114,11 +116,11 @@ STORIES: tuple[Story, ...] = (
     Story(SERIAL_PAYER, "serial payer", "Van Houten Groothandel B.V.", "NL", 2, "C", "Z030", 0.97),
     # paid on time for years, stopped paying a month before the first snapshot: overdue and
     # dunning levels grow every week, no payment comes in
-    Story(INSOLVENCY, "insolvency", "Brandt Gerüstbau GmbH", "DE", 1, "B", "Z030", 0.98),
+    Story(INSOLVENCY, "insolvency", "Brandt Gerüstbau GmbH", "DE", 0, "B", "Z030", 0.95),
     # a large key account that disputes a third of its recent invoices (price, quantity, damage)
     Story(BIG_DISPUTE, "big dispute", "Groupe Lemaire Industrie SAS", "FR", 1, "A", "Z045", 0.995),
     # paid an invoice run twice: a large unapplied payment makes the balance negative
-    Story(CREDIT_BALANCE, "credit balance", "Auer Kältetechnik GmbH", "AT", 0, "A", "Z030", 0.6),
+    Story(CREDIT_BALANCE, "credit balance", "Auer Kältetechnik GmbH", "AT", 0, "A", "Z030", 0.9),
 )
 
 
@@ -188,7 +190,8 @@ def make_customers(n: int, rng: np.random.Generator) -> CustomerBook:
     countries = list(COUNTRY_SHARE)
     country = rng.choice(countries, size=n, p=list(COUNTRY_SHARE.values()))
     behaviour = rng.choice(len(BEHAVIOURS), size=n, p=BEHAVIOUR_SHARE)
-    weight = rng.lognormal(0.0, 1.1, size=n)
+    # big accounts rarely pay chronically late: slow and chronic payers are smaller customers
+    weight = rng.lognormal(0.0, 1.1, size=n) * np.array(VOLUME_BY_BEHAVIOUR)[behaviour]
     terms_keys = list(TERMS_DAYS)
     terms = rng.choice(terms_keys, size=n, p=(0.2, 0.5, 0.1, 0.2))
     foreign = np.where(rng.random(n) < 0.06, rng.choice(list(FX_RATES), size=n), "")

@@ -30,20 +30,22 @@ HISTORY_DAYS = {"normal": 240, "chronic": 400}
 #: Payment delay after the net due date per behaviour (uniform range in days), calibrated so the
 #: last snapshot looks like a healthy B2B ledger: about 60 % of open debits not yet due, 5-10 %
 #: more than 90 days overdue, DSO about 50 days (see tests/test_demo_calibration.py).
-DELAY = ((-10, 4), (0, 25), (20, 75), (60, 200))
+DELAY = ((-8, 6), (0, 40), (30, 130), (60, 220))
 #: The forgotten invoice: this share of invoices is paid this many days later still (uniform).
-FORGOTTEN = (0.025, (30, 150))
+FORGOTTEN = (0.03, (20, 90))
 #: Share of a chronic payer's invoices that are never paid (the > 360 days tail).
 NEVER_PAID = 0.06
+#: Share of invoices the customer disputes, per behaviour.
+DISPUTE_RATE = (0.05, 0.06, 0.1, 0.12)
 #: A disputed invoice clears this many days after the dispute was raised at the earliest.
-DISPUTE_DAYS = (20, 120)
+DISPUTE_DAYS = (45, 220)
 #: The insolvency story: the customer's last payment was this many days before the first snapshot.
 INSOLVENCY_STOP_DAYS = 30
 #: The big-dispute story: share of the invoices posted in (first snapshot - 45 days, last - 14
 #: days] that the customer disputes; none of them is settled by the last snapshot.
 BIG_DISPUTE_SHARE = 0.35
 #: The credit-balance story: the unapplied double payment exceeds the customer's largest open
-#: debits by this much at least (EUR), and any other customer's credit balance by 25 %.
+#: debits by at least this much (EUR; see :func:`settle_story_amounts`).
 CREDIT_BALANCE_MARGIN = 25_000
 #: Dispute reason codes and their frequency.
 REASONS = ("PRICE", "QUANTITY", "DAMAGED", "NO_PO", "DUPLICATE")
@@ -98,7 +100,9 @@ def simulate(
     invoice = kind < 2
     due = np.where(invoice, doc_date + book.terms_days[cust] + 30 * (line_item - 1), doc_date)
 
-    disputed = invoice & (rng.random(n) < np.where(behaviour >= 2, 0.08, 0.035))
+    story = book.story[cust]
+    disputed = invoice & (rng.random(n) < np.array(DISPUTE_RATE)[behaviour])
+    disputed &= (story == 0) | (story == BIG_DISPUTE)  # each story tells one thing: one has disputes
     dispute_day = np.where(disputed, post + rng.integers(3, 36, n), NEVER)
     lo, hi = np.array(DELAY).T
     delay = lo[behaviour] + rng.random(n) * (hi - lo)[behaviour]
@@ -116,11 +120,12 @@ def simulate(
     never = (invoice & (behaviour == 3) & (long_tail < NEVER_PAID)) | ((kind == 2) & (long_tail < 0.03))
     clear = np.where(never, NEVER, _to_weekday(np.maximum(clear, post + 1), forward=True))
 
-    story = book.story[cust]
-    # insolvency: nothing clears after the customer's last payment, no payment on account comes in
-    insolvent = story == INSOLVENCY
-    clear = np.where(insolvent & (clear > first - INSOLVENCY_STOP_DAYS), NEVER, clear)
-    paid_after = insolvent & (kind == 3) & (post > first - INSOLVENCY_STOP_DAYS)
+    # insolvency: the last payment run settled everything due until two weeks before it; after it
+    # nothing clears and no payment on account comes in
+    stop = int(_to_weekday(np.array([first - INSOLVENCY_STOP_DAYS]), forward=False)[0])
+    late = (story == INSOLVENCY) & (clear > stop)
+    clear = np.where(late, np.where(due >= stop - 14, NEVER, stop), clear)
+    paid_after = (story == INSOLVENCY) & (kind == 3) & (post > stop)
     # the big dispute: a third of the recent invoices disputed soon after posting, none settled
     big = (story == BIG_DISPUTE) & invoice & (post > first - 45) & (post <= last - 14)
     big &= rng.random(n) < BIG_DISPUTE_SHARE
@@ -182,9 +187,9 @@ def balances(ledger: pl.DataFrame, days: list[int], *, debits_only: bool = False
 def settle_story_amounts(ledger: pl.DataFrame, days: list[int]) -> pl.DataFrame:
     """Give the credit-balance story's payment its amount: the balance is negative on every key date.
 
-    The payment is larger than the customer's largest open debits on any key date plus
-    :data:`CREDIT_BALANCE_MARGIN`, and 25 % larger than any other customer's credit balance, so it
-    heads the huddle's "largest credit balances".
+    The payment exceeds the customer's largest open debits on any key date by
+    :data:`CREDIT_BALANCE_MARGIN` or by 25 % more than any other customer's credit balance,
+    whichever is more, so it heads the huddle's "largest credit balances" every week.
     """
     special = ledger.filter("special")
     if special.is_empty():
@@ -196,7 +201,7 @@ def settle_story_amounts(ledger: pl.DataFrame, days: list[int]) -> pl.DataFrame:
     amounts = {}
     for cust in special["cust"].to_list():
         peak = debits.filter(pl.col("cust") == cust)["balance"].max() or 0
-        cents = max(peak + CREDIT_BALANCE_MARGIN * 100, largest_credit * 5 // 4)
+        cents = peak + max(CREDIT_BALANCE_MARGIN * 100, largest_credit * 5 // 4)
         amounts[cust] = -(-cents // 10_000) * 10_000  # round euros up to hundreds
     amount = pl.col("cust").replace_strict(amounts, default=None, return_dtype=pl.Int64)
     return ledger.with_columns(
