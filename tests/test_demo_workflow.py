@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import bcrypt
 import polars as pl
@@ -12,11 +12,14 @@ from ar_core.audit import list_audit
 from ar_core.contacts import contact_summary, list_contacts
 from ar_core.customers import list_customers
 from ar_core.demo import load_demo_if_empty
+from ar_core.demo_customers import STORIES
 from ar_core.demo_workflow import load_demo_workflow
 from ar_core.escalations import escalated_to, open_escalations
+from ar_core.huddle import huddle_board
 from ar_core.promises import promise_frame
 from ar_core.rates import rates_for
 from ar_core.snapshots import list_snapshots
+from ar_core.team_worklist import snapshot_for, team_worklist
 from tests.conftest import LEAD
 
 LAST = date(2026, 11, 20)
@@ -81,3 +84,78 @@ def test_nothing_without_snapshots(engine):
     assert load_demo_workflow(engine) == dict.fromkeys(
         ("rates", "contacts", "promises", "escalations", "decided"), 0
     )
+
+
+@pytest.fixture(scope="module")
+def stories(demo) -> dict[str, str]:
+    """Story key -> customer id, found by the story's name in the loaded customer master."""
+    names = dict(list_customers(demo).select("name", "customer_id").iter_rows())
+    return {s.key: names[s.name] for s in STORIES if s.name in names}
+
+
+@pytest.fixture(scope="module")
+def board(demo):
+    sid, as_of = snapshot_for(demo)
+    worklist, _ = team_worklist(demo, sid, as_of)
+    promises, escalations = promise_frame(demo), open_escalations(demo)
+    return worklist, huddle_board(worklist, promises, escalations, since=as_of - timedelta(weeks=8))
+
+
+def test_every_story_is_in_the_small_demo_too(stories):
+    assert set(stories) == {"serial payer", "insolvency", "big dispute", "credit balance"}
+
+
+def test_serial_payer_broke_every_promise_and_is_escalated(demo, stories, board):
+    customer = stories["serial payer"]
+    mine = promise_frame(demo).filter(pl.col("customer_id") == customer)
+    assert mine.filter(pl.col("status") == "broken").height >= 3
+    assert set(mine["status"]) == {"broken"}
+    worklist, huddle = board
+    row = worklist.filter(pl.col("customer_id") == customer).row(0, named=True)
+    assert row["broken_promises"] >= 3
+    assert row["next_action"] == "second-voice escalation"
+    assert row["due_today"]  # on today's list, not snoozed by a later call-back
+    assert customer in set(huddle["broken_promises"]["customer_id"])
+    assert customer in set(open_escalations(demo)["customer_id"])
+    outcomes = list_contacts(demo, LEAD, customer)["outcome"].to_list()
+    assert outcomes.count("promise to pay") == mine.height
+
+
+def test_insolvency_case_goes_to_the_lead_with_the_reason_in_the_log(demo, stories, board):
+    customer = stories["insolvency"]
+    escalation = open_escalations(demo).filter(pl.col("customer_id") == customer)
+    assert escalation["to_user"].to_list() == ["lena.lead"]
+    log = list_contacts(demo, LEAD, customer)
+    assert "INSOLVENCY" in set(log["reason"].drop_nulls())
+    assert "legal review" in set(log["next_action"].drop_nulls())
+    worklist, _ = board
+    row = worklist.filter(pl.col("customer_id") == customer).row(0, named=True)
+    assert row["dunning_level"] == 4
+    assert row["disputed_amount"] == 0
+    assert customer in escalated_to(demo, "lena.lead")
+
+
+def test_big_dispute_heads_the_huddle_disputes_with_reason_codes(demo, stories, board):
+    customer = stories["big dispute"]
+    _, huddle = board
+    assert huddle["top_disputed"]["customer_id"][0] == customer
+    notes = list_contacts(demo, LEAD, customer).filter(pl.col("outcome") == "dispute raised")["notes"]
+    assert notes.len() >= 1 and all("PRICE" in n or "QUANTITY" in n for n in notes)
+
+
+def test_credit_balance_customer_heads_the_huddle_credit_balances(demo, stories, board):
+    customer = stories["credit balance"]
+    worklist, huddle = board
+    assert huddle["credit_balances"]["customer_id"][0] == customer
+    assert worklist.filter(pl.col("customer_id") == customer)["open_amount"][0] < 0
+    assert list_contacts(demo, LEAD, customer).height == 1
+
+
+def test_demo_users_need_no_password_change_and_weeks_are_whole_ledger(demo):
+    from ar_core.scope import Scope
+    from ar_core.users import must_change_password
+
+    assert not must_change_password(demo, "lena.lead")
+    assert not must_change_password(demo, "c.meyer")
+    scopes = {Scope.from_json(s) for s in list_snapshots(demo)["scope_json"]}
+    assert scopes == {Scope.whole_ledger()}
