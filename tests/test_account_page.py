@@ -1,0 +1,285 @@
+"""The customer account page through AppTest: URL parameter, fresh state after saves, read-only
+roles, document amounts, statement language, promise entry rules, cancelling, second voice."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ar_core import escalations, promises
+from ar_core.customers import upsert_customer_master
+from ar_core.ingest import read_extract
+from ar_core.ingest.result import ExtractResult
+from ar_core.snapshots import import_extract
+from tests.app_support import APP, ROOT, SYSTEM, app_store
+from tests.conftest import item, items_frame
+from tests.samples import fbl5n_german_text
+from ui import fmt
+
+MUELLER, BAKKER, ZUERI = "0000100001", "0000100002", "0000100003"
+PASSWORD = "long-enough-pw"
+USERS = {
+    "lena": ["lead"],
+    "colin": ["collector"],
+    "cora": ["collector"],
+    "cody": ["collector"],
+    "carl": ["controller"],
+    "ada": ["admin"],
+}
+
+
+@pytest.fixture
+def ledger(tmp_path, monkeypatch):
+    """The two-customer FBL5N ledger of 20.11.2026 (Müller: colin, Bakker: cora)."""
+    with app_store(tmp_path, monkeypatch, USERS, PASSWORD) as engine:
+        upsert_customer_master(
+            engine,
+            SYSTEM,
+            pl.DataFrame(
+                {
+                    "customer_id": [MUELLER, BAKKER],
+                    "name": ["Müller Maschinenbau GmbH", "Bakker Logistiek B.V."],
+                    "language": ["de", "nl"],
+                    "collector": ["colin", "cora"],
+                }
+            ),
+        )
+        import_extract(engine, SYSTEM, read_extract(fbl5n_german_text(), "fbl5n.txt"))
+        yield engine
+
+
+def page(username: str, customer: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages/account.py"), default_timeout=30)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    if customer is not None:
+        at.query_params["customer"] = customer
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+# --- the customer in the URL ------------------------------------------------------------------
+
+
+def test_customer_comes_from_the_url(ledger):
+    at = page("lena", BAKKER)
+    assert at.title[0].value == "Bakker Logistiek B.V."
+    assert at.selectbox(key="acct_pick").value == BAKKER
+    at = page("lena", MUELLER)
+    assert at.title[0].value == "Müller Maschinenbau GmbH"
+
+
+def test_choosing_a_customer_updates_the_url(ledger):
+    at = page("lena")
+    assert at.query_params["customer"] == MUELLER  # the first customer, written into the URL
+    at.selectbox(key="acct_pick").select(BAKKER).run()
+    assert not at.exception, at.exception
+    assert at.query_params["customer"] == BAKKER
+    assert at.title[0].value == "Bakker Logistiek B.V."
+
+
+def test_forbidden_customer_in_the_url_gives_a_message_and_no_data(ledger):
+    at = page("colin", BAKKER)
+    assert at.error[0].value.startswith(
+        f"Customer '{BAKKER}' cannot be opened: customer {BAKKER} is not in colin"
+    )
+    assert at.title[0].value == "Müller Maschinenbau GmbH"  # his own customer instead, never Bakker's
+    assert at.selectbox(key="acct_pick").options == [f"{MUELLER} — Müller Maschinenbau GmbH"]
+    assert at.query_params["customer"] == MUELLER
+
+
+def test_unknown_customer_in_the_url_gives_a_message(ledger):
+    at = page("lena", "4711")
+    assert at.error[0].value.startswith("Customer '4711' cannot be opened: no customer '4711'")
+
+
+def test_back_to_worklist_link_in_the_app(ledger):
+    """Through the app's navigation (page links need it): the account opened with its URL parameter."""
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input[0].input("lena")
+    at.text_input[1].input(PASSWORD)
+    at.form_submit_button[0].click().run()
+    at.run()
+    at.query_params["customer"] = BAKKER
+    at.switch_page("pages/account.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Bakker Logistiek B.V."
+    links = at.get("page_link")
+    assert [(link.proto.label, link.proto.page) for link in links] == [("Back to worklist", "worklist")]
+
+
+# --- after a save the page shows the new state ---------------------------------------------------
+
+
+def test_rank_box_banner_and_lists_are_current_after_saves(ledger, monkeypatch):
+    from ar_core.config import today
+
+    # The worklist counts a promise from the day it was recorded: judge at the real day here.
+    monkeypatch.delenv("AR_TODAY")
+    week = today("Europe/Berlin") + timedelta(days=7)
+    at = page("lena", MUELLER)
+    assert any("next best action: **call**" in i.value for i in at.info)
+    at.text_input(key="pr_amount").input("500,00")
+    at.form_submit_button(key="FormSubmitter:promise-Save promise").click().run()
+    assert not at.exception, at.exception
+    assert "Promise saved" in at.success[0].value
+    # the same run already ranks with the new promise (due in a week) and lists it
+    expected = f"next best action: **promise follow-up** (next step on {fmt.day(week)})"
+    assert any(expected in i.value for i in at.info), [i.value for i in at.info]
+    listed = next(d.value for d in at.dataframe if "promised_date" in d.value.columns)
+    assert listed["amount"].tolist() == [500.0]
+    assert at.text_input(key="pr_amount").value == ""  # the saved form is empty again
+
+    at.selectbox(key="esc_to").select("cora")
+    at.text_input(key="esc_why").input("customer asks for the team lead")
+    at.form_submit_button(key="FormSubmitter:escalate-Escalate").click().run()
+    assert not at.exception, at.exception
+    assert any("Escalated by lena to **cora**" in w.value for w in at.warning)
+    assert any("second-voice escalation" in i.value for i in at.info)  # the rank box knows it too
+
+
+def test_refused_save_keeps_what_was_typed(ledger):
+    at = page("colin")
+    at.text_input(key="pr_amount").input("1.234,57")  # one cent more than Müller's open debits
+    at.form_submit_button(key="FormSubmitter:promise-Save promise").click().run()
+    assert "exceeds the open debits in EUR (EUR 1,234.56 at 20.11.2026)" in at.error[0].value
+    assert at.text_input(key="pr_amount").value == "1.234,57"
+    assert promises.list_promises(ledger, SYSTEM, MUELLER).is_empty()
+
+
+# --- read-only roles ----------------------------------------------------------------------------
+
+
+def test_controller_sees_no_write_forms(ledger):
+    escalations.escalate(ledger, SYSTEM, MUELLER, to_username="cora", reason="second voice")
+    promises.create_promise(ledger, SYSTEM, MUELLER, amount=Decimal("10.00"), currency="EUR",
+                            promised_date=date(2026, 11, 27))  # fmt: skip
+    at = page("carl", MUELLER)
+    assert at.title[0].value == "Müller Maschinenbau GmbH"
+    assert "Read only" in at.caption[0].value
+    assert not at.form_submit_button
+    assert not at.text_input and not at.text_area and not at.date_input and not at.multiselect
+    assert [s.key for s in at.selectbox] == ["acct_pick", f"st_lang_{MUELLER}"]  # navigation, statement
+    assert any("Escalated by system to **cora**" in w.value for w in at.warning)  # still readable
+    at = page("colin", MUELLER)  # the collector: the forms are there
+    keys = {b.key for b in at.form_submit_button}
+    assert "FormSubmitter:log_contact-Save contact" in keys
+    assert "FormSubmitter:cancel_promise-Cancel promise" in keys
+
+
+# --- items in their own currency, statement language ---------------------------------------------
+
+
+@pytest.fixture
+def chf_ledger(tmp_path, monkeypatch):
+    """Müller owes a EUR invoice and a CHF one booked at EUR 90.00 local."""
+    with app_store(tmp_path, monkeypatch, USERS, PASSWORD) as engine:
+        upsert_customer_master(
+            engine, SYSTEM, pl.DataFrame({"customer_id": [MUELLER], "collector": ["colin"]})
+        )
+        rows = [
+            item(customer_id=MUELLER, doc_no="1800000001", amount="1234.56", collector="colin"),
+            item(customer_id=MUELLER, doc_no="1800000009", amount="90.00", amount_doc="100.00",
+                 doc_currency="CHF", collector="colin"),
+        ]  # fmt: skip
+        frame = items_frame(rows)
+        result = ExtractResult(
+            file_name="chf.txt", file_hash="c" * 64, source_format="test", as_of=date(2026, 11, 20),
+            items=frame, problems=[], lines_read=frame.height,
+        )  # fmt: skip
+        import_extract(engine, SYSTEM, result)
+        yield engine
+
+
+def test_items_show_document_currency_beside_the_local_amount(chf_ledger):
+    at = page("colin", MUELLER)
+    table = at.dataframe[0].value.set_index("doc_no")
+    got = table.loc[
+        ["1800000001", "1800000009"], ["amount", "currency", "amount_rep", "doc_amount", "doc_cur"]
+    ]
+    assert [(float(a), c, float(r), float(d), dc) for a, c, r, d, dc in got.itertuples(index=False)] == [
+        (1234.56, "EUR", 1234.56, 1234.56, "EUR"),
+        (90.00, "EUR", 90.00, 100.00, "CHF"),
+    ]
+    # a promise in CHF may go up to the CHF document amount
+    assert "CHF" in at.selectbox(key="pr_cur").options
+
+
+def test_statement_language_defaults_to_the_customers_and_can_be_chosen(ledger):
+    at = page("lena", BAKKER)
+    lang = at.selectbox(key=f"st_lang_{BAKKER}")
+    assert lang.value == "nl"
+    assert lang.options == ["Deutsch", "Nederlands (customer)", "English", "Français"]
+    assert "XLSX, NL" in at.get("download_button")[0].proto.label
+    lang.select("fr").run()
+    assert not at.exception, at.exception
+    assert "XLSX, FR" in at.get("download_button")[0].proto.label
+
+
+# --- promise entry ------------------------------------------------------------------------------
+
+
+def test_promise_date_defaults_to_today_plus_seven_not_the_snapshot(ledger, monkeypatch):
+    monkeypatch.setenv("AR_TODAY", "2026-11-24")  # four days after the snapshot of 20.11.
+    at = page("colin")
+    assert at.date_input(key="pr_date").value == date(2026, 12, 1)
+    assert at.date_input(key="ct_pr_date").value == date(2026, 12, 1)
+    assert at.date_input(key="pr_date").min == date(2026, 11, 24)
+
+
+def test_cancel_a_promise_on_the_page(ledger):
+    pid = promises.create_promise(ledger, SYSTEM, MUELLER, amount=Decimal("100.00"), currency="EUR",
+                                  promised_date=date(2026, 11, 27))  # fmt: skip
+    at = page("colin")
+    at.text_input(key="pc_reason").input("customer paid by cheque instead: see call")
+    at.form_submit_button(key="FormSubmitter:cancel_promise-Cancel promise").click().run()
+    assert not at.exception, at.exception
+    assert f"Promise {pid} cancelled" in at.success[0].value
+    row = promises.list_promises(ledger, SYSTEM, MUELLER).row(0, named=True)
+    assert (row["status"], row["cancelled_by"], row["cancel_reason"]) == (
+        "cancelled", "colin", "customer paid by cheque instead: see call",
+    )  # fmt: skip
+    listed = next(d.value for d in at.dataframe if "promised_date" in d.value.columns)
+    assert listed["status"].tolist() == ["cancelled"]
+    assert "FormSubmitter:cancel_promise-Cancel promise" not in {b.key for b in at.form_submit_button}
+
+
+# --- second voice -------------------------------------------------------------------------------
+
+
+def test_escalation_targets_show_role_and_only_who_may_receive(ledger):
+    at = page("lena", BAKKER)
+    target = at.selectbox(key="esc_to")
+    assert target.value is None
+    # not lena herself, not Bakker's own collector cora, never the controller or the admin
+    assert target.options == ["Cody (cody) — collector", "Colin (colin) — collector"]
+    at = page("colin", MUELLER)
+    assert at.selectbox(key="esc_to").options == [
+        "Lena (lena) — lead",
+        "Cody (cody) — collector",
+        "Cora (cora) — collector",
+    ]
+    at.text_input(key="esc_why").input("no target chosen")
+    at.form_submit_button(key="FormSubmitter:escalate-Escalate").click().run()
+    assert "Choose whom to escalate to." in at.error[0].value
+    assert escalations.open_escalations(ledger).is_empty()
+
+
+def test_reassign_an_escalation_on_the_page(ledger):
+    eid = escalations.escalate(ledger, SYSTEM, MUELLER, to_username="cora", reason="second voice")
+    at = page("lena", MUELLER)
+    # not cora (has it), not lena herself, not Müller's own collector colin
+    assert at.selectbox(key="esc_reassign_to").options == ["Cody (cody) — collector"]
+    at.selectbox(key="esc_reassign_to").select("cody")
+    at.text_input(key="esc_reassign_why").input("legal questions")
+    at.form_submit_button(key=f"FormSubmitter:reassign_{eid}-Re-assign escalation").click().run()
+    assert not at.exception, at.exception
+    assert any("Escalated by system to **cody**" in w.value for w in at.warning)
+    assert "Escalation handed to cody" in at.success[0].value
+    assert escalations.escalated_to(ledger, "cody") == {MUELLER}
+    assert escalations.escalated_to(ledger, "cora") == set()
