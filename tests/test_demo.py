@@ -126,6 +126,8 @@ def test_customer_master_reads_back(demo_dir):
     assert master.height == demo_customer_count(SMALL)
     assert master["credit_limit"].min() >= Decimal("2500.00")
     assert set(master["collector"]) <= COLLECTORS
+    raw = pl.read_csv(path, separator=";", infer_schema=False)
+    assert set(raw["credit_limit_currency"]) == {"EUR"}  # every limit names its currency
 
 
 def test_every_file_parses_without_errors_and_totals_match_the_file(extracts):
