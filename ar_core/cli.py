@@ -35,7 +35,7 @@ def _money(totals: dict[str, Decimal]) -> dict[str, str]:
 
 
 def _scope_arg(args: argparse.Namespace, items):
-    """``--scope full|file|CODE,CODE`` plus ``--customers``/``--collectors`` as a ``Scope`` (None: default)."""
+    """``--scope full|file|CODES`` with ``--customers``/``--collectors`` as a ``Scope`` (None: default)."""
     from ar_core.scope import Scope
 
     customers = [c for c in (args.customers or "").split(",") if c.strip()]

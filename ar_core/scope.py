@@ -121,6 +121,19 @@ class Scope:
             expr = expr & pl.col("customer_id").is_in(list(self.customers))
         return expr
 
+    def covers_customer(self, customer_id: str, company_codes: Iterable[str | None]) -> bool:
+        """Whether this extract speaks about a customer whose items sit in ``company_codes``.
+
+        Only such a snapshot is evidence for the customer: a promise is never decided, and
+        nothing counts as cleared, by an extract that did not look at the account.
+        """
+        if self.full:
+            return True
+        if self.customers and customer_id not in self.customers:
+            return False
+        codes = {(c or NO_COMPANY_CODE) for c in company_codes}
+        return bool(codes & set(self.company_codes))
+
     def overlaps(self, other: Scope) -> bool:
         """Whether some item could lie in both scopes (then the same day's snapshots collide)."""
         if self.full or other.full:

@@ -47,6 +47,7 @@ __all__ = [
     "load_items",
     "load_snapshot_items",
     "preview_import",
+    "snapshot_scopes",
     "snapshot_totals",
     "totals_history",
 ]
@@ -259,19 +260,38 @@ def _overlapping(conn: sa.Connection, as_of: date, scope: Scope) -> list[dict[st
     return found
 
 
-def _previous_in_scope(
-    engine: sa.Engine, as_of: date, scope: Scope
-) -> tuple[dict[str, Any], pl.DataFrame] | None:
-    """The latest snapshot in force before ``as_of`` and its ledger inside ``scope``."""
+def _previous_counts(engine: sa.Engine, as_of: date, scope: Scope) -> dict[str, Any] | None:
+    """The latest snapshot in force before ``as_of``: its open customers and items inside ``scope``.
+
+    When that ledger is one full snapshot (the usual weekly case) the store counts them with one
+    indexed query; a composed ledger is loaded and counted in polars.
+    """
     with engine.connect() as conn:
         row = conn.execute(
             sa.select(Snapshot.id, Snapshot.as_of).where(_IN_FORCE, Snapshot.as_of < as_of)
             .order_by(Snapshot.as_of.desc(), Snapshot.id.desc()).limit(1)
         ).first()  # fmt: skip
-    if row is None:
-        return None
-    items = load_items(engine, row.id).filter(scope.contains())
-    return {"snapshot_id": row.id, "as_of": row.as_of}, items
+        if row is None:
+            return None
+        chain = _chain(conn, row.id)
+        meta: dict[str, Any] = {"snapshot_id": row.id, "as_of": row.as_of}
+        if len(chain) == 1 and chain[0][2].full:
+            clauses = ["snapshot_id = :s", "(clearing_date IS NULL OR clearing_date > :d)"]
+            params: dict[str, Any] = {"s": row.id, "d": row.as_of}
+            if not scope.full:
+                clauses.append("COALESCE(company_code, '') IN :codes")
+                params["codes"] = list(scope.company_codes)
+                if scope.customers:
+                    clauses.append("customer_id IN :customers")
+                    params["customers"] = list(scope.customers)
+            sql = sa.text(
+                f"SELECT count(DISTINCT customer_id), count(*) FROM open_items WHERE {' AND '.join(clauses)}"
+            ).bindparams(*(sa.bindparam(k, expanding=True) for k in ("codes", "customers") if k in params))
+            customers, items = conn.execute(sql, params).one()
+            return {**meta, "customers_before": customers, "items_before": items}
+    prev = load_items(engine, row.id).filter(scope.contains())
+    open_prev = prev.filter(pl.col("clearing_date").is_null() | (pl.col("clearing_date") > row.as_of))
+    return {**meta, "customers_before": open_prev["customer_id"].n_unique(), "items_before": open_prev.height}
 
 
 def _coverage_warnings(
@@ -279,23 +299,13 @@ def _coverage_warnings(
 ) -> tuple[list[str], dict[str, Any] | None]:
     from ar_core.settings import get_coverage_thresholds
 
-    previous = _previous_in_scope(engine, as_of, scope)
+    previous = _previous_counts(engine, as_of, scope)
     if previous is None:
         return [], None
-    meta, prev = previous
-    open_prev = prev.filter(pl.col("clearing_date").is_null() | (pl.col("clearing_date") > meta["as_of"]))
-    counts = {
-        "customers": (result.items["customer_id"].n_unique(), open_prev["customer_id"].n_unique()),
-        "items": (result.items.height, open_prev.height),
-    }
-    meta = {
-        **meta,
-        **{f"{k}_before": v[1] for k, v in counts.items()},
-        **{k: v[0] for k, v in counts.items()},
-    }
+    meta = {**previous, "customers": result.items["customer_id"].n_unique(), "items": result.items.height}
     warnings = []
     for what, pct in get_coverage_thresholds(engine).items():
-        now, before = counts[what]
+        now, before = meta[what], meta[f"{what}_before"]
         if before and now * 100 < before * pct:
             warnings.append(
                 f"{result.file_name}: covers {now:,} {what} where the snapshot of "
@@ -315,7 +325,8 @@ def _outside_scope(result: ExtractResult, scope: Scope) -> list[str]:
     rows = outside["source_row"].head(10).to_list() if "source_row" in outside.columns else []
     where = f" (rows {', '.join(str(r) for r in rows)}{' …' if outside.height > 10 else ''})" if rows else ""
     return [
-        f"{result.file_name}: {outside.height:,} item(s) lie outside the chosen scope ({scope.describe()}){where}"
+        f"{result.file_name}: {outside.height:,} item(s) lie outside the chosen scope "
+        f"({scope.describe()}){where}"
     ]
 
 
@@ -334,7 +345,8 @@ def preview_import(
     problems = [date_problem] if date_problem else []
     problems += _outside_scope(result, chosen)
     preview = ImportPreview(
-        as_of=effective, scope=chosen, problems=problems, duplicate_of=find_snapshot_by_hash(engine, result.file_hash),
+        as_of=effective, scope=chosen, problems=problems,
+        duplicate_of=find_snapshot_by_hash(engine, result.file_hash),
         excluded=_excluded(result) if result.errors else {},
     )  # fmt: skip
     if effective is None or result.items.is_empty():
@@ -392,9 +404,17 @@ def import_extract(
     )  # fmt: skip
     if dry_run:
         return outcome
-    meta = {"as_of": effective, "file_name": result.file_name[:255], "file_hash": result.file_hash,
-            "source_format": result.source_format[:200], "rows": outcome.rows, "customers": outcome.customers,
-            "created_by": actor.username, "created_at": utcnow(), "scope": preview.scope.to_json()}  # fmt: skip
+    meta = {
+        "as_of": effective,
+        "file_name": result.file_name[:255],
+        "file_hash": result.file_hash,
+        "source_format": result.source_format[:200],
+        "rows": outcome.rows,
+        "customers": outcome.customers,
+        "created_by": actor.username,
+        "created_at": utcnow(),
+        "scope": preview.scope.to_json(),
+    }
     reopened = 0
     try:
         with bulk.import_transaction(engine, items) as tx:
@@ -448,7 +468,8 @@ def _write_snapshot(
     conn = tx.connection
     snapshot_id = conn.execute(sa.insert(Snapshot).values(**meta).returning(Snapshot.id)).scalar_one()
     rows = [
-        {"snapshot_id": snapshot_id, "currency": currency, "total_cents": to_cents(totals.get(currency, Decimal(0))),
+        {"snapshot_id": snapshot_id, "currency": currency,
+         "total_cents": to_cents(totals.get(currency, Decimal(0))),
          "open_total_cents": to_cents(open_totals.get(currency, Decimal(0))),
          "file_total_cents": to_cents(file_totals[currency]) if currency in file_totals else None}
         for currency in sorted({*totals, *file_totals})
@@ -579,9 +600,15 @@ def _reopen_promises_decided_since(conn: sa.Connection, actor: Actor, as_of: dat
         conn.execute(
             sa.update(Promise).where(Promise.id == promise_id).values(status="open", status_decided_on=None)
         )
-        record(conn, actor, "reopen_promise", "promise", promise_id,
-               before={"status": status, "status_decided_on": decided_on},
-               after={"status": "open", "reason": f"snapshot {snapshot_id} of {as_of:%d.%m.%Y} was removed"})  # fmt: skip
+        record(
+            conn,
+            actor,
+            "reopen_promise",
+            "promise",
+            promise_id,
+            before={"status": status, "status_decided_on": decided_on},
+            after={"status": "open", "reason": f"snapshot {snapshot_id} of {as_of:%d.%m.%Y} was removed"},
+        )
     return len(decided)
 
 
@@ -592,6 +619,12 @@ def _in_force_scopes(conn: sa.Connection) -> list[tuple[int, date, Scope]]:
         .order_by(Snapshot.as_of, Snapshot.id)
     ).all()
     return [(sid, as_of, Scope.from_json(text)) for sid, as_of, text in rows]
+
+
+def snapshot_scopes(engine: sa.Engine) -> dict[int, Scope]:
+    """The scope of every snapshot in force, by id."""
+    with engine.connect() as conn:
+        return {sid: scope for sid, _, scope in _in_force_scopes(conn)}
 
 
 def _empty_items() -> pl.DataFrame:

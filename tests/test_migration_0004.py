@@ -16,13 +16,14 @@ def test_upgrading_a_0003_database_keeps_every_item_and_reads_old_snapshots_as_f
     migrate(engine, "0003")
     with engine.begin() as conn:
         conn.execute(sa.text(
-            "INSERT INTO snapshots (id, as_of, file_name, file_hash, source_format, rows, customers, created_by, "
-            "created_at) VALUES (1, '2026-11-13', 'old.txt', :h, 'FBL5N', 2, 1, 'lena.lead', '2026-11-13 08:00:00')"
+            "INSERT INTO snapshots (id, as_of, file_name, file_hash, source_format, rows, customers, "
+            "created_by, created_at) VALUES (1, '2026-11-13', 'old.txt', :h, 'FBL5N', 2, 1, 'lena.lead', "
+            "'2026-11-13 08:00:00')"
         ), {"h": "0" * 64})  # fmt: skip
         for doc in ("1", "2"):
             conn.execute(sa.text(
-                "INSERT INTO open_items (snapshot_id, company_code, customer_id, doc_no, amount_cents, currency) "
-                "VALUES (1, '1000', '100001', :d, 12345, 'EUR')"
+                "INSERT INTO open_items (snapshot_id, company_code, customer_id, doc_no, amount_cents, "
+                "currency) VALUES (1, '1000', '100001', :d, 12345, 'EUR')"
             ), {"d": doc})  # fmt: skip
     migrate(engine)
     with engine.connect() as conn:

@@ -37,14 +37,17 @@ def test_changes_are_checked_and_audited(store):
     set_time_zone(store, LEAD, "Europe/Amsterdam")
     set_fx_max_age_days(store, LEAD, 10)
     set_coverage_thresholds(store, LEAD, {"items": 50})
-    set_letterhead(store, LEAD, {"company_name": "Nordwind Handel GmbH", "iban": "DE02 1203 0000 0000 2020 51"})
+    set_letterhead(
+        store, LEAD, {"company_name": "Nordwind Handel GmbH", "iban": "DE02 1203 0000 0000 2020 51"}
+    )
     assert get_time_zone(store) == "Europe/Amsterdam"
     assert get_fx_max_age_days(store) == 10
     assert get_coverage_thresholds(store) == {"customers": 70, "items": 50}
     assert get_letterhead(store)["company_name"] == "Nordwind Handel GmbH"
     entry = list_audit(store, LEAD, entity="setting", entity_id="time_zone").row(0, named=True)
     assert (json.loads(entry["before"]), json.loads(entry["after"])) == ("Europe/Berlin", "Europe/Amsterdam")
-    for bad in (lambda: set_time_zone(store, LEAD, "Mars/Olympus"), lambda: set_fx_max_age_days(store, LEAD, 0),
+    for bad in (lambda: set_time_zone(store, LEAD, "Mars/Olympus"),
+                lambda: set_fx_max_age_days(store, LEAD, 0),
                 lambda: set_coverage_thresholds(store, LEAD, {"items": 101}),
                 lambda: set_letterhead(store, LEAD, {"logo": "x"}),
                 lambda: set_letterhead(store, LEAD, {"address": "x" * 301})):  # fmt: skip

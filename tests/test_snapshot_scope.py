@@ -71,7 +71,10 @@ def test_compose_replaces_only_the_partial_scope():
     out = compose(base, [(Scope.partial(["1000"]), items_frame(PARTIAL_1000))])
     assert _docs(out) == [("A", "2"), ("A", "5"), ("B", "3"), ("C", "4")]
     # a later full snapshot replaces everything
-    assert _docs(compose(base, [(Scope.whole_ledger(), items_frame(PARTIAL_1000))])) == [("A", "2"), ("A", "5")]
+    assert _docs(compose(base, [(Scope.whole_ledger(), items_frame(PARTIAL_1000))])) == [
+        ("A", "2"),
+        ("A", "5"),
+    ]
 
 
 # --- the ledger composed from snapshots ------------------------------------------------------
@@ -113,7 +116,9 @@ def test_customer_scope_replaces_only_those_customers(store, make_result):
 
 
 def test_collector_scope_is_fixed_into_customers_at_upload(store, make_result):
-    upsert_customer_master(store, LEAD, pl.DataFrame({"customer_id": ["B", "C"], "collector": ["s.dejong", "t.becker"]}))
+    upsert_customer_master(
+        store, LEAD, pl.DataFrame({"customer_id": ["B", "C"], "collector": ["s.dejong", "t.becker"]})
+    )
     import_extract(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
     rows = [item(company_code="2000", customer_id="B", doc_no="3", amount="1000.00", collector="s.dejong")]
     part = import_extract(
@@ -134,8 +139,16 @@ def test_promises_of_customers_outside_the_scope_stay_open(store, make_result):
     full = import_extract(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
     made = datetime(2026, 11, 13, 10, tzinfo=UTC)
     for customer in ("A", "B"):  # both promised by 16.11. (+ 3 days' grace: decided by 20.11.)
-        create_promise(store, LEAD, customer, amount=Decimal("100.00"), currency="EUR",
-                       promised_date=date(2026, 11, 16), snapshot_id=full.snapshot_id, created_at=made)  # fmt: skip
+        create_promise(
+            store,
+            LEAD,
+            customer,
+            amount=Decimal("100.00"),
+            currency="EUR",
+            promised_date=date(2026, 11, 16),
+            snapshot_id=full.snapshot_id,
+            created_at=made,
+        )
     part = import_extract(store, LEAD, make_result(PARTIAL_1000, as_of=W2))
     assert part.promises_decided == 1
     status = dict(list_promises(store, LEAD).select("customer_id", "status").iter_rows())
@@ -201,13 +214,21 @@ def test_removing_a_snapshot_undoes_customers_it_created_and_blanks_it_filled(st
     assert (after["A"]["name"], after["A"]["collector"], after["A"]["country"]) == (None, None, "DE")
     actions = list_audit(store, LEAD, entity="customer")["action"].to_list()
     # newest first: the undo (remove N, restore A), the import (fill A, create N), the master (create A)
-    assert actions == ["remove_customer", "change_customer", "change_customer", "create_customer", "create_customer"]
+    assert actions == [
+        "remove_customer",
+        "change_customer",
+        "change_customer",
+        "create_customer",
+        "create_customer",
+    ]
     removal = list_audit(store, LEAD, entity="snapshot").row(0, named=True)
     assert json.loads(removal["after"])["customers"] == {"restored": 1, "removed": 1, "kept": 0}
 
 
 def test_a_later_change_is_not_undone_by_removing_an_earlier_snapshot(store, make_result):
-    snap = import_extract(store, LEAD, make_result([item(customer_id="A", customer_name="Alpha GmbH")], as_of=W1))
+    snap = import_extract(
+        store, LEAD, make_result([item(customer_id="A", customer_name="Alpha GmbH")], as_of=W1)
+    )
     upsert_customer_master(store, LEAD, pl.DataFrame({"customer_id": ["A"], "name": ["Alpha Holding GmbH"]}))
     delete_snapshot(store, LEAD, snap.snapshot_id, "mistake")
     assert list_customers(store)["name"].to_list() == ["Alpha Holding GmbH"]
@@ -216,8 +237,16 @@ def test_a_later_change_is_not_undone_by_removing_an_earlier_snapshot(store, mak
 def test_removing_the_deciding_snapshot_reopens_and_redecides_promises_audited(store, make_result):
     full = import_extract(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
     made = datetime(2026, 11, 13, 10, tzinfo=UTC)
-    pid = create_promise(store, LEAD, "A", amount=Decimal("100.00"), currency="EUR",
-                         promised_date=date(2026, 11, 16), snapshot_id=full.snapshot_id, created_at=made)  # fmt: skip
+    pid = create_promise(
+        store,
+        LEAD,
+        "A",
+        amount=Decimal("100.00"),
+        currency="EUR",
+        promised_date=date(2026, 11, 16),
+        snapshot_id=full.snapshot_id,
+        created_at=made,
+    )
     # a mistaken same-day partial for 1000 (A paid) next to a correct full one for 20.11.
     wrong = import_extract(store, LEAD, make_result(PARTIAL_1000, as_of=W2))
     assert list_promises(store, LEAD)["status"].to_list() == ["kept"]
@@ -242,3 +271,11 @@ def test_removed_snapshot_items_stay_readable_but_do_not_count(store, make_resul
     assert kept == 2
     assert list_snapshots(store)["snapshot_id"].to_list() == [full.snapshot_id]
     assert _docs(load_items(store, wrong.snapshot_id)) == [("A", "2"), ("A", "5")]  # as imported
+
+
+def test_a_scope_covers_a_customer_only_through_its_company_codes_and_customers():
+    assert Scope.whole_ledger().covers_customer("B", [])
+    assert Scope.partial(["1000"]).covers_customer("A", ["1000", "2000"])
+    assert not Scope.partial(["1000"]).covers_customer("B", ["2000"])
+    assert not Scope.partial(["2000"], customers=["C"]).covers_customer("B", ["2000"])
+    assert Scope.partial([""]).covers_customer("X", [None])
