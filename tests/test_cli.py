@@ -178,7 +178,9 @@ def test_import_prints_the_scope_refuses_a_same_day_overlap_and_replaces_on_requ
     assert (out["snapshot_id"], out["replaced"], out["scope"]) == (2, [1], {"full": True})
     assert main(["snapshots", "--json"]) == 0
     assert [(s["snapshot_id"], s["scope"]) for s in _json(capsys)] == [(2, {"full": True})]
-    assert main(["import", str(f), "--scope", "1000", "--customers", "0000100001", "--as-of", "2026-11-20"]) == 1
+    assert (
+        main(["import", str(f), "--scope", "1000", "--customers", "0000100001", "--as-of", "2026-11-20"]) == 1
+    )
     assert "outside the chosen scope" in capsys.readouterr().err
 
 
