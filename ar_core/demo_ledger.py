@@ -187,22 +187,35 @@ def balances(ledger: pl.DataFrame, days: list[int], *, debits_only: bool = False
 def settle_story_amounts(ledger: pl.DataFrame, days: list[int]) -> pl.DataFrame:
     """Give the credit-balance story's payment its amount: the balance is negative on every key date.
 
-    The payment exceeds the customer's largest open debits on any key date by
-    :data:`CREDIT_BALANCE_MARGIN` or by 25 % more than any other customer's credit balance,
-    whichever is more, so it heads the huddle's "largest credit balances" every week.
+    On every key date the customer's balance is a credit of at least
+    :data:`CREDIT_BALANCE_MARGIN`; on the last one it is 25 % more than any other customer's
+    credit balance, so it heads the huddle's "largest credit balances".
     """
     special = ledger.filter("special")
     if special.is_empty():
         return ledger
-    normal = ledger.filter(~pl.col("special"))
-    debits = balances(normal, days, debits_only=True)
-    others = balances(normal, days).filter(~pl.col("cust").is_in(special["cust"].implode()))
-    largest_credit = max(0, -(others["balance"].min() or 0))
-    amounts = {}
-    for cust in special["cust"].to_list():
-        peak = debits.filter(pl.col("cust") == cust)["balance"].max() or 0
-        cents = peak + max(CREDIT_BALANCE_MARGIN * 100, largest_credit * 5 // 4)
-        amounts[cust] = -(-cents // 10_000) * 10_000  # round euros up to hundreds
+    weekly = balances(ledger.filter(~pl.col("special")), days)
+    mine = special["cust"].implode()
+    others = (
+        weekly.filter(~pl.col("cust").is_in(mine) & (pl.col("day") == days[-1]))
+        .group_by("day")
+        .agg((-pl.col("balance").min()).clip(lower_bound=0).alias("largest_credit"))
+    )
+    need = (
+        weekly.filter(pl.col("cust").is_in(mine))
+        .join(others, on="day", how="left")
+        .with_columns(
+            need=pl.col("balance")
+            + pl.max_horizontal(
+                pl.lit(CREDIT_BALANCE_MARGIN * 100), pl.col("largest_credit").fill_null(0) * 5 // 4
+            )
+        )
+        .group_by("cust")
+        .agg(pl.col("need").max())
+    )
+    amounts = dict.fromkeys(special["cust"].to_list(), CREDIT_BALANCE_MARGIN * 100)
+    for cust, cents in need.iter_rows():
+        amounts[cust] = -(-max(cents, CREDIT_BALANCE_MARGIN * 100) // 10_000) * 10_000  # whole hundreds
     amount = pl.col("cust").replace_strict(amounts, default=None, return_dtype=pl.Int64)
     return ledger.with_columns(
         pl.when("special").then(-amount).otherwise(pl.col("amount")).alias("amount"),
