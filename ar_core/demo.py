@@ -5,8 +5,15 @@ are what a lead would download from SAP (13 weekly snapshots in the three export
 customer master), and :func:`load_demo_if_empty` feeds them through ``ingest.read_extract`` and
 ``snapshots.import_extract`` exactly like an upload. Same seed, same bytes.
 
-Parts: :mod:`ar_core.demo_customers` (customers, users), :mod:`ar_core.demo_ledger` (the
-simulation), :mod:`ar_core.demo_writers` (file formats).
+The ledger is calibrated to a healthy-but-real B2B ledger on the last key date (20.11.2026):
+about 60 % of open debits not yet due, 5-10 % more than 90 days overdue, DSO about 50 days, nine
+customers in ten within their credit limit; four story customers (a serial promise breaker, an
+insolvency in the making, a big dispute, a credit balance) give the worklist and the huddle
+cases to show. ``tests/test_demo_calibration.py`` measures all of it.
+
+Parts: :mod:`ar_core.demo_customers` (customers, users, stories, credit limits),
+:mod:`ar_core.demo_ledger` (the simulation), :mod:`ar_core.demo_writers` (file formats),
+:mod:`ar_core.demo_workflow` (contacts, promises, escalations, FX rates).
 """
 
 from __future__ import annotations

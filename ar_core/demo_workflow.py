@@ -5,6 +5,10 @@ uses (permission checks and audit included), so the worklist, account view and h
 something true to show: promises are chosen from what the ledger really did afterwards (an item
 that cleared the next week makes a kept promise, one still open a broken promise), then
 :func:`ar_core.promises.refresh_promise_statuses` decides them like in production.
+The story customers (:data:`ar_core.demo_customers.STORIES`) get their own history instead of the
+routine one: the serial payer's four broken promises and a second voice, the insolvency case's
+calls from "cash-flow problems" to "restructuring talks" and its escalation to the lead, the big
+dispute's calls with its reason codes, the credit-balance customer's refund request.
 Seeded: the same demo gives the same records. Small on purpose: it runs on the first start.
 """
 
@@ -20,7 +24,7 @@ import sqlalchemy as sa
 
 from ar_core.clearing import cleared_between
 from ar_core.contacts import correct_contact, log_contacts
-from ar_core.demo_customers import STORIES
+from ar_core.demo_customers import DEMO_USERS, STORIES
 from ar_core.escalations import escalate
 from ar_core.portfolio import open_items
 from ar_core.promises import ITEM_FIELDS, create_promise, refresh_promise_statuses
@@ -342,8 +346,6 @@ def _escalations(
     engine: sa.Engine, lead: Actor, last: _Week, owners: dict[str, str], *, skip: set[str]
 ) -> int:
     """Second-voice cases: three juniors hand their largest overdue customer to a senior, one to the lead."""
-    from ar_core.demo_customers import DEMO_USERS
-
     collectors = [u for u in DEMO_USERS if "collector" in u["roles"]]
     seniors = {
         code: u["username"] for u in collectors if u["senior"] for code in u["portfolio"]["company_codes"]
@@ -397,14 +399,14 @@ def _story_frames(
     items_by_date: Mapping[date, pl.DataFrame] | None,
     customers: list[str],
 ) -> list[Frame]:
+    """Every snapshot's items of the story customers (from the caller's frames where it has them)."""
     frames = []
     for sid, d in snaps.select("snapshot_id", "as_of").iter_rows():
-        items = (
-            items_by_date[d].filter(pl.col("customer_id").is_in(customers))
-            if items_by_date and d in items_by_date
-            else load_customer_items(engine, sid, customers)
-        )
-        frames.append((sid, d, items.filter(pl.col("customer_id").is_in(customers))))
+        if items_by_date and d in items_by_date:
+            items = items_by_date[d].filter(pl.col("customer_id").is_in(customers))
+        else:
+            items = load_customer_items(engine, sid, customers)
+        frames.append((sid, d, items))
     return frames
 
 
@@ -437,8 +439,6 @@ def _call(customer: str, day: date, rng: np.random.Generator, outcome: str, note
 
 def _second_voice(engine: sa.Engine, actor: Actor, lead: Actor, customer: str, reason: str) -> int:
     """Escalate to the senior of the collector's company code, else to the lead."""
-    from ar_core.demo_customers import DEMO_USERS
-
     codes = next((u["portfolio"]["company_codes"] for u in DEMO_USERS if u["username"] == actor.username), [])
     seniors = [
         u["username"] for u in DEMO_USERS if u["senior"] and set(u["portfolio"]["company_codes"]) & set(codes)
