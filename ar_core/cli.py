@@ -77,7 +77,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         max_bytes=settings().upload_limit_bytes,
     )
-    errors = [{"row": p.row, "column": p.column, "message": p.message} for p in result.errors]
+    errors = [
+        {"row": p.row, "column": p.column, "message": p.message, "blocking": p in result.blocking_errors}
+        for p in result.errors
+    ]
     report = {
         "snapshot_id": None,
         "as_of": result.as_of.isoformat() if result.as_of else None,
@@ -85,7 +88,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
         "customers": result.items["customer_id"].n_unique(),
         "totals": _money(result.totals()),
         "open_totals": {},
-        "file_totals": _money(dict(result.file_totals)),
+        "file_totals": _money(result.file_totals()),
+        "excluded": {
+            cur: {"rows": v["rows"], "amount": f"{v['amount']:.2f}"}
+            for cur, v in sorted(result.excluded_summary().items())
+        },
         "scope": Scope.of_items(result.items).as_dict(),
         "replaced": [],
         "warnings": [str(p) for p in result.warnings],
@@ -100,7 +107,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 replace_existing=args.replace, dry_run=args.dry_run,
             )  # fmt: skip
         except ArDeskError as exc:
-            report["errors"].append({"row": None, "column": None, "message": str(exc)})
+            report["errors"].append({"row": None, "column": None, "message": str(exc), "blocking": True})
             code = 1
         else:
             report.update(

@@ -195,21 +195,24 @@ def _effective_as_of(result: ExtractResult, as_of: date | None) -> tuple[date | 
 
 def _blocking(result: ExtractResult) -> list[Any]:
     """Problems that block even "commit only the valid rows": file-level and reconciliation errors."""
-    blocking = getattr(result, "blocking_errors", None)
-    if blocking is not None:
-        return list(blocking)
-    return [p for p in result.errors if p.row is None]
+    return list(result.blocking_errors)
 
 
 def _file_totals(result: ExtractResult) -> dict[str, Decimal]:
-    totals = getattr(result, "file_totals", None)
-    totals = totals() if callable(totals) else totals
-    return dict(totals or {})
+    return dict(result.file_totals())
 
 
 def _excluded(result: ExtractResult) -> dict[str, dict[str, Any]]:
-    summary = getattr(result, "excluded_summary", None)
-    return dict(summary()) if callable(summary) else {}
+    return dict(result.excluded_summary())
+
+
+#: Rows left out that the import's audit record lists one by one (the counts cover them all).
+AUDITED_EXCLUDED_ROWS = 1_000
+
+
+def _excluded_rows(result: ExtractResult) -> list[dict[str, Any]]:
+    frame = result.excluded
+    return frame.head(AUDITED_EXCLUDED_ROWS).to_dicts() if frame is not None else []
 
 
 def _check_importable(result: ExtractResult, commit_valid_rows: bool) -> None:
@@ -424,7 +427,9 @@ def import_extract(
             after = {**meta, "snapshot_id": snapshot_id, "scope": preview.scope.as_dict(), "totals": totals,
                      "open_totals": open_totals, "file_totals": file_totals,
                      "difference": {c: totals.get(c, Decimal(0)) - t for c, t in file_totals.items()},
-                     "excluded": excluded, "rejected_rows": result.rejected_rows,
+                     "excluded": excluded,
+                     "excluded_rows": _excluded_rows(result) if excluded else [],
+                     "rejected_rows": result.rejected_rows,
                      "commit_valid_rows": commit_valid_rows, "replaced": outcome.replaced,
                      "warnings": preview.warnings, "customers_added": len(merged["inserted"]),
                      "customers_updated": len(merged["updated"])}  # fmt: skip

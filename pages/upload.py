@@ -194,8 +194,10 @@ if result is not None:
     m3.metric("Rows with errors", f"{result.rejected_rows:,}")
     m4.metric("As-of date", fmt.day(preview.as_of if preview else result.as_of) or "not stated")
     st.markdown(f"**Totals of the valid items:** {fmt.totals(result.totals())}")
-    if result.file_totals:
-        st.markdown(f"**Totals stated in the file:** {fmt.totals(result.file_totals)}")
+    if result.file_totals():
+        st.markdown(f"**Totals stated in the file:** {fmt.totals(result.file_totals())}")
+    for problem in result.blocking_errors:
+        st.error(f"Cannot be committed, not even in part: {problem}")
     blocking = list(preview.problems) if preview else []
     for problem in blocking:
         st.error(problem)

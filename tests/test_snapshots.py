@@ -241,3 +241,22 @@ def test_list_snapshots_is_empty_with_schema(engine):
     assert list_snapshots(engine).is_empty()
     assert list_snapshots(engine).columns[:3] == ["snapshot_id", "as_of", "file_name"]
     assert totals_history(engine).is_empty()
+
+
+def test_file_totals_difference_and_left_out_rows_are_stored_and_audited(store):
+    from ar_core.ingest import read_extract
+    from tests.samples import fbl5n_german_text
+
+    bad = fbl5n_german_text().replace(b"01.09.2026", b"31.02.2026")  # row 5 (EUR 1,234.56) unreadable date
+    result = read_extract(bad, "bad.txt")
+    outcome = import_extract(store, LEAD, result, commit_valid_rows=True)
+    # 11,000.16 in the file's total row; 11,000.16 - 1,234.56 = 9,765.60 committed
+    assert snapshot_totals(store, outcome.snapshot_id)["file_totals"] == {"EUR": Decimal("11000.16")}
+    assert outcome.totals == {"EUR": Decimal("9765.60")}
+    assert outcome.excluded == {"EUR": {"rows": 1, "amount": Decimal("1234.56")}}
+    after = json.loads(list_audit(store, LEAD, entity="snapshot").row(0, named=True)["after"])
+    assert after["file_totals"] == {"EUR": "11000.16"}
+    assert after["totals"] == {"EUR": "9765.60"}
+    assert after["difference"] == {"EUR": "-1234.56"}
+    assert after["excluded"] == {"EUR": {"rows": 1, "amount": "1234.56"}}
+    assert [(r["source_row"], r["amount"]) for r in after["excluded_rows"]] == [(5, "1234.56")]
