@@ -61,7 +61,7 @@ customer_id = st.selectbox(
     key=common.PICK,
     on_change=common.picked,
 )
-if st.query_params.get(common.PARAM) != customer_id:
+if common.PARAM not in st.query_params:  # a refused one stays (and so does its message) until a choice
     st.query_params[common.PARAM] = customer_id
 st.session_state[keys.ACCOUNT] = customer_id
 cust = allowed.filter(pl.col("customer_id") == customer_id).row(0, named=True)

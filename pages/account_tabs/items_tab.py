@@ -40,7 +40,7 @@ def aging_chart(ctx: Account) -> None:
         .mark_bar()
         .encode(
             x=alt.X("bucket:N", title="Aging bucket", sort=labels, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("amount:Q", title="Open amount (local currency)"),
+            y=alt.Y("amount:Q", title="Open (local cur.)"),
             tooltip=["bucket:N", alt.Tooltip("amount:Q", format=",.2f")],
         )
         .properties(height=180),
@@ -56,25 +56,18 @@ def render(ctx: Account) -> None:
     st.caption(f"Open at {fmt.day(ctx.as_of)}: {aged.height} items.")
     if missing:
         st.warning(f"No FX rate for {', '.join(missing)}: those items have no {reporting} amount.")
+    columns = [
+        "doc_no", "doc_type", "doc_date", "due_date", "days_overdue", "bucket", "dunning_level", "amount",
+        "currency", "amount_rep", "doc_amount", "doc_cur", "disputed", "dispute_reason", "reference", "text",
+    ]  # fmt: skip
+    # Columns that would say nothing are left out, so the table fits the screen (1,600 px).
+    if aged["currency"].eq_missing(reporting).all():
+        columns.remove("amount_rep")  # every local amount is already in the reporting currency
+    for optional in ("dispute_reason", "reference", "text"):
+        if aged[optional].is_null().all():
+            columns.remove(optional)
     st.dataframe(
-        aged.sort("due_date").select(
-            "doc_no",
-            "doc_type",
-            "doc_date",
-            "due_date",
-            "days_overdue",
-            "bucket",
-            "dunning_level",
-            "amount",
-            "currency",
-            "amount_rep",
-            "doc_amount",
-            "doc_cur",
-            "disputed",
-            "dispute_reason",
-            "reference",
-            "text",
-        ),
+        aged.sort("due_date").with_columns(pl.col("disputed").fill_null(False)).select(columns),
         hide_index=True,
         width="stretch",
         column_config={

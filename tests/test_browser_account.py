@@ -1,0 +1,188 @@
+"""The account page in the real app and headless Chromium: the customer in the URL, reload, deep link.
+
+Runs when ``AR_BROWSER_TESTS=1``; screenshots (1,600 px wide) land in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ar_core.customers import upsert_customer_master
+from ar_core.ingest import read_extract
+from ar_core.snapshots import import_extract
+from ar_core.store.db import make_engine, migrate
+from ar_core.users import Actor, create_user
+from tests.samples import fbl5n_german_text
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "browser-test-pw"
+MUELLER, BAKKER = "0000100001", "0000100002"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+if os.environ.get("AR_BROWSER_TESTS") != "1":
+    pytest.skip("browser tests run with AR_BROWSER_TESTS=1", allow_module_level=True)
+if not shutil.which("chromium"):
+    pytest.fail("AR_BROWSER_TESTS=1 but Debian's chromium is not installed", pytrace=False)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _store(url: str) -> None:
+    engine = make_engine(url)
+    migrate(engine)
+    system = Actor(username="system", name="System", roles=frozenset({"admin", "lead"}))
+    for username, name, roles in (
+        ("lena.lead", "Lena Lead", ["lead"]),
+        ("c.meyer", "Claudia Meyer", ["collector"]),
+    ):
+        create_user(engine, system, username=username, name=name, password=PASSWORD, roles=roles,
+                    must_change_password=False)  # fmt: skip
+    upsert_customer_master(
+        engine,
+        system,
+        pl.DataFrame(
+            {
+                "customer_id": [MUELLER, BAKKER],
+                "name": ["Müller Maschinenbau GmbH", "Bakker Logistiek B.V."],
+                "country": ["DE", "NL"],
+                "language": ["de", "nl"],
+                "collector": ["c.meyer", "s.dejong"],
+            }
+        ),
+    )
+    import_extract(engine, system, read_extract(fbl5n_german_text(), "FBL5N_2026-11-20.txt"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser_account")
+    url = f"sqlite:///{tmp / 'browser.sqlite'}"
+    _store(url)
+    port = _free_port()
+    env = {**os.environ, "AR_DATABASE_URL": url, "AR_DATA_DIR": str(tmp), "AR_LOGIN_SLEEP": "0",
+           "AR_TODAY": "2026-11-20"}  # fmt: skip
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false"]  # fmt: skip
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not become healthy")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def page(server):
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        yield context.new_page()
+        browser.close()
+
+
+def _idle(page) -> None:
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
+
+
+def _login_if_asked(page, user: str) -> None:
+    """Log in when the login form shows (a fresh tab; again if the authenticator's rerun wiped it)."""
+    for _ in range(4):
+        logged_in = page.get_by_role("button", name="Log out")
+        username = page.get_by_role("textbox", name="Username")
+        expect(logged_in.or_(username)).to_be_visible(timeout=30_000)
+        _idle(page)
+        if logged_in.is_visible():
+            return
+        username.fill(user)
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        try:
+            expect(logged_in).to_be_visible(timeout=8_000)
+        except AssertionError:
+            continue
+        _idle(page)
+        return
+    pytest.fail(f"could not log in as {user}")
+
+
+def _title(page, text: str) -> None:
+    expect(page.get_by_role("heading", name=text, exact=True)).to_be_visible(timeout=30_000)
+    _idle(page)
+
+
+def test_deep_link_reload_and_choice_keep_the_customer_in_the_url(page, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(f"{server}/account?customer={BAKKER}")
+    _login_if_asked(page, "lena.lead")
+    _title(page, "Bakker Logistiek B.V.")
+    assert page.url.endswith(f"/account?customer={BAKKER}"), page.url
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "account-deep-link-1600.png"), full_page=True)
+
+    page.reload()
+    _login_if_asked(page, "lena.lead")
+    _title(page, "Bakker Logistiek B.V.")
+
+    # choosing another customer writes it into the URL; a reload keeps it
+    page.get_by_role("combobox", name="Customer").click()
+    page.get_by_role("option", name=f"{MUELLER} — Müller Maschinenbau GmbH").click()
+    _title(page, "Müller Maschinenbau GmbH")
+    expect(page).to_have_url(f"{server}/account?customer={MUELLER}")
+    page.reload()
+    _login_if_asked(page, "lena.lead")
+    _title(page, "Müller Maschinenbau GmbH")
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "account-after-reload-1600.png"), full_page=True)
+
+    page.get_by_role("link", name="Back to worklist").click()
+    expect(page).to_have_url(f"{server}/", timeout=30_000)  # the worklist is the start page
+
+
+def test_forbidden_customer_in_the_url_is_refused_with_a_message(page, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(f"{server}/account?customer={BAKKER}")
+    _login_if_asked(page, "c.meyer")
+    error = page.locator('[data-testid="stAlertContentError"]')
+    expect(error).to_contain_text(f"Customer '{BAKKER}' cannot be opened", timeout=30_000)
+    expect(error).to_contain_text("not in c.meyer's portfolio")
+    _title(page, "Müller Maschinenbau GmbH")
+    expect(page.get_by_text("Bakker Logistiek B.V.")).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "account-forbidden-1600.png"), full_page=True)
