@@ -17,9 +17,12 @@ eng = engine()
 FLASH = "hd_flash"
 
 # A shared screen is read from across the room: on a wall screen (>= 1,800 px) text and tables
-# grow by half; the table grid is a canvas, so it is zoomed as a whole.
+# grow by half. The table grid is a canvas drawn at the width Streamlit gives it, so it gets a
+# fixed width (TABLE_PX) that, zoomed by 1.5, still fits a 1,920 px screen beside the sidebar.
+TABLE_PX = 960
 st.markdown(
     """<style>
+    [data-testid='stMainBlockContainer'] {padding-left: 2rem; padding-right: 2rem;}
     @media (min-width: 1800px) {
       [data-testid='stMainBlockContainer'] [data-testid='stMarkdownContainer'] p {font-size: 1.5rem;}
       [data-testid='stMainBlockContainer'] [data-testid='stDataFrame'] {zoom: 1.5;}
@@ -115,16 +118,16 @@ money = st.column_config.NumberColumn
 st.dataframe(
     overview,
     hide_index=True,
-    width="stretch",
+    width=TABLE_PX,
     row_height=40,
     column_config={
-        "case": st.column_config.NumberColumn("#", width=40),
-        "customer": "Customer",
-        "owner": "Owner",
-        "escalated_to": "Escalated to",
-        "amount": money(f"{amount_label} ({cur})", format="%,.2f"),
-        "collectable": money(f"Overdue (collectable) ({cur})", format="%,.2f"),
-        "suggested": "Suggested",
+        "case": st.column_config.NumberColumn("#", width=36),
+        "customer": st.column_config.TextColumn("Customer", width=300 if escalated else 420),
+        "owner": st.column_config.TextColumn("Owner", width=100),
+        "escalated_to": st.column_config.TextColumn("Escalated to", width=110),
+        "amount": money(f"{amount_label} ({cur})", format="%,.2f", width=150),
+        "collectable": money(f"Overdue (collectable) ({cur})", format="%,.2f", width=130),
+        "suggested": st.column_config.TextColumn("Suggested", width=130),
     },
 )
 

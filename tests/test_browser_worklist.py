@@ -1,0 +1,236 @@
+"""The worklist and the huddle in headless Debian Chromium: coming back from an account, screen layouts.
+
+Runs when ``AR_BROWSER_TESTS=1``. Screenshots land in ``test-artifacts/`` for a person to look at:
+``worklist-1600.png``, ``worklist-back-from-account.png``, ``huddle-1920x1080.png``, ``huddle-1600.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ar_core.customers import upsert_customer_master
+from ar_core.ingest import read_extract
+from ar_core.snapshots import import_extract
+from ar_core.store.db import make_engine, migrate
+from ar_core.users import Actor, create_user
+from tests.samples import fbl5n_german_text
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "browser-test-pw"
+N = 30  # customers: more than one page of 25
+
+pytestmark = pytest.mark.browser
+if os.environ.get("AR_BROWSER_TESTS") != "1":
+    pytest.skip(
+        "browser tests run with AR_BROWSER_TESTS=1 (set by .ci/run under CI=true)", allow_module_level=True
+    )
+if not shutil.which("chromium"):
+    pytest.fail("AR_BROWSER_TESTS=1 but Debian's chromium is not installed", pytrace=False)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ledger() -> bytes:
+    """Customer K00..K29 ("Kunde 00" ...): an invoice of EUR 1,000 + 100 x i, due i + 1 days ago."""
+    lines = []
+    for i in range(N):
+        due = date(2026, 11, 20) - timedelta(days=i + 1)
+        amount = f"{1000 + 100 * i},00"
+        lines.append(("1000", f"K{i:02d}", f"Kunde {i:02d}", f"18{i:08d}", "2026", "1", "RV", "01.09.2026",
+                      due.strftime("%d.%m.%Y"), amount, "EUR"))  # fmt: skip
+    total = sum(Decimal(1000 + 100 * i) for i in range(N))
+    total_text = f"{total:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return fbl5n_german_text(lines=lines, total=total_text)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser_worklist")
+    url = f"sqlite:///{tmp / 'browser.sqlite'}"
+    engine = make_engine(url)
+    migrate(engine)
+    system = Actor(username="system", name="System", roles=frozenset({"admin", "lead"}))
+    create_user(engine, system, username="lena.lead", name="Lena Lead", password=PASSWORD,
+                roles=["lead"], must_change_password=False)  # fmt: skip
+    upsert_customer_master(
+        engine,
+        system,
+        pl.DataFrame(
+            {
+                "customer_id": [f"K{i:02d}" for i in range(N)],
+                "name": [f"Kunde {i:02d} Maschinenbau und Handels GmbH" for i in range(N)],
+                "country": ["DE" if i % 2 else "NL" for i in range(N)],
+                "collector": ["c.meyer" if i % 3 else "s.dejong" for i in range(N)],
+            }
+        ),
+    )
+    import_extract(engine, system, read_extract(_ledger(), "FBL5N_2026-11-20.txt"))
+    engine.dispose()
+    port = _free_port()
+    env = {**os.environ, "AR_DATABASE_URL": url, "AR_DATA_DIR": str(tmp), "AR_LOGIN_SLEEP": "0",
+           "AR_TODAY": "2026-11-20"}  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not become healthy")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser, server, width: int, height: int):
+    pg = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    pg.goto(server)
+    _login(pg)
+    return pg
+
+
+def _idle(page) -> None:
+    """The script run is over and its stale elements are gone (a rerun can start just after a click)."""
+    for _ in range(2):
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
+        page.wait_for_timeout(300)
+
+
+def _login(page) -> None:
+    """Fill and submit the login form, again if the cookie component's first rerun wiped it."""
+    for _ in range(4):
+        expect(page.get_by_role("textbox", name="Username")).to_be_visible(timeout=30_000)
+        _idle(page)
+        page.get_by_role("textbox", name="Username").fill("lena.lead")
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        try:
+            expect(page.get_by_role("button", name="Log out")).to_be_visible(timeout=8_000)
+        except AssertionError:
+            continue
+        _idle(page)
+        return
+    pytest.fail("could not log in as lena.lead")
+
+
+def _choose(page, label: str, option: str) -> None:
+    page.get_by_label(label).click()  # a selectbox opens its list
+    page.get_by_role("option", name=option, exact=True).click()
+    _idle(page)
+
+
+def _no_sideways_scroll(page) -> None:
+    """The grid's own scroller is not wider than the grid: nothing hides to the right."""
+    widths = page.locator('[data-testid="stDataFrame"] .dvn-scroller').first.evaluate(
+        "el => [el.scrollWidth, el.clientWidth]"
+    )
+    assert widths[0] <= widths[1] + 1, widths
+
+
+def test_worklist_keeps_filters_sort_and_page_after_an_account_visit(browser, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = _page(browser, server, 1600, 1000)
+    expect(page.get_by_role("heading", name="Worklist")).to_be_visible(timeout=30_000)
+    _choose(page, "Sort by", "Days overdue")
+    expect(page.get_by_label("Page (of 2)")).to_be_visible(timeout=30_000)
+    page.get_by_label("Page (of 2)").fill("2")
+    page.get_by_label("Page (of 2)").press("Enter")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_contain_text("Kunde 04", timeout=30_000)  # page 2, oldest first: K04 .. K00
+    _idle(page)
+    assert "Kunde 29" not in grid.inner_text()
+    # who, how much, why and what next are all on screen: the hidden text table holds only the
+    # columns the grid draws, and the grid does not scroll sideways
+    for text in ("Kunde 04", "1400", "EUR 1,400 overdue (collectable)", "call", "2026-11-20"):
+        expect(grid.locator("table")).to_contain_text(text)
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(ARTIFACTS / "worklist-1600.png"), full_page=True)
+
+    # Select the second row (K03) by its row marker at the grid's left edge.
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 36 + 35 * 1 + 17)
+    expect(page.get_by_role("heading", name="Kunde 03 Maschinenbau und Handels GmbH")).to_be_visible(
+        timeout=30_000
+    )
+    assert "customer=K03" in page.url
+    _idle(page)
+
+    page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Worklist").click()
+    expect(page.get_by_role("heading", name="Worklist")).to_be_visible(timeout=30_000)
+    _idle(page)
+    expect(page.get_by_label("Page (of 2)")).to_have_value("2")
+    expect(page.get_by_role("combobox", name="Sort by")).to_have_value("Days overdue")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_contain_text("Kunde 04")
+    assert "Kunde 29" not in grid.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "worklist-back-from-account.png"), full_page=True)
+
+
+@pytest.mark.parametrize(("width", "height", "zoom"), [(1920, 1080, "1.5"), (1600, 900, "1")])
+def test_huddle_tables_use_large_type_on_a_wall_screen(browser, server, width, height, zoom):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = _page(browser, server, width, height)
+    page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Huddle").click()
+    expect(page.get_by_text("Case 1 of 5")).to_be_visible(timeout=30_000)
+    _idle(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_contain_text("Kunde 29")
+    assert grid.evaluate("el => getComputedStyle(el).zoom") == zoom
+    size = page.get_by_text("Suggested").last.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    assert size >= (24 if zoom == "1.5" else 16)
+    _no_sideways_scroll(page)
+    # the zoomed grid still fits the main column (nothing runs off the screen's right edge)
+    right = grid.evaluate("el => el.getBoundingClientRect().right")
+    main = page.locator('[data-testid="stMainBlockContainer"]').evaluate(
+        "el => el.getBoundingClientRect().right"
+    )
+    assert right <= main <= width, (right, main, width)
+    expect(grid.locator("table")).to_contain_text("Suggested")  # the last column is drawn
+    name = "huddle-1920x1080.png" if width == 1920 else "huddle-1600.png"
+    page.screenshot(path=str(ARTIFACTS / name), full_page=False)
