@@ -436,6 +436,45 @@ def promise_frame(engine: sa.Engine) -> pl.DataFrame:
         return _query_promises(conn, None).filter(pl.col("status") != CANCELLED)
 
 
+def _decide_by_coverage(  # noqa: PLR0917
+    engine: sa.Engine,
+    pending: pl.DataFrame,
+    window: list[tuple[int, date]],
+    snapshots: list[tuple[date, pl.DataFrame]],
+    as_of: date,
+    grace: int,
+) -> pl.DataFrame:
+    """Decide each promise only on the snapshots whose scope covers its customer.
+
+    A partial extract (one company code) that did not look at a customer's account is no
+    evidence about it: it neither keeps nor breaks that customer's promise. Customers covered
+    by the same snapshots are decided together (usually one or two groups).
+    """
+    from ar_core.promise_status import decide
+    from ar_core.snapshots import snapshot_scopes
+
+    scopes = snapshot_scopes(engine)
+    codes: dict[str, set[str | None]] = {}
+    for _, frame in snapshots:
+        for cid, code in frame.select("customer_id", "company_code").unique().iter_rows():
+            codes.setdefault(cid, set()).add(code)
+    groups: dict[tuple[int, ...], list[str]] = {}
+    for cid in pending["customer_id"].unique().to_list():
+        covering = tuple(
+            i
+            for i, (sid, _) in enumerate(window)
+            if sid not in scopes or scopes[sid].covers_customer(cid, codes.get(cid, ()))
+        )
+        groups.setdefault(covering, []).append(cid)
+    frames = [
+        decide(
+            pending.filter(pl.col("customer_id").is_in(cids)), [snapshots[i] for i in covering], as_of, grace
+        )
+        for covering, cids in groups.items()
+    ]
+    return pl.concat(frames, how="diagonal_relaxed") if frames else pending
+
+
 def refresh_promise_statuses(
     engine: sa.Engine, grace_days: int | None = None, *, loaded: Mapping[int, pl.DataFrame] | None = None
 ) -> int:
@@ -446,7 +485,6 @@ def refresh_promise_statuses(
     promise was made against onward are loaded, each reduced to the promising customers;
     ``loaded`` passes snapshot frames the caller already holds (by snapshot id).
     """
-    from ar_core.promise_status import decide
     from ar_core.settings import get_promise_grace_days
     from ar_core.snapshots import list_snapshots, load_customer_items
 
@@ -462,6 +500,7 @@ def refresh_promise_statuses(
     starts = snaps.filter(pl.col("as_of") <= made_on)
     first = starts["as_of"][-1] if not starts.is_empty() else snaps["as_of"][0]
     customers = pending["customer_id"].unique().sort().to_list()
+    window = snaps.filter(pl.col("as_of") >= first).select("snapshot_id", "as_of").rows()
     snapshots = [
         (
             as_of,
@@ -469,10 +508,10 @@ def refresh_promise_statuses(
             if loaded and sid in loaded
             else load_customer_items(engine, sid, customers),
         )
-        for sid, as_of in snaps.filter(pl.col("as_of") >= first).select("snapshot_id", "as_of").iter_rows()
+        for sid, as_of in window
     ]
     as_of = snaps["as_of"][-1]
-    decided = decide(pending, snapshots, as_of, grace)
+    decided = _decide_by_coverage(engine, pending, window, snapshots, as_of, grace)
     changed = (
         pending.select("promise_id", "status", "status_decided_on")
         .join(decided.select("promise_id", "status", "status_decided_on"), on="promise_id", suffix="_new")
