@@ -117,10 +117,11 @@ def test_columns_say_which_overdue_and_that_open_is_net(team):
     at.selectbox(key="wl_who").select("Team (all collectors)").run()
     config = json.loads(at.dataframe[0].proto.columns)
     labels = {name: c.get("label") for name, c in config.items()}
-    assert labels["overdue_collectable"] == "Overdue (collectable, EUR)"
-    assert labels["overdue_amount"] == "Overdue (gross, EUR)"
-    assert labels["open_amount"] == "Open, net of credits (EUR)"
+    assert labels["overdue_collectable"] == "Overdue (collectable)"  # the reasons' words
+    assert labels["open_amount"] == "Open (net of credits)"
     assert config["customer"]["pinned"] is True  # who stays in view on a narrow screen
+    assert config["customer_id"]["hidden"] is True and config["overdue_amount"]["hidden"] is True
+    assert any("Amounts in EUR" in c.value for c in at.caption)
     table = at.dataframe[0].value
     for amount, why in zip(table["overdue_collectable"], table["why"], strict=True):
         assert why.startswith(f"EUR {Decimal(str(amount)):,.0f} overdue (collectable)")
