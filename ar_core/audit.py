@@ -256,7 +256,7 @@ def change_list(before: str | None, after: str | None) -> list[str]:
     lines = []
     for key in sorted(old_flat.keys() | new_flat.keys()):
         if key not in old_flat:  # new information (a created record, the source of a change)
-            if new_flat[key] is not None:
+            if new_flat[key] not in (None, "", []):
                 lines.append(f"{key}: {_text(new_flat[key])}")
         elif key not in new_flat:
             lines.append(f"{key}: {_text(old_flat[key])} → {REMOVED_TEXT}")

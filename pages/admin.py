@@ -25,9 +25,10 @@ def _changed(message: str) -> None:
 
 
 st.title("Users & audit")
+time_zone = get_time_zone(eng)
 people = users.list_users(eng, actor)
 st.dataframe(
-    people,
+    people.with_columns(pl.col("created_at").dt.convert_time_zone(time_zone)),
     hide_index=True,
     width="stretch",
     column_config={
@@ -39,7 +40,7 @@ st.dataframe(
         "locked": st.column_config.CheckboxColumn(
             "Locked", help="Five failed logins; reset the password to unlock"
         ),
-        "created_at": st.column_config.DatetimeColumn("Created (UTC)", format="DD.MM.YYYY HH:mm"),
+        "created_at": st.column_config.DatetimeColumn(f"Created ({time_zone})", format="DD.MM.YYYY HH:mm"),
         "portfolio_customers": st.column_config.ListColumn("Assigned customers"),
         "portfolio_company_codes": st.column_config.ListColumn("Assigned company codes"),
     },
@@ -165,7 +166,6 @@ with move:
 
 st.subheader("Audit log")
 st.caption("Append-only: every change made in AR Desk, newest first.")
-time_zone = get_time_zone(eng)
 choices = audit.filter_choices(eng, actor)
 f1, f2, f3, f4 = st.columns([1, 1, 1, 1.3])
 who = f1.selectbox("Who", choices["who"], index=None, placeholder="Everybody", key="audit_who")

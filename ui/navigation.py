@@ -3,6 +3,11 @@
 The URL path of a page never changes (bookmarks such as ``/huddle`` keep working), and app.py
 serves the same paths while a user logs in or changes a password, so the URL opened — with its
 query string, e.g. ``/account?customer=0000100001`` — is the page shown after login.
+
+Each URL path is the page file's name on purpose: until some script has called
+``st.navigation`` since the server started, Streamlit treats ``pages/`` as a v1 multipage app
+and resolves a bookmarked path to the file of that name (``ui.guard`` then hands over to
+app.py). A path that differs from the file name would answer "page not found" after a restart.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/worklist.py", "Worklist", ":material/format_list_numbered:", (), "worklist"),
     PageSpec("pages/account.py", "Customer account", ":material/person:", (), "account"),
     PageSpec("pages/huddle.py", "Huddle", ":material/groups:", ("lead", "admin"), "huddle"),
-    PageSpec("pages/home.py", "Overview", ":material/dashboard:", (), "overview"),
+    PageSpec("pages/home.py", "Overview", ":material/dashboard:", (), "home"),
     PageSpec("pages/upload.py", "Upload", ":material/upload_file:", ("lead", "admin"), "upload"),
     PageSpec("pages/settings.py", "Settings", ":material/tune:", ("lead", "admin"), "settings"),
     PageSpec("pages/admin.py", "Users & audit", ":material/admin_panel_settings:", ("admin",), "admin"),
