@@ -121,7 +121,9 @@ ctx = common.Account(
     time_zone=time_zone, escalations=pending,
 )  # fmt: skip
 items_tab.aging_chart(ctx)
-tabs = st.tabs(["Open items", "Item history", "Contacts", "Promises to pay", "Second voice", "Disputes"])
+tabs = st.tabs(
+    ["Open items", "Item history", "Contacts", "Promises to pay", "Second voice", "Disputes"], key="acct_tabs"
+)
 with tabs[0]:
     items_tab.render(ctx)
 with tabs[1]:

@@ -186,3 +186,20 @@ def test_forbidden_customer_in_the_url_is_refused_with_a_message(page, server):
     _title(page, "Müller Maschinenbau GmbH")
     expect(page.get_by_text("Bakker Logistiek B.V.")).to_have_count(0)
     page.screenshot(path=str(ARTIFACTS / "account-forbidden-1600.png"), full_page=True)
+
+
+def test_after_a_save_the_open_tab_stays_and_shows_the_entry(page, server):
+    page.goto(f"{server}/account?customer={MUELLER}")
+    _login_if_asked(page, "c.meyer")
+    _title(page, "Müller Maschinenbau GmbH")
+    page.get_by_role("tab", name="Contacts").click()
+    page.get_by_label("Notes").fill("Called Ms Müller: she sends the remittance advice")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_text("Contact saved.")).to_be_visible(timeout=30_000)
+    _idle(page)
+    expect(page.get_by_role("tab", name="Contacts")).to_have_attribute("aria-selected", "true")
+    log = page.locator('[data-testid="stDataFrame"]').filter(has_text="remittance advice")
+    expect(log).to_have_count(1)
+    expect(page.get_by_label("Notes", exact=True)).to_have_value("")  # the saved form is empty again
+    expect(page).to_have_url(f"{server}/account?customer={MUELLER}")
+    page.screenshot(path=str(ARTIFACTS / "account-after-save-1600.png"), full_page=True)

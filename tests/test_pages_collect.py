@@ -104,6 +104,13 @@ def test_collector_logs_a_call_and_a_promise(ledger):
     assert "needs the promised amount and date" in at.error[0].value
     assert contacts.list_contacts(ledger, SYSTEM, MUELLER).is_empty()
 
+    # the form was emptied: enter the call again, now with the promise
+    at.selectbox(key="ct_channel").select("phone")
+    at.selectbox(key="ct_outcome").select("promise to pay")
+    at.selectbox(key="ct_reason").select("LIQUIDITY")
+    at.text_area(key="ct_notes").input("Ms Müller pays Friday")
+    at.selectbox(key="ct_next").select("promise follow-up")
+    at.date_input(key="ct_next_date").set_value(date(2026, 11, 27))
     at.text_input(key="ct_pr_amount").input("1.000,06")
     at.date_input(key="ct_pr_date").set_value(date(2026, 11, 27))
     at.multiselect(key="ct_pr_items").select("1800000001")

@@ -20,8 +20,6 @@ PARAM = "customer"
 #: Session keys of the page.
 PICK = "acct_pick"
 FLASH = "acct_flash"
-#: Widget-key prefixes of the forms to empty at the start of the next run (after a save).
-CLEAR = "acct_clear"
 
 
 @dataclass(frozen=True)
@@ -46,28 +44,25 @@ def picked() -> None:
     st.query_params[PARAM] = st.session_state[PICK]
 
 
-def saved(action: Callable[[], object], done: str, *, clear: str) -> bool:
+def saved(action: Callable[[], object], done: str) -> bool:
     """Save through ``ui.data.save``; on success rerun the page so everything shows the new state.
 
-    The message survives the rerun (shown by :func:`show_flash` at the top) and the form whose
-    widget keys start with ``clear`` is emptied. A refusal stays as an error beside the form,
-    which keeps what was typed (forms do not clear on submit) so it can be corrected.
+    The message survives the rerun (shown by :func:`show_flash` at the top); a refusal stays as
+    an error beside the form.
     """
     if not data.save(action):
         return False
     st.session_state[FLASH] = done
-    st.session_state[CLEAR] = clear
     st.rerun()
     return True  # not reached: st.rerun() ends the run
 
 
 def show_flash() -> None:
-    """The message of the save that caused this run, and the saved form emptied (before it is drawn)."""
-    if prefix := st.session_state.pop(CLEAR, None):
-        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
-            del st.session_state[key]
+    """The message of the save that caused this run."""
+    # Always the same slot, so the page keeps its element positions and the open tab stays open.
+    slot = st.empty()
     if message := st.session_state.pop(FLASH, None):
-        st.success(message)
+        slot.success(message)
 
 
 def back_link() -> None:

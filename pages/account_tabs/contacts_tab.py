@@ -54,7 +54,7 @@ def render(ctx: Account) -> None:
 
 
 def _log_form(ctx: Account) -> None:
-    with st.form("log_contact", clear_on_submit=False):
+    with st.form("log_contact", clear_on_submit=True):
         st.markdown("**Log a contact**")
         c1, c2, c3 = st.columns(3)
         channel = c1.selectbox("Channel", reason_codes.CHANNELS, key="ct_channel")
@@ -86,14 +86,13 @@ def _log_form(ctx: Account) -> None:
         saved(
             lambda: promises.record_call(ctx.engine, ctx.actor, ctx.customer_id, promise=promise, **call),
             done,
-            clear="ct_",
         )
 
 
 def _correction_form(ctx: Account, log: pl.DataFrame) -> None:
     with (
         st.expander("Correct an entry (entries are never edited; a correction is added)"),
-        st.form("correct_contact", clear_on_submit=False),
+        st.form("correct_contact", clear_on_submit=True),
     ):
         current = log.filter(pl.col("effective"))
         target = st.selectbox("Entry", current["contact_id"].to_list(), key="corr_id")
@@ -115,5 +114,4 @@ def _correction_form(ctx: Account, log: pl.DataFrame) -> None:
             saved(
                 lambda: contacts.correct_contact(ctx.engine, ctx.actor, target, note=note, **changes),
                 "Correction added; the original entry stays in the log.",
-                clear="corr_",
             )

@@ -85,17 +85,13 @@ def promise_fields(ctx: Account, prefix: str) -> PromiseInput:
 
 def render(ctx: Account) -> None:
     if ctx.writable:
-        with st.form("promise", clear_on_submit=False):
+        with st.form("promise", clear_on_submit=True):
             st.markdown(
                 "**Record a promise to pay** (a promise made on the phone: log the call on *Contacts*)"
             )
             entry = promise_fields(ctx, "pr")
             if st.form_submit_button("Save promise", type="primary") and (args := entry.to_service(ctx)):
-                saved(
-                    lambda: promises.create_promise(ctx.engine, ctx.actor, ctx.customer_id, **args),
-                    SAVED,
-                    clear="pr_",
-                )
+                saved(lambda: promises.create_promise(ctx.engine, ctx.actor, ctx.customer_id, **args), SAVED)
     plist = promises.list_promises(ctx.engine, ctx.actor, ctx.customer_id)
     if plist.is_empty():
         st.info("No promise to pay recorded.")
@@ -143,7 +139,7 @@ def render(ctx: Account) -> None:
         }
         with (
             st.expander("Cancel a promise (the customer withdrew it, or it was entered by mistake)"),
-            st.form("cancel_promise", clear_on_submit=False),
+            st.form("cancel_promise", clear_on_submit=True),
         ):
             pid = st.selectbox("Promise", list(labels), format_func=labels.get, key="pc_id")
             why = st.text_input("Why is it cancelled?", key="pc_reason")
@@ -151,5 +147,4 @@ def render(ctx: Account) -> None:
                 saved(
                     lambda: promises.cancel_promise(ctx.engine, ctx.actor, pid, why),
                     f"Promise {pid} cancelled: it no longer counts as open or broken.",
-                    clear="pc_",
                 )

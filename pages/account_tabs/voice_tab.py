@@ -22,15 +22,11 @@ def _handle(ctx: Account, esc: dict) -> None:
     """Resolve or re-assign one open escalation (its receiver, its sender, a lead, an admin)."""
     eid = esc["escalation_id"]
     left, right = st.columns(2)
-    with left, st.form(f"resolve_{eid}", clear_on_submit=False):
+    with left, st.form(f"resolve_{eid}", clear_on_submit=True):
         agreed = st.text_input("What was agreed (closes the escalation)", key="esc_resolution")
         if st.form_submit_button("Resolve escalation"):
-            saved(
-                lambda: escalations.resolve(ctx.engine, ctx.actor, eid, agreed),
-                "Escalation resolved.",
-                clear="esc_",
-            )
-    with right, st.form(f"reassign_{eid}", clear_on_submit=False):
+            saved(lambda: escalations.resolve(ctx.engine, ctx.actor, eid, agreed), "Escalation resolved.")
+    with right, st.form(f"reassign_{eid}", clear_on_submit=True):
         to = _choose(ctx, "Hand to", "esc_reassign_to", exclude=(esc["to_user"], esc["from_user"]))
         why = st.text_input("Why", key="esc_reassign_why")
         if st.form_submit_button("Re-assign escalation"):
@@ -40,7 +36,6 @@ def _handle(ctx: Account, esc: dict) -> None:
                 saved(
                     lambda: escalations.reassign(ctx.engine, ctx.actor, eid, to_username=to, note=why),
                     f"Escalation handed to {to}: the case is on their worklist.",
-                    clear="esc_",
                 )
 
 
@@ -56,7 +51,7 @@ def render(ctx: Account) -> None:
         if ctx.writable and escalations.may_handle(ctx.actor, esc["from_user"], esc["to_user"]):
             _handle(ctx, esc)
     if ctx.writable and ctx.escalations.is_empty():
-        with st.form("escalate", clear_on_submit=False):
+        with st.form("escalate", clear_on_submit=True):
             st.markdown("**Escalate this customer**")
             to = _choose(ctx, "To", "esc_to")
             why = st.text_input("Why", key="esc_why")
@@ -69,5 +64,4 @@ def render(ctx: Account) -> None:
                             ctx.engine, ctx.actor, ctx.customer_id, to_username=to, reason=why
                         ),
                         f"Escalated to {to}: the case is on their worklist.",
-                        clear="esc_",
                     )
