@@ -52,6 +52,11 @@ def _sync_login_cookie() -> None:
     until it reports ``True`` makes both reliable.
     """
     cookies = auth.cookie_controller
+    with cookie_slot:  # one fixed slot: the page below never shifts when the component goes
+        _render_cookie_components(cookies)
+
+
+def _render_cookie_components(cookies) -> None:
     if st.session_state.get(keys.COOKIE_TO_WRITE):
         cookies.set_cookie()
         if st.session_state.get(keys.COOKIE_SET_COMPONENT):
@@ -69,6 +74,7 @@ def _logged_out(_details: dict) -> None:
 
 auth = authenticator()
 engine()
+cookie_slot = st.container()
 if not st.session_state.get(keys.AUTH_STATUS):
     _sync_login_cookie()
     had_cookie = bool(auth.cookie_controller.get_cookie())
