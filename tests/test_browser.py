@@ -194,7 +194,7 @@ def test_lead_uploads_german_fbl5n_and_sees_snapshot(page, tmp_path):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(extract))
     _idle(page)
     page.get_by_role("button", name="Validate").click()
-    expect(page.get_by_text("No problems found.")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("No problems found in the file.")).to_be_visible(timeout=30_000)
     _idle(page)
     page.screenshot(path=str(ARTIFACTS / "upload-validated.png"), full_page=True)
     page.get_by_role("button", name="Commit as snapshot").click()
