@@ -6,10 +6,10 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ar_core import rates, settings, snapshots
+from ar_core import settings, snapshots
 from ar_core.aging import AGING_DIMENSIONS, bucket_labels
 from ar_core.escalations import readable_customers
-from ui import data, fmt
+from ui import data, fmt, notices
 from ui.guard import require
 from ui.resources import engine
 
@@ -36,18 +36,7 @@ tiles = data.overview_tiles(latest["snapshot_id"], before, scope_key, as_of, rep
 
 who = "Your portfolio" if scope is not None else "All customers"
 st.subheader(f"{who} — snapshot of {fmt.day(as_of)}, in {reporting}")
-currencies = data.items(latest["snapshot_id"])["currency"].unique().to_list()
-stale = rates.stale_rates(eng, as_of, currencies, reporting, settings.get_fx_max_age_days(eng))
-if stale:
-    listed = ", ".join(
-        f"{r['currency']} of {fmt.day(r['rate_date'])} ({r['age_days']} days old)" for r in stale
-    )
-    st.warning(f"Old FX rates are in use: {listed}. A lead can enter current rates under Settings.")
-if tiles["missing_currencies"]:
-    st.warning(
-        f"No FX rate for {', '.join(tiles['missing_currencies'])} on {fmt.day(as_of)}: those items are "
-        "left out of the amounts below. A lead can enter rates under Settings."
-    )
+notices.fx_warnings(latest["snapshot_id"], as_of, tiles["missing_currencies"])
 row1, row2, row3 = st.columns(3), st.columns(3), st.columns(3)
 row1[0].metric(f"Open ({reporting})", fmt.amount(tiles["open"]))
 row1[1].metric(f"Overdue ({reporting})", fmt.amount(tiles["overdue"]))

@@ -301,8 +301,10 @@ st.divider()
 with st.expander("Customer master (names, languages, collectors, risk classes, credit limits, contacts)"):
     st.caption(
         "CSV or XLSX with the columns customer_id; name; country; language; collector; risk_class; "
-        "credit_limit; payment_terms; company_code; contact_name; contact_phone; contact_email "
-        "(German labels accepted). Blank cells never overwrite what is stored."
+        "credit_limit; credit_limit_currency; payment_terms; company_code; contact_name; contact_phone; "
+        "contact_email (German labels accepted). Blank cells never overwrite what is stored. The master "
+        "wins over extracts: an extract only fills blank fields and never moves a customer to another "
+        "collector."
     )
     master_file = st.file_uploader("Customer master file", type=["csv", "txt", "xlsx"], key="master_file")
     if master_file is not None and st.button("Load customer master", key="load_master"):

@@ -10,7 +10,7 @@ from ar_core import worklist as wl
 from ar_core.aging import bucket_labels
 from ar_core.escalations import escalated_to, readable_customers
 from ar_core.team_worklist import for_user
-from ui import data, fmt, keys
+from ui import data, fmt, keys, notices
 from ui.data import sticky
 from ui.guard import require
 from ui.resources import engine
@@ -25,11 +25,7 @@ if snaps.is_empty():
     st.stop()
 latest = snaps.row(-1, named=True)
 full, missing_fx = data.worklist(latest["snapshot_id"], latest["as_of"])
-if missing_fx:
-    st.warning(
-        "No FX rate for " + ", ".join(missing_fx) + f" on {fmt.day(latest['as_of'])}: those items are "
-        "left out of the reporting-currency amounts. A lead can enter rates under Settings."
-    )
+notices.fx_warnings(latest["snapshot_id"], latest["as_of"], missing_fx)
 
 # Filters, sort and page survive a visit to an account: every widget is drawn through `sticky`.
 scope = readable_customers(eng, actor)

@@ -39,3 +39,10 @@ def test_an_old_fx_rate_is_used_with_a_visible_warning(app_env):
 def test_trend_leaves_out_partial_snapshots(app_env):
     at = open_page("pages/home.py", "lena")
     assert not any("Open balance per whole-ledger snapshot" in s.value for s in at.subheader)
+
+
+def test_the_worklist_flags_an_old_fx_rate_too(app_env):
+    set_rate(app_env, SYSTEM, date(2026, 9, 1), "CHF", Decimal("1.05"))
+    at = open_page("pages/worklist.py", "lena")
+    assert not at.exception, at.exception
+    assert any("Old FX rates are in use: CHF" in w.value for w in at.warning)
