@@ -189,6 +189,19 @@ def _demo_files_ready(demo_dir: Path, weeks: int) -> bool:
     return (demo_dir / CUSTOMER_FILE).is_file() and len(demo_files(demo_dir)) == weeks
 
 
+#: The demo team's sender on statements and letters (the IBAN is the well-known example number).
+DEMO_LETTERHEAD = {
+    "company_name": "Nordwind Handel GmbH — Shared Service Center Accounts Receivable",
+    "address": "Am Sandtorkai 41\n20457 Hamburg\nDeutschland",
+    "vat_id": "DE123456789",
+    "phone": "+49 40 3070 0",
+    "email": "debitoren@nordwind-handel.example",
+    "bank_name": "Commerzbank Hamburg",
+    "iban": "DE89 3704 0044 0532 0130 00",
+    "bic": "COBADEFFXXX",
+}
+
+
 def load_demo_if_empty(
     engine, data_dir: Path, *, items: int = DEFAULT_ITEMS, seed: int = 7, weeks: int = 13
 ) -> bool:
@@ -213,6 +226,7 @@ def load_demo_if_empty(
     from ar_core.customers import upsert_customer_master
     from ar_core.ingest import read_customer_master, read_extract
     from ar_core.scope import Scope
+    from ar_core.settings import set_letterhead
     from ar_core.snapshots import import_extract, list_snapshots
     from ar_core.users import Actor, create_user, list_users
 
@@ -239,6 +253,7 @@ def load_demo_if_empty(
         create_user(engine, system, username=user["username"], name=user["name"], password=user["password"],
                     roles=user["roles"], email=user["email"], must_change_password=False)  # fmt: skip
     upsert_customer_master(engine, system, master)
+    set_letterhead(engine, system, DEMO_LETTERHEAD)
     for as_of, result in extracts:  # every demo week is a full-ledger extract
         import_extract(engine, system, result, as_of=as_of, scope=Scope.whole_ledger())
     from ar_core.demo_workflow import load_demo_workflow

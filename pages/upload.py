@@ -349,6 +349,8 @@ def _table(frame: pl.DataFrame, retired: bool) -> None:
         width="stretch",
         column_config={
             "As of": st.column_config.DateColumn(format="DD.MM.YYYY"),
+            "Items": st.column_config.NumberColumn(format="localized"),
+            "Customers": st.column_config.NumberColumn(format="localized"),
             "Uploaded at": st.column_config.DatetimeColumn(
                 f"Uploaded at ({time_zone})", format="DD.MM.YYYY HH:mm"
             ),

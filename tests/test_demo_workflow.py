@@ -159,3 +159,11 @@ def test_demo_users_need_no_password_change_and_weeks_are_whole_ledger(demo):
     assert not must_change_password(demo, "c.meyer")
     scopes = {Scope.from_json(s) for s in list_snapshots(demo)["scope_json"]}
     assert scopes == {Scope.whole_ledger()}
+
+
+def test_the_demo_team_has_a_letterhead_for_its_statements(demo):
+    from ar_core.settings import get_letterhead
+
+    letterhead = get_letterhead(demo)
+    assert letterhead["company_name"].startswith("Nordwind Handel GmbH")
+    assert letterhead["iban"] == "DE89 3704 0044 0532 0130 00"
