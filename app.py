@@ -30,6 +30,8 @@ def _hold_every_url(view: Callable[[], None]) -> None:
     A page's identity is its URL path, so the rerun after login runs the real page of that path;
     from ``/`` it lands on the start page.
     """
+    if st.query_params:  # kept for the page after login: a page switch may drop the query string
+        st.session_state[keys.HELD_QUERY] = st.query_params.to_dict()
     placeholders = [st.Page(view, title="AR Desk", url_path=HOLD_PATH, default=True)] + [
         st.Page(view, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES
     ]
@@ -129,5 +131,7 @@ pages = [
     for i, p in enumerate(pages_for(actor.roles))
 ]
 navigation = st.navigation(pages)
+if (held := st.session_state.pop(keys.HELD_QUERY, None)) and not st.query_params:
+    st.query_params.from_dict(held)
 _sidebar()
 navigation.run()

@@ -156,6 +156,22 @@ def test_promise_above_the_open_debits_is_refused_on_the_page(ledger):
     assert promises.list_promises(ledger, SYSTEM, MUELLER).is_empty()
 
 
+def test_a_refused_contact_keeps_what_was_typed_and_a_saved_one_starts_empty(ledger):
+    at = page("colin")
+    at.selectbox(key="ct_outcome").select("promise to pay")
+    at.text_area(key="ct_notes").input("Frau Schulz: pays the September invoice next week")
+    at.text_input(key="ct_pr_amount").input("1.234,57")  # more than the open debits: refused
+    at.form_submit_button(key="FormSubmitter:log_contact-Save contact").click().run()
+    assert "exceeds the open debits" in at.error[0].value
+    assert at.text_area(key="ct_notes").value == "Frau Schulz: pays the September invoice next week"
+    assert at.text_input(key="ct_pr_amount").value == "1.234,57"
+    at.text_input(key="ct_pr_amount").input("1.000,00")
+    at.form_submit_button(key="FormSubmitter:log_contact-Save contact").click().run()
+    assert not at.exception, at.exception
+    assert promises.list_promises(ledger, SYSTEM, MUELLER)["amount"].to_list() == [Decimal("1000.00")]
+    assert at.text_area(key="ct_notes__1").value == ""  # the next contact starts from an empty form
+
+
 # --- read-only roles ----------------------------------------------------------------------------
 
 
@@ -277,9 +293,9 @@ def test_reassign_an_escalation_on_the_page(ledger):
     eid = escalations.escalate(ledger, SYSTEM, MUELLER, to_username="cora", reason="second voice")
     at = page("lena", MUELLER)
     # not cora (has it), not lena herself, not Müller's own collector colin
-    assert at.selectbox(key="esc_reassign_to").options == ["Cody (cody) — collector"]
-    at.selectbox(key="esc_reassign_to").select("cody")
-    at.text_input(key="esc_reassign_why").input("legal questions")
+    assert at.selectbox(key=f"esc_reassign_to_{eid}").options == ["Cody (cody) — collector"]
+    at.selectbox(key=f"esc_reassign_to_{eid}").select("cody")
+    at.text_input(key=f"esc_reassign_why_{eid}").input("legal questions")
     at.form_submit_button(key=f"FormSubmitter:reassign_{eid}-Re-assign escalation").click().run()
     assert not at.exception, at.exception
     assert any("Escalated by system to **cody**" in w.value for w in at.warning)

@@ -237,7 +237,7 @@ def test_escalation_reaches_the_second_voice_and_is_resolved(ledger):
     at.selectbox(key="acct_pick").select(MUELLER).run()
     assert any("Escalated by colin to **cora**" in w.value for w in at.warning)
     escalation_id = open_escalations(ledger)["escalation_id"][0]
-    at.text_input(key="esc_resolution").input("customer pays on Friday")
+    at.text_input(key=f"esc_resolution_{escalation_id}").input("customer pays on Friday")
     at.form_submit_button(key=f"FormSubmitter:resolve_{escalation_id}-Resolve escalation").click().run()
     assert not at.exception, at.exception
     assert open_escalations(ledger).is_empty()

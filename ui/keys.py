@@ -21,3 +21,5 @@ COOKIE_SET_COMPONENT = "set"
 COOKIE_DELETE_COMPONENT = "delete"
 #: Admin page: which page of the audit log is shown.
 AUDIT_PAGE = "audit_page"
+#: The query string of the URL opened before login (``?customer=…``), restored for the page after it.
+HELD_QUERY = "held_query_params"

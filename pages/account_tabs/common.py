@@ -20,6 +20,8 @@ PARAM = "customer"
 #: Session keys of the page.
 PICK = "acct_pick"
 FLASH = "acct_flash"
+#: Per form, how often it was saved: part of its widget keys (see :func:`fk`).
+ROUNDS = "acct_form_rounds"
 
 
 @dataclass(frozen=True)
@@ -44,14 +46,29 @@ def picked() -> None:
     st.query_params[PARAM] = st.session_state[PICK]
 
 
-def saved(action: Callable[[], object], done: str) -> bool:
+def fk(form: str, key: str) -> str:
+    """The widget key ``key`` of ``form`` in its current round.
+
+    A saved form starts empty because its widgets get new keys (the browser keeps no value for
+    a key it never saw); a refused save keeps every value typed, which ``clear_on_submit`` would
+    throw away. Round 0 uses the plain key.
+    """
+    n = st.session_state.get(ROUNDS, {}).get(form, 0)
+    return key if n == 0 else f"{key}__{n}"
+
+
+def saved(action: Callable[[], object], done: str, form: str | None = None) -> bool:
     """Save through ``ui.data.save``; on success rerun the page so everything shows the new state.
 
     The message survives the rerun (shown by :func:`show_flash` at the top); a refusal stays as
-    an error beside the form.
+    an error beside the form, with what the user typed still in it. On success ``form`` starts
+    its next round, empty.
     """
     if not data.save(action):
         return False
+    if form is not None:
+        rounds = st.session_state.setdefault(ROUNDS, {})
+        rounds[form] = rounds.get(form, 0) + 1
     st.session_state[FLASH] = done
     st.rerun()
     return True  # not reached: st.rerun() ends the run

@@ -6,8 +6,10 @@ import polars as pl
 import streamlit as st
 
 from ar_core import contacts, promises, reason_codes
-from pages.account_tabs.common import Account, local, saved
+from pages.account_tabs.common import Account, fk, local, saved
 from pages.account_tabs.promises_tab import promise_fields
+
+FORM_LOG, FORM_CORRECT = "log_contact", "correct_contact"
 
 
 def render(ctx: Account) -> None:
@@ -54,23 +56,25 @@ def render(ctx: Account) -> None:
 
 
 def _log_form(ctx: Account) -> None:
-    with st.form("log_contact", clear_on_submit=True):
+    with st.form(FORM_LOG):
         st.markdown("**Log a contact**")
         c1, c2, c3 = st.columns(3)
-        channel = c1.selectbox("Channel", reason_codes.CHANNELS, key="ct_channel")
-        outcome = c2.selectbox("Outcome", reason_codes.OUTCOMES, key="ct_outcome")
+        channel = c1.selectbox("Channel", reason_codes.CHANNELS, key=fk(FORM_LOG, "ct_channel"))
+        outcome = c2.selectbox("Outcome", reason_codes.OUTCOMES, key=fk(FORM_LOG, "ct_outcome"))
         reason = c3.selectbox(
             "Delinquency reason",
             ["", *reason_codes.DELINQUENCY_REASONS],
             format_func=lambda c: reason_codes.DELINQUENCY_REASONS.get(c, "—"),
-            key="ct_reason",
+            key=fk(FORM_LOG, "ct_reason"),
         )
-        notes = st.text_area("Notes", key="ct_notes")
+        notes = st.text_area("Notes", key=fk(FORM_LOG, "ct_notes"))
         n1, n2 = st.columns(2)
-        next_action = n1.selectbox("Next action", reason_codes.NEXT_ACTIONS, key="ct_next")
-        next_date = n2.date_input("Next action date", value=None, format="DD.MM.YYYY", key="ct_next_date")
+        next_action = n1.selectbox("Next action", reason_codes.NEXT_ACTIONS, key=fk(FORM_LOG, "ct_next"))
+        next_date = n2.date_input(
+            "Next action date", value=None, format="DD.MM.YYYY", key=fk(FORM_LOG, "ct_next_date")
+        )
         st.markdown(f"**The promise** — fill in when the outcome is *{reason_codes.PROMISE_TO_PAY}*")
-        entry = promise_fields(ctx, "ct_pr")
+        entry = promise_fields(ctx, fk(FORM_LOG, "ct_pr"))
         if not st.form_submit_button("Save contact", type="primary"):
             return
         promise = None
@@ -86,23 +90,30 @@ def _log_form(ctx: Account) -> None:
         saved(
             lambda: promises.record_call(ctx.engine, ctx.actor, ctx.customer_id, promise=promise, **call),
             done,
+            FORM_LOG,
         )
 
 
 def _correction_form(ctx: Account, log: pl.DataFrame) -> None:
     with (
         st.expander("Correct an entry (entries are never edited; a correction is added)"),
-        st.form("correct_contact", clear_on_submit=True),
+        st.form(FORM_CORRECT),
     ):
         current = log.filter(pl.col("effective"))
-        target = st.selectbox("Entry", current["contact_id"].to_list(), key="corr_id")
-        note = st.text_input("What was wrong", key="corr_note")
+        target = st.selectbox("Entry", current["contact_id"].to_list(), key=fk(FORM_CORRECT, "corr_id"))
+        note = st.text_input("What was wrong", key=fk(FORM_CORRECT, "corr_note"))
         st.caption("Fill in only what changes; empty fields keep the entry's value.")
         k1, k2, k3 = st.columns(3)
-        fix_outcome = k1.selectbox("Outcome", ["", *reason_codes.OUTCOMES], key="corr_outcome")
-        fix_action = k2.selectbox("Next action", ["", *reason_codes.NEXT_ACTIONS], key="corr_next")
-        fix_date = k3.date_input("Next action date", value=None, format="DD.MM.YYYY", key="corr_date")
-        fix_notes = st.text_area("Notes (replace)", key="corr_notes")
+        fix_outcome = k1.selectbox(
+            "Outcome", ["", *reason_codes.OUTCOMES], key=fk(FORM_CORRECT, "corr_outcome")
+        )
+        fix_action = k2.selectbox(
+            "Next action", ["", *reason_codes.NEXT_ACTIONS], key=fk(FORM_CORRECT, "corr_next")
+        )
+        fix_date = k3.date_input(
+            "Next action date", value=None, format="DD.MM.YYYY", key=fk(FORM_CORRECT, "corr_date")
+        )
+        fix_notes = st.text_area("Notes (replace)", key=fk(FORM_CORRECT, "corr_notes"))
         proposed = {
             "outcome": fix_outcome,
             "next_action": fix_action,
@@ -114,4 +125,5 @@ def _correction_form(ctx: Account, log: pl.DataFrame) -> None:
             saved(
                 lambda: contacts.correct_contact(ctx.engine, ctx.actor, target, note=note, **changes),
                 "Correction added; the original entry stays in the log.",
+                FORM_CORRECT,
             )

@@ -12,7 +12,9 @@ import streamlit as st
 from ar_core import promises
 from ar_core.config import today
 from ar_core.money import parse_amount
-from pages.account_tabs.common import Account, local, saved
+from pages.account_tabs.common import Account, fk, local, saved
+
+FORM_PROMISE, FORM_CANCEL = "promise", "cancel_promise"
 
 SAVED = "Promise saved; the customer leaves today's list until the promised date."
 
@@ -85,13 +87,17 @@ def promise_fields(ctx: Account, prefix: str) -> PromiseInput:
 
 def render(ctx: Account) -> None:
     if ctx.writable:
-        with st.form("promise", clear_on_submit=True):
+        with st.form(FORM_PROMISE):
             st.markdown(
                 "**Record a promise to pay** (a promise made on the phone: log the call on *Contacts*)"
             )
-            entry = promise_fields(ctx, "pr")
+            entry = promise_fields(ctx, fk(FORM_PROMISE, "pr"))
             if st.form_submit_button("Save promise", type="primary") and (args := entry.to_service(ctx)):
-                saved(lambda: promises.create_promise(ctx.engine, ctx.actor, ctx.customer_id, **args), SAVED)
+                saved(
+                    lambda: promises.create_promise(ctx.engine, ctx.actor, ctx.customer_id, **args),
+                    SAVED,
+                    FORM_PROMISE,
+                )
     plist = promises.list_promises(ctx.engine, ctx.actor, ctx.customer_id)
     if plist.is_empty():
         st.info("No promise to pay recorded.")
@@ -139,12 +145,13 @@ def render(ctx: Account) -> None:
         }
         with (
             st.expander("Cancel a promise (the customer withdrew it, or it was entered by mistake)"),
-            st.form("cancel_promise", clear_on_submit=True),
+            st.form(FORM_CANCEL),
         ):
-            pid = st.selectbox("Promise", list(labels), format_func=labels.get, key="pc_id")
-            why = st.text_input("Why is it cancelled?", key="pc_reason")
+            pid = st.selectbox("Promise", list(labels), format_func=labels.get, key=fk(FORM_CANCEL, "pc_id"))
+            why = st.text_input("Why is it cancelled?", key=fk(FORM_CANCEL, "pc_reason"))
             if st.form_submit_button("Cancel promise"):
                 saved(
                     lambda: promises.cancel_promise(ctx.engine, ctx.actor, pid, why),
                     f"Promise {pid} cancelled: it no longer counts as open or broken.",
+                    FORM_CANCEL,
                 )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ar_core import escalations
-from pages.account_tabs.common import Account, saved
+from pages.account_tabs.common import Account, fk, saved
+
+FORM_ESCALATE = "escalate"
 
 
 def _choose(ctx: Account, label: str, key: str, exclude: tuple[str, ...] = ()) -> str | None:
@@ -22,13 +24,25 @@ def _handle(ctx: Account, esc: dict) -> None:
     """Resolve or re-assign one open escalation (its receiver, its sender, a lead, an admin)."""
     eid = esc["escalation_id"]
     left, right = st.columns(2)
-    with left, st.form(f"resolve_{eid}", clear_on_submit=True):
-        agreed = st.text_input("What was agreed (closes the escalation)", key="esc_resolution")
+    resolve_form, reassign_form = f"resolve_{eid}", f"reassign_{eid}"
+    with left, st.form(resolve_form):
+        agreed = st.text_input(
+            "What was agreed (closes the escalation)", key=fk(resolve_form, f"esc_resolution_{eid}")
+        )
         if st.form_submit_button("Resolve escalation"):
-            saved(lambda: escalations.resolve(ctx.engine, ctx.actor, eid, agreed), "Escalation resolved.")
-    with right, st.form(f"reassign_{eid}", clear_on_submit=True):
-        to = _choose(ctx, "Hand to", "esc_reassign_to", exclude=(esc["to_user"], esc["from_user"]))
-        why = st.text_input("Why", key="esc_reassign_why")
+            saved(
+                lambda: escalations.resolve(ctx.engine, ctx.actor, eid, agreed),
+                "Escalation resolved.",
+                resolve_form,
+            )
+    with right, st.form(reassign_form):
+        to = _choose(
+            ctx,
+            "Hand to",
+            fk(reassign_form, f"esc_reassign_to_{eid}"),
+            exclude=(esc["to_user"], esc["from_user"]),
+        )
+        why = st.text_input("Why", key=fk(reassign_form, f"esc_reassign_why_{eid}"))
         if st.form_submit_button("Re-assign escalation"):
             if to is None:
                 st.error("Choose whom to hand the escalation to.")
@@ -36,6 +50,7 @@ def _handle(ctx: Account, esc: dict) -> None:
                 saved(
                     lambda: escalations.reassign(ctx.engine, ctx.actor, eid, to_username=to, note=why),
                     f"Escalation handed to {to}: the case is on their worklist.",
+                    reassign_form,
                 )
 
 
@@ -51,10 +66,10 @@ def render(ctx: Account) -> None:
         if ctx.writable and escalations.may_handle(ctx.actor, esc["from_user"], esc["to_user"]):
             _handle(ctx, esc)
     if ctx.writable and ctx.escalations.is_empty():
-        with st.form("escalate", clear_on_submit=True):
+        with st.form(FORM_ESCALATE):
             st.markdown("**Escalate this customer**")
-            to = _choose(ctx, "To", "esc_to")
-            why = st.text_input("Why", key="esc_why")
+            to = _choose(ctx, "To", fk(FORM_ESCALATE, "esc_to"))
+            why = st.text_input("Why", key=fk(FORM_ESCALATE, "esc_why"))
             if st.form_submit_button("Escalate"):
                 if to is None:
                     st.error("Choose whom to escalate to.")
@@ -64,4 +79,5 @@ def render(ctx: Account) -> None:
                             ctx.engine, ctx.actor, ctx.customer_id, to_username=to, reason=why
                         ),
                         f"Escalated to {to}: the case is on their worklist.",
+                        FORM_ESCALATE,
                     )
