@@ -10,7 +10,7 @@ import streamlit as st
 from ar_core import audit, users
 from ar_core.schema import ROLES
 from ar_core.settings import get_time_zone
-from ui import data, keys
+from ui import data, forms, keys
 from ui.guard import require
 from ui.resources import engine, login_credentials
 
@@ -50,22 +50,26 @@ names = people["username"].to_list()
 add, edit, portfolio, move = st.tabs(
     ["Add a user", "Roles, access and password", "Portfolio", "Move customers"]
 )
-with add, st.form("add_user", clear_on_submit=True):
+with add, st.form("add_user"):  # kept when refused, emptied when saved (ui.forms)
     c1, c2, c3 = st.columns(3)
-    username = c1.text_input("User name", help="lower case, e.g. j.devries")
-    name = c2.text_input("Full name")
-    email = c3.text_input("E-mail")
-    roles = st.multiselect("Roles", ROLES, default=["collector"])
+    username = c1.text_input(
+        "User name", help="lower case, e.g. j.devries", key=forms.key("add_user", "au_name")
+    )
+    name = c2.text_input("Full name", key=forms.key("add_user", "au_full"))
+    email = c3.text_input("E-mail", key=forms.key("add_user", "au_email"))
+    roles = st.multiselect("Roles", ROLES, default=["collector"], key=forms.key("add_user", "au_roles"))
     password = st.text_input(
         "Initial password (at least 10 characters)",
         type="password",
         help="The user must choose their own password at the first login.",
+        key=forms.key("add_user", "au_password"),
     )
     if st.form_submit_button("Add user", type="primary") and data.save(
         lambda: users.create_user(
             eng, actor, username=username, name=name, email=email, password=password, roles=roles
         )
     ):
+        forms.next_round("add_user")
         _changed(f"User {username} added.")
         st.rerun()
 
@@ -84,16 +88,19 @@ with edit:
             ):
                 _changed(f"Roles and access of {who} saved.")
                 st.rerun()
-        with st.form("reset_password", clear_on_submit=True):
+        with st.form("reset_password"):
             new_password = st.text_input(
                 "New password (at least 10 characters)",
                 type="password",
                 help="Also unlocks a locked account. The user must change it at the next login.",
+                key=forms.key("reset_password", "rp_password"),
             )
             if st.form_submit_button("Reset password") and data.save(
                 lambda: users.reset_password(eng, actor, who, new_password)
             ):
+                forms.next_round("reset_password")
                 _changed(f"Password of {who} reset; {who} must change it at the next login.")
+                st.rerun()
 
 with portfolio:
     who = st.selectbox("Collector", names, key="portfolio_user")

@@ -10,7 +10,7 @@ from ar_core import rates, settings
 from ar_core.config import today
 from ar_core.money import parse_amount
 from ar_core.priority import PriorityConfig
-from ui import data
+from ui import data, forms
 from ui.guard import require
 from ui.resources import engine
 
@@ -134,22 +134,23 @@ with fx:
                 "updated_by": "Entered by",
             },
         )
-    with st.form("rate", clear_on_submit=True):
+    with st.form("rate"):  # kept when refused, emptied when saved (ui.forms)
         c1, c2, c3 = st.columns(3)
         on = c1.date_input(
             "Valid from",
             value=today(settings.get_time_zone(eng)),
             min_value=date(1990, 1, 1),
             format="DD.MM.YYYY",
-            key="fx_date",
+            key=forms.key("rate", "fx_date"),
         )
-        cur = c2.text_input("Currency", max_chars=3, key="fx_cur")
-        rate_text = c3.text_input("Rate (EUR per unit)", key="fx_rate")
+        cur = c2.text_input("Currency", max_chars=3, key=forms.key("rate", "fx_cur"))
+        rate_text = c3.text_input("Rate (EUR per unit)", key=forms.key("rate", "fx_rate"))
         if st.form_submit_button("Add rate"):
             rate = parse_amount(rate_text)
             if rate is None:
                 st.error(f"Rate: {rate_text!r} is not a number.")
             elif data.save(lambda: rates.set_rate(eng, actor, on, cur.strip().upper(), rate)):
+                forms.next_round("rate")
                 st.rerun()
     upload = st.file_uploader(
         "Or upload a rates file (CSV: date;currency;rate)", type=["csv", "txt"], key="fx_file"

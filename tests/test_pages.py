@@ -159,6 +159,24 @@ def test_admin_adds_user_and_audit_shows_it(app_env):
     assert "j.devries" in audit.to_string()
 
 
+def test_a_refused_new_user_keeps_what_the_admin_typed(app_env):
+    at = login("ada")
+    at.switch_page("pages/admin.py").run()
+    at.text_input(key="au_name").input("j.devries")
+    at.text_input(key="au_full").input("Jan de Vries")
+    at.text_input(key="au_password").input("short")  # refused: under 10 characters
+    at.form_submit_button[0].click().run()
+    assert at.error, "the short password must be refused"
+    assert (at.text_input(key="au_name").value, at.text_input(key="au_full").value) == (
+        "j.devries",
+        "Jan de Vries",
+    )
+    at.text_input(key="au_password").input("long-enough-pw")
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="au_name__1").value == ""  # saved: the next user starts from an empty form
+
+
 GENERIC_CSV = (
     b"customerID,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount\n"
     b'0379-NEVHP,0000611365,10/2/2026,11/1/2026,"1,055.94"\n'

@@ -13,15 +13,13 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from ar_core.users import Actor
-from ui import data
+from ui import data, forms
 
 #: The URL query parameter naming the customer (``/account?customer=0000100001``).
 PARAM = "customer"
 #: Session keys of the page.
 PICK = "acct_pick"
 FLASH = "acct_flash"
-#: Per form, how often it was saved: part of its widget keys (see :func:`fk`).
-ROUNDS = "acct_form_rounds"
 
 
 @dataclass(frozen=True)
@@ -46,15 +44,8 @@ def picked() -> None:
     st.query_params[PARAM] = st.session_state[PICK]
 
 
-def fk(form: str, key: str) -> str:
-    """The widget key ``key`` of ``form`` in its current round.
-
-    A saved form starts empty because its widgets get new keys (the browser keeps no value for
-    a key it never saw); a refused save keeps every value typed, which ``clear_on_submit`` would
-    throw away. Round 0 uses the plain key.
-    """
-    n = st.session_state.get(ROUNDS, {}).get(form, 0)
-    return key if n == 0 else f"{key}__{n}"
+#: The widget key of a form in its current round (``ui.forms``): cleared after a save only.
+fk = forms.key
 
 
 def saved(action: Callable[[], object], done: str, form: str | None = None) -> bool:
@@ -67,8 +58,7 @@ def saved(action: Callable[[], object], done: str, form: str | None = None) -> b
     if not data.save(action):
         return False
     if form is not None:
-        rounds = st.session_state.setdefault(ROUNDS, {})
-        rounds[form] = rounds.get(form, 0) + 1
+        forms.next_round(form)
     st.session_state[FLASH] = done
     st.rerun()
     return True  # not reached: st.rerun() ends the run
