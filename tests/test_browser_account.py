@@ -7,12 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -22,22 +16,11 @@ from ar_core.ingest import read_extract
 from ar_core.snapshots import import_extract
 from ar_core.store.db import make_engine, migrate
 from ar_core.users import Actor, create_user
+from tests.browser_support import ARTIFACTS, launch, serve
 from tests.samples import fbl5n_german_text
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "browser-test-pw"
 MUELLER, BAKKER = "0000100001", "0000100002"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
 if os.environ.get("AR_BROWSER_TESTS") != "1":
@@ -46,12 +29,6 @@ if not shutil.which("chromium"):
     pytest.fail("AR_BROWSER_TESTS=1 but Debian's chromium is not installed", pytrace=False)
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _store(url: str) -> None:
@@ -86,33 +63,14 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser_account")
     url = f"sqlite:///{tmp / 'browser.sqlite'}"
     _store(url)
-    port = _free_port()
-    env = {**os.environ, "AR_DATABASE_URL": url, "AR_DATA_DIR": str(tmp), "AR_LOGIN_SLEEP": "0",
-           "AR_TODAY": "2026-11-20"}  # fmt: skip
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false"]  # fmt: skip
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not become healthy")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serve(url, tmp) as base:
+        yield base
 
 
 @pytest.fixture
 def page(server):
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        browser = launch(pw)
         context = browser.new_context(viewport={"width": 1600, "height": 1000})
         yield context.new_page()
         browser.close()

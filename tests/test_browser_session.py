@@ -7,13 +7,8 @@ login of eight, so a single pass proved little. Screenshots land in ``test-artif
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 import time
-import urllib.request
 
 import polars as pl
 import pytest
@@ -23,10 +18,11 @@ from ar_core.ingest import read_extract
 from ar_core.snapshots import import_extract
 from ar_core.store.db import make_engine, migrate
 from ar_core.users import Actor, create_user
+from tests.browser_support import launch, serve
 from tests.samples import fbl5n_german_text
 
 # Skips this module too unless AR_BROWSER_TESTS=1, and only then imports Playwright.
-from tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, ROOT, _free_port, _idle, expect, sync_playwright
+from tests.test_browser import ARTIFACTS, _idle, expect, sync_playwright
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser-test-pw"
@@ -57,33 +53,14 @@ def server(tmp_path_factory):
     }))  # fmt: skip
     import_extract(engine, system, read_extract(fbl5n_german_text(), "FBL5N_2026-11-20.txt"))
     engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "AR_DATABASE_URL": url, "AR_DATA_DIR": str(tmp), "AR_LOGIN_SLEEP": "0",
-           "AR_TODAY": "2026-11-20"}  # fmt: skip
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false"]  # fmt: skip
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not become healthy")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serve(url, tmp) as base:
+        yield base
 
 
 @pytest.fixture
 def browser():
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        chromium = launch(pw)
         yield chromium
         chromium.close()
 

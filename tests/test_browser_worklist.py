@@ -8,14 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -25,20 +19,9 @@ from ar_core.ingest import read_extract
 from ar_core.snapshots import import_extract
 from ar_core.store.db import make_engine, migrate
 from ar_core.users import Actor, create_user
+from tests.browser_support import ARTIFACTS, launch, serve
 from tests.samples import fbl5n_german_text
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "browser-test-pw"
 N = 30  # customers: more than one page of 25
 
@@ -51,12 +34,6 @@ if not shutil.which("chromium"):
     pytest.fail("AR_BROWSER_TESTS=1 but Debian's chromium is not installed", pytrace=False)
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _ledger() -> bytes:
@@ -95,35 +72,14 @@ def server(tmp_path_factory):
     )
     import_extract(engine, system, read_extract(_ledger(), "FBL5N_2026-11-20.txt"))
     engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "AR_DATABASE_URL": url, "AR_DATA_DIR": str(tmp), "AR_LOGIN_SLEEP": "0",
-           "AR_TODAY": "2026-11-20"}  # fmt: skip
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not become healthy")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serve(url, tmp) as base:
+        yield base
 
 
 @pytest.fixture
 def browser():
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        chromium = launch(pw)
         yield chromium
         chromium.close()
 
