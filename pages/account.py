@@ -19,6 +19,7 @@ from pages.account_tabs import common, contacts_tab, history_tab, items_tab, pro
 from ui import data, fmt, keys
 from ui.guard import require
 from ui.resources import engine
+from ui.text import escape, or_dash
 
 actor = require()
 eng = engine()
@@ -43,7 +44,10 @@ if wanted is not None and wanted not in ids:
         reason = "it is not in the customer master"
     except ArDeskError as exc:
         reason = str(exc)
-    st.error(f"Customer {wanted!r} cannot be opened: {reason}. Pick one below or go back to the worklist.")
+    st.error(
+        f"Customer {escape(repr(wanted))} cannot be opened: {escape(reason)}. "
+        "Pick one below or go back to the worklist."
+    )
     wanted = None
 if not ids:
     st.info("No customers in your portfolio yet. Ask your lead to assign your portfolio.")
@@ -68,24 +72,26 @@ cust = allowed.filter(pl.col("customer_id") == customer_id).row(0, named=True)
 writable = escalations.may_write(eng, actor, customer_id)
 time_zone = settings.get_time_zone(eng)
 
-st.title(cust.get("name") or customer_id)
+st.title(escape(cust.get("name") or customer_id))
 if not writable:
     st.caption("Read only: your role sees this account but records no collection work on it.")
 h1, h2, h3, h4 = st.columns(4)
 h1.markdown(
-    f"**Customer** {customer_id}  \n**Country** {cust.get('country') or '—'} · "
-    f"**Language** {cust.get('language') or '—'}"
+    f"**Customer** {escape(customer_id)}  \n**Country** {or_dash(cust.get('country'))} · "
+    f"**Language** {or_dash(cust.get('language'))}"
 )
-h2.markdown(f"**Collector** {cust.get('collector') or '—'}  \n**Risk class** {cust.get('risk_class') or '—'}")
+h2.markdown(
+    f"**Collector** {or_dash(cust.get('collector'))}  \n**Risk class** {or_dash(cust.get('risk_class'))}"
+)
 limit = cust.get("credit_limit")
 limit_cur = cust.get("credit_limit_currency") or settings.get_reporting_currency(eng)
 h3.markdown(
     f"**Credit limit** {fmt.money(limit, limit_cur) if limit is not None else '—'}  \n"
-    f"**Terms** {cust.get('payment_terms') or '—'}"
+    f"**Terms** {or_dash(cust.get('payment_terms'))}"
 )
 h4.markdown(
-    f"**Contact** {cust.get('contact_name') or '—'}  \n{cust.get('contact_phone') or ''} "
-    f"{cust.get('contact_email') or ''}"
+    f"**Contact** {or_dash(cust.get('contact_name'))}  \n{escape(cust.get('contact_phone'))} "
+    f"{escape(cust.get('contact_email'))}"
 )
 
 items = data.items(latest["snapshot_id"]).filter(pl.col("customer_id") == customer_id)
@@ -106,13 +112,13 @@ if mine.height:
     due = "due today" if r["due_today"] else f"next step on {fmt.day(r['next_action_date'])}"
     st.info(
         f"**Rank {r['position']}** of {ranked.height} · score {r['score']:.0f} · next best action: "
-        f"**{r['next_action']}** ({due})  \n" + "; ".join(r["reasons"])
+        f"**{escape(r['next_action'])}** ({due})  \n" + "; ".join(escape(x) for x in r["reasons"])
     )
 pending = escalations.open_escalations(eng).filter(pl.col("customer_id") == customer_id)
 for esc in pending.iter_rows(named=True):
     st.warning(
-        f"Escalated by {esc['from_user']} to **{esc['to_user']}** "
-        f"on {fmt.day(esc['created_at'].date())}: {esc['reason']}"
+        f"Escalated by {escape(esc['from_user'])} to **{escape(esc['to_user'])}** "
+        f"on {fmt.day(esc['created_at'].date())}: {escape(esc['reason'])}"
     )
 
 ctx = common.Account(

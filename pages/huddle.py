@@ -11,6 +11,7 @@ from ar_core import contacts, escalations, huddle, promises, reason_codes, setti
 from ui import data, fmt, keys
 from ui.guard import require
 from ui.resources import engine
+from ui.text import escape, or_dash
 
 actor = require("lead", "admin")
 eng = engine()
@@ -141,30 +142,32 @@ if nav[1].button("Next ▶", disabled=idx >= cases.height - 1, key="hd_next"):
 st.session_state[idx_key] = idx
 case = cases.row(idx, named=True)
 cid = case["customer_id"]
-nav[2].markdown(f"### Case {idx + 1} of {cases.height}: {case.get('customer_name') or cid}")
+nav[2].markdown(f"### Case {idx + 1} of {cases.height}: {escape(case.get('customer_name') or cid)}")
 
 left, right = st.columns([3, 2])
 with left:
-    lines = [f"**Owner** {case.get('collector') or '—'}"]
+    lines = [f"**Owner** {or_dash(case.get('collector'))}"]
     money_cur = case.get("promise_currency") or cur
     lines.append(f"**{amount_label}** {fmt.money(case[amount_col], money_cur)}")
     if case.get("promised_date"):
         lines.append(
-            f"**Promised for** {fmt.day(case['promised_date'])} (by {case.get('created_by')}), "
+            f"**Promised for** {fmt.day(case['promised_date'])} (by {escape(case.get('created_by'))}), "
             f"broken as of {fmt.day(case.get('status_decided_on'))}"
         )
     if case.get("to_user"):
         lines.append(
-            f"**Escalated** by {case['from_user']} to **{case['to_user']}**: {case.get('escalation_reason')}"
+            f"**Escalated** by {escape(case['from_user'])} to **{escape(case['to_user'])}**: "
+            f"{escape(case.get('escalation_reason'))}"
             f" · overdue (collectable) {fmt.money(case.get('overdue_collectable'), cur)}"
         )
     if case.get("reasons"):
-        lines.append("**Why** " + "; ".join(case["reasons"]))
+        lines.append("**Why** " + "; ".join(escape(r) for r in case["reasons"]))
     if case.get("next_action"):
-        lines.append(f"**Suggested** {case['next_action']}")
+        lines.append(f"**Suggested** {escape(case['next_action'])}")
     agreed = contacts.contact_summary(eng, [cid])
     if agreed.height and agreed["next_action"][0]:
-        lines.append(f"**Agreed** {agreed['next_action'][0]} by {fmt.day(agreed['next_action_date'][0])}")
+        step_by = fmt.day(agreed["next_action_date"][0])
+        lines.append(f"**Agreed** {escape(agreed['next_action'][0])} by {step_by}")
     st.markdown("  \n".join(lines))
     if st.button("Open the account", key="hd_open"):
         st.session_state[keys.ACCOUNT] = cid
@@ -185,5 +188,6 @@ with right, st.form(f"step_{section}_{cid}", clear_on_submit=True):
     if st.form_submit_button("Record", type="primary"):
         _saved(
             lambda: huddle.record_step(eng, actor, cid, action=step, by=when, note=note, today=today),
-            f"Next step for {case.get('customer_name') or cid} recorded: {step} by {fmt.day(when)}.",
+            f"Next step for {escape(case.get('customer_name') or cid)} recorded: "
+            f"{escape(step)} by {fmt.day(when)}.",
         )

@@ -18,6 +18,7 @@ from ar_core.settings import get_time_zone
 from ui import fmt, keys
 from ui.guard import require
 from ui.resources import engine
+from ui.text import escape
 
 actor = require("lead", "admin")
 
@@ -56,7 +57,7 @@ def _mapping_builder(data: bytes, name: str) -> Mapping | None:
     """Let the lead map each canonical column to a header of this file or a constant, then save it."""
     headers = source_headers(data, name)
     if not headers:
-        st.error(f"{name}: no header row found, so there is nothing to map.")
+        st.error(f"{escape(name)}: no header row found, so there is nothing to map.")
         return None
     st.subheader("Map the file's columns")
     st.caption("Required: " + ", ".join(REQUIRED_COLUMNS) + ". Leave a column empty when the file lacks it.")
@@ -89,13 +90,13 @@ def _mapping_builder(data: bytes, name: str) -> Mapping | None:
             thousands="" if thousands == "(none)" else thousands,
         )
     except ConfigError as exc:
-        st.error(f"This mapping cannot be used yet: {exc}")
+        st.error(f"This mapping cannot be used yet: {escape(exc)}")
         return None
     if st.button("Save mapping", disabled=not mapping_name, key="save_mapping"):
         try:
             mappings.save_mapping(eng, actor, mapping_name, mapping.to_yaml())
         except (ArDeskError, ConfigError) as exc:
-            st.error(str(exc))
+            st.error(escape(exc))
         else:
             st.session_state[keys.MAPPING_SAVED] = mapping_name
             st.rerun()  # so that the Layout list offers the new mapping
@@ -103,7 +104,7 @@ def _mapping_builder(data: bytes, name: str) -> Mapping | None:
 
 
 if saved_name := st.session_state.pop(keys.MAPPING_SAVED, None):
-    st.success(f"Mapping “{saved_name}” saved. Choose it under Layout for this and later uploads.")
+    st.success(f"Mapping “{escape(saved_name)}” saved. Choose it under Layout for this and later uploads.")
 mapping: Mapping | None = None
 if upload is not None and layout == NEW_MAPPING:
     mapping = _mapping_builder(upload.getvalue(), upload.name)
@@ -111,7 +112,7 @@ elif layout not in (AUTO, NEW_MAPPING):
     try:
         mapping = Mapping.from_yaml(mappings.get_mapping(eng, layout))
     except (ArDeskError, ConfigError) as exc:
-        st.error(f"Mapping “{layout}”: {exc}")
+        st.error(f"Mapping “{escape(layout)}”: {escape(exc)}")
         st.stop()
 
 mapping_missing = layout == NEW_MAPPING and mapping is None
@@ -141,7 +142,7 @@ def _chosen_scope(result_items: pl.DataFrame) -> Scope | None:
         "What does this extract cover?",
         [SCOPE_FILE, SCOPE_FULL, SCOPE_SOME],
         format_func={
-            SCOPE_FILE: f"What it lists: {default.describe()}",
+            SCOPE_FILE: f"What it lists: {escape(default.describe())}",
             SCOPE_FULL: "The whole ledger: every customer it does not list has nothing open",
             SCOPE_SOME: "Only some customers or collectors of its company codes",
         }.get,
@@ -176,7 +177,7 @@ def _preview(result, scope: Scope | None) -> snapshots.ImportPreview | None:
     try:
         preview = snapshots.preview_import(eng, actor, result, as_of=as_of, scope=scope)
     except ArDeskError as exc:
-        st.error(str(exc))
+        st.error(escape(exc))
         return None
     st.session_state[PREVIEW] = (cache_key, preview)
     return preview
@@ -184,8 +185,8 @@ def _preview(result, scope: Scope | None) -> snapshots.ImportPreview | None:
 
 result = st.session_state.get(keys.UPLOAD_RESULT)
 if result is not None:
-    st.subheader(f"Validation report — {result.file_name}")
-    st.caption(result.source_format)
+    st.subheader(f"Validation report — {escape(result.file_name)}")
+    st.caption(escape(result.source_format))
     scope = _chosen_scope(result.items) if result.items.height else None
     preview = _preview(result, scope)
     m1, m2, m3, m4 = st.columns(4)
@@ -197,10 +198,10 @@ if result is not None:
     if result.file_totals():
         st.markdown(f"**Totals stated in the file:** {fmt.totals(result.file_totals())}")
     for problem in result.blocking_errors:
-        st.error(f"Cannot be committed, not even in part: {problem}")
+        st.error(f"Cannot be committed, not even in part: {escape(problem)}")
     blocking = list(preview.problems) if preview else []
     for problem in blocking:
-        st.error(problem)
+        st.error(escape(problem))
     if result.problems:
         problems = pl.DataFrame(
             {
@@ -226,12 +227,16 @@ if result is not None:
     replace_existing = False
     if preview is not None:
         if preview.duplicate_of is not None:
-            st.error(f"{result.file_name}: this file was already imported (snapshot {preview.duplicate_of}).")
+            st.error(
+                f"{escape(result.file_name)}: this file was already imported "
+                f"(snapshot {preview.duplicate_of})."
+            )
         for warning in preview.warnings:
-            st.warning(warning)
+            st.warning(escape(warning))
         if preview.overlapping:
             listed = "; ".join(
-                f"snapshot {o['snapshot_id']} ({o['file_name']}, {o['scope']})" for o in preview.overlapping
+                f"snapshot {o['snapshot_id']} ({escape(o['file_name'])}, {escape(o['scope'])})"
+                for o in preview.overlapping
             )
             st.warning(f"The same as-of date and an overlapping scope are already stored: {listed}.")
             replace_existing = st.checkbox(
@@ -279,7 +284,7 @@ if result is not None:
                     commit_valid_rows=commit_valid,
                 )
             except ArDeskError as exc:
-                st.error(str(exc))
+                st.error(escape(exc))
             else:
                 st.session_state[keys.UPLOAD_OUTCOME] = outcome
                 st.session_state.pop(keys.UPLOAD_RESULT, None)
@@ -292,7 +297,7 @@ if outcome is not None:
     st.success(
         f"Snapshot {outcome.snapshot_id} as of {fmt.day(outcome.as_of)} committed: "
         f"{outcome.rows:,} items of {outcome.customers:,} customers, totals {fmt.totals(outcome.totals)}, "
-        f"open {fmt.totals(outcome.open_totals)}. Scope: {outcome.scope.describe()}."
+        f"open {fmt.totals(outcome.open_totals)}. Scope: {escape(outcome.scope.describe())}."
         + (f" Replaced snapshot {', '.join(map(str, outcome.replaced))}." if outcome.replaced else "")
         + (f" {outcome.promises_decided} promises to pay decided." if outcome.promises_decided else "")
     )
@@ -310,12 +315,13 @@ with st.expander("Customer master (names, languages, collectors, risk classes, c
     if master_file is not None and st.button("Load customer master", key="load_master"):
         frame, problems = read_customer_master(master_file.getvalue(), master_file.name)
         for problem in problems:
-            (st.error if problem.severity == "error" else st.warning)(str(problem))
+            (st.error if problem.severity == "error" else st.warning)(escape(problem))
         if not any(p.severity == "error" for p in problems):
             counts = upsert_customer_master(eng, actor, frame)
             st.cache_data.clear()
             st.success(
-                f"{master_file.name}: {counts['inserted']:,} customers added, {counts['updated']:,} updated, "
+                f"{escape(master_file.name)}: {counts['inserted']:,} customers added, "
+                f"{counts['updated']:,} updated, "
                 f"{counts['unchanged']:,} unchanged."
             )
 
@@ -386,7 +392,7 @@ else:
             try:
                 snapshots.delete_snapshot(eng, actor, victim, reason)
             except ArDeskError as exc:
-                st.error(str(exc))
+                st.error(escape(exc))
             else:
                 st.cache_data.clear()
                 st.toast(f"Snapshot {victim} removed.")

@@ -14,6 +14,7 @@ from ui import data, fmt, keys, notices
 from ui.data import sticky
 from ui.guard import require
 from ui.resources import engine
+from ui.text import escape
 
 actor = require()
 eng = engine()
@@ -51,7 +52,7 @@ frame = frame.sort("rank").with_columns(pl.int_range(1, pl.len() + 1).alias("ran
 unrated = wl.unrated_limit_currencies(frame)
 if unrated:
     st.warning(
-        f"No FX rate for the credit-limit currency {', '.join(unrated)}: those limits are not judged "
+        f"No FX rate for the credit-limit currency {escape(', '.join(unrated))}: those limits are not judged "
         "(no *credit limit exceeded*). A lead can enter rates under Settings."
     )
 

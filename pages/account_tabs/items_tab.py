@@ -13,6 +13,7 @@ from ar_core.fx import to_reporting
 from ar_core.rates import reporting_rates
 from pages.account_tabs.common import Account
 from ui import fmt
+from ui.text import escape
 
 LANGUAGE_NAMES = {"de": "Deutsch", "nl": "Nederlands", "en": "English", "fr": "Français"}
 
@@ -55,7 +56,7 @@ def render(ctx: Account) -> None:
     )
     st.caption(f"Open at {fmt.day(ctx.as_of)}: {aged.height} items.")
     if missing:
-        st.warning(f"No FX rate for {', '.join(missing)}: those items have no {reporting} amount.")
+        st.warning(f"No FX rate for {escape(', '.join(missing))}: those items have no {reporting} amount.")
     columns = [
         "doc_no", "doc_type", "doc_date", "due_date", "days_overdue", "bucket", "dunning_level", "amount",
         "currency", "amount_rep", "doc_amount", "doc_cur", "disputed", "dispute_reason", "reference", "text",

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ar_core import escalations
 from pages.account_tabs.common import Account, fk, saved
+from ui.text import escape
 
 FORM_ESCALATE = "escalate"
 
@@ -49,7 +50,7 @@ def _handle(ctx: Account, esc: dict) -> None:
             else:
                 saved(
                     lambda: escalations.reassign(ctx.engine, ctx.actor, eid, to_username=to, note=why),
-                    f"Escalation handed to {to}: the case is on their worklist.",
+                    f"Escalation handed to {escape(to)}: the case is on their worklist.",
                     reassign_form,
                 )
 
@@ -60,8 +61,8 @@ def render(ctx: Account) -> None:
         st.info("No open escalation.")
     for esc in ctx.escalations.iter_rows(named=True):
         st.markdown(
-            f"**Escalation {esc['escalation_id']}**: {esc['from_user']} → **{esc['to_user']}** · "
-            f"{esc['reason']}"
+            f"**Escalation {esc['escalation_id']}**: {escape(esc['from_user'])} → "
+            f"**{escape(esc['to_user'])}** · {escape(esc['reason'])}"
         )
         if ctx.writable and escalations.may_handle(ctx.actor, esc["from_user"], esc["to_user"]):
             _handle(ctx, esc)
@@ -78,6 +79,6 @@ def render(ctx: Account) -> None:
                         lambda: escalations.escalate(
                             ctx.engine, ctx.actor, ctx.customer_id, to_username=to, reason=why
                         ),
-                        f"Escalated to {to}: the case is on their worklist.",
+                        f"Escalated to {escape(to)}: the case is on their worklist.",
                         FORM_ESCALATE,
                     )
