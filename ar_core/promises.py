@@ -154,8 +154,11 @@ def promisable_amount(
 def _snapshot(conn: sa.Connection, snapshot_id: int | None) -> tuple[int, date] | None:
     """``(id, as_of)`` of the given snapshot, or of the latest when ``None`` (``None``: no snapshot)."""
     query = sa.select(Snapshot.id, Snapshot.as_of)
-    if snapshot_id is None:
-        row = conn.execute(query.order_by(Snapshot.as_of.desc(), Snapshot.id.desc()).limit(1)).first()
+    if snapshot_id is None:  # the latest in force: a removed snapshot is no longer the ledger
+        latest = query.where(Snapshot.retired_at.is_(None)).order_by(
+            Snapshot.as_of.desc(), Snapshot.id.desc()
+        )
+        row = conn.execute(latest.limit(1)).first()
         return None if row is None else (row.id, row.as_of)
     row = conn.execute(query.where(Snapshot.id == snapshot_id)).first()
     if row is None:

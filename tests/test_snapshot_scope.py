@@ -279,3 +279,15 @@ def test_a_scope_covers_a_customer_only_through_its_company_codes_and_customers(
     assert not Scope.partial(["1000"]).covers_customer("B", ["2000"])
     assert not Scope.partial(["2000"], customers=["C"]).covers_customer("B", ["2000"])
     assert Scope.partial([""]).covers_customer("X", [None])
+
+
+def test_a_promise_is_made_against_the_latest_snapshot_in_force(store, make_result, monkeypatch):
+    monkeypatch.setenv("AR_TODAY", "2026-11-20")
+    full = import_extract(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
+    wrong = import_extract(store, LEAD, make_result(FULL, as_of=W2), scope=Scope.whole_ledger())
+    delete_snapshot(store, LEAD, wrong.snapshot_id, "wrong key date")
+    pid = create_promise(
+        store, LEAD, "A", amount=Decimal("50.00"), currency="EUR", promised_date=date(2026, 11, 27)
+    )
+    made = list_promises(store, LEAD).filter(pl.col("promise_id") == pid)
+    assert made["snapshot_id"].to_list() == [full.snapshot_id]
