@@ -12,6 +12,17 @@ from ar_core.money import CENT
 from ar_core.schema import MONEY, empty_items
 
 ERROR = "error"
+#: Longest message a Problem carries (shown on the page, printed by the CLI, stored in the audit).
+MAX_MESSAGE = 500
+#: Longest file name a Problem carries.
+MAX_FILE_NAME = 200
+
+
+def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` cut to ``limit`` characters, ending in "…" when it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 WARNING = "warning"
 
 
@@ -31,6 +42,15 @@ class Problem:
     #: The file as a whole is unusable: "commit only the valid rows" cannot help (a reconciliation
     #: difference has a row, the total row, but leaving rows out would not make the file right).
     blocking: bool = False
+
+    def __post_init__(self) -> None:
+        # the one place every message passes: a hostile file cannot make a message of megabytes
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", bounded(self.message))
+        if self.file is not None and len(self.file) > MAX_FILE_NAME:
+            object.__setattr__(self, "file", bounded(self.file, MAX_FILE_NAME))
+        if self.column is not None and len(self.column) > MAX_FILE_NAME:
+            object.__setattr__(self, "column", bounded(self.column, MAX_FILE_NAME))
 
     def __str__(self) -> str:
         where = [self.file]

@@ -22,6 +22,7 @@ from xml.etree import ElementTree as ET
 import fastexcel
 import polars as pl
 
+from ar_core.ingest import package as package_guard
 from ar_core.ingest import parse
 from ar_core.ingest.detect import EXCEL_MAX_ROWS, HEAD_LINES, Unreadable
 
@@ -102,7 +103,11 @@ def _column_index(letters: str) -> int:
 
 
 def sheet_paths(data: bytes) -> dict[str, str]:
-    """Sheet name -> path of its XML part inside the package; Unreadable if this is not a workbook."""
+    """Sheet name -> path of its XML part inside the package; Unreadable if this is not a workbook.
+
+    The first look into a package: a zip bomb is refused here, before anything inflates a part.
+    """
+    package_guard.check_package(data)
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         names = set(package.namelist())
@@ -253,8 +258,8 @@ def head(
 
 def first_sheet_head(data: bytes) -> Sheet:
     """The head of the first sheet of an XLSX or XLS (for customer masters and the mapping builder)."""
+    paths = sheet_paths(data) if data.startswith(b"PK") else {}  # first: it refuses a zip bomb
     reader = open_sheets(data)
-    paths = sheet_paths(data) if data.startswith(b"PK") else {}
     return head(reader, 0, data, paths.get(reader.sheet_names[0]) if reader.sheet_names else None)
 
 
