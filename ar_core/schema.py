@@ -111,3 +111,22 @@ KNOWN_CURRENCIES: frozenset[str] = frozenset(
 def empty_items() -> pl.DataFrame:
     """An empty frame with the canonical item schema."""
     return pl.DataFrame(schema=ITEM_SCHEMA)
+
+
+def store_text_limits(table: str) -> dict[str, int | None]:
+    """Text columns of a store table (``open_items`` or ``customers``) and their length limit.
+
+    Derived from the SQLAlchemy models, the one definition: ``String(n)`` gives ``n`` characters,
+    ``Text`` gives ``None`` (no limit). PostgreSQL refuses longer values and NUL bytes at commit
+    while SQLite takes them, so the validator checks these limits for both (see
+    ``ar_core.ingest.validate.check_store_limits``).
+    """
+    import sqlalchemy as sa
+
+    from ar_core.store.models import Base
+
+    limits: dict[str, int | None] = {}
+    for column in Base.metadata.tables[table].columns:
+        if isinstance(column.type, sa.String):  # Text is a String without a length
+            limits[column.name] = column.type.length
+    return limits

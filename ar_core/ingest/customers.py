@@ -13,6 +13,7 @@ from ar_core.ingest import guard, parse, text, xlsx
 from ar_core.ingest.detect import TEXT, Unreadable, decode_to_utf8, find_header, sniff_kind
 from ar_core.ingest.labels import fold
 from ar_core.ingest.result import Problem
+from ar_core.ingest.validate import store_limit_problems
 from ar_core.schema import CUSTOMER_SCHEMA, KNOWN_CURRENCIES
 
 #: Header texts accepted per customer column (the schema key itself always counts).
@@ -179,6 +180,7 @@ def _parse(
             problems.append(
                 Problem(file_name, r, header["customer_id"], f"customer number also on row {other}")
             )
+    problems += store_limit_problems(df, "customers", header, file_name)
     bad_rows = sorted({p.row for p in problems})
     df = df.filter(~pl.col("source_row").is_in(bad_rows))
     if "credit_limit" in positions:

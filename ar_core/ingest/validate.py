@@ -18,7 +18,7 @@ from ar_core.ingest.build import Staged, raw
 from ar_core.ingest.plan import REQUIRED
 from ar_core.ingest.result import WARNING, Problem
 from ar_core.money import format_amount
-from ar_core.schema import ITEM_IDENTITY, KNOWN_CURRENCIES
+from ar_core.schema import ITEM_IDENTITY, KNOWN_CURRENCIES, store_text_limits
 
 
 @dataclass
@@ -262,12 +262,63 @@ def check_reconciliation(ctx: Context) -> list[Problem]:
     return problems
 
 
+#: Columns whose length a sharper check already guarantees (a known currency has three letters).
+_LENGTH_CHECKED_ELSEWHERE = frozenset({"currency", "doc_currency", "credit_limit_currency"})
+
+
+def store_limit_problems(
+    frame: pl.DataFrame, table: str, headers: dict[str, str | None], file: str
+) -> list[Problem]:
+    """Text the store cannot keep: longer than its column allows, or holding a NUL byte.
+
+    PostgreSQL refuses both at commit and SQLite takes them silently; checking here makes both
+    databases accept and refuse the same files, each value named by row and column. One pass
+    over cheap aggregates finds the affected columns (byte length bounds the character length,
+    so characters are only counted when the bytes exceed the limit); rows are listed only for them.
+    """
+    limits = {c: n for c, n in store_text_limits(table).items() if c in frame.columns}
+    limits = {c: n for c, n in limits.items() if frame.schema[c] == pl.String}
+    if not limits or frame.is_empty():
+        return []
+    probes = []
+    for column, limit in limits.items():
+        probes.append(pl.col(column).str.contains("\x00", literal=True).any().alias(f"nul:{column}"))
+        if limit is not None and column not in _LENGTH_CHECKED_ELSEWHERE:
+            probes.append((pl.col(column).str.len_bytes() > limit).any().alias(f"len:{column}"))
+    flagged = [name for name, hit in frame.select(probes).row(0, named=True).items() if hit]
+    problems = []
+    for name in flagged:
+        kind, column = name.split(":", 1)
+        if kind == "nul":
+            bad = frame.filter(pl.col(column).str.contains("\x00", literal=True))
+            message = "holds a NUL byte (\\x00), which the database cannot store"
+            rows = [(r, message) for r in bad["source_row"]]
+        else:
+            limit = limits[column]
+            chars = pl.col(column).str.len_chars()
+            bad = frame.filter(pl.col(column).str.len_bytes() > limit).filter(chars > limit)
+            rows = [
+                (r, f"'{v[:40]}…' is {n} characters long; the store keeps at most {limit}")
+                for r, v, n in bad.select("source_row", column, chars.alias("n")).iter_rows()
+            ]
+        problems += [Problem(file, r, headers.get(column) or column, message) for r, message in rows]
+    return problems
+
+
+def check_store_limits(ctx: Context) -> list[Problem]:
+    """Every text value fits its column in the store (see ``store_limit_problems``)."""
+    columns = [c for c in store_text_limits("open_items") if c in ctx.items.columns]
+    headers = {c: ctx.header(c) for c in columns}
+    return store_limit_problems(ctx.items.select("source_row", *columns), "open_items", headers, ctx.file)
+
+
 #: The checks, in report order.
 CHECKS: tuple[Check, ...] = (
     check_required_values,
     check_unparsable,
     check_duplicates,
     check_currencies,
+    check_store_limits,
     check_due_dates,
     check_key_dates,
     check_reconciliation,
