@@ -56,3 +56,25 @@ def neutralise_expr(column: str):
     pattern = "^[" + re.escape("".join(FORMULA_TRIGGERS)).replace("\x00", "\\x00") + "]"
     col = pl.col(column)
     return pl.when(col.str.contains(pattern)).then(pl.lit("'") + col).otherwise(col).alias(column)
+
+
+def neutralised_frame(frame):
+    """``frame`` with every text column neutralised (:func:`neutralise_expr`), other columns as they are.
+
+    Columns of lists of text (e.g. reasons) are joined with ``"; "`` first: CSV has no lists.
+    """
+    import polars as pl
+
+    joined = frame.with_columns(
+        pl.col(name).list.join("; ")
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.List) and dtype.inner == pl.String
+    )
+    return joined.with_columns(
+        neutralise_expr(name) for name, dtype in joined.schema.items() if dtype == pl.String
+    )
+
+
+def csv_bytes(frame) -> bytes:
+    """A CSV file of ``frame`` that no spreadsheet runs as formulas (UTF-8 with BOM: Excel reads it)."""
+    return neutralised_frame(frame).write_csv(include_bom=True).encode("utf-8")

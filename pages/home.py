@@ -9,7 +9,7 @@ import streamlit as st
 from ar_core import settings, snapshots
 from ar_core.aging import AGING_DIMENSIONS, bucket_labels
 from ar_core.escalations import readable_customers
-from ui import data, fmt, notices
+from ui import data, fmt, notices, tables
 from ui.guard import require
 from ui.resources import engine
 
@@ -91,8 +91,9 @@ chart = (
     .properties(height=max(160, 34 * min(table.height, 15)))
 )
 st.altair_chart(chart, width="stretch")
-st.dataframe(
+tables.show(
     table,
+    download=f"aging-by-{dimension}",
     hide_index=True,
     width="stretch",
     column_config={

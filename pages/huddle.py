@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from ar_core import contacts, escalations, huddle, promises, reason_codes, settings
-from ui import data, fmt, keys
+from ui import data, fmt, keys, tables
 from ui.guard import require
 from ui.resources import engine
 from ui.text import escape, or_dash
@@ -116,8 +116,9 @@ overview = cases.with_row_index("case", offset=1).select(
     pl.col("next_action").alias("suggested"),
 )
 money = st.column_config.NumberColumn
-st.dataframe(
+tables.show(
     overview,
+    download=f"huddle-{section}",
     hide_index=True,
     width=TABLE_PX,
     row_height=40,

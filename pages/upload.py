@@ -15,7 +15,7 @@ from ar_core.ingest import Mapping, read_customer_master, read_extract, source_h
 from ar_core.schema import ITEM_COLUMNS, REQUIRED_COLUMNS
 from ar_core.scope import Scope
 from ar_core.settings import get_time_zone
-from ui import fmt, keys
+from ui import fmt, keys, tables
 from ui.guard import require
 from ui.resources import engine
 from ui.text import escape
@@ -212,7 +212,7 @@ if result is not None:
             },
             schema={"Severity": pl.String, "Row": pl.Int64, "Column": pl.String, "Problem": pl.String},
         )
-        st.dataframe(problems.head(5_000), hide_index=True, width="stretch")
+        tables.show(problems.head(5_000), hide_index=True, width="stretch")
         if problems.height > 5_000:
             st.caption(f"Showing 5,000 of {problems.height:,} problems; the download holds them all.")
         st.download_button(
@@ -349,7 +349,7 @@ def _table(frame: pl.DataFrame, retired: bool) -> None:
             pl.col("retired_at").dt.convert_time_zone(time_zone).alias("Removed at"),
             pl.col("retire_reason").alias("Reason"),
         ]
-    st.dataframe(
+    tables.show(
         frame.select(columns),
         hide_index=True,
         width="stretch",

@@ -10,7 +10,7 @@ from ar_core import worklist as wl
 from ar_core.aging import bucket_labels
 from ar_core.escalations import escalated_to, readable_customers
 from ar_core.team_worklist import for_user
-from ui import data, fmt, keys, notices
+from ui import data, fmt, keys, notices, tables
 from ui.data import sticky
 from ui.guard import require
 from ui.resources import engine
@@ -151,8 +151,9 @@ st.markdown(
 )
 money = st.column_config.NumberColumn
 st.caption(f"Amounts in {cur}. *Overdue (collectable)* leaves out disputed items; *Open* is net of credits.")
-event = st.dataframe(
+event = tables.show(
     table,
+    download="worklist",
     height=36 + 35 * table.height,
     hide_index=True,
     width="stretch",

@@ -11,25 +11,37 @@ characters. Every piece of outside text interpolated into such a string goes thr
 from __future__ import annotations
 
 import re
-import string
 
-#: Every ASCII punctuation character: CommonMark lets a backslash escape each of them, and then
-#: shows the character itself. Escaping all of them also stops GFM autolinks (``http\:``,
-#: ``www\.``), Streamlit's ``:red[...]`` / ``:material/...:`` directives and ``$`` LaTeX.
-_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+#: The characters that start Markdown syntax inside a line: links and images (``[``, ``]``,
+#: ``!``), emphasis and code (`` ` ``, ``*``, ``_``, ``~``), raw HTML and autolinks (``<``, ``>``),
+#: entities (``&``), LaTeX (``$``), Streamlit's ``:red[...]``/``:material/...:``/emoji (``:``),
+#: headings (``#``) and the backslash itself. CommonMark shows a backslash-escaped ASCII
+#: punctuation character as itself; other punctuation (``.``, ``(``, ``,``) needs no escape.
+_SYNTAX = re.compile(r"([\\`*_\[\]<>!~$:&#])")
+#: List markers at the start of the text (``- x``, ``+ x``, ``1. x``, ``1) x``).
+_LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(?=\s|$)")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+#: Streamlit's GFM turns bare ``http://…``, ``www.…``, ``mailto:`` and e-mail addresses into links
+#: after parsing (backslashes are gone by then): an invisible word joiner breaks the pattern.
+WORD_JOINER = "\u2060"
+_AUTOLINKS = re.compile(
+    r"(?i)(?<![a-z0-9])(?:https?(?=://)|www(?=\.)|mailto(?=:)|xmpp(?=:))|(?<=[\w.+-])(?=@[\w-])"
+)
 
 
 def escape(value: object) -> str:
     """``value`` as Markdown source that shows exactly its characters (line breaks become spaces).
 
+    A bare web or e-mail address keeps an invisible word joiner after ``http``/``www``/before ``@``.
+
     ``None`` becomes the empty string; other values are shown with ``str``.
     """
     if value is None:
         return ""
-    text = _LINE_BREAKS.sub(" ", str(value))
+    text = _AUTOLINKS.sub(lambda m: m.group(0) + WORD_JOINER, _LINE_BREAKS.sub(" ", str(value)))
     # Leading spaces would start a code block only at a line start: the callers interpolate.
-    return _PUNCTUATION.sub(r"\\\1", text)
+    text = _SYNTAX.sub(r"\\\1", text)
+    return _LIST_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
 
 
 def or_dash(value: object) -> str:

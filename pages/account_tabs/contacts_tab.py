@@ -8,6 +8,7 @@ import streamlit as st
 from ar_core import contacts, promises, reason_codes
 from pages.account_tabs.common import Account, fk, local, saved
 from pages.account_tabs.promises_tab import promise_fields
+from ui import tables
 
 FORM_LOG, FORM_CORRECT = "log_contact", "correct_contact"
 
@@ -19,7 +20,7 @@ def render(ctx: Account) -> None:
     if log.is_empty():
         st.info("No contact logged yet.")
     else:
-        st.dataframe(
+        tables.show(
             local(log, "contacted_at", ctx.time_zone).select(
                 "contact_id",
                 "contacted_at",
@@ -34,6 +35,7 @@ def render(ctx: Account) -> None:
                 "correction_note",
                 "effective",
             ),
+            download=f"contacts-{ctx.customer_id}",
             hide_index=True,
             width="stretch",
             column_config={

@@ -7,12 +7,14 @@ import streamlit as st
 from ar_core import snapshots
 from ar_core.account import item_timeline
 from pages.account_tabs.common import Account
+from ui import tables
 
 
 def render(ctx: Account) -> None:
     history = snapshots.customer_items_history(ctx.engine, ctx.actor, ctx.customer_id)
-    st.dataframe(
+    tables.show(
         item_timeline(history, ctx.snapshot_dates),
+        download=f"item-history-{ctx.customer_id}",
         hide_index=True,
         width="stretch",
         column_config={

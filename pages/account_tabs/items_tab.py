@@ -12,7 +12,7 @@ from ar_core.aging import with_aging
 from ar_core.fx import to_reporting
 from ar_core.rates import reporting_rates
 from pages.account_tabs.common import Account
-from ui import fmt
+from ui import fmt, tables
 from ui.text import escape
 
 LANGUAGE_NAMES = {"de": "Deutsch", "nl": "Nederlands", "en": "English", "fr": "Français"}
@@ -67,8 +67,9 @@ def render(ctx: Account) -> None:
     for optional in ("dispute_reason", "reference", "text"):
         if aged[optional].is_null().all():
             columns.remove(optional)
-    st.dataframe(
+    tables.show(
         aged.sort("due_date").with_columns(pl.col("disputed").fill_null(False)).select(columns),
+        download=f"open-items-{ctx.customer_id}",
         hide_index=True,
         width="stretch",
         column_config={
@@ -123,7 +124,7 @@ def disputes(ctx: Account) -> None:
     if disputed.is_empty():
         st.info("No disputed item in this snapshot.")
         return
-    st.dataframe(
+    tables.show(
         disputed.select(
             "doc_no",
             "due_date",
@@ -134,6 +135,7 @@ def disputes(ctx: Account) -> None:
             "doc_cur",
             "dispute_reason",
         ),
+        download=f"disputes-{ctx.customer_id}",
         hide_index=True,
         width="stretch",
         column_config={

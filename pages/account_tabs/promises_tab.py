@@ -13,6 +13,7 @@ from ar_core import promises
 from ar_core.config import today
 from ar_core.money import parse_amount
 from pages.account_tabs.common import Account, fk, local, saved
+from ui import tables
 
 FORM_PROMISE, FORM_CANCEL = "promise", "cancel_promise"
 
@@ -103,7 +104,7 @@ def render(ctx: Account) -> None:
         st.info("No promise to pay recorded.")
         return
     shown = local(local(plist, "created_at", ctx.time_zone), "cancelled_at", ctx.time_zone)
-    st.dataframe(
+    tables.show(
         shown.select(
             "promise_id",
             "created_at",
@@ -118,6 +119,7 @@ def render(ctx: Account) -> None:
             "cancelled_by",
             "cancel_reason",
         ),
+        download=f"promises-{ctx.customer_id}",
         hide_index=True,
         width="stretch",
         column_config={
