@@ -11,10 +11,18 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from ar_core.users import change_own_password, get_actor, must_change_password
+from ar_core.errors import ConfigError
+from ar_core.users import (
+    LOCKOUT_AFTER,
+    change_own_password,
+    end_sessions,
+    must_change_password,
+    session_version,
+)
 from ui import data, keys
+from ui.guard import SESSION_ENDED_MESSAGE, renew_session, session_user
 from ui.navigation import PAGES, pages_for
-from ui.resources import authenticator, engine, login_credentials
+from ui.resources import authenticator, engine
 
 st.set_page_config(page_title="AR Desk", page_icon=":material/account_balance:", layout="wide")
 
@@ -69,36 +77,52 @@ def _render_cookie_components(cookies) -> None:
             del st.session_state[keys.COOKIE_TO_DELETE]
 
 
-def _logged_out(_details: dict) -> None:
+def _logged_out(details: dict) -> None:
+    """Logout ends every session and cookie of the user (a copied cookie dies with it)."""
+    if details.get("username"):
+        end_sessions(engine(), details["username"])
+    st.session_state.pop(keys.SESSION_VERSION, None)
     st.session_state.pop(keys.COOKIE_TO_WRITE, None)
     st.session_state[keys.COOKIE_TO_DELETE] = True
 
 
-auth = authenticator()
+try:
+    auth = authenticator()
+except ConfigError as exc:  # e.g. a cookie key that is too short: refuse to start, say why
+    st.error(str(exc))
+    st.stop()
 engine()
 cookie_slot = st.container()
 if not st.session_state.get(keys.AUTH_STATUS):
     _sync_login_cookie()
-    had_cookie = bool(auth.cookie_controller.get_cookie())
+    token = auth.cookie_controller.get_cookie()
+    if ended := st.session_state.pop(keys.SESSION_ENDED, None):
+        st.warning(ended)
     _hold_every_url(_login_view)
     auth.login(fields={"Form name": "Log in", "Login": "Log in"})
     if st.session_state.get(keys.AUTH_STATUS):
-        if not had_cookie:  # logged in by the form: the browser still has to store the cookie
+        username = st.session_state[keys.USERNAME]
+        if token and token.get("username") == username:  # logged in by a (checked) cookie
+            st.session_state[keys.SESSION_VERSION] = token["ver"]
+        else:  # logged in by the form: the browser still has to store the cookie
+            st.session_state[keys.SESSION_VERSION] = session_version(engine(), username)
             st.session_state.pop(keys.COOKIE_TO_DELETE, None)
             st.session_state[keys.COOKIE_TO_WRITE] = True
         st.rerun()  # build the navigation now, not on the next interaction
     if st.session_state.get(keys.AUTH_STATUS) is False:
         st.error(
-            "User name or password is wrong. After five failed attempts in a row an account is locked "
-            "until an administrator resets its password."
+            f"User name or password is wrong. After {LOCKOUT_AFTER} failed attempts in a row an account "
+            "is locked for 15 minutes (longer after repeated lockouts), or until an administrator "
+            "unlocks it."
         )
     st.stop()
 
-actor = get_actor(engine(), st.session_state[keys.USERNAME])
-if actor is None:
-    auth.logout(location="unrendered", callback=_logged_out)
-    st.error("Your account is no longer active. Ask an administrator.")
-    st.stop()
+actor = session_user(st.session_state[keys.USERNAME])
+if actor is None:  # logged out elsewhere, locked, deactivated, password or roles changed
+    auth.logout(location="unrendered")
+    st.session_state.pop(keys.SESSION_VERSION, None)
+    st.session_state[keys.SESSION_ENDED] = SESSION_ENDED_MESSAGE
+    st.rerun()
 _sync_login_cookie()
 
 
@@ -112,12 +136,15 @@ def _change_password_view() -> None:
     st.title("Choose your own password")
     st.info("Your password was set by an administrator. Choose your own before you continue.")
     with st.form("change_password"):
-        new = st.text_input("New password (at least 10 characters)", type="password")
+        new = st.text_input(
+            "New password (at least 12 characters, not your user name or a common password)",
+            type="password",
+        )
         again = st.text_input("New password again", type="password")
         if st.form_submit_button("Change password", type="primary") and data.save(
             lambda: change_own_password(engine(), actor, new, again)
         ):
-            login_credentials.clear()  # the shared credentials hold the old hash
+            renew_session(actor.username)  # the change ended older sessions, not this one
             st.rerun()
 
 

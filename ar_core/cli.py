@@ -251,13 +251,14 @@ def _cmd_worklist(args: argparse.Namespace) -> int:
     else:
         from ar_core.spreadsheet import neutralise_expr
 
-        out = frame.select(WORKLIST_FIELDS).with_columns(
+        out = frame.select(WORKLIST_FIELDS).with_columns(pl.col("reasons").list.join("; "))
+        # Opened in Excel: every text cell ("=HYPERLINK(...)" as a customer id or name) stays text;
+        # amounts are cast after, so a negative amount stays a number.
+        text = [name for name, dtype in out.schema.items() if dtype == pl.String]
+        out = out.with_columns(neutralise_expr(c) for c in text).with_columns(
             pl.col("open_amount").cast(pl.String),
             pl.col("overdue_amount").cast(pl.String),
-            pl.col("reasons").list.join("; "),
         )
-        # Opened in Excel: a customer named "=HYPERLINK(...)" must stay text.
-        out = out.with_columns(neutralise_expr(c) for c in ("customer_name", "collector", "reasons"))
         sys.stdout.write(out.write_csv())
     return 0
 
@@ -284,6 +285,29 @@ def _cmd_init(args: argparse.Namespace) -> int:
         return 0
     loaded = load_demo_if_empty(engine, cfg.data_dir)
     print("Demo data loaded." if loaded else "Database already holds data; demo not loaded.")
+    return 0
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    from ar_core import users
+
+    engine = _engine()
+    try:
+        if args.users_command == "unlock":
+            was_locked = users.unlock_user(engine, CLI_ACTOR, args.name)
+            print(
+                f"{args.name} unlocked."
+                if was_locked
+                else f"{args.name} was not locked; failure counts cleared."
+            )
+        else:
+            password = users.one_time_password()
+            users.reset_password(engine, CLI_ACTOR, args.name, password)
+            print(f"One-time password for {args.name} (to be changed at the first login):")
+            print(password)
+    except ArDeskError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -342,6 +366,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--items", type=int)
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(func=_cmd_demo_data)
+
+    p = sub.add_parser("users", help="operator commands for user accounts (audited as cli)")
+    users_sub = p.add_subparsers(dest="users_command", required=True)
+    u = users_sub.add_parser("unlock", help="lift a lockout after failed logins")
+    u.add_argument("name")
+    u = users_sub.add_parser(
+        "reset-password", help="set and print a one-time password (to be changed at the first login)"
+    )
+    u.add_argument("name")
+    p.set_defaults(func=_cmd_users)
 
     p = sub.add_parser("init", help="create/migrate the database and load the demo data when it is empty")
     p.add_argument("--no-demo", action="store_true")

@@ -34,20 +34,30 @@ def settings() -> Settings:
     return Settings(database_url=url, data_dir=data_dir, upload_limit_mb=limit)
 
 
+#: Shortest accepted login-cookie key: a short key lets anyone forge an admin cookie by guessing it.
+MIN_COOKIE_KEY_BYTES = 32
+
+
 def cookie_key(data_dir: Path | None = None) -> str:
     """The login-cookie signing key of this installation, generated on first start.
 
     streamlit-authenticator's default key would let anyone forge a login cookie, so every
     installation gets its own random 48-byte key in a git-ignored file readable only by its owner.
-    ``AR_COOKIE_KEY`` overrides it (e.g. for several instances behind a load balancer).
+    ``AR_COOKIE_KEY`` overrides it (e.g. for several instances behind a load balancer). A key
+    shorter than 32 bytes, from either source, is refused with a :class:`ConfigError`.
     """
-    env = os.environ.get("AR_COOKIE_KEY")
-    if env:
-        if len(env.encode()) < 32:
-            from ar_core.errors import ConfigError
+    from ar_core.errors import ConfigError
 
-            raise ConfigError("AR_COOKIE_KEY must be at least 32 bytes long.")
-        return env
+    env = os.environ.get("AR_COOKIE_KEY")
+    if env is not None and env.strip():
+        if len(env.strip().encode()) < MIN_COOKIE_KEY_BYTES:
+            raise ConfigError(
+                f"AR_COOKIE_KEY must be at least {MIN_COOKIE_KEY_BYTES} bytes long; generate one with "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+            )
+        return env.strip()
+    if env is not None:
+        raise ConfigError("AR_COOKIE_KEY is set but empty: unset it or give a key of at least 32 bytes.")
     path = (data_dir or settings().data_dir) / "secrets" / "cookie_key"
     if not path.exists():
         import secrets
@@ -56,7 +66,15 @@ def cookie_key(data_dir: Path | None = None) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+    key = path.read_text().strip()
+    if len(key.encode()) < MIN_COOKIE_KEY_BYTES:
+        state = "is empty" if not key else f"holds a key of {len(key.encode())} bytes"
+        raise ConfigError(
+            f"The login-cookie key file {path} {state}: at least {MIN_COOKIE_KEY_BYTES} bytes are "
+            "needed. Delete the file to have a new key generated at the next start (everybody logs in "
+            "again), or set AR_COOKIE_KEY."
+        )
+    return key
 
 
 #: The team's time zone when the ``time_zone`` setting is not at hand.

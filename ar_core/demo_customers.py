@@ -18,8 +18,10 @@ import polars as pl
 from ar_core import demo_names as names
 from ar_core.schema import CUSTOMER_SCHEMA
 
-#: Shared demo password scheme, printed by the README: "ardesk-" + the user's role.
+#: Shared demo password scheme, printed by the README: "ardesk-" + the user's role + "-demo"
+#: (e.g. ``ardesk-lead-demo``: at least 12 characters, like every password).
 PASSWORD_PREFIX = "ardesk-"  # noqa: S105 - public demo passwords, printed in the README
+PASSWORD_SUFFIX = "-demo"  # noqa: S105
 
 #: (username, name, senior, company codes, countries they work on)
 COLLECTORS: tuple[tuple[str, str, bool, tuple[str, ...]], ...] = (
@@ -39,7 +41,7 @@ def _user(username: str, name: str, role: str, *, senior: bool = False, codes: t
         "username": username,
         "name": name,
         "email": f"{username}@ar-desk.example.com",
-        "password": PASSWORD_PREFIX + role,
+        "password": PASSWORD_PREFIX + role + PASSWORD_SUFFIX,
         "roles": [role],
         "senior": senior,
         "portfolio": {"company_codes": list(codes), "customers": []},

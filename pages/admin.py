@@ -11,24 +11,55 @@ from ar_core import audit, users
 from ar_core.schema import ROLES
 from ar_core.settings import get_time_zone
 from ui import data, forms, keys
-from ui.guard import require
-from ui.resources import engine, login_credentials
+from ui.guard import renew_session, require
+from ui.resources import engine
 
 actor = require("admin")
 eng = engine()
 
 
-def _changed(message: str) -> None:
-    """After any user change the shared login credentials must be rebuilt."""
-    login_credentials.clear()
+def _changed(message: str, who: str | None = None) -> None:
+    """Confirm a user change; a change of one's own roles or password keeps this session going."""
+    if who == actor.username:
+        renew_session(actor.username)
     st.toast(message)
 
 
 st.title("Users & audit")
 time_zone = get_time_zone(eng)
 people = users.list_users(eng, actor)
+locked = people.filter(pl.col("locked"))
+if locked.height:
+    st.warning(
+        f"Locked after too many failed logins: {', '.join(locked['username'].to_list())}. "
+        "A lockout ends by itself (15 minutes, then 1 hour, then 24 hours); unlock an account below "
+        "or reset its password."
+    )
+    with st.form("unlock_user"):
+        c1, c2 = st.columns([3, 1])
+        to_unlock = c1.selectbox("Locked user", locked["username"].to_list(), key="unlock_who")
+        if c2.form_submit_button("Unlock", key="unlock_submit") and data.save(
+            lambda: users.unlock_user(eng, actor, to_unlock)
+        ):
+            _changed(f"{to_unlock} unlocked.")
+            st.rerun()
+lockouts = users.recent_lockouts(eng, actor, days=7)
+if lockouts.height:
+    with st.expander(f"Lockouts in the last 7 days ({lockouts.height})"):
+        st.dataframe(
+            lockouts.with_columns(pl.col("at", "locked_until").dt.convert_time_zone(time_zone)),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "at": st.column_config.DatetimeColumn(f"When ({time_zone})", format="DD.MM.YYYY HH:mm"),
+                "username": "User name",
+                "lockout": st.column_config.NumberColumn("Lockout in a row", format="%d"),
+                "locked_until": st.column_config.DatetimeColumn("Locked until", format="DD.MM.YYYY HH:mm"),
+            },
+            key="recent_lockouts",
+        )
 st.dataframe(
-    people.with_columns(pl.col("created_at").dt.convert_time_zone(time_zone)),
+    people.with_columns(pl.col("created_at", "locked_until").dt.convert_time_zone(time_zone)),
     hide_index=True,
     width="stretch",
     column_config={
@@ -38,8 +69,9 @@ st.dataframe(
         "roles": "Roles",
         "active": st.column_config.CheckboxColumn("Active"),
         "locked": st.column_config.CheckboxColumn(
-            "Locked", help="Five failed logins; reset the password to unlock"
+            "Locked", help="Five failed logins in a row: locked for a while (unlock above)"
         ),
+        "locked_until": st.column_config.DatetimeColumn("Locked until", format="DD.MM.YYYY HH:mm"),
         "created_at": st.column_config.DatetimeColumn(f"Created ({time_zone})", format="DD.MM.YYYY HH:mm"),
         "portfolio_customers": st.column_config.ListColumn("Assigned customers"),
         "portfolio_company_codes": st.column_config.ListColumn("Assigned company codes"),
@@ -59,7 +91,7 @@ with add, st.form("add_user"):  # kept when refused, emptied when saved (ui.form
     email = c3.text_input("E-mail", key=forms.key("add_user", "au_email"))
     roles = st.multiselect("Roles", ROLES, default=["collector"], key=forms.key("add_user", "au_roles"))
     password = st.text_input(
-        "Initial password (at least 10 characters)",
+        "Initial password (at least 12 characters)",
         type="password",
         help="The user must choose their own password at the first login.",
         key=forms.key("add_user", "au_password"),
@@ -86,11 +118,11 @@ with edit:
                     users.set_active(eng, actor, who, active),
                 )
             ):
-                _changed(f"Roles and access of {who} saved.")
+                _changed(f"Roles and access of {who} saved.", who)
                 st.rerun()
         with st.form("reset_password"):
             new_password = st.text_input(
-                "New password (at least 10 characters)",
+                "New password (at least 12 characters)",
                 type="password",
                 help="Also unlocks a locked account. The user must change it at the next login.",
                 key=forms.key("reset_password", "rp_password"),
@@ -99,7 +131,7 @@ with edit:
                 lambda: users.reset_password(eng, actor, who, new_password)
             ):
                 forms.next_round("reset_password")
-                _changed(f"Password of {who} reset; {who} must change it at the next login.")
+                _changed(f"Password of {who} reset; {who} must change it at the next login.", who)
                 st.rerun()
 
 with portfolio:

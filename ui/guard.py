@@ -6,11 +6,40 @@ so the check lives in each page, not only in the navigation.
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
-from ar_core.users import Actor, get_actor, must_change_password
+from ar_core.users import Actor, get_actor, must_change_password, session_actor, session_version
 from ui import keys
 from ui.resources import engine
+
+#: Shown above the login form when a session was ended from elsewhere.
+SESSION_ENDED_MESSAGE = (
+    "Your session has ended: you logged out elsewhere, your password or roles changed, or your "
+    "account was locked or deactivated. Log in again."
+)
+
+
+def session_user(username: str) -> Actor | None:
+    """The actor of this session, or ``None`` when its session version is no longer current.
+
+    app.py records the version at every login; a session without one (a page test that set
+    the login state by hand) takes the current one.
+    """
+    version = st.session_state.get(keys.SESSION_VERSION)
+    if version is None:
+        version = st.session_state[keys.SESSION_VERSION] = session_version(engine(), username)
+    return session_actor(engine(), username, version)
+
+
+def renew_session(username: str) -> None:
+    """Keep this session (and rewrite its cookie) after a change of its own user advanced the version."""
+    st.session_state[keys.SESSION_VERSION] = session_version(engine(), username)
+    st.session_state.pop(keys.COOKIE_TO_DELETE, None)
+    st.session_state[keys.COOKIE_TO_WRITE] = True
+    with contextlib.suppress(KeyError, st.errors.StreamlitAPIException):  # re-arm the cookie component
+        del st.session_state[keys.COOKIE_SET_COMPONENT]
 
 
 def _run_the_app_instead() -> None:
@@ -36,9 +65,14 @@ def require(*roles: str) -> Actor:
         _run_the_app_instead()
         st.info("Please log in on the AR Desk start page.")
         st.stop()
-    actor = get_actor(engine(), username)
-    if actor is None:
-        st.error("Your account is no longer active. Ask an administrator.")
+    actor = session_user(username)
+    if actor is None:  # app.py ends such a session first; a page run on its own ends it here
+        st.session_state[keys.AUTH_STATUS] = None
+        st.session_state.pop(keys.SESSION_VERSION, None)
+        if get_actor(engine(), username) is None:
+            st.error("Your account is no longer active. Ask an administrator.")
+        else:
+            st.warning(SESSION_ENDED_MESSAGE)
         st.stop()
     if must_change_password(engine(), username):
         st.warning("Choose your own password on the AR Desk start page first.")

@@ -63,10 +63,17 @@ class User(Base):
     roles: Mapped[str] = mapped_column(sa.String(100))
     active: Mapped[bool] = mapped_column(sa.Boolean(), default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    #: Failed logins in a row; at ``users.LOCKOUT_AFTER`` the account is locked until a reset.
+    #: Failed logins in a row; at ``users.LOCKOUT_AFTER`` the account is locked for a while.
     failed_logins: Mapped[int] = mapped_column(sa.Integer(), default=0, server_default="0")
     #: Set by an admin's reset (or for a new user): the next login must choose a new password.
     must_change_password: Mapped[bool] = mapped_column(sa.Boolean(), default=False, server_default=sa.false())
+    #: Until when the account is locked after too many failed logins (``None``: not locked).
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=None)
+    #: Lockouts in a row (since the last successful login or unlock): each one lasts longer.
+    lockouts: Mapped[int] = mapped_column(sa.Integer(), default=0, server_default="0")
+    #: Advanced by logout, lockout, password change or reset, deactivation and role change: a login
+    #: cookie or a session that carries an older version is refused.
+    session_version: Mapped[int] = mapped_column(sa.Integer(), default=1, server_default="1")
 
 
 class PortfolioAssignment(Base):
