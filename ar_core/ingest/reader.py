@@ -151,7 +151,14 @@ def _read_text_as(
     if layout.header_line + frame.height == EXCEL_MAX_ROWS:
         extra.append(_truncated(result.file_name, "lines"))
     _finish(
-        result, frame, plan, fixed={}, title_dates=key_dates(layout.title_lines), as_of=as_of, extra=extra
+        result,
+        frame,
+        plan,
+        fixed={},
+        title_dates=key_dates(layout.title_lines),
+        as_of=as_of,
+        extra=extra,
+        may_hold_nul=b"\x00" in buf,  # a memchr: cheaper than searching every column
     )
 
 
@@ -256,13 +263,16 @@ def _finish(
     title_dates: list[tuple[int, date]],
     as_of: date | None,
     extra: list[Problem],
+    may_hold_nul: bool = True,
 ) -> None:
     staged = stage(frame, plan, fixed, typed)
     staged.key_dates = title_dates + staged.key_dates
     file_totals, total_rows, total_problems = choose_file_totals(staged, result.file_name)
     stated = {d for _, d in staged.key_dates}
     result.as_of = next(iter(stated)) if len(stated) == 1 else as_of
-    ctx = Context(result.file_name, staged, plan.language, plan.derived, file_totals, total_rows, as_of)
+    ctx = Context(
+        result.file_name, staged, plan.language, plan.derived, file_totals, total_rows, as_of, may_hold_nul
+    )
     problems = plan.problems + extra + total_problems + validate(ctx)
     bad_rows = {p.row for p in problems if p.severity == ERROR and p.row is not None and not p.blocking}
     items = staged.items

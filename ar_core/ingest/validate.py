@@ -32,6 +32,9 @@ class Context:
     file_totals: dict[str, Decimal] = field(default_factory=dict)
     total_rows: dict[str, int] = field(default_factory=dict)
     as_of: date | None = None
+    #: False when the raw text is known to hold no NUL byte (a memchr over the file is cheaper
+    #: than searching every text column of a million rows).
+    may_hold_nul: bool = True
 
     @property
     def items(self) -> pl.DataFrame:
@@ -267,7 +270,7 @@ _LENGTH_CHECKED_ELSEWHERE = frozenset({"currency", "doc_currency", "credit_limit
 
 
 def store_limit_problems(
-    frame: pl.DataFrame, table: str, headers: dict[str, str | None], file: str
+    frame: pl.DataFrame, table: str, headers: dict[str, str | None], file: str, *, nul: bool = True
 ) -> list[Problem]:
     """Text the store cannot keep: longer than its column allows, or holding a NUL byte.
 
@@ -280,9 +283,12 @@ def store_limit_problems(
     limits = {c: n for c, n in limits.items() if frame.schema[c] == pl.String}
     if not limits or frame.is_empty():
         return []
+    if not nul and all(n is None or c in _LENGTH_CHECKED_ELSEWHERE for c, n in limits.items()):
+        return []
     probes = []
     for column, limit in limits.items():
-        probes.append(pl.col(column).str.contains("\x00", literal=True).any().alias(f"nul:{column}"))
+        if nul:
+            probes.append(pl.col(column).str.contains("\x00", literal=True).any().alias(f"nul:{column}"))
         if limit is not None and column not in _LENGTH_CHECKED_ELSEWHERE:
             probes.append((pl.col(column).str.len_bytes() > limit).any().alias(f"len:{column}"))
     flagged = [name for name, hit in frame.select(probes).row(0, named=True).items() if hit]
@@ -309,7 +315,8 @@ def check_store_limits(ctx: Context) -> list[Problem]:
     """Every text value fits its column in the store (see ``store_limit_problems``)."""
     columns = [c for c in store_text_limits("open_items") if c in ctx.items.columns]
     headers = {c: ctx.header(c) for c in columns}
-    return store_limit_problems(ctx.items.select("source_row", *columns), "open_items", headers, ctx.file)
+    frame = ctx.items.select("source_row", *columns)
+    return store_limit_problems(frame, "open_items", headers, ctx.file, nul=ctx.may_hold_nul)
 
 
 #: The checks, in report order.
