@@ -9,6 +9,7 @@ start it only at the first write). PostgreSQL is reached through psycopg 3.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +48,47 @@ def sqlite_path(engine: sa.Engine) -> str | None:
     return None if database in (None, "", ":memory:") else database
 
 
+#: Modes of what AR Desk creates: the database holds bcrypt hashes and the whole ledger.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` and its missing parents readable by the owner only (whatever the umask).
+
+    Folders that exist already keep their mode: an operator's choice (or ``/tmp``) is not changed.
+    """
+    target = Path(path)
+    missing, folder = [], target
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=PRIVATE_DIR_MODE)
+        except FileExistsError:  # another process made it in between
+            continue
+        folder.chmod(PRIVATE_DIR_MODE)  # mkdir's mode is cut by the umask
+    return target
+
+
+def private_file(path: Path) -> None:
+    """Create the empty file ``path`` (in a :func:`private_dir`) with mode 600 unless it exists.
+
+    SQLite creates its ``-wal`` and ``-shm`` files with the mode of the database file, so a
+    database file created here keeps all three owner-only; an existing file keeps its mode.
+    """
+    private_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(fd, PRIVATE_FILE_MODE)  # os.open's mode is cut by the umask too
+    finally:
+        os.close(fd)
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> sa.Engine:
     """Create the engine for ``url`` (default: ``AR_DATABASE_URL`` or the SQLite file in the data dir)."""
     parsed = normalise_url(url or settings().database_url)
@@ -55,7 +97,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> sa.Engine:
 
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(database).expanduser())
     engine = sa.create_engine(parsed, **kwargs)
     in_memory = database in (None, "", ":memory:")
 
