@@ -180,7 +180,7 @@ def test_first_login_password_change_then_the_admin_page(server, browser):
     assert _cookie_written(context), "the login cookie was not stored"
     _idle(page)
     page.screenshot(path=str(ARTIFACTS / "session-first-login.png"))
-    page.get_by_label("New password (at least 10 characters)").fill("my-own-password-1")
+    page.get_by_label("New password (at least 12 characters").fill("my-own-password-1")
     page.get_by_label("New password again").fill("my-own-password-1")
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_role("heading", name="Overview").first).to_be_visible(timeout=30_000)
