@@ -62,7 +62,9 @@ def cookie_key(data_dir: Path | None = None) -> str:
     if not path.exists():
         import secrets
 
-        path.parent.mkdir(parents=True, exist_ok=True)
+        from ar_core.store.db import private_dir  # lazy: the store imports this module
+
+        private_dir(path.parent)  # 700 whatever the umask: the key lets its holder forge cookies
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))

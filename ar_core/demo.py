@@ -38,6 +38,7 @@ from ar_core.demo_ledger import (
 )
 from ar_core.demo_writers import write_csv, write_customer_master, write_txt, write_xlsx
 from ar_core.errors import ArDeskError
+from ar_core.store.db import private_dir
 
 __all__ = ["DEMO_USERS", "generate_demo", "generate_fbl5n_file", "load_demo_if_empty"]
 
@@ -132,7 +133,7 @@ def generate_demo(
     if items < 1 or weeks < 1:
         raise ValueError("items and weeks must be at least 1")
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir)  # the extracts hold the whole (demo) ledger: owner only
     book, ledger, dates = build_ledger(items=items, seed=seed, weeks=weeks, last_as_of=last_as_of)
     paths = [write_customer_master(book.master, out_dir / CUSTOMER_FILE)]
     for i, (as_of, fmt) in enumerate(zip(dates, week_formats(weeks), strict=True)):

@@ -149,6 +149,7 @@ def migrate(engine: sa.Engine, revision: str = "head") -> None:
     On SQLite foreign keys are off while migrating: a batch migration rebuilds a table by
     dropping it, and with foreign keys on that DROP would cascade into the rows referring to it
     (every item of every snapshot). The pragma only takes effect outside a transaction.
+    Afterwards stale staging folders of killed imports are removed (every start migrates).
     """
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
@@ -163,6 +164,9 @@ def migrate(engine: sa.Engine, revision: str = "head") -> None:
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys=ON")
+    from ar_core.store.bulk import clean_staging  # lazy: bulk imports this module
+
+    clean_staging(engine)  # start-up: folders a killed import left next to the database
 
 
 def downgrade(engine: sa.Engine, revision: str = "base") -> None:
