@@ -11,7 +11,15 @@ from ar_core import mappings, snapshots
 from ar_core.config import settings, today
 from ar_core.customers import upsert_customer_master
 from ar_core.errors import ArDeskError, ConfigError
-from ar_core.ingest import Mapping, read_customer_master, read_extract, source_headers, validation_report_xlsx
+from ar_core.ingest import (
+    Mapping,
+    SpooledExtract,
+    read_customer_master,
+    read_extract,
+    source_headers,
+    spool,
+    validation_report_xlsx,
+)
 from ar_core.schema import ITEM_COLUMNS, REQUIRED_COLUMNS
 from ar_core.scope import Scope
 from ar_core.settings import get_time_zone
@@ -28,6 +36,8 @@ EARLIEST_AS_OF = date(1990, 1, 1)
 #: Session keys of this page: the chosen scope's preview, and the outcome of "remove".
 PREVIEW = "upload_preview"
 SCOPE_FILE, SCOPE_FULL, SCOPE_SOME = "file", "full", "some"
+#: Under the data folder: validated uploads waiting for Commit (private, swept after hours).
+SPOOL_FOLDER = "uploads"
 NEW_MAPPING = "Build a new mapping from this file…"
 
 st.title("Upload an ERP extract")
@@ -119,25 +129,32 @@ mapping_missing = layout == NEW_MAPPING and mapping is None
 if upload is not None and st.button("Validate", type="primary", key="validate", disabled=mapping_missing):
     with st.status(f"Reading {upload.name}…", expanded=True) as status:
         st.write("Reading and validating the file…")
-        result = read_extract(
+        read = read_extract(
             upload.getvalue(),
             upload.name,
             mapping=mapping,
             as_of=as_of_input,
             max_bytes=settings().upload_limit_bytes,
         )
-        st.session_state[keys.UPLOAD_RESULT] = result
+        # the session keeps a small handle; the items wait on disk until Commit (ar_core.ingest.spool)
+        if (previous := st.session_state.pop(keys.UPLOAD_RESULT, None)) is not None:
+            previous.discard()
+        st.session_state[keys.UPLOAD_RESULT] = spool(read, settings().data_dir / SPOOL_FOLDER)
         st.session_state.pop(keys.UPLOAD_OUTCOME, None)
+        st.session_state.pop(PREVIEW, None)
         status.update(
-            label=f"{upload.name}: {len(result.errors):,} errors, {len(result.warnings):,} warnings",
-            state="error" if result.errors else "complete",
+            label=f"{upload.name}: {len(read.errors):,} errors, {len(read.warnings):,} warnings",
+            state="error" if read.errors else "complete",
             expanded=False,
         )
+        del read
 
 
-def _chosen_scope(result_items: pl.DataFrame) -> Scope | None:
+def _chosen_scope(parked: SpooledExtract) -> Scope | None:
     """The scope the lead picks for this file (None: the default, the file's company codes)."""
-    default = Scope.of_items(result_items)
+    default = Scope.of_items(
+        pl.DataFrame({"company_code": parked.company_codes}, schema={"company_code": pl.String})
+    )
     choice = st.radio(
         "What does this extract cover?",
         [SCOPE_FILE, SCOPE_FULL, SCOPE_SOME],
@@ -158,7 +175,7 @@ def _chosen_scope(result_items: pl.DataFrame) -> Scope | None:
         customers = c1.text_area("Customer numbers (one per line or comma separated)", key="scope_customers")
         collectors = c2.multiselect(
             "Collectors (their customers today)",
-            sorted(result_items["collector"].drop_nulls().unique().to_list()),
+            parked.collectors,
             key="scope_collectors",
             accept_new_options=True,
         )
@@ -167,15 +184,15 @@ def _chosen_scope(result_items: pl.DataFrame) -> Scope | None:
     return None
 
 
-def _preview(result, scope: Scope | None) -> snapshots.ImportPreview | None:
+def _preview(parked: SpooledExtract, scope: Scope | None) -> snapshots.ImportPreview | None:
     """What Commit would do with this scope, computed once per file, date and scope."""
-    as_of = None if result.as_of else as_of_input
-    cache_key = (result.file_hash, as_of, scope)
+    as_of = None if parked.as_of else as_of_input
+    cache_key = (parked.file_hash, as_of, scope)
     cached = st.session_state.get(PREVIEW)
     if cached and cached[0] == cache_key:
         return cached[1]
     try:
-        preview = snapshots.preview_import(eng, actor, result, as_of=as_of, scope=scope)
+        preview = snapshots.preview_import(eng, actor, parked.load(), as_of=as_of, scope=scope)
     except ArDeskError as exc:
         st.error(escape(exc))
         return None
@@ -183,41 +200,49 @@ def _preview(result, scope: Scope | None) -> snapshots.ImportPreview | None:
     return preview
 
 
-result = st.session_state.get(keys.UPLOAD_RESULT)
+result: SpooledExtract | None = st.session_state.get(keys.UPLOAD_RESULT)
+if result is not None and not result.folder.is_dir():  # swept after hours away, or the server restarted
+    st.session_state.pop(keys.UPLOAD_RESULT, None)
+    st.info(f"{escape(result.file_name)} was validated too long ago: choose it again and press Validate.")
+    result = None
 if result is not None:
     st.subheader(f"Validation report — {escape(result.file_name)}")
     st.caption(escape(result.source_format))
-    scope = _chosen_scope(result.items) if result.items.height else None
+    scope = _chosen_scope(result) if result.item_count else None
     preview = _preview(result, scope)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Item lines read", f"{result.lines_read:,}")
-    m2.metric("Valid items", f"{result.items.height:,}")
+    m2.metric("Valid items", f"{result.item_count:,}")
     m3.metric("Rows with errors", f"{result.rejected_rows:,}")
     m4.metric("As-of date", fmt.day(preview.as_of if preview else result.as_of) or "not stated")
-    st.markdown(f"**Totals of the valid items:** {fmt.totals(result.totals())}")
-    if result.file_totals():
-        st.markdown(f"**Totals stated in the file:** {fmt.totals(result.file_totals())}")
+    st.markdown(f"**Totals of the valid items:** {fmt.totals(result.totals)}")
+    if result.file_totals:
+        st.markdown(f"**Totals stated in the file:** {fmt.totals(result.file_totals)}")
     for problem in result.blocking_errors:
         st.error(f"Cannot be committed, not even in part: {escape(problem)}")
     blocking = list(preview.problems) if preview else []
     for problem in blocking:
         st.error(escape(problem))
-    if result.problems:
+    if result.problem_count:
+        shown = result.shown_problems
         problems = pl.DataFrame(
             {
-                "Severity": [p.severity for p in result.problems],
-                "Row": [p.row for p in result.problems],
-                "Column": [p.column or "" for p in result.problems],
-                "Problem": [p.message for p in result.problems],
+                "Severity": [p.severity for p in shown],
+                "Row": [p.row for p in shown],
+                "Column": [p.column or "" for p in shown],
+                "Problem": [p.message for p in shown],
             },
             schema={"Severity": pl.String, "Row": pl.Int64, "Column": pl.String, "Problem": pl.String},
         )
-        tables.show(problems.head(5_000), hide_index=True, width="stretch")
-        if problems.height > 5_000:
-            st.caption(f"Showing 5,000 of {problems.height:,} problems; the download holds them all.")
+        tables.show(problems, hide_index=True, width="stretch")
+        if result.problem_count > len(shown):
+            st.caption(
+                f"Showing {len(shown):,} of {result.problem_count:,} problems; the download holds them all."
+            )
+        parked = result  # the report is written when it is downloaded, from the parked files
         st.download_button(
             "Download the validation report (XLSX)",
-            validation_report_xlsx(result),
+            lambda: validation_report_xlsx(parked.load()),
             file_name=f"validation-{result.file_name}.xlsx",
             key="download_report",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -252,32 +277,38 @@ if result is not None:
             )
 
     commit_valid = False
-    if result.errors and result.items.height and not result.blocking_errors:
+    if result.error_count and result.item_count and not result.blocking_errors:
         left_out = ", ".join(
             f"{cur}: {v['rows']:,} row{'s' if v['rows'] != 1 else ''}"
             + (f" ({fmt.money(v['amount'], cur)})" if v.get("amount") is not None and cur != "?" else "")
             for cur, v in sorted((preview.excluded if preview else {}).items())
         )
         commit_valid = st.checkbox(
-            f"Commit only the {result.items.height:,} valid rows and leave out the "
+            f"Commit only the {result.item_count:,} valid rows and leave out the "
             f"{result.rejected_rows:,} rows with errors" + (f" — left out: {left_out}" if left_out else ""),
             key="commit_valid",
         )
     can_commit = (
-        result.items.height > 0
-        and (not result.errors or commit_valid)
+        result.item_count > 0
+        and (not result.error_count or commit_valid)
         and preview is not None
         and not preview.problems
         and preview.duplicate_of is None
         and (not preview.overlapping or replace_existing)
     )
-    if st.button("Commit as snapshot", type="primary", disabled=not can_commit, key="commit"):
+    commit_col, drop_col = st.columns([1, 4])
+    if drop_col.button("Drop this file", key="drop_upload"):
+        result.discard()
+        st.session_state.pop(keys.UPLOAD_RESULT, None)
+        st.session_state.pop(PREVIEW, None)
+        st.rerun()
+    if commit_col.button("Commit as snapshot", type="primary", disabled=not can_commit, key="commit"):
         with st.spinner("Storing the snapshot…"):
             try:
                 outcome = snapshots.import_extract(
                     eng,
                     actor,
-                    result,
+                    result.load(),
                     as_of=None if result.as_of else as_of_input,
                     scope=scope,
                     replace_existing=replace_existing,
@@ -288,6 +319,7 @@ if result is not None:
             else:
                 st.session_state[keys.UPLOAD_OUTCOME] = outcome
                 st.session_state.pop(keys.UPLOAD_RESULT, None)
+                result.discard()
                 st.session_state.pop(PREVIEW, None)
                 st.cache_data.clear()
                 st.rerun()
