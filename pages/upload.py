@@ -63,6 +63,10 @@ with right:
     )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _mapping_builder(data: bytes, name: str) -> Mapping | None:
     """Let the lead map each canonical column to a header of this file or a constant, then save it."""
     headers = source_headers(data, name)
@@ -143,7 +147,8 @@ if upload is not None and st.button("Validate", type="primary", key="validate", 
         st.session_state.pop(keys.UPLOAD_OUTCOME, None)
         st.session_state.pop(PREVIEW, None)
         status.update(
-            label=f"{upload.name}: {len(read.errors):,} errors, {len(read.warnings):,} warnings",
+            label=f"{upload.name}: {_count(len(read.errors), 'error')}, "
+            f"{_count(len(read.warnings), 'warning')}",
             state="error" if read.errors else "complete",
             expanded=False,
         )
@@ -285,7 +290,8 @@ if result is not None:
         )
         commit_valid = st.checkbox(
             f"Commit only the {result.item_count:,} valid rows and leave out the "
-            f"{result.rejected_rows:,} rows with errors" + (f" — left out: {left_out}" if left_out else ""),
+            f"{_count(result.rejected_rows, 'row')} with errors"
+            + (f" — left out: {left_out}" if left_out else ""),
             key="commit_valid",
         )
     can_commit = (
