@@ -13,13 +13,18 @@ from ar_core.settings import get_time_zone
 from ui import data, forms, keys
 from ui.guard import renew_session, require
 from ui.resources import engine
+from ui.tables import show
+from ui.text import escape
 
 actor = require("admin")
 eng = engine()
 
 
 def _changed(message: str, who: str | None = None) -> None:
-    """Confirm a user change; a change of one's own roles or password keeps this session going."""
+    """Confirm a user change; a change of one's own roles or password keeps this session going.
+
+    ``message`` is Markdown: every user name or typed text in it is :func:`escape`-d by the caller.
+    """
     if who == actor.username:
         renew_session(actor.username)
     st.toast(message)
@@ -31,7 +36,7 @@ people = users.list_users(eng, actor)
 locked = people.filter(pl.col("locked"))
 if locked.height:
     st.warning(
-        f"Locked after too many failed logins: {', '.join(locked['username'].to_list())}. "
+        f"Locked after too many failed logins: {', '.join(escape(u) for u in locked['username'].to_list())}. "
         "A lockout ends by itself (15 minutes, then 1 hour, then 24 hours); unlock an account below "
         "or reset its password."
     )
@@ -41,7 +46,7 @@ if locked.height:
         if c2.form_submit_button("Unlock", key="unlock_submit") and data.save(
             lambda: users.unlock_user(eng, actor, to_unlock)
         ):
-            _changed(f"{to_unlock} unlocked.")
+            _changed(f"{escape(to_unlock)} unlocked.")
             st.rerun()
 lockouts = users.recent_lockouts(eng, actor, days=7)
 if lockouts.height:
@@ -58,8 +63,9 @@ if lockouts.height:
             },
             key="recent_lockouts",
         )
-st.dataframe(
+show(
     people.with_columns(pl.col("created_at", "locked_until").dt.convert_time_zone(time_zone)),
+    download="users",
     hide_index=True,
     width="stretch",
     column_config={
@@ -102,13 +108,14 @@ with add, st.form("add_user"):  # kept when refused, emptied when saved (ui.form
         )
     ):
         forms.next_round("add_user")
-        _changed(f"User {username} added.")
+        _changed(f"User {escape(username)} ({escape(name)}) added.")
         st.rerun()
 
 with edit:
     who = st.selectbox("User", names, key="edit_user")
     if who:
         current = people.filter(pl.col("username") == who).row(0, named=True)
+        st.caption(f"{escape(current['name'])} · {escape(current['email'])}")
         with st.form("edit_roles"):
             new_roles = st.multiselect("Roles", ROLES, default=[r for r in current["roles"].split(", ") if r])
             active = st.checkbox("Active (may log in)", value=bool(current["active"]))
@@ -118,7 +125,7 @@ with edit:
                     users.set_active(eng, actor, who, active),
                 )
             ):
-                _changed(f"Roles and access of {who} saved.", who)
+                _changed(f"Roles and access of {escape(who)} saved.", who)
                 st.rerun()
         with st.form("reset_password"):
             new_password = st.text_input(
@@ -131,7 +138,9 @@ with edit:
                 lambda: users.reset_password(eng, actor, who, new_password)
             ):
                 forms.next_round("reset_password")
-                _changed(f"Password of {who} reset; {who} must change it at the next login.", who)
+                _changed(
+                    f"Password of {escape(who)} reset; {escape(who)} must change it at the next login.", who
+                )
                 st.rerun()
 
 with portfolio:
@@ -155,7 +164,7 @@ with portfolio:
                 if data.save(
                     lambda: users.set_portfolio(eng, actor, who, customers=split, company_codes=codes_list)
                 ):
-                    _changed(f"Portfolio of {who} saved.")
+                    _changed(f"Portfolio of {escape(who)} saved.")
                     st.rerun()
 
 active_collectors = people.filter(pl.col("active") & pl.col("roles").str.contains("collector"))["username"]
@@ -201,7 +210,9 @@ with move:
                     )
                 )
             ):
-                st.success(f"{len(outcome)} customers moved to {target}." if outcome else "Nothing to move.")
+                st.success(
+                    f"{len(outcome)} customers moved to {escape(target)}." if outcome else "Nothing to move."
+                )
 
 st.subheader("Audit log")
 st.caption("Append-only: every change made in AR Desk, newest first.")
@@ -234,8 +245,9 @@ p3.download_button(
     disabled=found.total == 0,
     key="audit_export",
 )
-st.dataframe(
+show(
     shown,
+    download="audit-log",
     hide_index=True,
     width="stretch",
     column_config={

@@ -13,6 +13,7 @@ from ar_core.priority import PriorityConfig
 from ui import data, forms
 from ui.guard import require
 from ui.resources import engine
+from ui.text import escape
 
 actor = require("lead", "admin")
 eng = engine()
@@ -104,7 +105,7 @@ with general, st.form("general"):
     if st.form_submit_button("Save", type="primary"):
         parts = [e.strip() for e in edges_text.replace(";", ",").split(",") if e.strip()]
         if not all(p.isdigit() for p in parts):
-            st.error(f"Aging bucket edges: {edges_text!r} is not a list of whole day counts.")
+            st.error(f"Aging bucket edges: {escape(repr(edges_text))} is not a list of whole day counts.")
         else:
 
             def _save_general() -> None:
@@ -148,7 +149,7 @@ with fx:
         if st.form_submit_button("Add rate"):
             rate = parse_amount(rate_text)
             if rate is None:
-                st.error(f"Rate: {rate_text!r} is not a number.")
+                st.error(f"Rate: {escape(repr(rate_text))} is not a number.")
             elif data.save(lambda: rates.set_rate(eng, actor, on, cur.strip().upper(), rate)):
                 forms.next_round("rate")
                 st.rerun()
@@ -158,10 +159,10 @@ with fx:
     if upload is not None and st.button("Import rates", key="fx_import"):
         count, problems = rates.import_rates(eng, actor, upload.getvalue(), upload.name)
         for p in problems:
-            st.error(str(p))
+            st.error(escape(p))  # problems quote the file's cells
         if count:
             data.refresh()
-            st.success(f"{count} rates imported from {upload.name}.")
+            st.success(f"{count} rates imported from {escape(upload.name)}.")
 
 with team, st.form("team"):
     from zoneinfo import available_timezones

@@ -19,6 +19,7 @@ from ar_core.customers import list_customers
 from ar_core.errors import ArDeskError
 from ar_core.team_worklist import team_worklist
 from ui.resources import engine
+from ui.text import escape
 
 
 @st.cache_data(ttl=30, max_entries=4)
@@ -70,7 +71,7 @@ def save(action: Callable[[], object], done: str | None = None) -> bool:
     try:
         action()
     except ArDeskError as exc:
-        st.error(str(exc))
+        st.error(escape(exc))  # a refusal may quote what the user typed
         return False
     refresh()
     if done:

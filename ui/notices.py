@@ -9,6 +9,7 @@ import streamlit as st
 from ar_core import rates, settings
 from ui import data, fmt
 from ui.resources import engine
+from ui.text import escape
 
 
 def fx_warnings(snapshot_id: int, as_of: date, missing: list[str]) -> None:
@@ -19,11 +20,11 @@ def fx_warnings(snapshot_id: int, as_of: date, missing: list[str]) -> None:
     stale = rates.stale_rates(eng, as_of, currencies, reporting, settings.get_fx_max_age_days(eng))
     if stale:
         listed = ", ".join(
-            f"{r['currency']} of {fmt.day(r['rate_date'])} ({r['age_days']} days old)" for r in stale
+            f"{escape(r['currency'])} of {fmt.day(r['rate_date'])} ({r['age_days']} days old)" for r in stale
         )
         st.warning(f"Old FX rates are in use: {listed}. A lead can enter current rates under Settings.")
     if missing:
         st.warning(
-            f"No FX rate for {', '.join(missing)} on {fmt.day(as_of)}: those items are left out of the "
-            f"amounts in {reporting}. A lead can enter rates under Settings."
+            f"No FX rate for {', '.join(escape(c) for c in missing)} on {fmt.day(as_of)}: those items are "
+            f"left out of the amounts in {escape(reporting)}. A lead can enter rates under Settings."
         )
