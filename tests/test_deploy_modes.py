@@ -58,3 +58,20 @@ def test_private_dir_creates_missing_parents_owner_only(tmp_path, umask):
     for folder in (tmp_path / "a", tmp_path / "a" / "b", made):
         assert _mode(folder) == 0o700
     assert private_dir(made) == made  # idempotent
+
+
+def test_the_projects_data_folder_from_git_is_made_owner_only_with_a_fresh_database(tmp_path, monkeypatch):
+    from ar_core import config
+    from ar_core.store.db import make_engine
+
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)  # as git checks it out (it holds data/README.md)
+    monkeypatch.setattr(config, "DATA_DIR", data)
+    make_engine(f"sqlite:///{data / 'ardesk.sqlite'}").dispose()
+    assert oct(data.stat().st_mode & 0o777) == "0o700"
+    other = tmp_path / "elsewhere"
+    other.mkdir(mode=0o755)
+    other.chmod(0o755)
+    make_engine(f"sqlite:///{other / 'ardesk.sqlite'}").dispose()
+    assert oct(other.stat().st_mode & 0o777) == "0o755"  # the operator's folder keeps its mode

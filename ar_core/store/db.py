@@ -72,21 +72,34 @@ def private_dir(path: Path) -> Path:
     return target
 
 
-def private_file(path: Path) -> None:
+def private_file(path: Path) -> bool:
     """Create the empty file ``path`` (in a :func:`private_dir`) with mode 600 unless it exists.
 
     SQLite creates its ``-wal`` and ``-shm`` files with the mode of the database file, so a
     database file created here keeps all three owner-only; an existing file keeps its mode.
+    Returns whether the file was created now.
     """
     private_dir(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     except FileExistsError:
-        return
+        return False
     try:
         os.fchmod(fd, PRIVATE_FILE_MODE)  # os.open's mode is cut by the umask too
     finally:
         os.close(fd)
+    return True
+
+
+def _tighten_project_data_dir(folder: Path) -> None:
+    """The project's own ``data/`` comes from git as 755: a fresh database there makes it 700.
+
+    Any other existing folder is the operator's and keeps its mode.
+    """
+    from ar_core import config
+
+    if folder.resolve() == Path(config.DATA_DIR).resolve():
+        folder.chmod(PRIVATE_DIR_MODE)
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> sa.Engine:
@@ -97,7 +110,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> sa.Engine:
 
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
-        private_file(Path(database).expanduser())
+        database_path = Path(database).expanduser()
+        if private_file(database_path):
+            _tighten_project_data_dir(database_path.parent)
     engine = sa.create_engine(parsed, **kwargs)
     in_memory = database in (None, "", ":memory:")
 
