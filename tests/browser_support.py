@@ -70,3 +70,45 @@ def serve(url: str, data_dir: Path, **env: str) -> Iterator[str]:
 def launch(playwright):
     """Debian's Chromium, headless (never a browser Playwright downloaded)."""
     return playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+
+
+def skip_unless_enabled() -> None:
+    """Module level: skip unless ``AR_BROWSER_TESTS=1``; then Debian's chromium must be there."""
+    if os.environ.get("AR_BROWSER_TESTS") != "1":
+        pytest.skip(
+            "browser tests run with AR_BROWSER_TESTS=1 (set by .ci/run under CI=true)",
+            allow_module_level=True,
+        )
+    if not shutil.which("chromium"):
+        pytest.fail("AR_BROWSER_TESTS=1 but Debian's chromium is not installed", pytrace=False)
+
+
+def idle(page, *, settle: bool = False) -> None:
+    """The script run is over; with ``settle`` also a rerun that starts just after a click."""
+    for _ in range(2 if settle else 1):
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
+        if settle:
+            page.wait_for_timeout(300)
+
+
+def log_in(page, user: str, password: str, *, settle: bool = False) -> None:
+    """Fill and submit the login form, again if the authenticator's first rerun wiped it.
+
+    The cookie component reruns the script once after it loads (its timing varies), and that
+    rerun rebuilds the login form with empty fields.
+    """
+    from playwright.sync_api import expect
+
+    for _ in range(4):
+        expect(page.get_by_role("textbox", name="Username")).to_be_visible(timeout=30_000)
+        idle(page, settle=settle)
+        page.get_by_role("textbox", name="Username").fill(user)
+        page.get_by_role("textbox", name="Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        try:
+            expect(page.get_by_role("button", name="Log out")).to_be_visible(timeout=8_000)
+        except AssertionError:
+            continue
+        idle(page, settle=settle)
+        return
+    pytest.fail(f"could not log in as {user}")

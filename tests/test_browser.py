@@ -6,9 +6,6 @@ Screenshots land in ``test-artifacts/`` for a person to look at.
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import polars as pl
 import pytest
 
@@ -17,16 +14,11 @@ from ar_core.ingest import read_extract
 from ar_core.snapshots import import_extract
 from ar_core.store.db import make_engine, migrate
 from ar_core.users import Actor, create_user
-from tests.browser_support import ARTIFACTS, launch, serve
+from tests.browser_support import ARTIFACTS, idle, launch, log_in, serve, skip_unless_enabled
 from tests.samples import fbl5n_german_text
 
 pytestmark = pytest.mark.browser
-if os.environ.get("AR_BROWSER_TESTS") != "1":
-    pytest.skip(
-        "browser tests run with AR_BROWSER_TESTS=1 (set by .ci/run under CI=true)", allow_module_level=True
-    )
-if not shutil.which("chromium"):
-    pytest.fail("AR_BROWSER_TESTS=1 but Debian's chromium is not installed", pytrace=False)
+skip_unless_enabled()
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
@@ -93,28 +85,11 @@ def page(server):
 
 
 def _idle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
+    idle(page)
 
 
 def _login(page, user: str) -> None:
-    """Fill and submit the login form, again if the authenticator's first rerun wiped it.
-
-    The cookie component reruns the script once after it loads (its timing varies), and that
-    rerun rebuilds the login form with empty fields.
-    """
-    for _ in range(4):
-        expect(page.get_by_role("textbox", name="Username")).to_be_visible(timeout=30_000)
-        _idle(page)
-        page.get_by_role("textbox", name="Username").fill(user)
-        page.get_by_role("textbox", name="Password").fill("browser-test-pw")
-        page.get_by_role("button", name="Log in").click()
-        try:
-            expect(page.get_by_role("button", name="Log out")).to_be_visible(timeout=8_000)
-        except AssertionError:
-            continue
-        _idle(page)
-        return
-    pytest.fail(f"could not log in as {user}")
+    log_in(page, user, "browser-test-pw")
 
 
 def test_lead_uploads_german_fbl5n_and_sees_snapshot(page, tmp_path):

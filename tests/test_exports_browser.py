@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -25,7 +23,7 @@ from ar_core.ingest import read_extract
 from ar_core.snapshots import import_extract
 from ar_core.store.db import make_engine, migrate
 from ar_core.users import Actor, create_user, get_actor
-from tests.browser_support import ARTIFACTS, launch, serve
+from tests.browser_support import ARTIFACTS, idle, launch, log_in, serve, skip_unless_enabled
 from tests.samples import fbl5n_german_text
 
 PASSWORD = "browser-test-pw-123"
@@ -34,12 +32,7 @@ HOSTILE = '=HYPERLINK("http://x","y")'
 REASON = "[click](http://evil.example) ![x](http://evil.example/x.png)"
 
 pytestmark = pytest.mark.browser
-if os.environ.get("AR_BROWSER_TESTS") != "1":
-    pytest.skip(
-        "browser tests run with AR_BROWSER_TESTS=1 (set by .ci/run under CI=true)", allow_module_level=True
-    )
-if not shutil.which("chromium"):
-    pytest.fail("AR_BROWSER_TESTS=1 but Debian's chromium is not installed", pytrace=False)
+skip_unless_enabled()
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
@@ -82,25 +75,11 @@ def page(server):
 
 
 def _idle(page) -> None:
-    for _ in range(2):
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
-        page.wait_for_timeout(300)
+    idle(page, settle=True)
 
 
 def _login(page) -> None:
-    for _ in range(4):
-        expect(page.get_by_role("textbox", name="Username")).to_be_visible(timeout=30_000)
-        _idle(page)
-        page.get_by_role("textbox", name="Username").fill("lena.lead")
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        try:
-            expect(page.get_by_role("button", name="Log out")).to_be_visible(timeout=8_000)
-        except AssertionError:
-            continue
-        _idle(page)
-        return
-    pytest.fail("could not log in as lena.lead")
+    log_in(page, "lena.lead", PASSWORD, settle=True)
 
 
 def _shown(locator) -> str:
