@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -249,3 +250,28 @@ def test_a_database_folder_with_spaces_and_umlauts_works(tmp_path):
     items = items_frame([item(doc_no="1"), item(doc_no="2", source_row=6)])
     assert_frame_equal(_roundtrip(eng, items), items)
     eng.dispose()
+
+
+def test_head_revision_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from ar_core.store.db import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_a_current_database_starts_without_loading_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'current.sqlite'}"
+    eng = make_engine(url)
+    migrate(eng)
+    eng.dispose()
+    code = (
+        "import sys\nfrom ar_core.store.db import make_engine, migrate\n"
+        f"migrate(make_engine({url!r}))\nprint('alembic' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert out.stdout.strip() == "False"

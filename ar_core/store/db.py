@@ -13,13 +13,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
 from ar_core.config import settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 from ar_core.errors import ConfigError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -151,11 +152,26 @@ def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
 
 def alembic_config(connection: sa.Connection | None = None) -> Config:
     """An alembic.ini-less configuration pointing at the migrations inside this package."""
+    from alembic.config import Config  # imported when needed: Alembic is 70 ms of every start
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
+
+
+def head_revision() -> str:
+    """The newest migration's revision: files are numbered in order (the history is linear)."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py"))
+
+
+def _current_revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as conn:
+        try:
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        except sa.exc.DBAPIError:  # a new database: no version table yet
+            return None
 
 
 def migrate(engine: sa.Engine, revision: str = "head") -> None:
@@ -164,8 +180,14 @@ def migrate(engine: sa.Engine, revision: str = "head") -> None:
     On SQLite foreign keys are off while migrating: a batch migration rebuilds a table by
     dropping it, and with foreign keys on that DROP would cascade into the rows referring to it
     (every item of every snapshot). The pragma only takes effect outside a transaction.
-    Afterwards stale staging folders of killed imports are removed (every start migrates).
+    Afterwards stale staging folders of killed imports are removed (every start migrates). A
+    database already at the head is seen with one query, without loading Alembic (CLI start-up).
     """
+    if revision == "head" and _current_revision(engine) == head_revision():
+        _clean_staging(engine)
+        return
+    from alembic import command
+
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         raw = conn.connection.dbapi_connection
@@ -179,6 +201,10 @@ def migrate(engine: sa.Engine, revision: str = "head") -> None:
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys=ON")
+    _clean_staging(engine)
+
+
+def _clean_staging(engine: sa.Engine) -> None:
     from ar_core.store.bulk import clean_staging  # lazy: bulk imports this module
 
     clean_staging(engine)  # start-up: folders a killed import left next to the database
@@ -186,5 +212,7 @@ def migrate(engine: sa.Engine, revision: str = "head") -> None:
 
 def downgrade(engine: sa.Engine, revision: str = "base") -> None:
     """Downgrade the schema (for tests and emergencies; ``base`` drops every table)."""
+    from alembic import command
+
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), revision)
