@@ -29,3 +29,7 @@ class ConfigError(ArDeskError):
 
 class OverlappingSnapshot(ArDeskError):
     """A snapshot with the same as-of date and an overlapping scope exists: replace it explicitly."""
+
+
+class ApprovalRefused(ArDeskError):
+    """A four-eyes decision is not allowed: own request, over the limit, or already decided."""

@@ -345,3 +345,47 @@ class FxRate(Base):
     rate_micros: Mapped[int] = mapped_column(sa.BigInteger())
     updated_by: Mapped[str] = mapped_column(sa.String(40))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApprovalRequest(Base):
+    """A four-eyes request (``ar_core.approvals``): somebody other than the requester decides it."""
+
+    __tablename__ = "approval_requests"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('pending', 'approved', 'rejected', 'withdrawn')", name="ck_approval_requests_status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: ``write_off``, ``legal_handover``, ``payment_plan``, ``refund``, ``sop_version``, ``report_signoff``.
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    #: The text id of what is approved (a customer id, a document, a report).
+    subject: Mapped[str] = mapped_column(sa.String(200), index=True)
+    #: The amount at stake in integer cents, with its currency; both ``None`` for no amount.
+    amount_cents: Mapped[int | None] = mapped_column(sa.BigInteger())
+    currency: Mapped[str | None] = mapped_column(sa.String(3))
+    reason: Mapped[str] = mapped_column(sa.Text())
+    requested_by: Mapped[str] = mapped_column(sa.String(40), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: ``pending``, then ``approved``, ``rejected`` or ``withdrawn`` (never changes again).
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
+    decided_by: Mapped[str | None] = mapped_column(sa.String(40))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(sa.Text())
+
+
+class ApprovalLimit(Base):
+    """Up to which amount (``None``: unlimited) a person may approve requests of one kind."""
+
+    __tablename__ = "approval_limits"
+    __table_args__ = (sa.UniqueConstraint("username", "kind", name="uq_approval_limit_user_kind"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(40))
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    max_amount_cents: Mapped[int | None] = mapped_column(sa.BigInteger())
+    #: The only currency the limit applies in; ``None`` only for an unlimited limit (any currency).
+    currency: Mapped[str | None] = mapped_column(sa.String(3))
+    set_by: Mapped[str] = mapped_column(sa.String(40))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
