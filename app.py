@@ -158,7 +158,11 @@ pages = [
     for i, p in enumerate(pages_for(actor.roles))
 ]
 navigation = st.navigation(pages)
-if (held := st.session_state.pop(keys.HELD_QUERY, None)) and not st.query_params:
+# The query string of the URL opened before login (``?customer=…``) stays at hand until a page has
+# run to its end with it: the cookie component's rerun can interrupt the first run after login, and
+# a rerun that follows may come without the query string.
+if (held := st.session_state.get(keys.HELD_QUERY)) and not st.query_params:
     st.query_params.from_dict(held)
 _sidebar()
 navigation.run()
+st.session_state.pop(keys.HELD_QUERY, None)

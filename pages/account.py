@@ -49,6 +49,8 @@ if wanted is not None and wanted not in ids:
         "Pick one below or go back to the worklist."
     )
     wanted = None
+if wanted is not None:  # remembered at once: a rerun may interrupt this run before its end
+    st.session_state[keys.ACCOUNT] = wanted
 if not ids:
     st.info("No customers in your portfolio yet. Ask your lead to assign your portfolio.")
     st.stop()
