@@ -77,9 +77,10 @@ with weights:
             data.save(
                 lambda: settings.set_priority_config(eng, actor, edited),
                 "Priority weights saved; worklists use them from now on.",
+                ledger=True,
             )
         if reset.form_submit_button("Reset to defaults") and data.save(
-            lambda: settings.set_priority_config(eng, actor, defaults)
+            lambda: settings.set_priority_config(eng, actor, defaults), ledger=True
         ):
             _forget("pc_")
             st.session_state["settings_notice"] = "Priority weights reset to the documented defaults."
@@ -113,7 +114,7 @@ with general, st.form("general"):
                 settings.set_promise_grace_days(eng, actor, int(grace))
                 settings.set_reporting_currency(eng, actor, reporting.strip().upper())
 
-            data.save(_save_general, "Saved.")
+            data.save(_save_general, "Saved.", ledger=True)
 
 with fx:
     st.markdown(
@@ -150,7 +151,7 @@ with fx:
             rate = parse_amount(rate_text)
             if rate is None:
                 st.error(f"Rate: {escape(repr(rate_text))} is not a number.")
-            elif data.save(lambda: rates.set_rate(eng, actor, on, cur.strip().upper(), rate)):
+            elif data.save(lambda: rates.set_rate(eng, actor, on, cur.strip().upper(), rate), ledger=True):
                 forms.next_round("rate")
                 st.rerun()
     upload = st.file_uploader(
@@ -161,7 +162,7 @@ with fx:
         for p in problems:
             st.error(escape(p))  # problems quote the file's cells
         if count:
-            data.refresh()
+            data.refresh(ledger=True)
             st.success(f"{count} rates imported from {escape(upload.name)}.")
 
 with team, st.form("team"):
@@ -207,7 +208,7 @@ with team, st.form("team"):
                 eng, actor, {"customers": int(cov_customers), "items": int(cov_items)}
             )
 
-        data.save(_save_team, "Saved.")
+        data.save(_save_team, "Saved.", ledger=True)
 
 with letterhead, st.form("letterhead"):
     st.markdown("The sender on statements of account and letters to customers.")
@@ -229,4 +230,4 @@ with letterhead, st.form("letterhead"):
         widget = box.text_area if field == "address" else box.text_input
         values[field] = widget(label, value=stored[field], key=f"lh_{field}", max_chars=300)
     if st.form_submit_button("Save letterhead", type="primary"):
-        data.save(lambda: settings.set_letterhead(eng, actor, values), "Letterhead saved.")
+        data.save(lambda: settings.set_letterhead(eng, actor, values), "Letterhead saved.", ledger=True)

@@ -23,7 +23,7 @@ from ar_core.ingest import (
 from ar_core.schema import ITEM_COLUMNS, REQUIRED_COLUMNS
 from ar_core.scope import Scope
 from ar_core.settings import get_time_zone
-from ui import fmt, keys, tables
+from ui import data, fmt, keys, tables
 from ui.guard import require
 from ui.resources import engine
 from ui.text import escape
@@ -327,7 +327,7 @@ if result is not None:
                 st.session_state.pop(keys.UPLOAD_RESULT, None)
                 result.discard()
                 st.session_state.pop(PREVIEW, None)
-                st.cache_data.clear()
+                data.refresh(ledger=True)
                 st.rerun()
 
 outcome = st.session_state.get(keys.UPLOAD_OUTCOME)
@@ -356,7 +356,7 @@ with st.expander("Customer master (names, languages, collectors, risk classes, c
             (st.error if problem.severity == "error" else st.warning)(escape(problem))
         if not any(p.severity == "error" for p in problems):
             counts = upsert_customer_master(eng, actor, frame)
-            st.cache_data.clear()
+            data.refresh(ledger=True)
             st.success(
                 f"{escape(master_file.name)}: {counts['inserted']:,} customers added, "
                 f"{counts['updated']:,} updated, "
@@ -432,7 +432,7 @@ else:
             except ArDeskError as exc:
                 st.error(escape(exc))
             else:
-                st.cache_data.clear()
+                data.refresh(ledger=True)
                 st.toast(f"Snapshot {victim} removed.")
                 st.rerun()
 retired = listing.filter(pl.col("retired_at").is_not_null())

@@ -57,23 +57,33 @@ def _worklist(snapshot_id: int, as_of: date, today: date) -> tuple[pl.DataFrame,
     return team_worklist(engine(), snapshot_id, as_of, items(snapshot_id), today)
 
 
-def refresh() -> None:
-    """After a write: the next run reads workflow records afresh."""
-    st.cache_data.clear()
+def refresh(*, ledger: bool = False) -> None:
+    """After a write: clear what it can have changed, not every session's cached data.
+
+    A workflow write (contact, promise, escalation, huddle step, user or portfolio change) changes
+    the worklist and the customer records; the snapshot-derived tiles and aging stay valid. A
+    ledger write (import, removal, customer master, settings such as FX rates or weights) clears
+    everything.
+    """
+    if ledger:
+        st.cache_data.clear()
+        return
+    _worklist.clear()
+    customers.clear()
 
 
-def save(action: Callable[[], object], done: str | None = None) -> bool:
+def save(action: Callable[[], object], done: str | None = None, *, ledger: bool = False) -> bool:
     """Run one write of an ``ar_core`` service: its refusal as an error message, else refresh.
 
     Every form on every page saves through here, so a refused write never leaves stale caches
-    and a successful one never shows stale data.
+    and a successful one never shows stale data (``ledger``: see :func:`refresh`).
     """
     try:
         action()
     except ArDeskError as exc:
         st.error(escape(exc))  # a refusal may quote what the user typed
         return False
-    refresh()
+    refresh(ledger=ledger)
     if done:
         st.success(done)
     return True
