@@ -23,7 +23,7 @@ test: $(VENV)/.installed
 
 ## Benchmarks with 1,000,000 open items (BENCH_ITEMS to change); prints figures, never fails on budget
 bench: $(VENV)/.installed
-	$(PY) -m ar_core.bench
+	$(PY) -m tools.bench
 
 init: $(VENV)/.installed
 	$(PY) -m ar_core init

@@ -11,14 +11,14 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from ar_core.errors import ConfigError
-from ar_core.users import (
+from ar_core.access import (
     LOCKOUT_AFTER,
     change_own_password,
     end_sessions,
     must_change_password,
     session_version,
 )
+from ar_core.errors import ConfigError
 from ui import data, keys
 from ui.guard import SESSION_ENDED_MESSAGE, renew_session, session_user
 from ui.navigation import PAGES, pages_for

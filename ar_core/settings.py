@@ -16,12 +16,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from ar_core import config
-from ar_core.audit import record
+from ar_core.access.actor import Actor
+from ar_core.access.audit import record
 from ar_core.errors import ArDeskError
 from ar_core.schema import KNOWN_CURRENCIES
 from ar_core.store.db import write_transaction
 from ar_core.store.models import AppSetting, utcnow
-from ar_core.users import Actor
 
 #: Who may change settings.
 SETTINGS_ROLES = ("lead", "admin")
@@ -37,13 +37,15 @@ MAX_GRACE_DAYS = 60
 
 
 def _default_priority() -> dict[str, Any]:
-    from ar_core.priority import PriorityConfig  # lazily: the priority module is pure and optional here
+    from ar_core.collections.priority import (
+        PriorityConfig,  # lazily: the priority module is pure and optional here
+    )
 
     return PriorityConfig().to_dict()
 
 
 def _default_edges() -> list[int]:
-    from ar_core.aging import DEFAULT_EDGES
+    from ar_core.ledger.aging import DEFAULT_EDGES
 
     return list(DEFAULT_EDGES)
 
@@ -117,7 +119,7 @@ def get_priority_config(engine: sa.Engine) -> dict[str, Any]:
 
 def set_priority_config(engine: sa.Engine, actor: Actor, config: dict[str, Any]) -> None:
     """Store a priority configuration (leads and admins), validated by ``PriorityConfig.from_dict``."""
-    from ar_core.priority import PriorityConfig
+    from ar_core.collections.priority import PriorityConfig
 
     defaults = _default_priority()
     unknown = set(config) - set(defaults)

@@ -12,9 +12,11 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from ar_core import escalations, portfolio, settings
+from ar_core import settings
+from ar_core.access import check_customer_access, may_write, readable_customers
+from ar_core.collections import for_user, open_escalations
 from ar_core.errors import ArDeskError
-from ar_core.team_worklist import for_user
+from ar_core.ledger import open_summary
 from pages.account_tabs import common, contacts_tab, history_tab, items_tab, promises_tab, voice_tab
 from ui import data, fmt, keys
 from ui.guard import require
@@ -34,13 +36,13 @@ latest = snaps.row(-1, named=True)
 as_of: date = latest["as_of"]
 
 master = data.customers()
-scope = escalations.readable_customers(eng, actor)
+scope = readable_customers(eng, actor)
 allowed = master if scope is None else master.filter(pl.col("customer_id").is_in(list(scope)))
 ids = allowed["customer_id"].to_list()
 wanted = st.query_params.get(common.PARAM)
 if wanted is not None and wanted not in ids:
     try:  # the service says why: unknown customer, or not in this user's portfolio
-        escalations.check_customer_access(eng, actor, wanted, write=False)
+        check_customer_access(eng, actor, wanted, write=False)
         reason = "it is not in the customer master"
     except ArDeskError as exc:
         reason = str(exc)
@@ -71,7 +73,7 @@ if common.PARAM not in st.query_params:  # a refused one stays (and so does its 
     st.query_params[common.PARAM] = customer_id
 st.session_state[keys.ACCOUNT] = customer_id
 cust = allowed.filter(pl.col("customer_id") == customer_id).row(0, named=True)
-writable = escalations.may_write(eng, actor, customer_id)
+writable = may_write(eng, actor, customer_id)
 time_zone = settings.get_time_zone(eng)
 
 st.title(escape(cust.get("name") or customer_id))
@@ -97,7 +99,7 @@ h4.markdown(
 )
 
 items = data.items(latest["snapshot_id"]).filter(pl.col("customer_id") == customer_id)
-for row in portfolio.open_summary(items, as_of).iter_rows(named=True):
+for row in open_summary(items, as_of).iter_rows(named=True):
     cur = row["currency"]
     t = st.columns(4)
     t[0].metric(f"Open ({cur})", fmt.amount(row["open"]))
@@ -116,7 +118,7 @@ if mine.height:
         f"**Rank {r['position']}** of {ranked.height} · score {r['score']:.0f} · next best action: "
         f"**{escape(r['next_action'])}** ({due})  \n" + "; ".join(escape(x) for x in r["reasons"])
     )
-pending = escalations.open_escalations(eng).filter(pl.col("customer_id") == customer_id)
+pending = open_escalations(eng).filter(pl.col("customer_id") == customer_id)
 for esc in pending.iter_rows(named=True):
     st.warning(
         f"Escalated by {escape(esc['from_user'])} to **{escape(esc['to_user'])}** "

@@ -7,7 +7,23 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from ar_core import audit, users
+from ar_core.access import (
+    AuditFilter,
+    audit_page,
+    audit_xlsx,
+    create_user,
+    filter_choices,
+    get_portfolio,
+    list_users,
+    readable,
+    recent_lockouts,
+    reset_password,
+    set_active,
+    set_portfolio,
+    set_roles,
+    unlock_user,
+)
+from ar_core.ledger import move_customers
 from ar_core.schema import ROLES
 from ar_core.settings import get_time_zone
 from ui import data, forms, keys
@@ -32,7 +48,7 @@ def _changed(message: str, who: str | None = None) -> None:
 
 st.title("Users & audit")
 time_zone = get_time_zone(eng)
-people = users.list_users(eng, actor)
+people = list_users(eng, actor)
 locked = people.filter(pl.col("locked"))
 if locked.height:
     st.warning(
@@ -44,11 +60,11 @@ if locked.height:
         c1, c2 = st.columns([3, 1])
         to_unlock = c1.selectbox("Locked user", locked["username"].to_list(), key="unlock_who")
         if c2.form_submit_button("Unlock", key="unlock_submit") and data.save(
-            lambda: users.unlock_user(eng, actor, to_unlock)
+            lambda: unlock_user(eng, actor, to_unlock)
         ):
             _changed(f"{escape(to_unlock)} unlocked.")
             st.rerun()
-lockouts = users.recent_lockouts(eng, actor, days=7)
+lockouts = recent_lockouts(eng, actor, days=7)
 if lockouts.height:
     with st.expander(f"Lockouts in the last 7 days ({lockouts.height})"):
         st.dataframe(
@@ -103,7 +119,7 @@ with add, st.form("add_user"):  # kept when refused, emptied when saved (ui.form
         key=forms.key("add_user", "au_password"),
     )
     if st.form_submit_button("Add user", type="primary") and data.save(
-        lambda: users.create_user(
+        lambda: create_user(
             eng, actor, username=username, name=name, email=email, password=password, roles=roles
         )
     ):
@@ -121,8 +137,8 @@ with edit:
             active = st.checkbox("Active (may log in)", value=bool(current["active"]))
             if st.form_submit_button("Save roles and access") and data.save(
                 lambda: (
-                    users.set_roles(eng, actor, who, new_roles),
-                    users.set_active(eng, actor, who, active),
+                    set_roles(eng, actor, who, new_roles),
+                    set_active(eng, actor, who, active),
                 )
             ):
                 _changed(f"Roles and access of {escape(who)} saved.", who)
@@ -135,7 +151,7 @@ with edit:
                 key=forms.key("reset_password", "rp_password"),
             )
             if st.form_submit_button("Reset password") and data.save(
-                lambda: users.reset_password(eng, actor, who, new_password)
+                lambda: reset_password(eng, actor, who, new_password)
             ):
                 forms.next_round("reset_password")
                 _changed(
@@ -146,7 +162,7 @@ with edit:
 with portfolio:
     who = st.selectbox("Collector", names, key="portfolio_user")
     if who:
-        current = users.get_portfolio(eng, who)
+        current = get_portfolio(eng, who)
         with st.form("portfolio"):
             st.caption(
                 "A collector owns the customers whose master record names them as collector, "
@@ -162,7 +178,7 @@ with portfolio:
                 split = [v.strip() for v in customers.replace(",", "\n").splitlines() if v.strip()]
                 codes_list = [c.strip() for c in codes.split(",") if c.strip()]
                 if data.save(
-                    lambda: users.set_portfolio(eng, actor, who, customers=split, company_codes=codes_list)
+                    lambda: set_portfolio(eng, actor, who, customers=split, company_codes=codes_list)
                 ):
                     _changed(f"Portfolio of {escape(who)} saved.")
                     st.rerun()
@@ -201,7 +217,7 @@ with move:
                 st.error("Choose the collector who takes the customers over.")
             elif data.save(
                 lambda: outcome.extend(
-                    users.move_customers(
+                    move_customers(
                         eng,
                         actor,
                         target=target,
@@ -216,14 +232,14 @@ with move:
 
 st.subheader("Audit log")
 st.caption("Append-only: every change made in AR Desk, newest first.")
-choices = audit.filter_choices(eng, actor)
+choices = filter_choices(eng, actor)
 f1, f2, f3, f4 = st.columns([1, 1, 1, 1.3])
 who = f1.selectbox("Who", choices["who"], index=None, placeholder="Everybody", key="audit_who")
 action = f2.selectbox("What", choices["action"], index=None, placeholder="Every action", key="audit_action")
 record_id = f3.text_input("Customer or record id", key="audit_record")
 period = f4.date_input("Between", value=(), format="DD.MM.YYYY", key="audit_period")
 days: list[date] = list(period) if isinstance(period, list | tuple) else [period]
-filters = audit.AuditFilter(
+filters = AuditFilter(
     who=who,
     action=action,
     entity_id=record_id or None,
@@ -231,15 +247,15 @@ filters = audit.AuditFilter(
     until=days[-1] if days else None,
     time_zone=time_zone,
 )
-found = audit.audit_page(eng, actor, filters, page=int(st.session_state.get(keys.AUDIT_PAGE, 1)))
+found = audit_page(eng, actor, filters, page=int(st.session_state.get(keys.AUDIT_PAGE, 1)))
 st.session_state[keys.AUDIT_PAGE] = found.page  # fewer pages after a filter change: the last one
-shown = audit.readable(found.rows, time_zone)
+shown = readable(found.rows, time_zone)
 p1, p2, p3 = st.columns([1, 3, 1.2])
 p1.number_input("Page", min_value=1, max_value=found.pages, step=1, key=keys.AUDIT_PAGE)
 p2.caption(f"Page {found.page} of {found.pages} · {found.total:,} entries · times in {time_zone}")
 p3.download_button(
     "Export to XLSX",
-    data=lambda: audit.audit_xlsx(eng, actor, filters),
+    data=lambda: audit_xlsx(eng, actor, filters),
     file_name="audit-log.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     disabled=found.total == 0,

@@ -6,9 +6,9 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ar_core import settings, snapshots
-from ar_core.aging import AGING_DIMENSIONS, bucket_labels
-from ar_core.escalations import readable_customers
+from ar_core import settings
+from ar_core.access import readable_customers
+from ar_core.ledger import AGING_DIMENSIONS, bucket_labels, totals_history
 from ui import data, fmt, notices, tables
 from ui.guard import require
 from ui.resources import engine
@@ -103,7 +103,7 @@ tables.show(
     },
 )
 
-trend = snapshots.totals_history(eng).filter(pl.col("whole_ledger"))
+trend = totals_history(eng).filter(pl.col("whole_ledger"))
 if scope is None and trend["snapshot_id"].n_unique() > 1:
     st.subheader("Open balance per whole-ledger snapshot")
     st.caption("Snapshots of only some company codes or customers are left out: their totals are partial.")

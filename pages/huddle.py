@@ -7,7 +7,16 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from ar_core import contacts, escalations, huddle, promises, reason_codes, settings
+from ar_core import settings
+from ar_core.collections import (
+    NEXT_ACTIONS,
+    contact_summary,
+    default_step_date,
+    huddle_board,
+    open_escalations,
+    promise_frame,
+    record_step,
+)
 from ui import data, fmt, keys, tables
 from ui.guard import require
 from ui.resources import engine
@@ -55,9 +64,7 @@ since = top[3].date_input(
 if flash := st.session_state.pop(FLASH, None):
     st.success(flash)
 team = full if not group else full.filter(pl.col("collector").is_in(group))
-board = huddle.huddle_board(
-    team, promises.promise_frame(eng), escalations.open_escalations(eng), since, top_n
-)
+board = huddle_board(team, promise_frame(eng), open_escalations(eng), since, top_n)
 
 
 def _saved(action, message: str) -> None:
@@ -165,7 +172,7 @@ with left:
         lines.append("**Why** " + "; ".join(escape(r) for r in case["reasons"]))
     if case.get("next_action"):
         lines.append(f"**Suggested** {escape(case['next_action'])}")
-    agreed = contacts.contact_summary(eng, [cid])
+    agreed = contact_summary(eng, [cid])
     if agreed.height and agreed["next_action"][0]:
         step_by = fmt.day(agreed["next_action_date"][0])
         lines.append(f"**Agreed** {escape(agreed['next_action'][0])} by {step_by}")
@@ -175,7 +182,7 @@ with left:
         st.switch_page("pages/account.py", query_params={"customer": cid})
 with right, st.form(f"step_{section}_{cid}", clear_on_submit=True):
     st.markdown("**Agreed next step**")
-    options = list(reason_codes.NEXT_ACTIONS)
+    options = list(NEXT_ACTIONS)
     step = st.selectbox(
         "Action",
         options,
@@ -183,12 +190,12 @@ with right, st.form(f"step_{section}_{cid}", clear_on_submit=True):
         index=options.index(case["next_action"]) if case.get("next_action") in options else 0,
     )
     when = st.date_input(
-        "By", value=huddle.default_step_date(today), min_value=today, format="DD.MM.YYYY", key="hd_when"
+        "By", value=default_step_date(today), min_value=today, format="DD.MM.YYYY", key="hd_when"
     )
     note = st.text_input("Note", key="hd_note")
     if st.form_submit_button("Record", type="primary"):
         _saved(
-            lambda: huddle.record_step(eng, actor, cid, action=step, by=when, note=note, today=today),
+            lambda: record_step(eng, actor, cid, action=step, by=when, note=note, today=today),
             f"Next step for {escape(case.get('customer_name') or cid)} recorded: "
             f"{escape(step)} by {fmt.day(when)}.",
         )

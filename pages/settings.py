@@ -6,10 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from ar_core import rates, settings
+from ar_core import settings
+from ar_core.collections import PriorityConfig
 from ar_core.config import today
+from ar_core.ledger import import_rates, list_rates, set_rate
 from ar_core.money import parse_amount
-from ar_core.priority import PriorityConfig
 from ui import data, forms
 from ui.guard import require
 from ui.resources import engine
@@ -121,7 +122,7 @@ with fx:
         "A rate is **EUR per one unit** of the currency (CHF 1 = EUR 1.06 → enter 1.06). Worklists "
         "and tiles use the latest rate on or before the snapshot date."
     )
-    table = rates.list_rates(eng)
+    table = list_rates(eng)
     if table.is_empty():
         st.info("No FX rates yet: items in other currencies are reported, not converted, until you add some.")
     else:
@@ -151,14 +152,14 @@ with fx:
             rate = parse_amount(rate_text)
             if rate is None:
                 st.error(f"Rate: {escape(repr(rate_text))} is not a number.")
-            elif data.save(lambda: rates.set_rate(eng, actor, on, cur.strip().upper(), rate), ledger=True):
+            elif data.save(lambda: set_rate(eng, actor, on, cur.strip().upper(), rate), ledger=True):
                 forms.next_round("rate")
                 st.rerun()
     upload = st.file_uploader(
         "Or upload a rates file (CSV: date;currency;rate)", type=["csv", "txt"], key="fx_file"
     )
     if upload is not None and st.button("Import rates", key="fx_import"):
-        count, problems = rates.import_rates(eng, actor, upload.getvalue(), upload.name)
+        count, problems = import_rates(eng, actor, upload.getvalue(), upload.name)
         for p in problems:
             st.error(escape(p))  # problems quote the file's cells
         if count:

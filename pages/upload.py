@@ -7,21 +7,29 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from ar_core import mappings, snapshots
+from ar_core.collections import import_snapshot, remove_snapshot
 from ar_core.config import settings, today
-from ar_core.customers import upsert_customer_master
 from ar_core.errors import ArDeskError, ConfigError
 from ar_core.ingest import (
     Mapping,
     SpooledExtract,
+    get_mapping,
+    list_mappings,
     read_customer_master,
     read_extract,
+    save_mapping,
     source_headers,
     spool,
     validation_report_xlsx,
 )
+from ar_core.ledger import (
+    ImportPreview,
+    Scope,
+    list_snapshots,
+    preview_import,
+    upsert_customer_master,
+)
 from ar_core.schema import ITEM_COLUMNS, REQUIRED_COLUMNS
-from ar_core.scope import Scope
 from ar_core.settings import get_time_zone
 from ui import data, fmt, keys, tables
 from ui.guard import require
@@ -51,7 +59,7 @@ with left:
         key="extract_file",
     )
 with right:
-    saved = mappings.list_mappings(eng)
+    saved = list_mappings(eng)
     layout = st.selectbox("Layout", [AUTO, *saved, NEW_MAPPING], key="layout")
     as_of_input = st.date_input(
         "As-of date (used when the file does not state its key date)",
@@ -108,7 +116,7 @@ def _mapping_builder(data: bytes, name: str) -> Mapping | None:
         return None
     if st.button("Save mapping", disabled=not mapping_name, key="save_mapping"):
         try:
-            mappings.save_mapping(eng, actor, mapping_name, mapping.to_yaml())
+            save_mapping(eng, actor, mapping_name, mapping.to_yaml())
         except (ArDeskError, ConfigError) as exc:
             st.error(escape(exc))
         else:
@@ -124,7 +132,7 @@ if upload is not None and layout == NEW_MAPPING:
     mapping = _mapping_builder(upload.getvalue(), upload.name)
 elif layout not in (AUTO, NEW_MAPPING):
     try:
-        mapping = Mapping.from_yaml(mappings.get_mapping(eng, layout))
+        mapping = Mapping.from_yaml(get_mapping(eng, layout))
     except (ArDeskError, ConfigError) as exc:
         st.error(f"Mapping “{escape(layout)}”: {escape(exc)}")
         st.stop()
@@ -189,7 +197,7 @@ def _chosen_scope(parked: SpooledExtract) -> Scope | None:
     return None
 
 
-def _preview(parked: SpooledExtract, scope: Scope | None) -> snapshots.ImportPreview | None:
+def _preview(parked: SpooledExtract, scope: Scope | None) -> ImportPreview | None:
     """What Commit would do with this scope, computed once per file, date and scope."""
     as_of = None if parked.as_of else as_of_input
     cache_key = (parked.file_hash, as_of, scope)
@@ -197,7 +205,7 @@ def _preview(parked: SpooledExtract, scope: Scope | None) -> snapshots.ImportPre
     if cached and cached[0] == cache_key:
         return cached[1]
     try:
-        preview = snapshots.preview_import(eng, actor, parked.load(), as_of=as_of, scope=scope)
+        preview = preview_import(eng, actor, parked.load(), as_of=as_of, scope=scope)
     except ArDeskError as exc:
         st.error(escape(exc))
         return None
@@ -311,7 +319,7 @@ if result is not None:
     if commit_col.button("Commit as snapshot", type="primary", disabled=not can_commit, key="commit"):
         with st.spinner("Storing the snapshot…"):
             try:
-                outcome = snapshots.import_extract(
+                outcome = import_snapshot(
                     eng,
                     actor,
                     result.load(),
@@ -365,7 +373,7 @@ with st.expander("Customer master (names, languages, collectors, risk classes, c
 
 st.subheader("Snapshots")
 time_zone = get_time_zone(eng)
-listing = snapshots.list_snapshots(eng, include_retired=True)
+listing = list_snapshots(eng, include_retired=True)
 in_force = listing.filter(pl.col("retired_at").is_null())
 
 
@@ -428,7 +436,7 @@ else:
         sure = st.checkbox("Yes, remove this snapshot (this is audited)", key="delete_sure")
         if st.button("Remove snapshot", disabled=not (sure and reason.strip()), key="delete_snapshot"):
             try:
-                snapshots.delete_snapshot(eng, actor, victim, reason)
+                remove_snapshot(eng, actor, victim, reason)
             except ArDeskError as exc:
                 st.error(escape(exc))
             else:

@@ -6,10 +6,16 @@ import polars as pl
 import streamlit as st
 
 from ar_core import settings
-from ar_core import worklist as wl
-from ar_core.aging import bucket_labels
-from ar_core.escalations import escalated_to, readable_customers
-from ar_core.team_worklist import for_user
+from ar_core.access import escalated_to, readable_customers
+from ar_core.collections import (
+    DISPUTE_STATES,
+    due_for,
+    filter_worklist,
+    for_user,
+    page,
+    unrated_limit_currencies,
+)
+from ar_core.ledger import bucket_labels
 from ui import data, fmt, keys, notices, tables
 from ui.data import sticky
 from ui.guard import require
@@ -49,7 +55,7 @@ else:
 
 # Ranks count within the chosen portfolio: "rank 1" is this person's first call, not the team's.
 frame = frame.sort("rank").with_columns(pl.int_range(1, pl.len() + 1).alias("rank"))
-unrated = wl.unrated_limit_currencies(frame)
+unrated = unrated_limit_currencies(frame)
 if unrated:
     st.warning(
         f"No FX rate for the credit-limit currency {escape(', '.join(unrated))}: those limits are not judged "
@@ -70,8 +76,8 @@ with st.expander("Filters", expanded=False):
     risk = _pick("Risk class", "risk_class", "wl_risk", c3)
     c4, c5, c6 = st.columns(3)
     buckets = _pick("Worst aging bucket", "", "wl_bucket", c4, bucket_labels(settings.get_aging_edges(eng)))
-    sticky("wl_dispute", "all", ["all", *wl.DISPUTE_STATES])
-    dispute = c5.selectbox("Disputes", ["all", *wl.DISPUTE_STATES], key="wl_dispute")
+    sticky("wl_dispute", "all", ["all", *DISPUTE_STATES])
+    dispute = c5.selectbox("Disputes", ["all", *DISPUTE_STATES], key="wl_dispute")
     sticky("wl_today", True)
     today_only = c6.toggle(
         "Due today only",
@@ -80,7 +86,7 @@ with st.expander("Filters", expanded=False):
         "case escalated to you, nor (for a lead) a legal-review case.",
     )
 lead = actor.has("lead")
-view = wl.filter_worklist(
+view = filter_worklist(
     frame,
     countries=countries or None,
     company_codes=codes or None,
@@ -115,13 +121,13 @@ st.session_state["_kept_wl_choice"] = choice
 sticky("wl_page", 1)
 st.session_state["wl_page"] = min(max(1, int(st.session_state["wl_page"])), pages)
 page_no = s3.number_input(f"Page (of {pages})", min_value=1, max_value=pages, key="wl_page")
-shown, total = wl.page(view, int(page_no), page_size)
+shown, total = page(view, int(page_no), page_size)
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Customers listed", f"{total:,}")
 m2.metric(f"Overdue, collectable ({cur})", fmt.amount(view["overdue_collectable"].sum()))
 m3.metric(f"In dispute ({cur})", fmt.amount(view["disputed_amount"].sum()))
-m4.metric("Snoozed (later action)", f"{frame.filter(~wl.due_for(actor.username, lead=lead)).height:,}")
+m4.metric("Snoozed (later action)", f"{frame.filter(~due_for(actor.username, lead=lead)).height:,}")
 
 if shown.is_empty():
     st.info(

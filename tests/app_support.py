@@ -11,8 +11,9 @@ import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from ar_core.access.actor import Actor
+from ar_core.access.users import create_user
 from ar_core.store.db import make_engine, migrate
-from ar_core.users import Actor, create_user
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

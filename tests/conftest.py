@@ -19,9 +19,9 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
+from ar_core.access.actor import Actor
 from ar_core.schema import ITEM_SCHEMA
 from ar_core.store.db import make_engine, migrate
-from ar_core.users import Actor
 
 PG_URL_VARIABLE = "AR_TEST_POSTGRES_URL"
 
@@ -34,7 +34,7 @@ COLLECTOR = Actor("c.meyer", "Claudia Meyer", frozenset({"collector"}))
 @pytest.fixture(autouse=True)
 def _fast_bcrypt(monkeypatch):
     """Tests hash many passwords: the minimum bcrypt cost keeps them fast (production keeps 12)."""
-    monkeypatch.setattr("ar_core.users.BCRYPT_ROUNDS", 4)
+    monkeypatch.setattr("ar_core.access.users.BCRYPT_ROUNDS", 4)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import fastexcel
 import polars as pl
 import pytest
 
-from ar_core.account import item_timeline, statement_xlsx
+from ar_core.ledger.account import item_timeline, statement_xlsx
 from ar_core.schema import ITEM_SCHEMA
 
 W1, W2, W3 = date(2026, 11, 6), date(2026, 11, 13), date(2026, 11, 20)
@@ -139,8 +139,8 @@ def test_statement_lists_items_per_own_currency_with_letterhead_bank_and_dispute
 
 
 def test_statement_language_can_be_chosen_and_defaults_to_the_customers():
-    from ar_core.account import STATEMENT_LANGUAGES, statement_language
     from ar_core.errors import ArDeskError
+    from ar_core.ledger.account import STATEMENT_LANGUAGES, statement_language
 
     items = _frame([_line(W3, "1800001", "10.00")]).drop("snapshot_as_of")
     customer = {"customer_id": "C1", "name": "Bakker", "language": "nl"}
@@ -165,7 +165,7 @@ def test_statement_language_can_be_chosen_and_defaults_to_the_customers():
 
 
 def test_document_amount_beside_the_local_amount():
-    from ar_core.account import with_document_amount
+    from ar_core.ledger.account import with_document_amount
 
     items = _frame(
         [

@@ -10,11 +10,12 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ar_core import escalations, promises
-from ar_core.customers import upsert_customer_master
+from ar_core.access import scope
+from ar_core.collections import escalations, promises
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
 from ar_core.ingest.result import ExtractResult
-from ar_core.snapshots import import_extract
+from ar_core.ledger.customers import upsert_customer_master
 from tests.app_support import APP, ROOT, SYSTEM, app_store
 from tests.conftest import item, items_frame
 from tests.samples import fbl5n_german_text
@@ -48,7 +49,7 @@ def ledger(tmp_path, monkeypatch):
                 }
             ),
         )
-        import_extract(engine, SYSTEM, read_extract(fbl5n_german_text(), "fbl5n.txt"))
+        import_snapshot(engine, SYSTEM, read_extract(fbl5n_german_text(), "fbl5n.txt"))
         yield engine
 
 
@@ -212,7 +213,7 @@ def chf_ledger(tmp_path, monkeypatch):
             file_name="chf.txt", file_hash="c" * 64, source_format="test", as_of=date(2026, 11, 20),
             items=frame, problems=[], lines_read=frame.height,
         )  # fmt: skip
-        import_extract(engine, SYSTEM, result)
+        import_snapshot(engine, SYSTEM, result)
         yield engine
 
 
@@ -306,5 +307,5 @@ def test_reassign_an_escalation_on_the_page(ledger):
     assert not at.exception, at.exception
     assert any("Escalated by system to **cody**" in w.value for w in at.warning)
     assert "Escalation handed to cody" in at.success[0].value
-    assert escalations.escalated_to(ledger, "cody") == {MUELLER}
-    assert escalations.escalated_to(ledger, "cora") == set()
+    assert scope.escalated_to(ledger, "cody") == {MUELLER}
+    assert scope.escalated_to(ledger, "cora") == set()

@@ -7,8 +7,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ar_core.audit import list_audit
-from ar_core.users import create_user, must_change_password
+from ar_core.access.audit import list_audit
+from ar_core.access.users import create_user, must_change_password
 from tests.app_support import APP, SYSTEM, app_store, open_page
 
 GIVEN = "handed-out-pw-1"

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from ar_core.audit import record_many
-from ar_core.customers import list_customers, upsert_customer_master
-from ar_core.users import get_portfolio, must_change_password
+from ar_core.access.audit import record_many
+from ar_core.access.users import get_portfolio, must_change_password
+from ar_core.ledger.customers import list_customers, upsert_customer_master
 from tests.app_support import SYSTEM, app_store, open_page
 from ui.text import escape
 
@@ -86,7 +86,7 @@ def test_audit_log_pages_beyond_500_and_shows_the_team_time(admin_env, monkeypat
 
     set_time_zone(admin_env, SYSTEM, "Europe/Amsterdam")
     with monkeypatch.context() as patch, admin_env.begin() as conn:
-        patch.setattr("ar_core.audit.utcnow", lambda: datetime(2026, 11, 20, 8, 14, tzinfo=UTC))
+        patch.setattr("ar_core.access.audit.utcnow", lambda: datetime(2026, 11, 20, 8, 14, tzinfo=UTC))
         record_many(
             conn, "lena", [{"action": "bulk", "entity": "thing", "entity_id": i} for i in range(1, 1101)]
         )

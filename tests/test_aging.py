@@ -8,8 +8,8 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from ar_core.aging import aging_table, bucket_index_expr, bucket_labels, with_aging
-from ar_core.fx import to_reporting
+from ar_core.ledger.aging import aging_table, bucket_index_expr, bucket_labels, with_aging
+from ar_core.ledger.fx import to_reporting
 from ar_core.schema import ITEM_SCHEMA, empty_items
 
 AS_OF = date(2026, 11, 20)

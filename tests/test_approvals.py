@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from ar_core.approvals import (
+from ar_core.access.actor import Actor
+from ar_core.access.approvals import (
     approve,
     list_limits,
     list_requests,
@@ -19,10 +20,10 @@ from ar_core.approvals import (
     waiting_for,
     withdraw,
 )
-from ar_core.audit import list_audit
+from ar_core.access.audit import list_audit
+from ar_core.access.users import create_user, set_active
 from ar_core.errors import ApprovalRefused, ArDeskError, NotFound, PermissionDenied
 from ar_core.store.models import ApprovalLimit, ApprovalRequest
-from ar_core.users import Actor, create_user, set_active
 from tests.conftest import ADMIN, CONTROLLER, LEAD
 
 MEYER = Actor("c.meyer", "Claudia Meyer", frozenset({"collector"}))

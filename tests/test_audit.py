@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from ar_core.audit import AUDIT_SCHEMA, list_audit, record, to_json
+from ar_core.access.audit import AUDIT_SCHEMA, list_audit, record, to_json
 from ar_core.errors import PermissionDenied
 from tests.conftest import ADMIN, COLLECTOR, CONTROLLER, LEAD
 
@@ -70,11 +70,11 @@ def test_to_json_is_sorted_and_refuses_unknown_objects():
 def _at(monkeypatch, *moments):
     """Stamp the next audit entries with ``moments`` (UTC), one each."""
     stamps = iter(moments)
-    monkeypatch.setattr("ar_core.audit.utcnow", lambda: next(stamps))
+    monkeypatch.setattr("ar_core.access.audit.utcnow", lambda: next(stamps))
 
 
 def test_paging_beyond_500_rows(store):
-    from ar_core.audit import AuditFilter, audit_page, record_many
+    from ar_core.access.audit import AuditFilter, audit_page, record_many
 
     with store.begin() as conn:
         record_many(
@@ -94,7 +94,7 @@ def test_paging_beyond_500_rows(store):
 
 
 def test_filters_by_who_what_record_and_local_dates(store, monkeypatch):
-    from ar_core.audit import AuditFilter, audit_page
+    from ar_core.access.audit import AuditFilter, audit_page
 
     _at(
         monkeypatch,
@@ -125,7 +125,7 @@ def test_filters_by_who_what_record_and_local_dates(store, monkeypatch):
 
 
 def test_choices_for_the_filters(store):
-    from ar_core.audit import filter_choices
+    from ar_core.access.audit import filter_choices
 
     with store.begin() as conn:
         record(conn, LEAD, "b_action", "thing", 1)
@@ -156,13 +156,13 @@ def test_choices_for_the_filters(store):
     ],
 )
 def test_before_and_after_as_a_change_list(before, after, expected):
-    from ar_core.audit import change_list
+    from ar_core.access.audit import change_list
 
     assert change_list(to_json(before), to_json(after)) == expected
 
 
 def test_change_list_of_text_that_is_not_an_object():
-    from ar_core.audit import change_list
+    from ar_core.access.audit import change_list
 
     assert change_list(None, '"plain"') == ["plain"]
     assert change_list("[1, 2]", "[1, 2, 3]") == ["1, 2 → 1, 2, 3"]
@@ -173,7 +173,7 @@ def test_export_of_the_filtered_log_to_xlsx(store, monkeypatch):
 
     import polars as pl
 
-    from ar_core.audit import AuditFilter, audit_xlsx
+    from ar_core.access.audit import AuditFilter, audit_xlsx
 
     _at(monkeypatch, datetime(2026, 11, 20, 8, 14, tzinfo=UTC), datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
     with store.begin() as conn:

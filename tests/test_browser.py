@@ -9,11 +9,12 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from ar_core.customers import upsert_customer_master
+from ar_core.access.actor import Actor
+from ar_core.access.users import create_user
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
-from ar_core.snapshots import import_extract
+from ar_core.ledger.customers import upsert_customer_master
 from ar_core.store.db import make_engine, migrate
-from ar_core.users import Actor, create_user
 from tests.browser_support import ARTIFACTS, idle, launch, log_in, serve, skip_unless_enabled
 from tests.samples import fbl5n_german_text
 
@@ -65,7 +66,7 @@ def server(tmp_path_factory):
             }
         ),
     )
-    import_extract(
+    import_snapshot(
         engine, lead, read_extract(fbl5n_german_text(key_date="13.11.2026"), "FBL5N_2026-11-13.txt")
     )
     engine.dispose()

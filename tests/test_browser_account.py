@@ -11,11 +11,12 @@ import shutil
 import polars as pl
 import pytest
 
-from ar_core.customers import upsert_customer_master
+from ar_core.access.actor import Actor
+from ar_core.access.users import create_user
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
-from ar_core.snapshots import import_extract
+from ar_core.ledger.customers import upsert_customer_master
 from ar_core.store.db import make_engine, migrate
-from ar_core.users import Actor, create_user
 from tests.browser_support import ARTIFACTS, launch, serve
 from tests.samples import fbl5n_german_text
 
@@ -54,7 +55,7 @@ def _store(url: str) -> None:
             }
         ),
     )
-    import_extract(engine, system, read_extract(fbl5n_german_text(), "FBL5N_2026-11-20.txt"))
+    import_snapshot(engine, system, read_extract(fbl5n_german_text(), "FBL5N_2026-11-20.txt"))
     engine.dispose()
 
 

@@ -13,11 +13,12 @@ import time
 import polars as pl
 import pytest
 
-from ar_core.customers import upsert_customer_master
+from ar_core.access.actor import Actor
+from ar_core.access.users import create_user
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
-from ar_core.snapshots import import_extract
+from ar_core.ledger.customers import upsert_customer_master
 from ar_core.store.db import make_engine, migrate
-from ar_core.users import Actor, create_user
 from tests.browser_support import launch, serve
 from tests.samples import fbl5n_german_text
 
@@ -51,7 +52,7 @@ def server(tmp_path_factory):
         "collector": ["c.meyer", "c.meyer"],
         "company_code": ["1000", "1000"],
     }))  # fmt: skip
-    import_extract(engine, system, read_extract(fbl5n_german_text(), "FBL5N_2026-11-20.txt"))
+    import_snapshot(engine, system, read_extract(fbl5n_german_text(), "FBL5N_2026-11-20.txt"))
     engine.dispose()
     with serve(url, tmp) as base:
         yield base

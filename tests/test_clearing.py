@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from ar_core.clearing import cleared_between
+from ar_core.ledger.clearing import cleared_between
 from ar_core.schema import ITEM_SCHEMA, empty_items
 
 PREV, NOW = date(2026, 11, 13), date(2026, 11, 20)

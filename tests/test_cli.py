@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ar_core.cli import main
+from ar_core.cli.commands import main
 from tests.samples import LINES, TOTAL_EUR, fbl5n_german_text
 
 
@@ -216,8 +216,10 @@ def test_worklist_csv_neutralises_every_text_cell(db, capsys, monkeypatch):
         },
         schema_overrides={"open_amount": pl.Decimal(18, 2), "overdue_amount": pl.Decimal(18, 2)},
     )
-    monkeypatch.setattr("ar_core.team_worklist.snapshot_for", lambda engine, as_of: (1, date(2026, 11, 20)))
-    monkeypatch.setattr("ar_core.team_worklist.team_worklist", lambda *a, **k: (frame, []))
+    monkeypatch.setattr(
+        "ar_core.collections.team.snapshot_for", lambda engine, as_of: (1, date(2026, 11, 20))
+    )
+    monkeypatch.setattr("ar_core.collections.team.team_worklist", lambda *a, **k: (frame, []))
     assert main(["worklist", "--format", "csv"]) == 0
     row = next(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert row["customer_id"].startswith("'=HYPERLINK(")

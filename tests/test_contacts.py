@@ -8,8 +8,14 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
-from ar_core.audit import list_audit
-from ar_core.contacts import contact_summary, correct_contact, list_contacts, log_contact, log_contacts
+from ar_core.access.audit import list_audit
+from ar_core.collections.contacts import (
+    contact_summary,
+    correct_contact,
+    list_contacts,
+    log_contact,
+    log_contacts,
+)
 from ar_core.errors import ArDeskError, NotFound, PermissionDenied
 from tests.conftest import CONTROLLER, LEAD
 from tests.workflow_setup import MEYER, SCHNEIDER, seed

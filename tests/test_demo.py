@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from ar_core.demo import (
+from ar_core.demo.build import (
     DEMO_USERS,
     demo_customer_count,
     demo_files,
@@ -20,8 +20,8 @@ from ar_core.demo import (
     load_demo_if_empty,
     week_formats,
 )
-from ar_core.demo_customers import make_customers
-from ar_core.demo_writers import german_amount_text
+from ar_core.demo.customers import make_customers
+from ar_core.demo.writers import german_amount_text
 from ar_core.schema import ITEM_IDENTITY
 
 SMALL = 2_000
@@ -254,13 +254,15 @@ def test_text_file_layout(demo_dir):
 def test_load_demo_if_empty_goes_through_the_import_path(engine, tmp_path, monkeypatch):
     import bcrypt
 
-    from ar_core.customers import list_customers
+    from ar_core.access.users import credentials_for_login, get_actor
     from ar_core.ingest import read_extract
-    from ar_core.snapshots import list_snapshots, snapshot_totals
-    from ar_core.users import credentials_for_login, get_actor
+    from ar_core.ledger.customers import list_customers
+    from ar_core.ledger.snapshots import list_snapshots, snapshot_totals
 
     cheap = bcrypt.gensalt(rounds=4)  # production cost makes 11 users take seconds
-    monkeypatch.setattr("ar_core.users.hash_password", lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode())
+    monkeypatch.setattr(
+        "ar_core.access.users.hash_password", lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode()
+    )
     assert load_demo_if_empty(engine, tmp_path, items=300, seed=5) is True
     snaps = list_snapshots(engine).sort("as_of")
     files = demo_files(tmp_path / "demo")
@@ -284,9 +286,9 @@ def test_load_demo_if_empty_goes_through_the_import_path(engine, tmp_path, monke
 
 
 def test_load_demo_refuses_a_broken_file_and_leaves_the_store_empty(engine, tmp_path):
+    from ar_core.access.users import credentials_for_login
     from ar_core.errors import ArDeskError
-    from ar_core.snapshots import list_snapshots
-    from ar_core.users import credentials_for_login
+    from ar_core.ledger.snapshots import list_snapshots
 
     generate_demo(tmp_path / "demo", items=300, seed=5)
     _, victim = demo_files(tmp_path / "demo")[1]

@@ -25,9 +25,9 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from ar_core.demo import build_ledger
-from ar_core.demo_customers import STORIES, story_customers
-from ar_core.demo_ledger import day, snapshot
+from ar_core.demo.build import build_ledger
+from ar_core.demo.customers import STORIES, story_customers
+from ar_core.demo.ledger import day, snapshot
 
 LAST = date(2026, 11, 20)
 DAYS_OVERDUE = (pl.lit(LAST) - pl.col("due_date")).dt.total_days()

@@ -8,18 +8,19 @@ import bcrypt
 import polars as pl
 import pytest
 
-from ar_core.audit import list_audit
-from ar_core.contacts import contact_summary, list_contacts
-from ar_core.customers import list_customers
-from ar_core.demo import load_demo_if_empty
-from ar_core.demo_customers import STORIES
-from ar_core.demo_workflow import load_demo_workflow
-from ar_core.escalations import escalated_to, open_escalations
-from ar_core.huddle import huddle_board
-from ar_core.promises import promise_frame
-from ar_core.rates import rates_for
-from ar_core.snapshots import list_snapshots
-from ar_core.team_worklist import snapshot_for, team_worklist
+from ar_core.access.audit import list_audit
+from ar_core.access.scope import escalated_to
+from ar_core.collections.contacts import contact_summary, list_contacts
+from ar_core.collections.escalations import open_escalations
+from ar_core.collections.huddle import huddle_board
+from ar_core.collections.promises import promise_frame
+from ar_core.collections.team import snapshot_for, team_worklist
+from ar_core.demo.build import load_demo_if_empty
+from ar_core.demo.customers import STORIES
+from ar_core.demo.workflow import load_demo_workflow
+from ar_core.ledger.customers import list_customers
+from ar_core.ledger.rates import rates_for
+from ar_core.ledger.snapshots import list_snapshots
 from tests.conftest import LEAD
 
 LAST = date(2026, 11, 20)
@@ -34,7 +35,9 @@ def demo(tmp_path_factory):
     migrate(engine)
     cheap = bcrypt.gensalt(rounds=4)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("ar_core.users.hash_password", lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode())
+        mp.setattr(
+            "ar_core.access.users.hash_password", lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode()
+        )
         assert load_demo_if_empty(engine, folder, items=2_000, seed=5) is True
     yield engine
     engine.dispose()
@@ -152,8 +155,8 @@ def test_credit_balance_customer_heads_the_huddle_credit_balances(demo, stories,
 
 
 def test_demo_users_need_no_password_change_and_weeks_are_whole_ledger(demo):
-    from ar_core.scope import Scope
-    from ar_core.users import must_change_password
+    from ar_core.access.users import must_change_password
+    from ar_core.ledger.snapshot_scope import Scope
 
     assert not must_change_password(demo, "lena.lead")
     assert not must_change_password(demo, "c.meyer")

@@ -6,19 +6,13 @@ import json
 
 import pytest
 
-from ar_core.audit import list_audit
-from ar_core.contacts import list_contacts, log_contact
+from ar_core.access.actor import Actor
+from ar_core.access.audit import list_audit
+from ar_core.access.scope import check_customer_access, escalated_to, readable_customers, visible_customers
+from ar_core.access.users import create_user
+from ar_core.collections.contacts import list_contacts, log_contact
+from ar_core.collections.escalations import escalate, escalation_targets, open_escalations, resolve
 from ar_core.errors import ArDeskError, NotFound, PermissionDenied
-from ar_core.escalations import (
-    check_customer_access,
-    escalate,
-    escalated_to,
-    escalation_targets,
-    open_escalations,
-    readable_customers,
-    resolve,
-)
-from ar_core.users import Actor, create_user, visible_customers
 from tests.conftest import ADMIN, CONTROLLER, LEAD
 from tests.workflow_setup import MEYER, SCHNEIDER, seed
 
@@ -85,7 +79,7 @@ def test_escalation_rules(db):
 def test_inactive_users_cannot_receive(engine):
     seed(engine)
     create_user(engine, ADMIN, username="old.hand", name="Old", password="x" * 12, roles=["collector"])
-    from ar_core.users import set_active
+    from ar_core.access.users import set_active
 
     set_active(engine, ADMIN, "old.hand", False)
     with pytest.raises(NotFound, match="no active user"):
@@ -127,7 +121,7 @@ def test_escalation_targets_show_roles_and_only_who_may_receive(engine):
 
 
 def test_reassign_moves_the_case_to_the_new_receivers_worklist(db):
-    from ar_core.escalations import reassign
+    from ar_core.collections.escalations import reassign
 
     eid = escalate(db, SCHNEIDER, "C2", to_username="c.meyer", reason="refuses to talk to me")
     assert escalated_to(db, "c.meyer") == {"C2"}
@@ -164,7 +158,7 @@ def test_reassign_moves_the_case_to_the_new_receivers_worklist(db):
 
 
 def test_may_write_is_false_for_read_only_roles(db):
-    from ar_core.escalations import may_write
+    from ar_core.access.scope import may_write
 
     assert may_write(db, MEYER, "C1") is True
     assert may_write(db, MEYER, "C2") is False

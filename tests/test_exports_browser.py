@@ -17,12 +17,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ar_core import escalations
-from ar_core.customers import upsert_customer_master
+from ar_core.access.actor import Actor
+from ar_core.access.users import create_user, get_actor
+from ar_core.collections import escalations
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
-from ar_core.snapshots import import_extract
+from ar_core.ledger.customers import upsert_customer_master
 from ar_core.store.db import make_engine, migrate
-from ar_core.users import Actor, create_user, get_actor
 from tests.browser_support import ARTIFACTS, idle, launch, log_in, serve, skip_unless_enabled
 from tests.samples import fbl5n_german_text
 
@@ -52,7 +53,7 @@ def server(tmp_path_factory):
         system,
         pl.DataFrame({"customer_id": [MUELLER], "name": [HOSTILE], "collector": ["colin"]}),
     )
-    import_extract(engine, system, read_extract(fbl5n_german_text(), "fbl5n.txt"))
+    import_snapshot(engine, system, read_extract(fbl5n_german_text(), "fbl5n.txt"))
     escalations.escalate(engine, get_actor(engine, "colin"), MUELLER, to_username="lena.lead", reason=REASON)
     engine.dispose()
     with serve(url, tmp) as base:

@@ -17,12 +17,12 @@ import pytest
 import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from ar_core import promises, reason_codes
-from ar_core.customers import upsert_customer_master
+from ar_core.access.users import get_actor
+from ar_core.collections import promises, reason_codes
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
-from ar_core.snapshots import import_extract
+from ar_core.ledger.customers import upsert_customer_master
 from ar_core.spreadsheet import csv_bytes
-from ar_core.users import get_actor
 from tests.app_support import ROOT, SYSTEM, app_store
 from tests.app_support import open_page as _open
 from tests.samples import fbl5n_german_text
@@ -92,7 +92,7 @@ def ledger(tmp_path, monkeypatch):
                 }
             ),
         )
-        import_extract(engine, SYSTEM, read_extract(fbl5n_german_text(), "fbl5n.txt"))
+        import_snapshot(engine, SYSTEM, read_extract(fbl5n_german_text(), "fbl5n.txt"))
         promises.record_call(
             engine, get_actor(engine, "colin"), MUELLER, promise=None,
             channel=next(iter(reason_codes.CHANNELS)), outcome=next(iter(reason_codes.OUTCOMES)), reason=None,

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from ar_core.fx import rate_table, to_reporting
+from ar_core.ledger.fx import rate_table, to_reporting
 from ar_core.schema import MONEY
 
 

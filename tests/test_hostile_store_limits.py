@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.errors import ValidationFailed
 from ar_core.ingest import read_customer_master, read_extract
 from ar_core.schema import store_text_limits
-from ar_core.snapshots import import_extract
 from ar_core.store.models import Customer, OpenItem
 from tests.conftest import LEAD
 from tests.samples import LINES, fbl5n_german_text
@@ -53,7 +53,7 @@ def test_values_the_store_cannot_keep_are_row_problems(store, field, value, colu
     assert [(p.row, p.column) for p in errors] == [(row, column)]
     assert result.items.height == len(LINES) - 1
     with pytest.raises(ValidationFailed):
-        import_extract(store, LEAD, result)
+        import_snapshot(store, LEAD, result)
 
 
 #: Items of 0,00 EUR that push a line past the first 256 KB (a NUL there is no "binary file").
@@ -72,7 +72,7 @@ def test_a_nul_byte_in_a_value_is_a_row_problem(store) -> None:
         (row, "Name 1", "holds a NUL byte (\\x00), which the database cannot store")
     ]
     with pytest.raises(ValidationFailed):
-        import_extract(store, LEAD, result)
+        import_snapshot(store, LEAD, result)
 
 
 def test_values_at_the_limit_commit_on_both_databases(store) -> None:
@@ -81,7 +81,7 @@ def test_values_at_the_limit_commit_on_both_databases(store) -> None:
     lines[0] = (lines[0][0], "9" * 40, *lines[0][2:])
     result = read_extract(fbl5n_german_text(lines=lines), "ok.txt")
     assert result.errors == []
-    outcome = import_extract(store, LEAD, result)
+    outcome = import_snapshot(store, LEAD, result)
     assert outcome.rows == len(LINES)
 
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
+from ar_core.collections.huddle import default_step_date, huddle_board, record_step
+from ar_core.collections.worklist import build_worklist
 from ar_core.errors import ArDeskError
-from ar_core.huddle import default_step_date, huddle_board, record_step
 from ar_core.schema import ITEM_SCHEMA, empty_items
-from ar_core.worklist import build_worklist
 
 AS_OF = date(2026, 11, 20)
 
@@ -136,7 +136,7 @@ def test_the_agreed_step_defaults_to_the_next_working_day_after_today(today, exp
 
 
 def test_a_step_cannot_be_due_in_the_past(engine):
-    from ar_core.contacts import list_contacts
+    from ar_core.collections.contacts import list_contacts
     from tests.conftest import LEAD
     from tests.workflow_setup import seed
 

@@ -7,11 +7,11 @@ from datetime import date
 import polars as pl
 import pytest
 
-from ar_core import contacts, escalations
-from ar_core.customers import upsert_customer_master
+from ar_core.access.users import get_actor
+from ar_core.collections import contacts, escalations
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
-from ar_core.snapshots import import_extract
-from ar_core.users import get_actor
+from ar_core.ledger.customers import upsert_customer_master
 from tests.app_support import SYSTEM, app_store
 from tests.app_support import open_page as _open
 from tests.samples import LINES, fbl5n_german_text
@@ -46,7 +46,7 @@ def ledger(tmp_path, monkeypatch):
             ),
         )
         text = fbl5n_german_text(lines=[*LINES, REFUND], total="10.500,16")
-        import_extract(engine, SYSTEM, read_extract(text, "fbl5n.txt"))
+        import_snapshot(engine, SYSTEM, read_extract(text, "fbl5n.txt"))
         yield engine
 
 

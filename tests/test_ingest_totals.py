@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.errors import ValidationFailed
 from ar_core.ingest import ExtractResult, Problem, read_extract
-from ar_core.snapshots import import_extract
 from tests.conftest import LEAD
 
 HEADER = "\t".join(
@@ -147,4 +147,4 @@ def test_import_refuses_a_file_that_does_not_reconcile_even_with_commit_valid_ro
     data = extract(line("1800000001", "100,00"), line("1800000002", "100,00"), total("150,00", "EUR"))
     result = read_extract(data, "fbl5n.txt")
     with pytest.raises(ValidationFailed):
-        import_extract(engine, LEAD, result, as_of=date(2026, 11, 20), commit_valid_rows=True)
+        import_snapshot(engine, LEAD, result, as_of=date(2026, 11, 20), commit_valid_rows=True)

@@ -18,7 +18,8 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from ar_core import cli, users
+from ar_core.access import users
+from ar_core.cli import commands as cli
 from ar_core.config import cookie_key
 from ar_core.errors import ArDeskError, ConfigError
 from ar_core.store.models import User
@@ -86,7 +87,7 @@ def open_with_cookie(jar: dict[str, str], token: str) -> AppTest:
 
 def test_lockouts_last_15_minutes_then_1_hour_then_24_hours(store, monkeypatch):
     clock = [datetime(2026, 11, 20, 9, 0, tzinfo=UTC)]
-    monkeypatch.setattr("ar_core.users.utcnow", lambda: clock[0])
+    monkeypatch.setattr("ar_core.access.users.utcnow", lambda: clock[0])
     users.create_user(
         store, ADMIN, username="lena.lead", name="Lena", password="long-enough-pw", roles=["lead"]
     )
@@ -125,7 +126,7 @@ def test_cli_unlock_lifts_a_lockout_at_once_and_is_audited(app_env, monkeypatch,
     assert cli.main(["users", "unlock", "ada"]) == 0
     assert "ada unlocked" in capsys.readouterr().out
     assert logged_in(login("ada"))
-    from ar_core.audit import list_audit
+    from ar_core.access.audit import list_audit
 
     actions = list_audit(app_env, ADMIN, limit=5)
     assert ("unlock_user", "cli") in list(zip(actions["action"], actions["actor"], strict=True))
@@ -307,7 +308,7 @@ def test_the_common_password_list_is_bundled_and_sizeable():
 
 
 def test_demo_passwords_pass_the_policy():
-    from ar_core.demo_customers import DEMO_USERS
+    from ar_core.demo.customers import DEMO_USERS
 
     for user in DEMO_USERS:
         users.check_password_policy(user["password"], user["username"])

@@ -6,7 +6,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ar_core.snapshots import import_extract, list_snapshots, load_items
+from ar_core.collections.lifecycle import import_snapshot
+from ar_core.ledger.snapshots import list_snapshots, load_items
 from ar_core.store.db import make_engine, migrate
 from tests.conftest import LEAD, item
 
@@ -37,5 +38,5 @@ def test_upgrading_a_0003_database_keeps_every_item_and_reads_old_snapshots_as_f
     from tests.conftest import items_frame
 
     later = ExtractResult("new.txt", "1" * 64, "FBL5N", date(2026, 11, 20), items_frame([item(doc_no="3")]))
-    assert import_extract(engine, LEAD, later).snapshot_id == 2
+    assert import_snapshot(engine, LEAD, later).snapshot_id == 2
     engine.dispose()

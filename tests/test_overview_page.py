@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from ar_core.rates import set_rate
-from ar_core.scope import Scope
-from ar_core.snapshots import import_extract
+from ar_core.collections.lifecycle import import_snapshot
+from ar_core.ledger.rates import set_rate
+from ar_core.ledger.snapshot_scope import Scope
 from tests.app_support import SYSTEM, app_store, open_page
 from tests.conftest import item
 
@@ -19,10 +19,10 @@ def app_env(tmp_path, monkeypatch, make_result):
     with app_store(tmp_path, monkeypatch, {"lena": ["lead"]}, "correct-horse-42") as engine:
         rows = [item(doc_no="1", amount="100.00"), item(doc_no="2", amount="50.00", currency="CHF"),
                 item(company_code="2000", customer_id="B", doc_no="3", amount="70.00")]  # fmt: skip
-        import_extract(
+        import_snapshot(
             engine, SYSTEM, make_result(rows, as_of=date(2026, 11, 13)), scope=Scope.whole_ledger()
         )
-        import_extract(engine, SYSTEM, make_result(rows[:2], as_of=date(2026, 11, 20)))  # company code 1000
+        import_snapshot(engine, SYSTEM, make_result(rows[:2], as_of=date(2026, 11, 20)))  # company code 1000
         yield engine
 
 

@@ -81,7 +81,7 @@ def test_role_guard_on_every_page(app_env, username, page, allowed):
 
 
 def test_deactivated_user_is_stopped(app_env):
-    from ar_core.users import set_active
+    from ar_core.access.users import set_active
 
     set_active(app_env, SYSTEM, "lena", False)
     at = open_page("pages/upload.py", "lena")
@@ -185,7 +185,7 @@ GENERIC_CSV = (
 
 
 def test_lead_builds_saves_and_reuses_a_mapping(app_env):
-    from ar_core.mappings import get_mapping
+    from ar_core.ingest.saved_mappings import get_mapping
 
     at = login("lena")
     at.switch_page("pages/upload.py").run()
@@ -222,7 +222,7 @@ def test_lead_builds_saves_and_reuses_a_mapping(app_env):
 
 
 def test_lead_removes_a_snapshot_and_it_is_audited(app_env):
-    from ar_core.audit import list_audit
+    from ar_core.access.audit import list_audit
 
     at = validated("fbl5n.txt", fbl5n_german_text())
     at.button(key="commit").click().run()
@@ -247,7 +247,7 @@ def test_validation_report_download_offered_for_problems(app_env):
 
 
 def test_five_wrong_passwords_lock_the_account_until_reset(app_env):
-    from ar_core.users import reset_password
+    from ar_core.access.users import reset_password
 
     for _ in range(5):
         at = AppTest.from_file(APP, default_timeout=30).run()

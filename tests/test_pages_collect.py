@@ -7,10 +7,10 @@ from datetime import date
 import polars as pl
 import pytest
 
-from ar_core import contacts, promises
-from ar_core.customers import upsert_customer_master
+from ar_core.collections import contacts, promises
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
-from ar_core.snapshots import import_extract
+from ar_core.ledger.customers import upsert_customer_master
 from tests.app_support import SYSTEM, app_store
 from tests.app_support import open_page as _open
 from tests.samples import fbl5n_german_text
@@ -48,7 +48,7 @@ def _fill(engine) -> None:
             }
         ),
     )
-    import_extract(engine, SYSTEM, read_extract(fbl5n_german_text(), "fbl5n.txt"))
+    import_snapshot(engine, SYSTEM, read_extract(fbl5n_german_text(), "fbl5n.txt"))
 
 
 def test_worklist_ranks_and_explains(ledger):
@@ -171,7 +171,7 @@ def test_huddle_steps_through_cases_and_records_next_step(ledger):
 
 
 def test_lead_changes_a_weight_and_it_is_audited(ledger):
-    from ar_core.audit import list_audit
+    from ar_core.access.audit import list_audit
     from ar_core.settings import get_priority_config
 
     at = open_page("pages/settings.py", "lena")
@@ -190,7 +190,7 @@ def test_lead_changes_a_weight_and_it_is_audited(ledger):
 
 
 def test_lead_enters_an_fx_rate(ledger):
-    from ar_core.rates import rates_for
+    from ar_core.ledger.rates import rates_for
 
     at = open_page("pages/settings.py", "lena")
     at.date_input(key="fx_date").set_value(date(2026, 11, 1))
@@ -222,7 +222,7 @@ def test_correction_changes_the_next_action_date_and_keeps_the_original(ledger):
 
 
 def test_escalation_reaches_the_second_voice_and_is_resolved(ledger):
-    from ar_core.escalations import open_escalations
+    from ar_core.collections.escalations import open_escalations
 
     at = open_page("pages/account.py", "colin")
     assert at.selectbox(key="esc_to").value is None  # no default: the collector chooses

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from ar_core.portfolio import in_portfolio, open_summary, summary_tiles
+from ar_core.access.scope import in_portfolio
+from ar_core.ledger.overview import open_summary, summary_tiles
 from ar_core.schema import ITEM_SCHEMA, empty_items
 
 AS_OF = date(2026, 11, 20)

@@ -10,7 +10,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from ar_core.priority import FEATURE_COLUMNS, PriorityConfig, money_text, score_customers
+from ar_core.collections.priority import FEATURE_COLUMNS, PriorityConfig, money_text, score_customers
 from ar_core.schema import MONEY
 
 SCHEMA = {

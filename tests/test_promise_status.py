@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from ar_core.promise_status import decide
+from ar_core.collections.promise_status import decide
 from ar_core.schema import ITEM_SCHEMA, empty_items
 
 S1, S2, S3, S4 = date(2026, 10, 30), date(2026, 11, 6), date(2026, 11, 13), date(2026, 11, 20)

@@ -8,10 +8,16 @@ from decimal import Decimal
 
 import pytest
 
-from ar_core.audit import list_audit
+from ar_core.access.audit import list_audit
+from ar_core.collections.lifecycle import import_snapshot
+from ar_core.collections.promises import (
+    create_promise,
+    list_promises,
+    promise_frame,
+    refresh_promise_statuses,
+)
 from ar_core.errors import ArDeskError, NotFound, PermissionDenied
-from ar_core.promises import create_promise, list_promises, promise_frame, refresh_promise_statuses
-from ar_core.snapshots import import_extract, list_snapshots
+from ar_core.ledger.snapshots import list_snapshots
 from tests.conftest import CONTROLLER, LEAD, item
 from tests.workflow_setup import MEYER, SCHNEIDER, seed
 
@@ -42,7 +48,7 @@ def db(store, make_result):
         S3: _items(("C1", "D2", "50.00")),
     }
     for as_of, rows in weeks.items():
-        import_extract(store, LEAD, make_result(rows, as_of=as_of))
+        import_snapshot(store, LEAD, make_result(rows, as_of=as_of))
     return store
 
 
@@ -223,7 +229,7 @@ def test_promised_date_is_today_or_later(db):
 
 
 def test_default_promised_date_is_a_week_from_today(db, monkeypatch):
-    from ar_core.promises import default_promised_date
+    from ar_core.collections.promises import default_promised_date
 
     assert default_promised_date(db) == date(2026, 11, 27)
     monkeypatch.setenv("AR_TODAY", "2026-12-01")
@@ -244,7 +250,7 @@ def test_promisable_amount_rules():
     """Credits do not lower the customer's cap; chosen items count net; the document currency counts."""
     import polars as pl
 
-    from ar_core.promises import promisable_amount
+    from ar_core.collections.promises import promisable_amount
     from tests.conftest import items_frame
 
     frame = items_frame(
@@ -263,7 +269,7 @@ def test_promisable_amount_rules():
 
 
 def test_cancel_an_open_promise_with_a_reason(db):
-    from ar_core.promises import cancel_promise
+    from ar_core.collections.promises import cancel_promise
 
     pid = _promise(db, MEYER, "C1", "50.00", S3, items=D2, made=S3)
     with pytest.raises(ArDeskError, match="say why"):
@@ -293,8 +299,8 @@ def test_cancel_an_open_promise_with_a_reason(db):
 
 def test_cancelled_promises_are_never_decided_broken_or_open(db):
     """A promise cancelled before its deadline stays cancelled when the snapshots would break it."""
-    from ar_core.promises import cancel_promise
-    from ar_core.team_worklist import team_worklist
+    from ar_core.collections.promises import cancel_promise
+    from ar_core.collections.team import team_worklist
 
     broken = _promise(db, MEYER, "C1", "50.00", date(2026, 11, 10), items=D2)
     cancelled = _promise(db, MEYER, "C1", "50.00", date(2026, 11, 10), items=D2)
@@ -317,8 +323,8 @@ def test_cancelled_promises_are_never_decided_broken_or_open(db):
 
 
 def test_call_with_a_promise_is_one_transaction(db):
-    from ar_core.contacts import list_contacts
-    from ar_core.promises import record_call
+    from ar_core.collections.contacts import list_contacts
+    from ar_core.collections.promises import record_call
 
     call = {"channel": "phone", "outcome": "promise to pay", "notes": "pays Friday"}
     promise = {

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from ar_core.audit import list_audit
+from ar_core.access.audit import list_audit
 from ar_core.errors import ArDeskError, PermissionDenied
-from ar_core.rates import RATES_SCHEMA, import_rates, list_rates, parse_rates, rates_for, set_rate
+from ar_core.ledger.rates import RATES_SCHEMA, import_rates, list_rates, parse_rates, rates_for, set_rate
 from tests.conftest import ADMIN, CONTROLLER, LEAD
 from tests.workflow_setup import MEYER
 
@@ -124,7 +124,7 @@ def test_cross_rates_for_another_reporting_currency():
 
     import polars as pl
 
-    from ar_core.rates import RATES_SCHEMA, cross_rates
+    from ar_core.ledger.rates import RATES_SCHEMA, cross_rates
 
     eur = pl.DataFrame(
         [("CHF", Decimal("1.060000")), ("EUR", Decimal("1")), ("USD", Decimal("0.920000"))],
@@ -140,7 +140,7 @@ def test_cross_rates_for_another_reporting_currency():
 
 
 def test_rates_older_than_the_setting_are_reported_as_stale(engine):
-    from ar_core.rates import stale_rates
+    from ar_core.ledger.rates import stale_rates
 
     set_rate(engine, LEAD, date(2026, 9, 30), "CHF", Decimal("1.06"))
     set_rate(engine, LEAD, date(2026, 11, 1), "USD", Decimal("0.92"))

@@ -12,11 +12,11 @@ import re
 import polars as pl
 import pytest
 
-from ar_core import escalations
-from ar_core.customers import upsert_customer_master
+from ar_core.access.users import get_actor
+from ar_core.collections import escalations
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
-from ar_core.snapshots import import_extract
-from ar_core.users import get_actor
+from ar_core.ledger.customers import upsert_customer_master
 from tests.app_support import SYSTEM, app_store
 from tests.app_support import open_page as _open
 from tests.samples import fbl5n_german_text
@@ -73,7 +73,7 @@ def ledger(tmp_path, monkeypatch):
                 }
             ),
         )
-        import_extract(engine, SYSTEM, read_extract(fbl5n_german_text(), "fbl5n.txt"))
+        import_snapshot(engine, SYSTEM, read_extract(fbl5n_german_text(), "fbl5n.txt"))
         escalations.escalate(engine, get_actor(engine, "colin"), MUELLER, to_username="lena", reason=REASON)
         yield engine
 

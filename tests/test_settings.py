@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from ar_core.aging import DEFAULT_EDGES
-from ar_core.audit import list_audit
+from ar_core.access.audit import list_audit
+from ar_core.collections.priority import PriorityConfig
 from ar_core.errors import ArDeskError, PermissionDenied
-from ar_core.priority import PriorityConfig
+from ar_core.ledger.aging import DEFAULT_EDGES
 from ar_core.settings import (
     DEFAULT_GRACE_DAYS,
     get_aging_edges,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ar_core import config
-from ar_core.audit import list_audit
+from ar_core.access.audit import list_audit
 from ar_core.errors import ArDeskError, PermissionDenied
 from ar_core.settings import (
     get_coverage_thresholds,

@@ -10,16 +10,15 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from ar_core.audit import list_audit
-from ar_core.clearing import cleared_between
-from ar_core.customers import list_customers, upsert_customer_master
+from ar_core.access.audit import list_audit
+from ar_core.collections.lifecycle import import_snapshot, remove_snapshot
+from ar_core.collections.promises import create_promise, list_promises
 from ar_core.errors import OverlappingSnapshot
-from ar_core.promises import create_promise, list_promises
-from ar_core.scope import Scope, compose
-from ar_core.snapshots import (
+from ar_core.ledger.clearing import cleared_between
+from ar_core.ledger.customers import list_customers, upsert_customer_master
+from ar_core.ledger.snapshot_scope import Scope, compose
+from ar_core.ledger.snapshots import (
     customer_items_history,
-    delete_snapshot,
-    import_extract,
     list_snapshots,
     load_customer_items,
     load_items,
@@ -81,8 +80,8 @@ def test_compose_replaces_only_the_partial_scope():
 
 
 def test_partial_extract_leaves_other_company_codes_as_they_were(store, make_result):
-    full = import_extract(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
-    part = import_extract(store, LEAD, make_result(PARTIAL_1000, as_of=W2))
+    full = import_snapshot(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
+    part = import_snapshot(store, LEAD, make_result(PARTIAL_1000, as_of=W2))
     assert part.scope == Scope.partial(["1000"])  # the default: the company codes the file lists
     ledger = load_items(store, part.snapshot_id)
     assert _docs(ledger) == [("A", "2"), ("A", "5"), ("B", "3"), ("C", "4")]
@@ -103,15 +102,15 @@ def test_partial_extract_leaves_other_company_codes_as_they_were(store, make_res
 
 
 def test_without_a_full_snapshot_the_ledger_is_what_the_partials_showed(store, make_result):
-    import_extract(store, LEAD, make_result(FULL[2:], as_of=W1))  # company code 2000 only
-    part = import_extract(store, LEAD, make_result(PARTIAL_1000, as_of=W2))
+    import_snapshot(store, LEAD, make_result(FULL[2:], as_of=W1))  # company code 2000 only
+    part = import_snapshot(store, LEAD, make_result(PARTIAL_1000, as_of=W2))
     assert _docs(load_items(store, part.snapshot_id)) == [("A", "2"), ("A", "5"), ("B", "3"), ("C", "4")]
 
 
 def test_customer_scope_replaces_only_those_customers(store, make_result):
-    import_extract(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
+    import_snapshot(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
     only_b = [item(company_code="2000", customer_id="B", doc_no="6", amount="10.00")]
-    part = import_extract(store, LEAD, make_result(only_b, as_of=W2), scope=Scope.partial(["2000"], ["B"]))
+    part = import_snapshot(store, LEAD, make_result(only_b, as_of=W2), scope=Scope.partial(["2000"], ["B"]))
     assert _docs(load_items(store, part.snapshot_id)) == [("A", "1"), ("A", "2"), ("B", "6"), ("C", "4")]
 
 
@@ -119,9 +118,9 @@ def test_collector_scope_is_fixed_into_customers_at_upload(store, make_result):
     upsert_customer_master(
         store, LEAD, pl.DataFrame({"customer_id": ["B", "C"], "collector": ["s.dejong", "t.becker"]})
     )
-    import_extract(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
+    import_snapshot(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
     rows = [item(company_code="2000", customer_id="B", doc_no="3", amount="1000.00", collector="s.dejong")]
-    part = import_extract(
+    part = import_snapshot(
         store, LEAD, make_result(rows, as_of=W2), scope=Scope.partial(["2000"], collectors=["s.dejong"])
     )
     assert part.scope.customers == ("B",) and part.scope.collectors == ("s.dejong",)
@@ -136,7 +135,7 @@ def test_items_outside_the_chosen_scope_are_a_problem_at_validate(store, make_re
 
 
 def test_promises_of_customers_outside_the_scope_stay_open(store, make_result):
-    full = import_extract(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
+    full = import_snapshot(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
     made = datetime(2026, 11, 13, 10, tzinfo=UTC)
     for customer in ("A", "B"):  # both promised by 16.11. (+ 3 days' grace: decided by 20.11.)
         create_promise(
@@ -149,7 +148,7 @@ def test_promises_of_customers_outside_the_scope_stay_open(store, make_result):
             snapshot_id=full.snapshot_id,
             created_at=made,
         )
-    part = import_extract(store, LEAD, make_result(PARTIAL_1000, as_of=W2))
+    part = import_snapshot(store, LEAD, make_result(PARTIAL_1000, as_of=W2))
     assert part.promises_decided == 1
     status = dict(list_promises(store, LEAD).select("customer_id", "status").iter_rows())
     assert status == {"A": "kept", "B": "open"}  # B is outside the extract: no evidence either way
@@ -159,16 +158,16 @@ def test_promises_of_customers_outside_the_scope_stay_open(store, make_result):
 
 
 def test_same_day_overlapping_scope_must_be_replaced_explicitly(store, make_result):
-    first = import_extract(store, LEAD, make_result(PARTIAL_1000, as_of=W2))
+    first = import_snapshot(store, LEAD, make_result(PARTIAL_1000, as_of=W2))
     again = [item(company_code="1000", customer_id="A", doc_no="2", amount="250.00")]
     preview = preview_import(store, LEAD, make_result(again, as_of=W2))
     assert [o["snapshot_id"] for o in preview.overlapping] == [first.snapshot_id]
     with pytest.raises(OverlappingSnapshot, match=r"replace it explicitly"):
-        import_extract(store, LEAD, make_result(again, as_of=W2))
+        import_snapshot(store, LEAD, make_result(again, as_of=W2))
     # another company code on the same day does not overlap
-    other = import_extract(store, LEAD, make_result(FULL[2:], as_of=W2))
+    other = import_snapshot(store, LEAD, make_result(FULL[2:], as_of=W2))
     assert other.replaced == []
-    replaced = import_extract(store, LEAD, make_result(again, as_of=W2), replace_existing=True)
+    replaced = import_snapshot(store, LEAD, make_result(again, as_of=W2), replace_existing=True)
     assert replaced.replaced == [first.snapshot_id]
     in_force = list_snapshots(store)["snapshot_id"].to_list()
     assert first.snapshot_id not in in_force and replaced.snapshot_id in in_force
@@ -177,7 +176,7 @@ def test_same_day_overlapping_scope_must_be_replaced_explicitly(store, make_resu
 
 
 def test_far_fewer_customers_than_the_previous_snapshot_of_the_scope_is_flagged(store, make_result):
-    import_extract(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
+    import_snapshot(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
     # a "whole ledger" claim with 1 of 3 customers and 2 of 4 items: both under 70 %
     preview = preview_import(store, LEAD, make_result(PARTIAL_1000, as_of=W2), scope=Scope.whole_ledger())
     assert len(preview.warnings) == 2
@@ -204,11 +203,11 @@ def test_removing_a_snapshot_undoes_customers_it_created_and_blanks_it_filled(st
     upsert_customer_master(store, LEAD, pl.DataFrame({"customer_id": ["A"], "country": ["DE"]}))
     rows = [item(customer_id="A", doc_no="1", customer_name="Alpha GmbH", collector="c.meyer"),
             item(customer_id="N", doc_no="2", customer_name="Neu AG")]  # fmt: skip
-    snap = import_extract(store, LEAD, make_result(rows, as_of=W2))
+    snap = import_snapshot(store, LEAD, make_result(rows, as_of=W2))
     before = {r["customer_id"]: r for r in list_customers(store).iter_rows(named=True)}
     assert (before["A"]["name"], before["A"]["collector"]) == ("Alpha GmbH", "c.meyer")
     assert "N" in before
-    delete_snapshot(store, LEAD, snap.snapshot_id, "wrong file")
+    remove_snapshot(store, LEAD, snap.snapshot_id, "wrong file")
     after = {r["customer_id"]: r for r in list_customers(store).iter_rows(named=True)}
     assert set(after) == {"A"}  # N was created by the removed snapshot
     assert (after["A"]["name"], after["A"]["collector"], after["A"]["country"]) == (None, None, "DE")
@@ -226,16 +225,16 @@ def test_removing_a_snapshot_undoes_customers_it_created_and_blanks_it_filled(st
 
 
 def test_a_later_change_is_not_undone_by_removing_an_earlier_snapshot(store, make_result):
-    snap = import_extract(
+    snap = import_snapshot(
         store, LEAD, make_result([item(customer_id="A", customer_name="Alpha GmbH")], as_of=W1)
     )
     upsert_customer_master(store, LEAD, pl.DataFrame({"customer_id": ["A"], "name": ["Alpha Holding GmbH"]}))
-    delete_snapshot(store, LEAD, snap.snapshot_id, "mistake")
+    remove_snapshot(store, LEAD, snap.snapshot_id, "mistake")
     assert list_customers(store)["name"].to_list() == ["Alpha Holding GmbH"]
 
 
 def test_removing_the_deciding_snapshot_reopens_and_redecides_promises_audited(store, make_result):
-    full = import_extract(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
+    full = import_snapshot(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
     made = datetime(2026, 11, 13, 10, tzinfo=UTC)
     pid = create_promise(
         store,
@@ -248,23 +247,23 @@ def test_removing_the_deciding_snapshot_reopens_and_redecides_promises_audited(s
         created_at=made,
     )
     # a mistaken same-day partial for 1000 (A paid) next to a correct full one for 20.11.
-    wrong = import_extract(store, LEAD, make_result(PARTIAL_1000, as_of=W2))
+    wrong = import_snapshot(store, LEAD, make_result(PARTIAL_1000, as_of=W2))
     assert list_promises(store, LEAD)["status"].to_list() == ["kept"]
-    delete_snapshot(store, LEAD, wrong.snapshot_id, "A did not pay: wrong extract")
+    remove_snapshot(store, LEAD, wrong.snapshot_id, "A did not pay: wrong extract")
     # no snapshot after the deadline remains: the promise is open again
     assert list_promises(store, LEAD)["status"].to_list() == ["open"]
     entries = list_audit(store, LEAD, entity="promise", entity_id=pid)["action"].to_list()
     assert entries[:2] == ["reopen_promise", "decide_promise"]
     # a later full extract in which A still owes document 1 breaks it
     still = [*FULL]
-    import_extract(store, LEAD, make_result(still, as_of=date(2026, 11, 27)), scope=Scope.whole_ledger())
+    import_snapshot(store, LEAD, make_result(still, as_of=date(2026, 11, 27)), scope=Scope.whole_ledger())
     assert list_promises(store, LEAD)["status"].to_list() == ["broken"]
 
 
 def test_removed_snapshot_items_stay_readable_but_do_not_count(store, make_result):
-    full = import_extract(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
-    wrong = import_extract(store, LEAD, make_result(PARTIAL_1000, as_of=W2), scope=Scope.whole_ledger())
-    delete_snapshot(store, LEAD, wrong.snapshot_id, "partial file committed as whole ledger")
+    full = import_snapshot(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
+    wrong = import_snapshot(store, LEAD, make_result(PARTIAL_1000, as_of=W2), scope=Scope.whole_ledger())
+    remove_snapshot(store, LEAD, wrong.snapshot_id, "partial file committed as whole ledger")
     with store.connect() as conn:
         kept = conn.execute(sa.text("SELECT count(*) FROM open_items WHERE snapshot_id = :s"),
                             {"s": wrong.snapshot_id}).scalar_one()  # fmt: skip
@@ -283,9 +282,9 @@ def test_a_scope_covers_a_customer_only_through_its_company_codes_and_customers(
 
 def test_a_promise_is_made_against_the_latest_snapshot_in_force(store, make_result, monkeypatch):
     monkeypatch.setenv("AR_TODAY", "2026-11-20")
-    full = import_extract(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
-    wrong = import_extract(store, LEAD, make_result(FULL, as_of=W2), scope=Scope.whole_ledger())
-    delete_snapshot(store, LEAD, wrong.snapshot_id, "wrong key date")
+    full = import_snapshot(store, LEAD, make_result(FULL, as_of=W1), scope=Scope.whole_ledger())
+    wrong = import_snapshot(store, LEAD, make_result(FULL, as_of=W2), scope=Scope.whole_ledger())
+    remove_snapshot(store, LEAD, wrong.snapshot_id, "wrong key date")
     pid = create_promise(
         store, LEAD, "A", amount=Decimal("50.00"), currency="EUR", promised_date=date(2026, 11, 27)
     )

@@ -11,15 +11,14 @@ import pytest
 import sqlalchemy as sa
 from polars.testing import assert_frame_equal
 
-from ar_core import snapshots
-from ar_core.audit import list_audit
-from ar_core.customers import list_customers, upsert_customer_master
+from ar_core.access.audit import list_audit
+from ar_core.collections.lifecycle import import_snapshot, remove_snapshot
 from ar_core.errors import ArDeskError, DuplicateImport, NotFound, PermissionDenied, ValidationFailed
 from ar_core.ingest.result import Problem
-from ar_core.snapshots import (
-    delete_snapshot,
+from ar_core.ledger import snapshots
+from ar_core.ledger.customers import list_customers, upsert_customer_master
+from ar_core.ledger.snapshots import (
     find_snapshot_by_hash,
-    import_extract,
     list_snapshots,
     load_items,
     snapshot_totals,
@@ -48,7 +47,7 @@ def _count(engine: sa.Engine, table: str) -> int:
 
 def test_import_commits_items_totals_customers_and_audit(store, make_result):
     result = make_result(ROWS)
-    outcome = import_extract(store, LEAD, result)
+    outcome = import_snapshot(store, LEAD, result)
     assert outcome.snapshot_id is not None
     assert (outcome.as_of, outcome.rows, outcome.customers) == (date(2026, 11, 20), 5, 3)
     assert outcome.totals == {"EUR": Decimal("11000.16"), "USD": Decimal("10.00")}
@@ -81,8 +80,8 @@ def test_import_commits_items_totals_customers_and_audit(store, make_result):
 
 
 def test_totals_history_gives_exact_open_balances_per_snapshot(store, make_result):
-    first = import_extract(store, LEAD, make_result(ROWS, as_of=date(2026, 11, 13)))
-    second = import_extract(store, LEAD, make_result(ROWS[:1]))
+    first = import_snapshot(store, LEAD, make_result(ROWS, as_of=date(2026, 11, 13)))
+    second = import_snapshot(store, LEAD, make_result(ROWS[:1]))
     history = totals_history(store).filter(pl.col("currency") == "EUR")
     assert history.select("snapshot_id", "open_total").rows() == [
         (first.snapshot_id, Decimal("11000.16")),  # as of 13.11. nothing was cleared yet
@@ -111,30 +110,30 @@ def test_a_failure_midway_leaves_nothing_behind(store, make_result, monkeypatch,
         monkeypatch.setattr(snapshots, "record", boom)
 
     with pytest.raises(RuntimeError, match="disk on fire"):
-        import_extract(store, LEAD, make_result(ROWS))
+        import_snapshot(store, LEAD, make_result(ROWS))
     for table in ("snapshots", "snapshot_totals", "open_items", "customers", "audit_log"):
         assert _count(store, table) == 0, table
 
 
 def test_same_file_twice_is_refused(store, make_result):
     result = make_result(ROWS)
-    first = import_extract(store, LEAD, result)
+    first = import_snapshot(store, LEAD, result)
     with pytest.raises(DuplicateImport, match=f"snapshot {first.snapshot_id}"):
-        import_extract(store, LEAD, result)
+        import_snapshot(store, LEAD, result)
     with pytest.raises(DuplicateImport):
-        import_extract(store, LEAD, result, dry_run=True)
+        import_snapshot(store, LEAD, result, dry_run=True)
     assert _count(store, "snapshots") == 1
 
 
 def test_duplicate_racing_past_the_check_is_caught_by_the_unique_constraint(store, make_result, monkeypatch):
     result = make_result(ROWS)
-    import_extract(store, LEAD, result)
+    import_snapshot(store, LEAD, result)
     real = snapshots.find_snapshot_by_hash
     calls = iter([None])  # the pre-check misses (another session committed in between)
     monkeypatch.setattr(snapshots, "find_snapshot_by_hash", lambda e, h: next(calls, real(e, h)))
     monkeypatch.setattr(snapshots, "_overlapping", lambda *a: [])  # the racer saw no same-day snapshot
     with pytest.raises(DuplicateImport):
-        import_extract(store, LEAD, result)
+        import_snapshot(store, LEAD, result)
     assert _count(store, "open_items") == 5
 
 
@@ -142,48 +141,48 @@ def test_errors_reject_the_file_unless_the_lead_commits_valid_rows(engine, make_
     bad_row = Problem("x.txt", 9, "Betrag", "cannot read '12,3x' as an amount")
     result = make_result(ROWS[:2], problems=[bad_row])
     with pytest.raises(ValidationFailed, match="1 problem"):
-        import_extract(engine, LEAD, result)
+        import_snapshot(engine, LEAD, result)
     assert _count(engine, "snapshots") == 0
-    outcome = import_extract(engine, LEAD, result, commit_valid_rows=True)
+    outcome = import_snapshot(engine, LEAD, result, commit_valid_rows=True)
     assert (outcome.rows, outcome.rejected_rows) == (2, 1)
 
 
 def test_file_level_errors_or_no_valid_rows_cannot_be_committed(engine, make_result):
     whole = Problem("x.txt", None, None, "missing required column: amount")
     with pytest.raises(ValidationFailed, match="as a whole"):
-        import_extract(engine, LEAD, make_result(ROWS, problems=[whole]), commit_valid_rows=True)
+        import_snapshot(engine, LEAD, make_result(ROWS, problems=[whole]), commit_valid_rows=True)
     row = Problem("x.txt", 5, None, "bad")
     with pytest.raises(ValidationFailed, match="no valid items"):
-        import_extract(engine, LEAD, make_result([], problems=[row]), commit_valid_rows=True)
+        import_snapshot(engine, LEAD, make_result([], problems=[row]), commit_valid_rows=True)
 
 
 def test_warnings_do_not_block_and_are_reported(engine, make_result):
     warning = Problem("x.txt", 3, None, "total row without currency", "warning")
-    outcome = import_extract(engine, LEAD, make_result(ROWS, problems=[warning]))
+    outcome = import_snapshot(engine, LEAD, make_result(ROWS, problems=[warning]))
     assert outcome.warnings == ["x.txt, row 3: warning: total row without currency"]
 
 
 @pytest.mark.parametrize("actor", [COLLECTOR, CONTROLLER], ids=lambda a: a.username)
 def test_only_leads_and_admins_import(engine, make_result, actor):
     with pytest.raises(PermissionDenied):
-        import_extract(engine, actor, make_result(ROWS))
-    assert import_extract(engine, ADMIN, make_result(ROWS)).snapshot_id
+        import_snapshot(engine, actor, make_result(ROWS))
+    assert import_snapshot(engine, ADMIN, make_result(ROWS)).snapshot_id
 
 
 def test_as_of_date_rules(engine, make_result):
     with pytest.raises(ArDeskError, match=r"no as-of \(key\) date"):
-        import_extract(engine, LEAD, make_result(ROWS, as_of=None))
+        import_snapshot(engine, LEAD, make_result(ROWS, as_of=None))
     with pytest.raises(ArDeskError, match=r"as of 20\.11\.2026 but 19\.11\.2026 was chosen"):
-        import_extract(engine, LEAD, make_result(ROWS), as_of=date(2026, 11, 19))
-    chosen = import_extract(engine, LEAD, make_result(ROWS, as_of=None), as_of=date(2026, 11, 13))
+        import_snapshot(engine, LEAD, make_result(ROWS), as_of=date(2026, 11, 19))
+    chosen = import_snapshot(engine, LEAD, make_result(ROWS, as_of=None), as_of=date(2026, 11, 13))
     assert chosen.as_of == date(2026, 11, 13)
     assert chosen.open_totals["EUR"] == Decimal("11000.16")  # nothing cleared by 13.11.
-    same = import_extract(engine, LEAD, make_result(ROWS), as_of=date(2026, 11, 20))
+    same = import_snapshot(engine, LEAD, make_result(ROWS), as_of=date(2026, 11, 20))
     assert same.as_of == date(2026, 11, 20)
 
 
 def test_dry_run_reports_and_stores_nothing(engine, make_result):
-    outcome = import_extract(engine, LEAD, make_result(ROWS), dry_run=True)
+    outcome = import_snapshot(engine, LEAD, make_result(ROWS), dry_run=True)
     assert outcome.snapshot_id is None
     assert outcome.totals["EUR"] == Decimal("11000.16")
     for table in ("snapshots", "open_items", "customers", "audit_log"):
@@ -198,7 +197,7 @@ def test_extract_never_blanks_or_overrides_master_data(store, make_result):
     }, schema_overrides={"credit_limit": pl.Decimal(18, 2)})  # fmt: skip
     upsert_customer_master(store, LEAD, master)
     rows = [item(customer_name="  ", country=None, collector="j.schneider", doc_no="9")]
-    outcome = import_extract(store, LEAD, make_result(rows))
+    outcome = import_snapshot(store, LEAD, make_result(rows))
     assert (outcome.customers_added, outcome.customers_updated) == (0, 0)
     customer = list_customers(store).row(0, named=True)
     assert customer["name"] == "Müller Maschinenbau GmbH"  # blank in the extract: kept
@@ -212,11 +211,11 @@ def test_extract_never_blanks_or_overrides_master_data(store, make_result):
 
 
 def test_removing_a_snapshot_retires_it_keeps_its_items_and_is_audited(store, make_result):
-    keep = import_extract(store, LEAD, make_result(ROWS, as_of=date(2026, 11, 13), file_hash="cd" * 32))
-    gone = import_extract(store, LEAD, make_result(ROWS[:2], file_hash="ab" * 32))
+    keep = import_snapshot(store, LEAD, make_result(ROWS, as_of=date(2026, 11, 13), file_hash="cd" * 32))
+    gone = import_snapshot(store, LEAD, make_result(ROWS[:2], file_hash="ab" * 32))
     with pytest.raises(PermissionDenied):
-        delete_snapshot(store, COLLECTOR, gone.snapshot_id)
-    delete_snapshot(store, LEAD, gone.snapshot_id, "wrong company code")
+        remove_snapshot(store, COLLECTOR, gone.snapshot_id)
+    remove_snapshot(store, LEAD, gone.snapshot_id, "wrong company code")
     assert list_snapshots(store)["snapshot_id"].to_list() == [keep.snapshot_id]
     # soft delete: the auditor still sees what was removed, by whom and why
     retired = list_snapshots(store, include_retired=True).filter(pl.col("snapshot_id") == gone.snapshot_id)
@@ -229,11 +228,11 @@ def test_removing_a_snapshot_retires_it_keeps_its_items_and_is_audited(store, ma
     assert json.loads(entry["before"])["totals"] == {"EUR": "1000.06"}
     assert json.loads(entry["after"])["reason"] == "wrong company code"
     with pytest.raises(NotFound):
-        delete_snapshot(store, LEAD, gone.snapshot_id)
+        remove_snapshot(store, LEAD, gone.snapshot_id)
     # the same file may come back once its snapshot is removed
     with pytest.raises(DuplicateImport):
-        import_extract(store, LEAD, make_result(ROWS[:2], file_hash="cd" * 32))
-    again = import_extract(store, LEAD, make_result(ROWS[:2], file_hash="ab" * 32))
+        import_snapshot(store, LEAD, make_result(ROWS[:2], file_hash="cd" * 32))
+    again = import_snapshot(store, LEAD, make_result(ROWS[:2], file_hash="ab" * 32))
     assert again.snapshot_id not in (keep.snapshot_id, gone.snapshot_id)
 
 
@@ -249,7 +248,7 @@ def test_file_totals_difference_and_left_out_rows_are_stored_and_audited(store):
 
     bad = fbl5n_german_text().replace(b"01.09.2026", b"31.02.2026")  # row 5 (EUR 1,234.56) unreadable date
     result = read_extract(bad, "bad.txt")
-    outcome = import_extract(store, LEAD, result, commit_valid_rows=True)
+    outcome = import_snapshot(store, LEAD, result, commit_valid_rows=True)
     # 11,000.16 in the file's total row; 11,000.16 - 1,234.56 = 9,765.60 committed
     assert snapshot_totals(store, outcome.snapshot_id)["file_totals"] == {"EUR": Decimal("11000.16")}
     assert outcome.totals == {"EUR": Decimal("9765.60")}

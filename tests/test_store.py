@@ -222,7 +222,8 @@ def test_bulk_paths_never_corrupt_a_database_the_pool_holds_open(engine, make_re
 
     (An ADBC connection to the live file corrupted it: "database disk image is malformed".)
     """
-    from ar_core.snapshots import delete_snapshot, import_extract, load_items
+    from ar_core.collections.lifecycle import import_snapshot, remove_snapshot
+    from ar_core.ledger.snapshots import load_items
     from tests.conftest import LEAD
 
     reader = engine.connect()
@@ -231,9 +232,9 @@ def test_bulk_paths_never_corrupt_a_database_the_pool_holds_open(engine, make_re
     for n in range(3):
         rows = [item(doc_no=str(i), customer_id=str(i % 7), source_row=i) for i in range(200 * (n + 1))]
         as_of = date(2026, 11, 6 + 7 * n)
-        ids.append(import_extract(engine, LEAD, make_result(rows, as_of=as_of)).snapshot_id)
+        ids.append(import_snapshot(engine, LEAD, make_result(rows, as_of=as_of)).snapshot_id)
         assert load_items(engine, ids[-1]).height == 200 * (n + 1)
-    delete_snapshot(engine, LEAD, ids[0])
+    remove_snapshot(engine, LEAD, ids[0])
     reader.rollback()
     reader.close()
     with engine.connect() as conn:

@@ -8,11 +8,12 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from ar_core.audit import list_audit
-from ar_core.customers import customers_from_items, list_customers, upsert_customer_master
+from ar_core.access.actor import Actor
+from ar_core.access.audit import list_audit
+from ar_core.access.users import create_user
 from ar_core.errors import PermissionDenied
+from ar_core.ledger.customers import customers_from_items, list_customers, upsert_customer_master
 from ar_core.schema import CUSTOMER_SCHEMA
-from ar_core.users import Actor, create_user
 from tests.conftest import ADMIN, CONTROLLER, LEAD, item, items_frame
 
 MASTER = pl.DataFrame(

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from ar_core.audit import list_audit
+from ar_core.access.audit import list_audit
 from ar_core.errors import ArDeskError, ConfigError, NotFound, PermissionDenied
-from ar_core.mappings import delete_mapping, get_mapping, list_mappings, save_mapping
+from ar_core.ingest.saved_mappings import delete_mapping, get_mapping, list_mappings, save_mapping
 from tests.conftest import ADMIN, COLLECTOR, LEAD
 
 EXACT = """columns: {customer_id: customerID, doc_no: invoiceNumber, doc_date: InvoiceDate,

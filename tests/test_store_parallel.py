@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ar_core.snapshots import import_extract, load_items
+from ar_core.collections.lifecycle import import_snapshot
+from ar_core.ledger.snapshots import load_items
 from ar_core.store import bulk
 from tests.conftest import LEAD, item
 
@@ -14,7 +15,7 @@ def test_items_staged_in_several_files_arrive_complete_and_in_order(engine, make
     rows = [
         item(doc_no=f"18000000{i:02d}", customer_id="C1", amount=f"{i}.0{i}", source_row=i) for i in range(7)
     ]
-    outcome = import_extract(engine, LEAD, make_result(rows))
+    outcome = import_snapshot(engine, LEAD, make_result(rows))
     loaded = load_items(engine, outcome.snapshot_id)
     assert loaded["doc_no"].to_list() == [f"18000000{i:02d}" for i in range(7)]
     # 0.00 + 1.01 + 2.02 + ... + 6.06 = 21.21

@@ -11,8 +11,8 @@ import os
 import time
 from pathlib import Path
 
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
-from ar_core.snapshots import import_extract
 from ar_core.store import bulk
 from ar_core.store.db import sqlite_path
 from tests.conftest import LEAD
@@ -42,7 +42,7 @@ def test_the_next_import_removes_stale_staging_folders(engine) -> None:
     with (locked / "in-use.lock").open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         os.utime(locked, (time.time() - 3 * HOUR,) * 2)  # creating the lock file touched the folder
-        outcome = import_extract(engine, LEAD, read_extract(fbl5n_german_text(), "x.txt"))
+        outcome = import_snapshot(engine, LEAD, read_extract(fbl5n_german_text(), "x.txt"))
         assert outcome.rows == 4
         assert _folders(parent) == {fresh.name, locked.name}  # the import's own folder is gone too
     assert bulk.remove_stale_staging(parent) == [locked]  # once its lock is released

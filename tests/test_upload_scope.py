@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ar_core.snapshots import list_snapshots
+from ar_core.ledger.snapshots import list_snapshots
 from tests.app_support import app_store, open_page
 from tests.samples import LINES, fbl5n_german_text
 

@@ -7,11 +7,10 @@ import json
 import polars as pl
 import pytest
 
-from ar_core.audit import list_audit
-from ar_core.customers import upsert_customer_master
-from ar_core.errors import ArDeskError, NotFound, PermissionDenied
-from ar_core.users import (
-    Actor,
+from ar_core.access.actor import Actor
+from ar_core.access.audit import list_audit
+from ar_core.access.scope import visible_customers
+from ar_core.access.users import (
     create_user,
     credentials_for_login,
     get_actor,
@@ -23,8 +22,9 @@ from ar_core.users import (
     set_portfolio,
     set_roles,
     verify_password,
-    visible_customers,
 )
+from ar_core.errors import ArDeskError, NotFound, PermissionDenied
+from ar_core.ledger.customers import upsert_customer_master
 from tests.conftest import ADMIN, COLLECTOR, CONTROLLER, LEAD
 
 PASSWORD = "correct-horse-battery"
@@ -198,8 +198,8 @@ def test_collectors_see_their_portfolio_and_others_see_everything(team):
 
 
 def test_lockout_after_five_failures_lifted_by_a_password_reset(store):
-    from ar_core.audit import list_audit
-    from ar_core.users import LOCKOUT_AFTER, is_locked, login_failed, login_succeeded, reset_password
+    from ar_core.access.audit import list_audit
+    from ar_core.access.users import LOCKOUT_AFTER, is_locked, login_failed, login_succeeded, reset_password
 
     create_user(store, ADMIN, username="lena.lead", name="Lena", password="long-enough-pw", roles=["lead"])
     login_failed(store, "lena.lead")
@@ -216,7 +216,7 @@ def test_lockout_after_five_failures_lifted_by_a_password_reset(store):
 
 
 def test_portfolio_refuses_unknown_customers_and_company_codes(team, make_result):
-    from ar_core.snapshots import delete_snapshot, import_extract
+    from ar_core.collections.lifecycle import import_snapshot, remove_snapshot
     from tests.conftest import item
 
     upsert_customer_master(
@@ -231,10 +231,10 @@ def test_portfolio_refuses_unknown_customers_and_company_codes(team, make_result
     assert get_portfolio(team, "c.meyer") == {"customers": [], "company_codes": []}  # nothing half-saved
 
     # A company code counts as known from the items of a snapshot in force, not of a removed one.
-    outcome = import_extract(team, LEAD, make_result([item(company_code="3000", customer_id="0000100001")]))
+    outcome = import_snapshot(team, LEAD, make_result([item(company_code="3000", customer_id="0000100001")]))
     set_portfolio(team, ADMIN, "c.meyer", customers=["0000100001"], company_codes=["1000", "3000"])
     assert get_portfolio(team, "c.meyer") == {"customers": ["0000100001"], "company_codes": ["1000", "3000"]}
-    delete_snapshot(team, LEAD, outcome.snapshot_id, reason="test")
+    remove_snapshot(team, LEAD, outcome.snapshot_id, reason="test")
     with pytest.raises(ArDeskError, match=r"unknown company code: 3000"):
         set_portfolio(team, ADMIN, "c.meyer", company_codes=["3000"])
 
@@ -253,13 +253,13 @@ def book(team):
 
 
 def _collectors(engine):
-    from ar_core.customers import list_customers
+    from ar_core.ledger.customers import list_customers
 
     return dict(list_customers(engine).select("customer_id", "collector").rows())
 
 
 def test_move_all_customers_of_a_collector(book):
-    from ar_core.users import move_customers
+    from ar_core.ledger.customers import move_customers
 
     moved = move_customers(book, ADMIN, target="j.schneider", from_collector="c.meyer")
     assert moved == ["1", "2"]
@@ -280,14 +280,14 @@ def test_move_all_customers_of_a_collector(book):
 
 
 def test_move_selected_customers_and_skip_those_already_there(book):
-    from ar_core.users import move_customers
+    from ar_core.ledger.customers import move_customers
 
     assert move_customers(book, ADMIN, target="c.meyer", customers=["3", "4", "1"]) == ["3", "4"]
     assert _collectors(book) == {"1": "c.meyer", "2": "c.meyer", "3": "c.meyer", "4": "c.meyer"}
 
 
 def test_move_refuses_bad_targets_unknown_customers_and_non_admins(book):
-    from ar_core.users import move_customers
+    from ar_core.ledger.customers import move_customers
 
     with pytest.raises(ArDeskError, match=r"lena\.lead is not a collector"):
         move_customers(book, ADMIN, target="lena.lead", customers=["1"])
@@ -309,7 +309,7 @@ def test_move_refuses_bad_targets_unknown_customers_and_non_admins(book):
 
 
 def test_new_and_reset_passwords_must_be_changed_at_first_login(team):
-    from ar_core.users import change_own_password, must_change_password
+    from ar_core.access.users import change_own_password, must_change_password
 
     assert must_change_password(team, "c.meyer")  # created by an admin: a new password is due
     create_user(team, ADMIN, username="demo.user", name="Demo", password=PASSWORD, roles=["collector"],
@@ -330,7 +330,7 @@ def test_new_and_reset_passwords_must_be_changed_at_first_login(team):
 
 
 def test_changing_the_own_password_checks_the_repetition_and_the_old_one(team):
-    from ar_core.users import change_own_password, must_change_password
+    from ar_core.access.users import change_own_password, must_change_password
 
     with pytest.raises(ArDeskError, match="the two passwords differ"):
         change_own_password(team, COLLECTOR, "my-own-secret-1", "my-own-secret-2")
@@ -345,7 +345,7 @@ def test_changing_the_own_password_checks_the_repetition_and_the_old_one(team):
 
 
 def test_a_successful_login_after_failures_is_audited(store):
-    from ar_core.users import login_failed, login_succeeded
+    from ar_core.access.users import login_failed, login_succeeded
 
     create_user(store, ADMIN, username="lena.lead", name="Lena", password="long-enough-pw", roles=["lead"])
     login_succeeded(store, "lena.lead")  # nothing to reset: no entry
@@ -366,7 +366,7 @@ def test_a_successful_login_after_failures_is_audited(store):
 
 
 def test_an_admin_reset_that_unlocks_is_audited_with_the_count(store):
-    from ar_core.users import LOCKOUT_AFTER, login_failed
+    from ar_core.access.users import LOCKOUT_AFTER, login_failed
 
     create_user(store, ADMIN, username="lena.lead", name="Lena", password="long-enough-pw", roles=["lead"])
     for _ in range(LOCKOUT_AFTER):

@@ -14,8 +14,8 @@ import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from ar_core.audit import record_many
-from ar_core.users import create_user
+from ar_core.access.audit import record_many
+from ar_core.access.users import create_user
 from tests.app_support import SYSTEM, app_store, open_page
 from ui.text import escape
 
@@ -149,7 +149,7 @@ def test_fx_warnings_escape_currency_codes(monkeypatch):
     monkeypatch.setattr(notices.settings, "get_fx_max_age_days", lambda _e: 7)
     monkeypatch.setattr(notices.data, "items", lambda _s: pl.DataFrame({"currency": ["**CH**"]}))
     old = [{"currency": "**CH**", "rate_date": date(2026, 1, 2), "age_days": 322}]
-    monkeypatch.setattr(notices.rates, "stale_rates", lambda *_a: old)
+    monkeypatch.setattr(notices, "stale_rates", lambda *_a: old)
     at = AppTest.from_function(_fx_warnings).run()
     assert not at.exception, at.exception
     warnings = [w.value for w in at.warning]

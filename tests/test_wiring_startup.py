@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ar_core.config import cookie_key
-from ar_core.demo import generate_demo
+from ar_core.demo.build import generate_demo
 from ar_core.store import bulk
 from ar_core.store.db import make_engine, migrate
 

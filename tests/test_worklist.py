@@ -8,8 +8,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from ar_core.schema import CUSTOMER_SCHEMA, ITEM_SCHEMA, empty_items
-from ar_core.worklist import (
+from ar_core.collections.worklist import (
     EXTRA_COLUMNS,
     WORKLIST_COLUMNS,
     build_worklist,
@@ -17,6 +16,7 @@ from ar_core.worklist import (
     page,
     unrated_limit_currencies,
 )
+from ar_core.schema import CUSTOMER_SCHEMA, ITEM_SCHEMA, empty_items
 
 AS_OF = date(2026, 11, 20)
 

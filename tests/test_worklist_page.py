@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ar_core.customers import upsert_customer_master
+from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
-from ar_core.snapshots import import_extract
+from ar_core.ledger.customers import upsert_customer_master
 from tests.app_support import APP, SYSTEM, app_store
 from tests.samples import fbl5n_german_text
 
@@ -54,7 +54,7 @@ def team(tmp_path, monkeypatch):
             ),
         )
         text = fbl5n_german_text(lines=_lines(), total=_total())
-        import_extract(engine, SYSTEM, read_extract(text, "fbl5n.txt"))
+        import_snapshot(engine, SYSTEM, read_extract(text, "fbl5n.txt"))
         yield engine
 
 
@@ -131,8 +131,8 @@ def test_columns_say_which_overdue_and_that_open_is_net(team):
 def test_an_escalation_stays_on_the_second_voice_list_despite_a_later_date(team):
     from datetime import date
 
-    from ar_core import contacts, escalations
-    from ar_core.users import get_actor
+    from ar_core.access.users import get_actor
+    from ar_core.collections import contacts, escalations
 
     colin = get_actor(team, "colin")
     escalations.escalate(team, colin, "K01", to_username="cora", reason="refuses to talk to me")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.customers import upsert_customer_master
-from ar_core.users import Actor, create_user
+from ar_core.access.actor import Actor
+from ar_core.access.users import create_user
+from ar_core.ledger.customers import upsert_customer_master
 from tests.conftest import ADMIN, CONTROLLER, LEAD
 
 MEYER = Actor("c.meyer", "Claudia Meyer", frozenset({"collector"}))

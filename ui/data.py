@@ -13,24 +13,24 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from ar_core import settings, snapshots
+from ar_core import settings
+from ar_core.collections import team_worklist
 from ar_core.config import today
-from ar_core.customers import list_customers
 from ar_core.errors import ArDeskError
-from ar_core.team_worklist import team_worklist
+from ar_core.ledger import list_customers, list_snapshots, load_items
 from ui.resources import engine
 from ui.text import escape
 
 
 @st.cache_data(ttl=30, max_entries=4)
 def snapshot_list() -> pl.DataFrame:
-    return snapshots.list_snapshots(engine()).sort("as_of", "snapshot_id")
+    return list_snapshots(engine()).sort("as_of", "snapshot_id")
 
 
 @st.cache_resource(max_entries=3)
 def items(snapshot_id: int) -> pl.DataFrame:
     """The immutable items of one snapshot, shared by all sessions (never mutate it)."""
-    return snapshots.load_items(engine(), snapshot_id)
+    return load_items(engine(), snapshot_id)
 
 
 @st.cache_data(ttl=60, max_entries=4)
@@ -90,7 +90,7 @@ def save(action: Callable[[], object], done: str | None = None, *, ledger: bool 
 
 
 def _scoped(snapshot_id: int, scope: tuple[str, ...] | None) -> pl.DataFrame:
-    from ar_core.portfolio import in_portfolio
+    from ar_core.access import in_portfolio
 
     return in_portfolio(items(snapshot_id), scope)
 
@@ -104,8 +104,7 @@ def overview_tiles(
     reporting: str,
 ) -> dict:
     """The Overview tiles of one snapshot for one portfolio (cached: a rerun costs nothing)."""
-    from ar_core.portfolio import summary_tiles
-    from ar_core.rates import reporting_rates
+    from ar_core.ledger import reporting_rates, summary_tiles
 
     prev = _scoped(previous[0], scope) if previous else None
     fx = reporting_rates(engine(), as_of, reporting)
@@ -126,9 +125,7 @@ def aging_by(
     by: str,
 ) -> pl.DataFrame:
     """The aging table of one snapshot by one dimension, in the reporting currency (cached)."""
-    from ar_core.aging import aging_table, with_aging
-    from ar_core.fx import to_reporting
-    from ar_core.rates import reporting_rates
+    from ar_core.ledger import aging_table, reporting_rates, to_reporting, with_aging
 
     fx = reporting_rates(engine(), as_of, reporting)
     aged, _missing = to_reporting(with_aging(_scoped(snapshot_id, scope), as_of, edges), fx, reporting)

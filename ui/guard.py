@@ -10,7 +10,7 @@ import contextlib
 
 import streamlit as st
 
-from ar_core.users import Actor, get_actor, must_change_password, session_actor, session_version
+from ar_core.access import Actor, get_actor, must_change_password, session_actor, session_version
 from ui import keys
 from ui.resources import engine
 

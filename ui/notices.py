@@ -6,7 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from ar_core import rates, settings
+from ar_core import settings
+from ar_core.ledger import stale_rates
 from ui import data, fmt
 from ui.resources import engine
 from ui.text import escape
@@ -17,7 +18,7 @@ def fx_warnings(snapshot_id: int, as_of: date, missing: list[str]) -> None:
     eng = engine()
     reporting = settings.get_reporting_currency(eng)
     currencies = data.items(snapshot_id)["currency"].unique().to_list()
-    stale = rates.stale_rates(eng, as_of, currencies, reporting, settings.get_fx_max_age_days(eng))
+    stale = stale_rates(eng, as_of, currencies, reporting, settings.get_fx_max_age_days(eng))
     if stale:
         listed = ", ".join(
             f"{escape(r['currency'])} of {fmt.day(r['rate_date'])} ({r['age_days']} days old)" for r in stale

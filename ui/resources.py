@@ -15,15 +15,15 @@ import streamlit as st
 import streamlit_authenticator as stauth
 from sqlalchemy.engine import Engine
 
-from ar_core.config import cookie_key, settings
-from ar_core.store.db import make_engine, migrate
-from ar_core.users import (
+from ar_core.access import (
     MAX_PASSWORD_BYTES,
     authenticate,
     credentials_for_login,
     session_actor,
     session_version,
 )
+from ar_core.config import cookie_key, settings
+from ar_core.store import make_engine, migrate
 from ui import keys
 
 #: Short cookie life (12 hours). Logout, lockout, password changes, deactivation and role changes

@@ -1,28 +1,33 @@
-"""Reading ERP receivables extracts into canonical items, with every problem reported as a value.
+"""Reading ERP receivables extracts into canonical items, with every problem reported as a value,
+and the column mappings a lead saves for the next upload.
 
 Public API: :func:`read_extract`, :func:`read_customer_master`, :func:`source_headers`,
 :func:`validation_report_xlsx`, :func:`spool` (a validated extract parked on disk until Commit),
-:class:`Mapping`, :class:`Problem`, :class:`ExtractResult`.
+:class:`Mapping`, :class:`Problem`, :class:`ExtractResult`, and the saved mappings.
 """
 
 from __future__ import annotations
 
-from ar_core.ingest.customers import read_customer_master
-from ar_core.ingest.mapping import Mapping
-from ar_core.ingest.reader import read_extract
-from ar_core.ingest.report import validation_report_xlsx
-from ar_core.ingest.result import ExtractResult, Problem
-from ar_core.ingest.sources import source_headers
-from ar_core.ingest.spool import SpooledExtract, spool
+from ar_core.facade import lazy
 
-__all__ = [
-    "ExtractResult",
-    "Mapping",
-    "Problem",
-    "SpooledExtract",
-    "read_customer_master",
-    "read_extract",
-    "source_headers",
-    "spool",
-    "validation_report_xlsx",
-]
+# A name equal to its module's name must be bound eagerly: importing the submodule would
+# otherwise set the package attribute to the module.
+from ar_core.ingest.spool import spool  # noqa: F401 - a public name
+
+#: Public name -> the module of this package that defines it.
+_EXPORTS: dict[str, str] = {
+    "read_customer_master": "customers",
+    "Mapping": "mapping",
+    "read_extract": "reader",
+    "validation_report_xlsx": "report",
+    "ExtractResult": "result",
+    "FileTotals": "result",
+    "Problem": "result",
+    "source_headers": "sources",
+    "SpooledExtract": "spool",
+    "delete_mapping": "saved_mappings",
+    "get_mapping": "saved_mappings",
+    "list_mappings": "saved_mappings",
+    "save_mapping": "saved_mappings",
+}
+__getattr__, __dir__ = lazy(__name__, _EXPORTS)

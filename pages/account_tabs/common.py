@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from ar_core.users import Actor
+from ar_core.access import Actor
 from ui import data, forms
 
 #: The URL query parameter naming the customer (``/account?customer=0000100001``).

@@ -5,7 +5,16 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from ar_core import contacts, promises, reason_codes
+from ar_core.collections import (
+    CHANNELS,
+    DELINQUENCY_REASONS,
+    NEXT_ACTIONS,
+    OUTCOMES,
+    PROMISE_TO_PAY,
+    correct_contact,
+    list_contacts,
+    record_call,
+)
 from pages.account_tabs.common import Account, fk, local, saved
 from pages.account_tabs.promises_tab import promise_fields
 from ui import tables
@@ -16,7 +25,7 @@ FORM_LOG, FORM_CORRECT = "log_contact", "correct_contact"
 def render(ctx: Account) -> None:
     if ctx.writable:
         _log_form(ctx)
-    log = contacts.list_contacts(ctx.engine, ctx.actor, ctx.customer_id)
+    log = list_contacts(ctx.engine, ctx.actor, ctx.customer_id)
     if log.is_empty():
         st.info("No contact logged yet.")
     else:
@@ -61,26 +70,26 @@ def _log_form(ctx: Account) -> None:
     with st.form(FORM_LOG):
         st.markdown("**Log a contact**")
         c1, c2, c3 = st.columns(3)
-        channel = c1.selectbox("Channel", reason_codes.CHANNELS, key=fk(FORM_LOG, "ct_channel"))
-        outcome = c2.selectbox("Outcome", reason_codes.OUTCOMES, key=fk(FORM_LOG, "ct_outcome"))
+        channel = c1.selectbox("Channel", CHANNELS, key=fk(FORM_LOG, "ct_channel"))
+        outcome = c2.selectbox("Outcome", OUTCOMES, key=fk(FORM_LOG, "ct_outcome"))
         reason = c3.selectbox(
             "Delinquency reason",
-            ["", *reason_codes.DELINQUENCY_REASONS],
-            format_func=lambda c: reason_codes.DELINQUENCY_REASONS.get(c, "—"),
+            ["", *DELINQUENCY_REASONS],
+            format_func=lambda c: DELINQUENCY_REASONS.get(c, "—"),
             key=fk(FORM_LOG, "ct_reason"),
         )
         notes = st.text_area("Notes", key=fk(FORM_LOG, "ct_notes"))
         n1, n2 = st.columns(2)
-        next_action = n1.selectbox("Next action", reason_codes.NEXT_ACTIONS, key=fk(FORM_LOG, "ct_next"))
+        next_action = n1.selectbox("Next action", NEXT_ACTIONS, key=fk(FORM_LOG, "ct_next"))
         next_date = n2.date_input(
             "Next action date", value=None, format="DD.MM.YYYY", key=fk(FORM_LOG, "ct_next_date")
         )
-        st.markdown(f"**The promise** — fill in when the outcome is *{reason_codes.PROMISE_TO_PAY}*")
+        st.markdown(f"**The promise** — fill in when the outcome is *{PROMISE_TO_PAY}*")
         entry = promise_fields(ctx, fk(FORM_LOG, "ct_pr"))
         if not st.form_submit_button("Save contact", type="primary"):
             return
         promise = None
-        if entry.given() or outcome == reason_codes.PROMISE_TO_PAY:
+        if entry.given() or outcome == PROMISE_TO_PAY:
             promise = entry.to_service(ctx) if entry.given() else {}
             if promise is None:
                 return
@@ -90,7 +99,7 @@ def _log_form(ctx: Account) -> None:
         }  # fmt: skip
         done = "Contact and promise saved." if promise else "Contact saved."
         saved(
-            lambda: promises.record_call(ctx.engine, ctx.actor, ctx.customer_id, promise=promise, **call),
+            lambda: record_call(ctx.engine, ctx.actor, ctx.customer_id, promise=promise, **call),
             done,
             FORM_LOG,
         )
@@ -106,12 +115,8 @@ def _correction_form(ctx: Account, log: pl.DataFrame) -> None:
         note = st.text_input("What was wrong", key=fk(FORM_CORRECT, "corr_note"))
         st.caption("Fill in only what changes; empty fields keep the entry's value.")
         k1, k2, k3 = st.columns(3)
-        fix_outcome = k1.selectbox(
-            "Outcome", ["", *reason_codes.OUTCOMES], key=fk(FORM_CORRECT, "corr_outcome")
-        )
-        fix_action = k2.selectbox(
-            "Next action", ["", *reason_codes.NEXT_ACTIONS], key=fk(FORM_CORRECT, "corr_next")
-        )
+        fix_outcome = k1.selectbox("Outcome", ["", *OUTCOMES], key=fk(FORM_CORRECT, "corr_outcome"))
+        fix_action = k2.selectbox("Next action", ["", *NEXT_ACTIONS], key=fk(FORM_CORRECT, "corr_next"))
         fix_date = k3.date_input(
             "Next action date", value=None, format="DD.MM.YYYY", key=fk(FORM_CORRECT, "corr_date")
         )
@@ -125,7 +130,7 @@ def _correction_form(ctx: Account, log: pl.DataFrame) -> None:
         changes = {k: v for k, v in proposed.items() if v}
         if st.form_submit_button("Add correction"):
             saved(
-                lambda: contacts.correct_contact(ctx.engine, ctx.actor, target, note=note, **changes),
+                lambda: correct_contact(ctx.engine, ctx.actor, target, note=note, **changes),
                 "Correction added; the original entry stays in the log.",
                 FORM_CORRECT,
             )

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ar_core import snapshots
-from ar_core.account import item_timeline
+from ar_core.ledger import customer_items_history, item_timeline
 from pages.account_tabs.common import Account
 from ui import tables
 
 
 def render(ctx: Account) -> None:
-    history = snapshots.customer_items_history(ctx.engine, ctx.actor, ctx.customer_id)
+    history = customer_items_history(ctx.engine, ctx.actor, ctx.customer_id)
     tables.show(
         item_timeline(history, ctx.snapshot_dates),
         download=f"item-history-{ctx.customer_id}",

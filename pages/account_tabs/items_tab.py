@@ -7,10 +7,15 @@ import polars as pl
 import streamlit as st
 
 from ar_core import settings
-from ar_core.account import STATEMENT_LANGUAGES, statement_language, statement_xlsx, with_document_amount
-from ar_core.aging import with_aging
-from ar_core.fx import to_reporting
-from ar_core.rates import reporting_rates
+from ar_core.ledger import (
+    STATEMENT_LANGUAGES,
+    reporting_rates,
+    statement_language,
+    statement_xlsx,
+    to_reporting,
+    with_aging,
+    with_document_amount,
+)
 from pages.account_tabs.common import Account
 from ui import fmt, tables
 from ui.text import escape

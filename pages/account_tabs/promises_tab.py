@@ -9,7 +9,14 @@ from decimal import Decimal
 import polars as pl
 import streamlit as st
 
-from ar_core import promises
+from ar_core.collections import (
+    OPEN,
+    cancel_promise,
+    create_promise,
+    default_promised_date,
+    list_promises,
+    promisable_amount,
+)
 from ar_core.config import today
 from ar_core.money import parse_amount
 from pages.account_tabs.common import Account, fk, local, saved
@@ -52,7 +59,7 @@ class PromiseInput:
 
 
 def _debits(ctx: Account) -> pl.DataFrame:
-    from ar_core.portfolio import open_items
+    from ar_core.ledger import open_items
 
     return open_items(ctx.items, ctx.as_of).filter(pl.col("amount") > 0).sort("due_date", "doc_no")
 
@@ -64,9 +71,7 @@ def promise_fields(ctx: Account, prefix: str) -> PromiseInput:
         set(debits["currency"].to_list()) | set(debits["doc_currency"].drop_nulls().to_list())
     )
     currencies = currencies or ["EUR"]
-    caps = ", ".join(
-        f"{cur} {promises.promisable_amount(ctx.items, ctx.as_of, cur):,.2f}" for cur in currencies
-    )
+    caps = ", ".join(f"{cur} {promisable_amount(ctx.items, ctx.as_of, cur):,.2f}" for cur in currencies)
     first_day = today(ctx.time_zone)
     p1, p2, p3 = st.columns(3)
     amount_text = p1.text_input(
@@ -76,7 +81,7 @@ def promise_fields(ctx: Account, prefix: str) -> PromiseInput:
     currency = p2.selectbox("Currency", currencies, key=f"{prefix}_cur")
     when = p3.date_input(
         "Promised payment date",
-        value=promises.default_promised_date(ctx.engine),
+        value=default_promised_date(ctx.engine),
         min_value=first_day,
         format="DD.MM.YYYY",
         key=f"{prefix}_date",
@@ -95,11 +100,11 @@ def render(ctx: Account) -> None:
             entry = promise_fields(ctx, fk(FORM_PROMISE, "pr"))
             if st.form_submit_button("Save promise", type="primary") and (args := entry.to_service(ctx)):
                 saved(
-                    lambda: promises.create_promise(ctx.engine, ctx.actor, ctx.customer_id, **args),
+                    lambda: create_promise(ctx.engine, ctx.actor, ctx.customer_id, **args),
                     SAVED,
                     FORM_PROMISE,
                 )
-    plist = promises.list_promises(ctx.engine, ctx.actor, ctx.customer_id)
+    plist = list_promises(ctx.engine, ctx.actor, ctx.customer_id)
     if plist.is_empty():
         st.info("No promise to pay recorded.")
         return
@@ -137,7 +142,7 @@ def render(ctx: Account) -> None:
             "cancel_reason": "Why cancelled",
         },
     )
-    still_open = plist.filter(pl.col("status") == promises.OPEN)
+    still_open = plist.filter(pl.col("status") == OPEN)
     if ctx.writable and not still_open.is_empty():
         labels = {
             r[
@@ -153,7 +158,7 @@ def render(ctx: Account) -> None:
             why = st.text_input("Why is it cancelled?", key=fk(FORM_CANCEL, "pc_reason"))
             if st.form_submit_button("Cancel promise"):
                 saved(
-                    lambda: promises.cancel_promise(ctx.engine, ctx.actor, pid, why),
+                    lambda: cancel_promise(ctx.engine, ctx.actor, pid, why),
                     f"Promise {pid} cancelled: it no longer counts as open or broken.",
                     FORM_CANCEL,
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ar_core import escalations
+from ar_core.collections import escalate, escalation_targets, may_handle, reassign, resolve
 from pages.account_tabs.common import Account, fk, saved
 from ui.text import escape
 
@@ -12,7 +12,7 @@ FORM_ESCALATE = "escalate"
 
 
 def _choose(ctx: Account, label: str, key: str, exclude: tuple[str, ...] = ()) -> str | None:
-    targets = escalations.escalation_targets(ctx.engine, ctx.actor, ctx.customer_id, exclude=exclude)
+    targets = escalation_targets(ctx.engine, ctx.actor, ctx.customer_id, exclude=exclude)
     shown = {
         r["username"]: f"{r['name']} ({r['username']}) — {r['role']}" for r in targets.iter_rows(named=True)
     }
@@ -32,7 +32,7 @@ def _handle(ctx: Account, esc: dict) -> None:
         )
         if st.form_submit_button("Resolve escalation"):
             saved(
-                lambda: escalations.resolve(ctx.engine, ctx.actor, eid, agreed),
+                lambda: resolve(ctx.engine, ctx.actor, eid, agreed),
                 "Escalation resolved.",
                 resolve_form,
             )
@@ -49,7 +49,7 @@ def _handle(ctx: Account, esc: dict) -> None:
                 st.error("Choose whom to hand the escalation to.")
             else:
                 saved(
-                    lambda: escalations.reassign(ctx.engine, ctx.actor, eid, to_username=to, note=why),
+                    lambda: reassign(ctx.engine, ctx.actor, eid, to_username=to, note=why),
                     f"Escalation handed to {escape(to)}: the case is on their worklist.",
                     reassign_form,
                 )
@@ -64,7 +64,7 @@ def render(ctx: Account) -> None:
             f"**Escalation {esc['escalation_id']}**: {escape(esc['from_user'])} → "
             f"**{escape(esc['to_user'])}** · {escape(esc['reason'])}"
         )
-        if ctx.writable and escalations.may_handle(ctx.actor, esc["from_user"], esc["to_user"]):
+        if ctx.writable and may_handle(ctx.actor, esc["from_user"], esc["to_user"]):
             _handle(ctx, esc)
     if ctx.writable and ctx.escalations.is_empty():
         with st.form(FORM_ESCALATE):
@@ -76,9 +76,7 @@ def render(ctx: Account) -> None:
                     st.error("Choose whom to escalate to.")
                 else:
                     saved(
-                        lambda: escalations.escalate(
-                            ctx.engine, ctx.actor, ctx.customer_id, to_username=to, reason=why
-                        ),
+                        lambda: escalate(ctx.engine, ctx.actor, ctx.customer_id, to_username=to, reason=why),
                         f"Escalated to {escape(to)}: the case is on their worklist.",
                         FORM_ESCALATE,
                     )

@@ -1,0 +1,141 @@
+"""Who may see and work which customers: one portfolio rule for every read and write.
+
+A collector's portfolio is the customers whose collector they are (extract or customer master),
+the customers assigned to them on the admin page and the customers of their assigned company
+codes; a collector also works the customers escalated to them. Leads, controllers and admins
+read everything; controllers never write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+import polars as pl
+import sqlalchemy as sa
+
+from ar_core.access.actor import Actor
+from ar_core.access.users import PORTFOLIO_KINDS, _portfolio
+from ar_core.errors import NotFound, PermissionDenied
+from ar_core.store.models import Customer, Escalation, User
+
+#: Roles that see every customer; everybody else only sees their portfolio.
+SEE_ALL_ROLES = ("lead", "controller", "admin")
+
+
+def visible_customers(engine: sa.Engine, actor: Actor) -> frozenset[str] | None:
+    """The customer ids ``actor`` may see; ``None`` (everything) for leads, controllers and admins."""
+    if actor.has(*SEE_ALL_ROLES):
+        return None
+    return own_portfolio(engine, actor.username)
+
+
+def own_portfolio(engine: sa.Engine, username: str) -> frozenset[str]:
+    """The customers a collector owns, whatever other roles the user has.
+
+    The customers whose ``collector`` is the user name (set by the extract or the customer
+    master), the customers assigned on the admin page, and every customer whose master record
+    lies in a company code assigned to them.
+    """
+    with engine.connect() as conn:
+        user = conn.execute(sa.select(User.id).where(User.username == username)).first()
+        assigned = _portfolio(conn, user.id) if user else {key: [] for key in PORTFOLIO_KINDS.values()}
+        owned = sa.or_(Customer.collector == username, Customer.company_code.in_(assigned["company_codes"]))
+        ids = set(conn.execute(sa.select(Customer.customer_id).where(owned)).scalars())
+    return frozenset(ids | set(assigned["customers"]))
+
+
+#: Roles that may write workflow records for any customer.
+WRITE_ALL_ROLES = ("lead", "admin")
+
+
+#: Roles that may read workflow records of any customer (controllers read only).
+READ_ALL_ROLES = ("lead", "admin", "controller")
+
+
+def escalated_to(engine: sa.Engine, username: str) -> set[str]:
+    """Customer ids with an open escalation to ``username`` (to add to their worklist)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(Escalation.customer_id).where(
+                Escalation.to_user == username, Escalation.resolved_at.is_(None)
+            )
+        ).scalars()
+        return set(rows)
+
+
+def readable_customers(engine: sa.Engine, actor: Actor) -> frozenset[str] | None:
+    """Customers whose workflow records ``actor`` may read; ``None`` = all.
+
+    A collector's portfolio plus what is escalated to them; leads, admins, controllers see all.
+    """
+    if actor.has(*READ_ALL_ROLES):
+        return None
+    if not actor.has("collector"):
+        return frozenset()
+    own = visible_customers(engine, actor) or frozenset()
+    return frozenset(own | escalated_to(engine, actor.username))
+
+
+def _collector_scope(engine: sa.Engine, actor: Actor) -> frozenset[str]:
+    """What a collector works on: the own portfolio plus open escalations to them."""
+    return own_portfolio(engine, actor.username) | escalated_to(engine, actor.username)
+
+
+def check_customer_access(engine: sa.Engine, actor: Actor, customer_id: str, *, write: bool) -> None:
+    """Raise PermissionDenied unless ``actor`` may read (or write) ``customer_id``'s records.
+
+    Leads and admins: any known customer (NotFound for an unknown id). Controllers: read only.
+    Collectors: their portfolio and the customers escalated to them.
+    """
+    check_customers_access(engine, actor, [customer_id], write=write)
+
+
+def check_customers_access(
+    engine: sa.Engine, actor: Actor, customer_ids: Iterable[str], *, write: bool
+) -> None:
+    """:func:`check_customer_access` for several customers at once (one portfolio look-up)."""
+    wanted = sorted(set(customer_ids))
+    if write and not actor.has("collector", *WRITE_ALL_ROLES):
+        raise PermissionDenied(f"{actor.username} may not record collection work (read-only role)")
+    if actor.has(*(WRITE_ALL_ROLES if write else READ_ALL_ROLES)):
+        with engine.connect() as conn:
+            known = set(
+                conn.execute(
+                    sa.select(Customer.customer_id).where(Customer.customer_id.in_(wanted))
+                ).scalars()
+            )
+        missing = [c for c in wanted if c not in known]
+        if missing:
+            raise NotFound(f"no customer {missing[0]!r}")
+        return
+    # A write needs the collector's own portfolio even when another role (controller) may read all.
+    allowed = _collector_scope(engine, actor) if write else readable_customers(engine, actor)
+    foreign = [c for c in wanted if allowed is not None and c not in allowed]
+    if foreign:
+        raise PermissionDenied(f"customer {foreign[0]} is not in {actor.username}'s portfolio")
+
+
+def _active_user(conn: sa.Connection, username: str) -> Actor:
+    row = conn.execute(sa.select(User).where(User.username == username, User.active.is_(True))).first()
+    if row is None:
+        raise NotFound(f"no active user {username!r}")
+    return Actor(row.username, row.name, frozenset(r for r in row.roles.split(",") if r))
+
+
+def may_write(engine: sa.Engine, actor: Actor, customer_id: str) -> bool:
+    """Whether ``actor`` may record collection work for ``customer_id`` (pages hide forms otherwise).
+
+    The same rule :func:`check_customer_access` enforces on every write: a controller reads only.
+    """
+    try:
+        check_customer_access(engine, actor, customer_id, write=True)
+    except (PermissionDenied, NotFound):
+        return False
+    return True
+
+
+def in_portfolio(items: pl.DataFrame, customer_ids: Collection[str] | None) -> pl.DataFrame:
+    """Restrict items to a portfolio; ``None`` means the whole ledger (lead, controller, admin)."""
+    if customer_ids is None:
+        return items
+    return items.filter(pl.col("customer_id").is_in(list(customer_ids)))

@@ -1,0 +1,80 @@
+"""What a snapshot's arrival or removal means for the collection workflow.
+
+The ledger stores and retires snapshots and knows nothing of promises; the promise verdicts a
+snapshot decides are the collections area's business. So "import, then decide the promises" and
+"remove, then reopen and decide again" are composed here, and every caller that imports or
+removes a snapshot (upload page, CLI, demo) goes through these two services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+
+from ar_core.access.actor import Actor
+from ar_core.access.audit import record
+from ar_core.collections.promises import refresh_promise_statuses
+from ar_core.ingest.result import ExtractResult
+from ar_core.ledger.snapshots import ImportOutcome, delete_snapshot, import_extract, is_full_snapshot
+from ar_core.store.models import Promise
+
+#: Promise verdicts a removed snapshot may have decided (``open`` and ``cancelled`` are not verdicts).
+VERDICTS = ("kept", "partly kept", "broken")
+
+
+def import_snapshot(engine: sa.Engine, actor: Actor, result: ExtractResult, **options: Any) -> ImportOutcome:
+    """Commit ``result`` as a snapshot (see ``ledger.import_extract`` for ``options``), then decide promises.
+
+    Deciding runs after the import's commit, in its own transaction: verdicts are derived data,
+    and the snapshot stands even if deciding fails (the next import decides again). Same-day
+    snapshots this one replaces have their verdicts reopened inside the import transaction.
+    """
+    outcome = import_extract(engine, actor, result, on_retire=reopen_verdicts, **options)
+    if outcome.snapshot_id is None:  # a dry run
+        return outcome
+    items = result.items if not outcome.undone_on_replace else None
+    return replace(outcome, promises_decided=_decide(engine, outcome.snapshot_id, items))
+
+
+def remove_snapshot(engine: sa.Engine, actor: Actor, snapshot_id: int, reason: str = "") -> int:
+    """Retire a snapshot committed by mistake, reopen the verdicts it could have shaped, decide again.
+
+    Returns the number of promise verdicts reopened.
+    """
+    reopened = delete_snapshot(engine, actor, snapshot_id, reason, on_retire=reopen_verdicts)
+    if reopened:  # decide them again against the snapshots that remain
+        refresh_promise_statuses(engine)
+    return reopened
+
+
+def _decide(engine: sa.Engine, snapshot_id: int, items: pl.DataFrame | None) -> int:
+    """The frame handed on stands for the composed ledger, so only a full snapshot's own items may."""
+    full = items is not None and is_full_snapshot(engine, snapshot_id)
+    return refresh_promise_statuses(engine, loaded={snapshot_id: items} if full else None)
+
+
+def reopen_verdicts(conn: sa.Connection, actor: Actor, as_of: date, snapshot_id: int) -> int:
+    """A mistaken extract may have made items "vanish": every verdict it could have shaped reopens."""
+    decided = conn.execute(
+        sa.select(Promise.id, Promise.status, Promise.status_decided_on).where(
+            Promise.status_decided_on >= as_of, Promise.status.in_(VERDICTS)
+        )
+    ).all()
+    for promise_id, status, decided_on in decided:
+        conn.execute(
+            sa.update(Promise).where(Promise.id == promise_id).values(status="open", status_decided_on=None)
+        )
+        record(
+            conn,
+            actor,
+            "reopen_promise",
+            "promise",
+            promise_id,
+            before={"status": status, "status_decided_on": decided_on},
+            after={"status": "open", "reason": f"snapshot {snapshot_id} of {as_of:%d.%m.%Y} was removed"},
+        )
+    return len(decided)

@@ -1,0 +1,73 @@
+"""The team's worklist for one snapshot, assembled from the store: what the pages and the CLI share.
+
+The ranking itself is pure (:mod:`ar_core.worklist`); this module only gathers its inputs —
+items, customer master, contact summary, promises, escalations, settings, FX rates — so that the
+Worklist page, the Huddle and ``python -m ar_core worklist`` rank exactly alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+import polars as pl
+import sqlalchemy as sa
+
+from ar_core import settings
+from ar_core.collections import contacts, escalations, promises
+from ar_core.collections.priority import PriorityConfig
+from ar_core.collections.worklist import build_worklist
+from ar_core.errors import NotFound
+from ar_core.ledger import rates, snapshots
+from ar_core.ledger.customers import list_customers
+from ar_core.ledger.fx import to_reporting
+
+
+def snapshot_for(engine: sa.Engine, as_of: date | None = None) -> tuple[int, date]:
+    """The latest snapshot on or before ``as_of`` (the latest of all when ``as_of`` is None)."""
+    listing = snapshots.list_snapshots(engine)
+    if as_of is not None:
+        listing = listing.filter(pl.col("as_of") <= as_of)
+    if listing.is_empty():
+        raise NotFound("No snapshot" + (f" on or before {as_of.isoformat()}" if as_of else "") + " yet.")
+    row = listing.sort("as_of", "snapshot_id").row(-1, named=True)
+    return row["snapshot_id"], row["as_of"]
+
+
+def team_worklist(
+    engine: sa.Engine,
+    snapshot_id: int,
+    as_of: date,
+    items: pl.DataFrame | None = None,
+    today: date | None = None,
+) -> tuple[pl.DataFrame, list[str]]:
+    """The ranked worklist of every customer, and the currencies that had no FX rate.
+
+    Args:
+        items: the snapshot's items when the caller already holds them (the app caches them).
+        today: the day the collection work is judged at (promises, call-backs); default ``as_of``.
+    """
+    if items is None:
+        items = snapshots.load_items(engine, snapshot_id)
+    reporting = settings.get_reporting_currency(engine)
+    fx = rates.reporting_rates(engine, as_of, reporting)
+    frame = build_worklist(
+        items,
+        as_of,
+        list_customers(engine),
+        contacts.contact_summary(engine),
+        promises.promise_frame(engine),
+        escalations.open_escalations(engine),
+        PriorityConfig.from_dict(settings.get_priority_config(engine)),
+        fx,
+        tuple(settings.get_aging_edges(engine)),
+        reporting=reporting,
+        today=today,
+    )
+    _, missing = to_reporting(items.select("currency", "amount", "amount_reporting"), fx, reporting)
+    return frame, missing
+
+
+def for_user(frame: pl.DataFrame, visible: Collection[str] | None) -> pl.DataFrame:
+    """Restrict the team worklist to what a user may see (``None``: everything)."""
+    return frame if visible is None else frame.filter(pl.col("customer_id").is_in(list(visible)))

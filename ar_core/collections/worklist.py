@@ -1,0 +1,381 @@
+"""The collector's worklist: one ranked row per customer with open items, plus filters and paging.
+
+Built in one pass over the items (a single ``group_by``) and small joins on the customer level,
+so a 1M-item ledger ranks in a fraction of a second and a page rerun after a filter only touches
+the ~50k customer rows. All amounts are in the reporting currency.
+
+``due_today`` is False when the customer is parked: an open promise not yet due, a next-action
+date agreed in the latest contact that lies in the future, or nothing to do (``next_action`` is
+"none"). Parked customers stay in the frame; ``filter_worklist(today_only=True)`` hides them —
+except from the people who must not lose sight of them (:func:`due_for`): an open escalation is
+never snoozed for the person it was escalated to, and a legal-review case never for a lead. A
+huddle that records "call on Friday" for the team's largest legal case must not make it vanish
+from every list until Friday.
+A next action agreed in the latest contact (dated today or later) replaces the rule-based one,
+except "legal review" and "second-voice escalation", which stay.
+
+The credit limit carries its currency (``credit_limit_currency``, blank = the reporting currency)
+and is converted with the same FX table as the items before it is compared with the open amount;
+a limit in a currency without a rate is not judged (no points, no reason) and its currency is in
+``credit_limit_unrated`` (:func:`unrated_limit_currencies` names them for a warning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date
+
+import polars as pl
+
+from ar_core.collections.priority import PriorityConfig, score_customers
+from ar_core.ledger.aging import DEFAULT_EDGES, bucket_expr, bucket_index_expr
+from ar_core.ledger.fx import rate_table, to_reporting
+from ar_core.ledger.items import open_items
+from ar_core.schema import MONEY
+
+#: The worklist columns, in order (extra feature columns follow them).
+WORKLIST_COLUMNS: tuple[str, ...] = (
+    "rank",
+    "customer_id",
+    "customer_name",
+    "collector",
+    "country",
+    "company_code",
+    "risk_class",
+    "open_amount",
+    "overdue_amount",
+    "disputed_amount",
+    "credit_amount",
+    "currency",
+    "max_days_overdue",
+    "weighted_days",
+    "worst_bucket",
+    "dunning_level",
+    "score",
+    "reasons",
+    "next_action",
+    "next_action_date",
+    "due_today",
+    "escalated_to",
+)
+EXTRA_COLUMNS: tuple[str, ...] = (
+    "overdue_collectable",
+    "disputed_count",
+    "broken_promises",
+    "open_promise_date",
+    "days_since_contact",
+    "unconverted_items",
+    "credit_limit_unrated",
+)
+#: Rule outcomes an agreed next action does not replace (they need a lead's eyes).
+_RULES_FIRST = ("legal review", "second-voice escalation")
+DISPUTE_STATES: tuple[str, ...] = ("with dispute", "without dispute")
+_ITEM_COLS = ("customer_id", "customer_name", "collector", "country", "company_code", "due_date", "amount")
+
+
+def _customer_rows(items: pl.DataFrame, as_of: date, config: PriorityConfig, edges) -> pl.DataFrame:
+    """Per-customer amounts and ages from the open items (amount_rep already present)."""
+    col = pl.col
+    days = (pl.lit(as_of) - col("due_date")).dt.total_days().cast(pl.Int32)
+    rep = col("amount_rep")
+    disputed = col("disputed").fill_null(False)
+    debit = col("amount") > 0  # the sign and age of an item need no rate
+    overdue = (col("_days") > 0) & debit
+    collectable = overdue & ~disputed
+    zero = pl.lit(0).cast(MONEY)
+
+    def total(cond: pl.Expr | None = None) -> pl.Expr:
+        return (rep if cond is None else rep.filter(cond)).sum().cast(MONEY)
+
+    return (
+        items.with_columns(days.alias("_days"))
+        .group_by("customer_id")
+        .agg(
+            col("customer_name", "collector", "country", "company_code").drop_nulls().first(),
+            total().alias("open_amount"),
+            total(overdue).alias("overdue_amount"),
+            total(disputed & debit).alias("disputed_amount"),
+            (disputed & debit).sum().alias("disputed_count"),
+            total(col("amount") < 0).alias("credit_amount"),
+            total(collectable).alias("overdue_collectable"),
+            total(collectable & (col("_days") > config.reason_over_days)).alias("overdue_over_days"),
+            (rep.cast(pl.Float64) * col("_days")).filter(collectable).sum().alias("amount_days"),
+            col("_days").filter(overdue).max().alias("max_days_overdue"),
+            col("_days").filter(collectable).max().alias("max_days_collectable"),
+            col("dunning_level").max().fill_null(0).alias("dunning_level"),
+            rep.is_null().sum().alias("unconverted_items"),
+        )
+        .with_columns(
+            pl.col("^(open|overdue|disputed|credit)_amount$", "overdue_collectable", "overdue_over_days")
+            .fill_null(zero)
+            .cast(MONEY),
+            (col("amount_days") / col("overdue_collectable").cast(pl.Float64))
+            .round(1)
+            .alias("weighted_days"),
+            bucket_expr(col("max_days_overdue").fill_null(0), edges).alias("worst_bucket"),
+            bucket_index_expr(col("max_days_collectable").fill_null(0), edges).alias("worst_bucket_index"),
+        )
+    )
+
+
+def _limits(customers: pl.DataFrame, rates: pl.DataFrame | None, reporting: str) -> pl.DataFrame:
+    """Per customer the credit limit in the reporting currency (``_limit``) and, when its
+    currency has no rate, that currency (``credit_limit_unrated``; ``_limit`` then null)."""
+    code = (
+        pl.col("credit_limit_currency").cast(pl.String).str.strip_chars().str.to_uppercase()
+        if "credit_limit_currency" in customers.columns
+        else pl.lit(None, pl.String)
+    )
+    code = pl.when(code.is_null() | (code == "")).then(pl.lit(reporting)).otherwise(code)
+    limit = pl.col("credit_limit").cast(MONEY)
+    converted = (limit * pl.col("rate")).round(2, mode="half_away_from_zero").cast(MONEY)
+    return (
+        customers.select("customer_id", limit.alias("credit_limit"), code.alias("_limit_cur"))
+        .unique("customer_id", keep="first")
+        .join(rate_table(rates, reporting), left_on="_limit_cur", right_on="currency", how="left")
+        .select(
+            "customer_id",
+            converted.alias("_limit"),
+            pl.when((limit > 0) & pl.col("rate").is_null())
+            .then(pl.col("_limit_cur"))
+            .alias("credit_limit_unrated"),
+        )
+    )
+
+
+def _master(
+    rows: pl.DataFrame, customers: pl.DataFrame | None, rates: pl.DataFrame | None, reporting: str
+) -> pl.DataFrame:
+    """Master data wins over what the extract says; the credit limit gives the excess."""
+    if customers is None or customers.is_empty():
+        return rows.with_columns(
+            pl.lit(None, pl.String).alias("risk_class"),
+            pl.lit(0).cast(MONEY).alias("credit_excess"),
+            pl.lit(None, pl.String).alias("credit_limit_unrated"),
+        )
+    master = customers.select(
+        "customer_id",
+        *(pl.col(c).alias(f"_m_{c}") for c in ("name", "collector", "country", "company_code")),
+        "risk_class",
+    ).unique("customer_id", keep="first")
+    excess = pl.col("open_amount") - pl.col("_limit")
+    return (
+        rows.join(master, on="customer_id", how="left")
+        .join(_limits(customers, rates, reporting), on="customer_id", how="left")
+        .with_columns(
+            pl.coalesce("_m_name", "customer_name").alias("customer_name"),
+            *(pl.coalesce(f"_m_{c}", c).alias(c) for c in ("collector", "country", "company_code")),
+            pl.when((pl.col("_limit") > 0) & (excess > 0))
+            .then(excess)
+            .otherwise(pl.lit(0).cast(MONEY))
+            .cast(MONEY)
+            .alias("credit_excess"),
+        )
+        .drop("^_m_.*$", "_limit")
+    )
+
+
+def _promise_features(promises: pl.DataFrame | None, as_of: date) -> pl.DataFrame:
+    """Broken count and date, earliest open promise, as they stood on ``as_of``."""
+    schema = {
+        "customer_id": pl.String(),
+        "broken_promises": pl.UInt32(),
+        "broken_promise_date": pl.Date(),
+        "open_promise_date": pl.Date(),
+    }
+    if promises is None or promises.is_empty():
+        return pl.DataFrame(schema=schema)
+    decided = pl.col("status_decided_on").is_not_null() & (pl.col("status_decided_on") <= as_of)
+    status = pl.when(decided).then(pl.col("status")).otherwise(pl.lit("open"))  # undecided on as_of
+    return (
+        promises.filter(pl.col("created_at").cast(pl.Date) <= as_of)
+        .with_columns(status.alias("_st"))
+        .group_by("customer_id")
+        .agg(
+            (pl.col("_st") == "broken").sum().alias("broken_promises"),
+            pl.col("promised_date").filter(pl.col("_st") == "broken").max().alias("broken_promise_date"),
+            pl.col("promised_date").filter(pl.col("_st") == "open").min().alias("open_promise_date"),
+        )
+        .cast(schema)  # type: ignore[arg-type]
+    )
+
+
+def _contact_features(contacts: pl.DataFrame | None, as_of: date) -> pl.DataFrame:
+    schema = {
+        "customer_id": pl.String(),
+        "days_since_contact": pl.Int32(),
+        "_agreed": pl.String(),
+        "_agreed_date": pl.Date(),
+    }
+    if contacts is None or contacts.is_empty():
+        return pl.DataFrame(schema=schema)
+    return contacts.select(
+        "customer_id",
+        (pl.lit(as_of) - pl.col("last_contact_at").cast(pl.Date)).dt.total_days().alias("days_since_contact"),
+        pl.col("next_action").alias("_agreed"),
+        pl.col("next_action_date").cast(pl.Date).alias("_agreed_date"),
+    ).cast(schema)  # type: ignore[arg-type]
+
+
+def _escalation_features(escalations: pl.DataFrame | None) -> pl.DataFrame:
+    schema = {"customer_id": pl.String(), "escalated_to": pl.String()}
+    if escalations is None or escalations.is_empty():
+        return pl.DataFrame(schema=schema)
+    return (
+        escalations.sort("created_at")
+        .group_by("customer_id")
+        .agg(pl.col("to_user").last().alias("escalated_to"))
+        .cast(schema)  # type: ignore[arg-type]
+    )
+
+
+def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract with the pages/CLI)
+    items: pl.DataFrame,
+    as_of: date,
+    customers: pl.DataFrame | None = None,
+    contacts_summary: pl.DataFrame | None = None,
+    promises: pl.DataFrame | None = None,
+    escalations: pl.DataFrame | None = None,
+    config: PriorityConfig | None = None,
+    rates: pl.DataFrame | None = None,
+    edges: Sequence[int] = DEFAULT_EDGES,
+    *,
+    reporting: str = "EUR",
+    today: date | None = None,
+) -> pl.DataFrame:
+    """Rank the customers with open items at ``as_of`` (:data:`WORKLIST_COLUMNS` + extras).
+
+    Items are aged at the snapshot's ``as_of``; the collection work — promises made, contacts,
+    agreed next-action dates, what is due *today* — is judged at ``today`` (default ``as_of``),
+    because snapshots are weekly and a call-back for Tuesday is due on Tuesday, not next Friday.
+
+    ``items`` may already carry ``amount_rep`` (then ``rates`` is not used). Items in a currency
+    without a rate are counted in ``unconverted_items`` and left out of the amounts: call
+    :func:`ar_core.fx.to_reporting` to name the currencies in a warning.
+    """
+    config = config or PriorityConfig()
+    cols = [
+        c
+        for c in (
+            *_ITEM_COLS,
+            "amount_reporting",
+            "amount_rep",
+            "currency",
+            "dunning_level",
+            "disputed",
+            "clearing_date",
+        )
+        if c in items.columns
+    ]
+    open_ = open_items(items.select(cols), as_of)
+    if "amount_rep" not in open_.columns:
+        open_, _missing = to_reporting(open_, rates, reporting)
+    rows = _master(_customer_rows(open_, as_of, config, edges), customers, rates, reporting)
+    now = max(today or as_of, as_of)
+    rows = (
+        rows.join(_promise_features(promises, now), on="customer_id", how="left")
+        .join(_contact_features(contacts_summary, now), on="customer_id", how="left")
+        .join(_escalation_features(escalations), on="customer_id", how="left")
+        .with_columns(
+            pl.col("broken_promises").fill_null(0),
+            (pl.col("open_promise_date") <= now).fill_null(False).alias("promise_due"),
+            pl.col("escalated_to").is_not_null().alias("escalated"),
+        )
+    )
+    scored = score_customers(rows, config, currency=reporting)
+    agreed = (
+        pl.col("_agreed").is_not_null()
+        & (pl.col("_agreed") != "none")
+        & (pl.col("_agreed_date") >= now)
+        & ~pl.col("next_action").is_in(list(_RULES_FIRST))
+    )
+    later = pl.max_horizontal(
+        pl.when(pl.col("_agreed_date") > now).then(pl.col("_agreed_date")),
+        pl.when(pl.col("open_promise_date") > now).then(pl.col("open_promise_date")),
+    )
+    out = (
+        scored.with_columns(
+            pl.when(agreed).then(pl.col("_agreed")).otherwise(pl.col("next_action")).alias("next_action")
+        )
+        .with_columns(
+            pl.coalesce(later, pl.lit(now)).alias("next_action_date"),
+            pl.lit(reporting).alias("currency"),
+        )
+        .with_columns(
+            ((pl.col("next_action_date") <= now) & (pl.col("next_action") != "none")).alias("due_today")
+        )
+        .sort(["score", "overdue_collectable", "customer_id"], descending=[True, True, False])
+        .with_row_index("rank", offset=1)
+    )
+    return out.select(*WORKLIST_COLUMNS, *EXTRA_COLUMNS)
+
+
+def filter_worklist(
+    frame: pl.DataFrame,
+    *,
+    collectors: Collection[str] | None = None,
+    countries: Collection[str] | None = None,
+    company_codes: Collection[str] | None = None,
+    buckets: Collection[str] | None = None,
+    dispute_state: str | None = None,
+    risk_classes: Collection[str] | None = None,
+    today_only: bool = False,
+    viewer: str | None = None,
+    lead: bool = False,
+) -> pl.DataFrame:
+    """Rows matching every given filter (``None`` = no filter); ranks stay as built.
+
+    ``today_only`` keeps what is due today *for* ``viewer`` (a user name; ``lead`` when that user
+    leads the team): see :func:`due_for`.
+    """
+    if dispute_state is not None and dispute_state not in DISPUTE_STATES:
+        msg = f"dispute_state must be one of {DISPUTE_STATES}, got {dispute_state!r}"
+        raise ValueError(msg)
+    conds = [
+        pl.col(name).cast(pl.String).is_in(list(values))
+        for name, values in (
+            ("collector", collectors),
+            ("country", countries),
+            ("company_code", company_codes),
+            ("worst_bucket", buckets),
+            ("risk_class", risk_classes),
+        )
+        if values is not None
+    ]
+    if dispute_state is not None:
+        has = pl.col("disputed_amount") > 0
+        conds.append(has if dispute_state == "with dispute" else ~has)
+    if today_only:
+        conds.append(due_for(viewer, lead=lead))
+    return frame.filter(*conds) if conds else frame
+
+
+def due_for(viewer: str | None = None, *, lead: bool = False) -> pl.Expr:
+    """Whether a worklist row is on ``viewer``'s list today (a boolean expression).
+
+    ``due_today`` decides, except that a later date — an agreed next action, a promise not yet
+    due — never hides an open escalation from the person it was escalated to (``viewer`` equal to
+    ``escalated_to``), nor a legal-review case from a lead: those cases wait for exactly these
+    people, and a call-back date agreed with the collector is no reason for them to stop looking.
+    """
+    due = pl.col("due_today")
+    if viewer:
+        due = due | (pl.col("escalated_to") == viewer).fill_null(False)
+    if lead:
+        due = due | (pl.col("next_action") == "legal review")
+    return due
+
+
+def unrated_limit_currencies(frame: pl.DataFrame) -> list[str]:
+    """Currencies of credit limits that were not judged for lack of an FX rate (sorted)."""
+    if "credit_limit_unrated" not in frame.columns:
+        return []
+    return sorted(str(c) for c in frame["credit_limit_unrated"].drop_nulls().unique().to_list())
+
+
+def page(frame: pl.DataFrame, page_no: int, page_size: int) -> tuple[pl.DataFrame, int]:
+    """Rows of the 1-based page ``page_no`` and the total row count (a page past the end is empty)."""
+    if page_no < 1 or page_size < 1:
+        msg = f"page_no and page_size must be >= 1, got {page_no}, {page_size}"
+        raise ValueError(msg)
+    return frame.slice((page_no - 1) * page_size, page_size), frame.height
