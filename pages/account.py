@@ -13,10 +13,10 @@ import polars as pl
 import streamlit as st
 
 from ar_core import settings
-from ar_core.access import check_customer_access, may_write, readable_customers
-from ar_core.collections import for_user, open_escalations
+from ar_core.access import check_customer_access, may_write
+from ar_core.collections import open_escalations
 from ar_core.errors import ArDeskError
-from ar_core.ledger import open_summary
+from ar_core.ledger import customer_items, open_summary
 from pages.account_tabs import common, contacts_tab, history_tab, items_tab, promises_tab, voice_tab
 from ui import data, fmt, keys
 from ui.guard import require
@@ -35,9 +35,7 @@ if snaps.is_empty():
 latest = snaps.row(-1, named=True)
 as_of: date = latest["as_of"]
 
-master = data.customers()
-scope = readable_customers(eng, actor)
-allowed = master if scope is None else master.filter(pl.col("customer_id").is_in(list(scope)))
+allowed = data.customers(actor)  # the core applies the portfolio rule
 ids = allowed["customer_id"].to_list()
 wanted = st.query_params.get(common.PARAM)
 if wanted is not None and wanted not in ids:
@@ -98,7 +96,7 @@ h4.markdown(
     f"{escape(cust.get('contact_email'))}"
 )
 
-items = data.items(latest["snapshot_id"]).filter(pl.col("customer_id") == customer_id)
+items = customer_items(eng, actor, latest["snapshot_id"], customer_id)
 for row in open_summary(items, as_of).iter_rows(named=True):
     cur = row["currency"]
     t = st.columns(4)
@@ -107,18 +105,17 @@ for row in open_summary(items, as_of).iter_rows(named=True):
     t[2].metric(f"In dispute ({cur})", fmt.amount(row["disputed"]))
     t[3].metric(f"Credits ({cur})", fmt.amount(row["credits"]))
 
-team, _missing = data.worklist(latest["snapshot_id"], as_of)
 # The rank within what this user works on: a collector does not learn the team's size from it.
-ranked = for_user(team, scope).sort("rank").with_row_index("position", offset=1)
+ranked, _missing = data.worklist(actor, latest["snapshot_id"], as_of)
 mine = ranked.filter(pl.col("customer_id") == customer_id)
 if mine.height:
     r = mine.row(0, named=True)
     due = "due today" if r["due_today"] else f"next step on {fmt.day(r['next_action_date'])}"
     st.info(
-        f"**Rank {r['position']}** of {ranked.height} · score {r['score']:.0f} · next best action: "
+        f"**Rank {r['rank']}** of {ranked.height} · score {r['score']:.0f} · next best action: "
         f"**{escape(r['next_action'])}** ({due})  \n" + "; ".join(escape(x) for x in r["reasons"])
     )
-pending = open_escalations(eng).filter(pl.col("customer_id") == customer_id)
+pending = open_escalations(eng, actor).filter(pl.col("customer_id") == customer_id)
 for esc in pending.iter_rows(named=True):
     st.warning(
         f"Escalated by {escape(esc['from_user'])} to **{escape(esc['to_user'])}** "

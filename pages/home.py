@@ -7,7 +7,6 @@ import polars as pl
 import streamlit as st
 
 from ar_core import settings
-from ar_core.access import readable_customers
 from ar_core.ledger import AGING_DIMENSIONS, bucket_labels, totals_history
 from ui import data, fmt, notices, tables
 from ui.guard import require
@@ -28,13 +27,11 @@ if listing.is_empty():
 latest = listing.row(-1, named=True)
 previous = listing.row(-2, named=True) if listing.height > 1 else None
 as_of = latest["as_of"]
-scope = readable_customers(eng, actor)
-scope_key = None if scope is None else tuple(sorted(scope))
 reporting = settings.get_reporting_currency(eng)
 before = (previous["snapshot_id"], previous["as_of"]) if previous else None
-tiles = data.overview_tiles(latest["snapshot_id"], before, scope_key, as_of, reporting)
+tiles = data.overview_tiles(actor, latest["snapshot_id"], before, as_of, reporting)
 
-who = "Your portfolio" if scope is not None else "All customers"
+who = "All customers" if actor.has("lead", "controller", "admin") else "Your portfolio"
 st.subheader(f"{who} — snapshot of {fmt.day(as_of)}, in {reporting}")
 notices.fx_warnings(latest["snapshot_id"], as_of, tiles["missing_currencies"])
 row1, row2, row3 = st.columns(3), st.columns(3), st.columns(3)
@@ -69,7 +66,7 @@ dimension = (
     or "collector"
 )
 edges = settings.get_aging_edges(eng)
-table = data.aging_by(latest["snapshot_id"], scope_key, as_of, reporting, tuple(edges), by=dimension)
+table = data.aging_by(actor, latest["snapshot_id"], as_of, reporting, tuple(edges), by=dimension)
 buckets = bucket_labels(edges)
 long = table.head(15).unpivot(index=dimension, on=buckets, variable_name="bucket", value_name="amount")
 chart = (
@@ -104,7 +101,7 @@ tables.show(
 )
 
 trend = totals_history(eng).filter(pl.col("whole_ledger"))
-if scope is None and trend["snapshot_id"].n_unique() > 1:
+if actor.has("lead", "controller", "admin") and trend["snapshot_id"].n_unique() > 1:
     st.subheader("Open balance per whole-ledger snapshot")
     st.caption("Snapshots of only some company codes or customers are left out: their totals are partial.")
     line = (

@@ -10,11 +10,11 @@ import streamlit as st
 from ar_core import settings
 from ar_core.collections import (
     NEXT_ACTIONS,
-    contact_summary,
     default_step_date,
     huddle_board,
+    latest_contacts,
     open_escalations,
-    promise_frame,
+    open_promises,
     record_step,
 )
 from ui import data, fmt, keys, tables
@@ -45,7 +45,7 @@ if snaps.is_empty():
     st.info("No snapshot yet: the huddle starts with the first ERP extract.")
     st.stop()
 latest = snaps.row(-1, named=True)
-full, _missing = data.worklist(latest["snapshot_id"], latest["as_of"])
+full, _missing = data.worklist(actor, latest["snapshot_id"], latest["as_of"])
 today = data.team_today()
 
 top = st.columns([3, 2, 1, 1])
@@ -64,7 +64,7 @@ since = top[3].date_input(
 if flash := st.session_state.pop(FLASH, None):
     st.success(flash)
 team = full if not group else full.filter(pl.col("collector").is_in(group))
-board = huddle_board(team, promise_frame(eng), open_escalations(eng), since, top_n)
+board = huddle_board(team, open_promises(eng, actor), open_escalations(eng, actor), since, top_n)
 
 
 def _saved(action, message: str) -> None:
@@ -172,7 +172,7 @@ with left:
         lines.append("**Why** " + "; ".join(escape(r) for r in case["reasons"]))
     if case.get("next_action"):
         lines.append(f"**Suggested** {escape(case['next_action'])}")
-    agreed = contact_summary(eng, [cid])
+    agreed = latest_contacts(eng, actor, [cid])
     if agreed.height and agreed["next_action"][0]:
         step_by = fmt.day(agreed["next_action_date"][0])
         lines.append(f"**Agreed** {escape(agreed['next_action'][0])} by {step_by}")

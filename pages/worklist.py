@@ -6,12 +6,10 @@ import polars as pl
 import streamlit as st
 
 from ar_core import settings
-from ar_core.access import escalated_to, readable_customers
 from ar_core.collections import (
     DISPUTE_STATES,
     due_for,
     filter_worklist,
-    for_user,
     page,
     unrated_limit_currencies,
 )
@@ -31,30 +29,20 @@ if snaps.is_empty():
     st.info("No snapshot yet: the worklist starts with the first ERP extract (Upload page).")
     st.stop()
 latest = snaps.row(-1, named=True)
-full, missing_fx = data.worklist(latest["snapshot_id"], latest["as_of"])
-notices.fx_warnings(latest["snapshot_id"], latest["as_of"], missing_fx)
-
 # Filters, sort and page survive a visit to an account: every widget is drawn through `sticky`.
-scope = readable_customers(eng, actor)
-if scope is None:
-    collectors = sorted(c for c in full["collector"].unique().to_list() if c)
+if actor.has("lead", "controller", "admin"):
+    collectors = data.collectors()
     choices = ["Team (all collectors)", *collectors]
     sticky("wl_who", actor.username if actor.username in collectors else choices[0], choices)
     who = st.selectbox("Portfolio", choices, key="wl_who")
-    frame = (
-        full
-        if who.startswith("Team")
-        else full.filter(
-            (pl.col("collector") == who) | pl.col("customer_id").is_in(list(escalated_to(eng, who)))
-        )
-    )
+    chosen = None if who.startswith("Team") else who
 else:
-    who = actor.username
-    frame = for_user(full, scope)
+    who, chosen = actor.username, None
+# The core scopes and ranks: "rank 1" is the first call of the chosen portfolio, not the team's.
+frame, missing_fx = data.worklist(actor, latest["snapshot_id"], latest["as_of"], chosen)
+notices.fx_warnings(latest["snapshot_id"], latest["as_of"], missing_fx)
+if chosen is None and not actor.has("lead", "controller", "admin"):
     st.caption(f"Your portfolio, snapshot of {fmt.day(latest['as_of'])}; cases escalated to you included.")
-
-# Ranks count within the chosen portfolio: "rank 1" is this person's first call, not the team's.
-frame = frame.sort("rank").with_columns(pl.int_range(1, pl.len() + 1).alias("rank"))
 unrated = unrated_limit_currencies(frame)
 if unrated:
     st.warning(
@@ -98,7 +86,7 @@ view = filter_worklist(
     lead=lead,
 )
 
-cur = full["currency"][0] if full.height else "EUR"
+cur = frame["currency"][0] if frame.height else settings.get_reporting_currency(eng)
 SORTS = {
     "Priority (rank)": ("rank", False),
     "Overdue (collectable)": ("overdue_collectable", True),

@@ -293,7 +293,7 @@ def test_escalation_targets_show_role_and_only_who_may_receive(ledger):
     at.text_input(key="esc_why").input("no target chosen")
     at.form_submit_button(key="FormSubmitter:escalate-Escalate").click().run()
     assert "Choose whom to escalate to." in at.error[0].value
-    assert escalations.open_escalations(ledger).is_empty()
+    assert escalations.escalation_frame(ledger).is_empty()
 
 
 def test_reassign_an_escalation_on_the_page(ledger):

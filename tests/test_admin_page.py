@@ -9,7 +9,7 @@ import pytest
 
 from ar_core.access.audit import record_many
 from ar_core.access.users import get_portfolio, must_change_password
-from ar_core.ledger.customers import list_customers, upsert_customer_master
+from ar_core.ledger.customers import all_customers, upsert_customer_master
 from tests.app_support import SYSTEM, app_store, open_page
 from ui.text import escape
 
@@ -52,7 +52,7 @@ def test_all_customers_of_a_collector_move_to_another(admin_env):
     at.button(key="move_submit").click().run()
     assert not at.exception, at.exception
     assert [s.value for s in at.success] == ["2 customers moved to j.schneider."]
-    owners = dict(list_customers(admin_env).select("customer_id", "collector").rows())
+    owners = dict(all_customers(admin_env).select("customer_id", "collector").rows())
     assert owners == {"0000100001": "j.schneider", "0000100002": "j.schneider", "0000100003": "j.schneider"}
     assert at.selectbox(key="move_to").options == ["c.meyer", "j.schneider"]  # active collectors only
 
@@ -76,7 +76,7 @@ def test_listed_customers_move_and_an_unknown_one_is_refused(admin_env):
     at.button(key="move_submit").click().run()
     assert [s.value for s in at.success] == ["1 customers moved to j.schneider."]
     assert (
-        dict(list_customers(admin_env).select("customer_id", "collector").rows())["0000100002"]
+        dict(all_customers(admin_env).select("customer_id", "collector").rows())["0000100002"]
         == "j.schneider"
     )
 

@@ -256,7 +256,7 @@ def test_load_demo_if_empty_goes_through_the_import_path(engine, tmp_path, monke
 
     from ar_core.access.users import credentials_for_login, get_actor
     from ar_core.ingest import read_extract
-    from ar_core.ledger.customers import list_customers
+    from ar_core.ledger.customers import all_customers
     from ar_core.ledger.snapshots import list_snapshots, snapshot_totals
 
     cheap = bcrypt.gensalt(rounds=4)  # production cost makes 11 users take seconds
@@ -277,7 +277,7 @@ def test_load_demo_if_empty_goes_through_the_import_path(engine, tmp_path, monke
     assert bcrypt.checkpw(b"ardesk-collector-demo", logins["c.meyer"]["password"].encode())
     assert get_actor(engine, "lena.lead").roles == frozenset({"lead"})
     assert get_actor(engine, "c.meyer").roles == frozenset({"collector"})
-    customers = list_customers(engine)
+    customers = all_customers(engine)
     assert customers.height == demo_customer_count(300)
     assert customers["risk_class"].null_count() == 0  # the master was loaded, not only the extracts
 

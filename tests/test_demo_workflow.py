@@ -11,14 +11,14 @@ import pytest
 from ar_core.access.audit import list_audit
 from ar_core.access.scope import escalated_to
 from ar_core.collections.contacts import contact_summary, list_contacts
-from ar_core.collections.escalations import open_escalations
+from ar_core.collections.escalations import escalation_frame
 from ar_core.collections.huddle import huddle_board
 from ar_core.collections.promises import promise_frame
 from ar_core.collections.team import snapshot_for, team_worklist
 from ar_core.demo.build import load_demo_if_empty
 from ar_core.demo.customers import STORIES
 from ar_core.demo.workflow import load_demo_workflow
-from ar_core.ledger.customers import list_customers
+from ar_core.ledger.customers import all_customers
 from ar_core.ledger.rates import rates_for
 from ar_core.ledger.snapshots import list_snapshots
 from tests.conftest import LEAD
@@ -55,7 +55,7 @@ def test_promises_of_every_status(demo):
 
 
 def test_contacts_come_from_the_customers_collectors(demo):
-    owners = dict(list_customers(demo).select("customer_id", "collector").iter_rows())
+    owners = dict(all_customers(demo).select("customer_id", "collector").iter_rows())
     summary = contact_summary(demo)
     assert summary.height > 20
     assert set(summary["last_outcome"]) >= {"promise to pay", "reached", "no answer"}
@@ -67,7 +67,7 @@ def test_contacts_come_from_the_customers_collectors(demo):
 
 
 def test_escalations_rates_and_audit(demo):
-    escalations = open_escalations(demo)
+    escalations = escalation_frame(demo)
     assert escalations.height >= 3
     assert escalated_to(demo, "c.meyer") <= set(escalations["customer_id"])
     for as_of in list_snapshots(demo)["as_of"]:
@@ -92,7 +92,7 @@ def test_nothing_without_snapshots(engine):
 @pytest.fixture(scope="module")
 def stories(demo) -> dict[str, str]:
     """Story key -> customer id, found by the story's name in the loaded customer master."""
-    names = dict(list_customers(demo).select("name", "customer_id").iter_rows())
+    names = dict(all_customers(demo).select("name", "customer_id").iter_rows())
     return {s.key: names[s.name] for s in STORIES if s.name in names}
 
 
@@ -100,7 +100,7 @@ def stories(demo) -> dict[str, str]:
 def board(demo):
     sid, as_of = snapshot_for(demo)
     worklist, _ = team_worklist(demo, sid, as_of)
-    promises, escalations = promise_frame(demo), open_escalations(demo)
+    promises, escalations = promise_frame(demo), escalation_frame(demo)
     return worklist, huddle_board(worklist, promises, escalations, since=as_of - timedelta(weeks=8))
 
 
@@ -119,14 +119,14 @@ def test_serial_payer_broke_every_promise_and_is_escalated(demo, stories, board)
     assert row["next_action"] == "second-voice escalation"
     assert row["due_today"]  # on today's list, not snoozed by a later call-back
     assert customer in set(huddle["broken_promises"]["customer_id"])
-    assert customer in set(open_escalations(demo)["customer_id"])
+    assert customer in set(escalation_frame(demo)["customer_id"])
     outcomes = list_contacts(demo, LEAD, customer)["outcome"].to_list()
     assert outcomes.count("promise to pay") == mine.height
 
 
 def test_insolvency_case_goes_to_the_lead_with_the_reason_in_the_log(demo, stories, board):
     customer = stories["insolvency"]
-    escalation = open_escalations(demo).filter(pl.col("customer_id") == customer)
+    escalation = escalation_frame(demo).filter(pl.col("customer_id") == customer)
     assert escalation["to_user"].to_list() == ["lena.lead"]
     log = list_contacts(demo, LEAD, customer)
     assert "INSOLVENCY" in set(log["reason"].drop_nulls())

@@ -11,7 +11,7 @@ from ar_core.access.audit import list_audit
 from ar_core.access.scope import check_customer_access, escalated_to, readable_customers, visible_customers
 from ar_core.access.users import create_user
 from ar_core.collections.contacts import list_contacts, log_contact
-from ar_core.collections.escalations import escalate, escalation_targets, open_escalations, resolve
+from ar_core.collections.escalations import escalate, escalation_targets, escalation_frame, resolve
 from ar_core.errors import ArDeskError, NotFound, PermissionDenied
 from tests.conftest import ADMIN, CONTROLLER, LEAD
 from tests.workflow_setup import MEYER, SCHNEIDER, seed
@@ -27,7 +27,7 @@ def test_escalate_to_a_senior_gives_access_until_resolved(db):
     with pytest.raises(PermissionDenied):
         list_contacts(db, MEYER, "C2")
     eid = escalate(db, SCHNEIDER, "C2", to_username="c.meyer", reason=" refuses to talk to me ")
-    frame = open_escalations(db)
+    frame = escalation_frame(db)
     assert frame.select("escalation_id", "customer_id", "from_user", "to_user", "reason").rows() == [
         (eid, "C2", "j.schneider", "c.meyer", "refuses to talk to me")
     ]
@@ -40,7 +40,7 @@ def test_escalate_to_a_senior_gives_access_until_resolved(db):
     assert list_contacts(db, MEYER, "C2").height == 1
 
     resolve(db, MEYER, eid, "customer pays Friday")
-    assert open_escalations(db).is_empty()
+    assert escalation_frame(db).is_empty()
     assert escalated_to(db, "c.meyer") == set()
     with pytest.raises(PermissionDenied):
         check_customer_access(db, MEYER, "C2", write=False)
@@ -141,7 +141,7 @@ def test_reassign_moves_the_case_to_the_new_receivers_worklist(db):
     assert escalated_to(db, "lena.lead") == {"C2"}
     with pytest.raises(PermissionDenied):  # the previous receiver's access went with the case
         check_customer_access(db, MEYER, "C2", write=False)
-    assert open_escalations(db).select("escalation_id", "from_user", "to_user").rows() == [
+    assert escalation_frame(db).select("escalation_id", "from_user", "to_user").rows() == [
         (eid, "j.schneider", "lena.lead")
     ]
     entry = list_audit(db, LEAD, entity="escalation", entity_id=eid).row(0, named=True)

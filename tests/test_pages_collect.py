@@ -222,7 +222,7 @@ def test_correction_changes_the_next_action_date_and_keeps_the_original(ledger):
 
 
 def test_escalation_reaches_the_second_voice_and_is_resolved(ledger):
-    from ar_core.collections.escalations import open_escalations
+    from ar_core.collections.escalations import escalation_frame
 
     at = open_page("pages/account.py", "colin")
     assert at.selectbox(key="esc_to").value is None  # no default: the collector chooses
@@ -236,11 +236,11 @@ def test_escalation_reaches_the_second_voice_and_is_resolved(ledger):
     at = open_page("pages/account.py", "cora")
     at.selectbox(key="acct_pick").select(MUELLER).run()
     assert any("Escalated by colin to **cora**" in w.value for w in at.warning)
-    escalation_id = open_escalations(ledger)["escalation_id"][0]
+    escalation_id = escalation_frame(ledger)["escalation_id"][0]
     at.text_input(key=f"esc_resolution_{escalation_id}").input("customer pays on Friday")
     at.form_submit_button(key=f"FormSubmitter:resolve_{escalation_id}-Resolve escalation").click().run()
     assert not at.exception, at.exception
-    assert open_escalations(ledger).is_empty()
+    assert escalation_frame(ledger).is_empty()
 
 
 def test_account_rank_is_within_the_own_portfolio(ledger):

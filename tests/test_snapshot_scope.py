@@ -15,7 +15,7 @@ from ar_core.collections.lifecycle import import_snapshot, remove_snapshot
 from ar_core.collections.promises import create_promise, list_promises
 from ar_core.errors import OverlappingSnapshot
 from ar_core.ledger.clearing import cleared_between
-from ar_core.ledger.customers import list_customers, upsert_customer_master
+from ar_core.ledger.customers import all_customers, upsert_customer_master
 from ar_core.ledger.snapshot_scope import Scope, compose
 from ar_core.ledger.snapshots import (
     customer_items_history,
@@ -204,11 +204,11 @@ def test_removing_a_snapshot_undoes_customers_it_created_and_blanks_it_filled(st
     rows = [item(customer_id="A", doc_no="1", customer_name="Alpha GmbH", collector="c.meyer"),
             item(customer_id="N", doc_no="2", customer_name="Neu AG")]  # fmt: skip
     snap = import_snapshot(store, LEAD, make_result(rows, as_of=W2))
-    before = {r["customer_id"]: r for r in list_customers(store).iter_rows(named=True)}
+    before = {r["customer_id"]: r for r in all_customers(store).iter_rows(named=True)}
     assert (before["A"]["name"], before["A"]["collector"]) == ("Alpha GmbH", "c.meyer")
     assert "N" in before
     remove_snapshot(store, LEAD, snap.snapshot_id, "wrong file")
-    after = {r["customer_id"]: r for r in list_customers(store).iter_rows(named=True)}
+    after = {r["customer_id"]: r for r in all_customers(store).iter_rows(named=True)}
     assert set(after) == {"A"}  # N was created by the removed snapshot
     assert (after["A"]["name"], after["A"]["collector"], after["A"]["country"]) == (None, None, "DE")
     actions = list_audit(store, LEAD, entity="customer")["action"].to_list()
@@ -230,7 +230,7 @@ def test_a_later_change_is_not_undone_by_removing_an_earlier_snapshot(store, mak
     )
     upsert_customer_master(store, LEAD, pl.DataFrame({"customer_id": ["A"], "name": ["Alpha Holding GmbH"]}))
     remove_snapshot(store, LEAD, snap.snapshot_id, "mistake")
-    assert list_customers(store)["name"].to_list() == ["Alpha Holding GmbH"]
+    assert all_customers(store)["name"].to_list() == ["Alpha Holding GmbH"]
 
 
 def test_removing_the_deciding_snapshot_reopens_and_redecides_promises_audited(store, make_result):

@@ -16,7 +16,7 @@ from ar_core.collections.lifecycle import import_snapshot, remove_snapshot
 from ar_core.errors import ArDeskError, DuplicateImport, NotFound, PermissionDenied, ValidationFailed
 from ar_core.ingest.result import Problem
 from ar_core.ledger import snapshots
-from ar_core.ledger.customers import list_customers, upsert_customer_master
+from ar_core.ledger.customers import all_customers, upsert_customer_master
 from ar_core.ledger.snapshots import (
     find_snapshot_by_hash,
     list_snapshots,
@@ -75,7 +75,7 @@ def test_import_commits_items_totals_customers_and_audit(store, make_result):
     after = json.loads(entry["after"])
     assert after["totals"] == {"EUR": "11000.16", "USD": "10.00"} and after["rows"] == 5
 
-    customers = list_customers(store).select("customer_id", "name", "country", "collector").rows()
+    customers = all_customers(store).select("customer_id", "name", "country", "collector").rows()
     assert ("0000100002", "Bakker Logistiek B.V.", "NL", "s.dejong") in customers
 
 
@@ -199,7 +199,7 @@ def test_extract_never_blanks_or_overrides_master_data(store, make_result):
     rows = [item(customer_name="  ", country=None, collector="j.schneider", doc_no="9")]
     outcome = import_snapshot(store, LEAD, make_result(rows))
     assert (outcome.customers_added, outcome.customers_updated) == (0, 0)
-    customer = list_customers(store).row(0, named=True)
+    customer = all_customers(store).row(0, named=True)
     assert customer["name"] == "Müller Maschinenbau GmbH"  # blank in the extract: kept
     assert customer["country"] == "DE"  # missing in the extract: kept
     assert customer["collector"] == "c.meyer"  # the master wins: an extract never re-assigns

@@ -12,7 +12,12 @@ from ar_core.access.actor import Actor
 from ar_core.access.audit import list_audit
 from ar_core.access.users import create_user
 from ar_core.errors import PermissionDenied
-from ar_core.ledger.customers import customers_from_items, list_customers, upsert_customer_master
+from ar_core.ledger.customers import (
+    all_customers,
+    customers_from_items,
+    list_customers,
+    upsert_customer_master,
+)
 from ar_core.schema import CUSTOMER_SCHEMA
 from tests.conftest import ADMIN, CONTROLLER, LEAD, item, items_frame
 
@@ -39,7 +44,7 @@ MASTER = pl.DataFrame(
 def test_master_upload_round_trips_exactly(store):
     counts = upsert_customer_master(store, LEAD, MASTER)
     assert counts == {"rows": 2, "inserted": 2, "updated": 0, "unchanged": 0}
-    customers = list_customers(store)
+    customers = all_customers(store)
     assert customers.schema == pl.Schema(CUSTOMER_SCHEMA)
     assert customers.equals(MASTER)
     assert upsert_customer_master(store, LEAD, MASTER) == {
@@ -56,7 +61,7 @@ def test_blank_values_never_erase_and_changes_are_audited(store):
                            "credit_limit": [Decimal("0.10")]},
                           schema_overrides={"credit_limit": pl.Decimal(18, 2)})  # fmt: skip
     assert upsert_customer_master(store, ADMIN, update)["updated"] == 1
-    row = list_customers(store).row(0, named=True)
+    row = all_customers(store).row(0, named=True)
     assert (row["name"], row["language"], row["credit_limit"]) == (
         "Müller Maschinenbau GmbH",
         "de",

@@ -253,9 +253,9 @@ def book(team):
 
 
 def _collectors(engine):
-    from ar_core.ledger.customers import list_customers
+    from ar_core.ledger.customers import all_customers
 
-    return dict(list_customers(engine).select("customer_id", "collector").rows())
+    return dict(all_customers(engine).select("customer_id", "collector").rows())
 
 
 def test_move_all_customers_of_a_collector(book):

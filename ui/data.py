@@ -1,8 +1,10 @@
-"""Cached loaders for the pages: heavy work once per snapshot, never in a page rerun.
+"""Loaders for the pages: heavy work once per snapshot in the core, never in a page rerun.
 
-Snapshot frames are immutable, so they live in ``cache_resource`` (one shared object, no copy per
-hit); the worklist depends on workflow records too, so it is ``cache_data`` with a short TTL and
-is cleared by every page that writes (``refresh()``).
+Everything derived from a snapshot alone (the composed ledger, the worklist base, the Overview
+tiles and aging) is computed once per server process by ``ar_core`` and shared by all sessions
+(``ar_core.memo``), keyed by what it depends on, so no write ever has to clear it. What a page
+adds here is a short-lived per-user copy of the cheap overlay (worklist, customer list), cleared
+after a write (``refresh()``).
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ import polars as pl
 import streamlit as st
 
 from ar_core import settings
-from ar_core.collections import team_worklist
+from ar_core.access import Actor
+from ar_core.collections import worklist_for
 from ar_core.config import today
 from ar_core.errors import ArDeskError
-from ar_core.ledger import list_customers, list_snapshots, load_items
+from ar_core.ledger import aging_by as _aging_by
+from ar_core.ledger import ledger_currencies, list_customers, list_snapshots
+from ar_core.ledger import overview_tiles as _overview_tiles
 from ui.resources import engine
 from ui.text import escape
 
@@ -27,15 +32,28 @@ def snapshot_list() -> pl.DataFrame:
     return list_snapshots(engine()).sort("as_of", "snapshot_id")
 
 
-@st.cache_resource(max_entries=3)
-def items(snapshot_id: int) -> pl.DataFrame:
-    """The immutable items of one snapshot, shared by all sessions (never mutate it)."""
-    return load_items(engine(), snapshot_id)
+def currencies(snapshot_id: int) -> list[str]:
+    """The currencies of the ledger at ``snapshot_id`` (for the FX warnings)."""
+    return ledger_currencies(engine(), snapshot_id)
 
 
-@st.cache_data(ttl=60, max_entries=4)
-def customers() -> pl.DataFrame:
-    return list_customers(engine())
+def customers(actor: Actor | None = None) -> pl.DataFrame:
+    """The customer records the acting user may read."""
+    if actor is None:
+        from ui.guard import require
+
+        actor = require()
+    return _customers(actor)
+
+
+@st.cache_data(ttl=60, max_entries=16)
+def _customers(actor: Actor) -> pl.DataFrame:
+    return list_customers(engine(), actor)
+
+
+def collectors() -> list[str]:
+    """The collectors owning customers, for a lead's "Portfolio" choice."""
+    return sorted({c for c in customers()["collector"].to_list() if c})
 
 
 def team_today() -> date:
@@ -43,18 +61,30 @@ def team_today() -> date:
     return today(settings.get_time_zone(engine()))
 
 
-def worklist(snapshot_id: int, as_of: date) -> tuple[pl.DataFrame, list[str]]:
-    """The team's ranked worklist for a snapshot, with promises and call-backs judged today."""
-    return _worklist(snapshot_id, as_of, team_today())
+def worklist(
+    actor: Actor, snapshot_id: int, as_of: date, collector: str | None = None
+) -> tuple[pl.DataFrame, list[str]]:
+    """The ranked worklist ``actor`` may read (ranks within it), promises and call-backs judged today."""
+    return _worklist(actor, snapshot_id, as_of, team_today(), collector)
 
 
-@st.cache_data(ttl=60, max_entries=8)
-def _worklist(snapshot_id: int, as_of: date, today: date) -> tuple[pl.DataFrame, list[str]]:
-    """The whole team's ranked worklist for one snapshot and the currencies lacking an FX rate.
+@st.cache_data(ttl=60, max_entries=32)
+def _worklist(
+    actor: Actor, snapshot_id: int, as_of: date, today: date, collector: str | None
+) -> tuple[pl.DataFrame, list[str]]:
+    return worklist_for(engine(), actor, snapshot_id, as_of, today=today, collector=collector)
 
-    Pages narrow it to what the user may see (``team_worklist.for_user``) and page through it.
-    """
-    return team_worklist(engine(), snapshot_id, as_of, items(snapshot_id), today)
+
+def overview_tiles(actor: Actor, snapshot_id: int, previous: tuple[int, date] | None, as_of: date,
+                   reporting: str) -> dict:  # fmt: skip
+    """The Overview tiles of the actor's portfolio (computed once per input in the core)."""
+    return _overview_tiles(engine(), actor, snapshot_id, previous=previous, as_of=as_of, reporting=reporting)
+
+
+def aging_by(actor: Actor, snapshot_id: int, as_of: date, reporting: str, edges: tuple[int, ...], *,
+             by: str) -> pl.DataFrame:  # fmt: skip
+    """The aging table of the actor's portfolio by one dimension (computed once per input in the core)."""
+    return _aging_by(engine(), actor, snapshot_id, as_of=as_of, reporting=reporting, edges=edges, by=by)
 
 
 def refresh(*, ledger: bool = False) -> None:
@@ -69,7 +99,7 @@ def refresh(*, ledger: bool = False) -> None:
         st.cache_data.clear()
         return
     _worklist.clear()
-    customers.clear()
+    _customers.clear()
 
 
 def save(action: Callable[[], object], done: str | None = None, *, ledger: bool = False) -> bool:
@@ -87,49 +117,6 @@ def save(action: Callable[[], object], done: str | None = None, *, ledger: bool 
     if done:
         st.success(done)
     return True
-
-
-def _scoped(snapshot_id: int, scope: tuple[str, ...] | None) -> pl.DataFrame:
-    from ar_core.access import in_portfolio
-
-    return in_portfolio(items(snapshot_id), scope)
-
-
-@st.cache_data(ttl=300, max_entries=16)
-def overview_tiles(
-    snapshot_id: int,
-    previous: tuple[int, date] | None,
-    scope: tuple[str, ...] | None,
-    as_of: date,
-    reporting: str,
-) -> dict:
-    """The Overview tiles of one snapshot for one portfolio (cached: a rerun costs nothing)."""
-    from ar_core.ledger import reporting_rates, summary_tiles
-
-    prev = _scoped(previous[0], scope) if previous else None
-    fx = reporting_rates(engine(), as_of, reporting)
-    prev_as_of = previous[1] if previous else None
-    return summary_tiles(
-        _scoped(snapshot_id, scope), prev, as_of, fx, reporting=reporting, prev_as_of=prev_as_of
-    )
-
-
-@st.cache_data(ttl=300, max_entries=32)
-def aging_by(
-    snapshot_id: int,
-    scope: tuple[str, ...] | None,
-    as_of: date,
-    reporting: str,
-    edges: tuple[int, ...],
-    *,
-    by: str,
-) -> pl.DataFrame:
-    """The aging table of one snapshot by one dimension, in the reporting currency (cached)."""
-    from ar_core.ledger import aging_table, reporting_rates, to_reporting, with_aging
-
-    fx = reporting_rates(engine(), as_of, reporting)
-    aged, _missing = to_reporting(with_aging(_scoped(snapshot_id, scope), as_of, edges), fx, reporting)
-    return aging_table(aged, [by], amount="amount_rep", edges=edges).sort("total", descending=True)
 
 
 def sticky(key: str, default: object, options: list | None = None) -> None:

@@ -17,7 +17,7 @@ def fx_warnings(snapshot_id: int, as_of: date, missing: list[str]) -> None:
     """Name the currencies without a rate (left out) and those converted at an old rate (used)."""
     eng = engine()
     reporting = settings.get_reporting_currency(eng)
-    currencies = data.items(snapshot_id)["currency"].unique().to_list()
+    currencies = data.currencies(snapshot_id)
     stale = stale_rates(eng, as_of, currencies, reporting, settings.get_fx_max_age_days(eng))
     if stale:
         listed = ", ".join(

@@ -45,12 +45,10 @@ _EXPORTS: dict[str, str] = {
     "WRITE_ALL_ROLES": "scope",
     "check_customer_access": "scope",
     "check_customers_access": "scope",
-    "escalated_to": "scope",
+    "collector_scope": "scope",
     "in_portfolio": "scope",
     "may_write": "scope",
-    "own_portfolio": "scope",
     "readable_customers": "scope",
-    "visible_customers": "scope",
     "BCRYPT_ROUNDS": "users",
     "LOCKOUT_AFTER": "users",
     "LOCKOUT_PERIODS": "users",
@@ -88,4 +86,10 @@ _EXPORTS: dict[str, str] = {
     "unlock_user": "users",
     "verify_password": "users",
 }
-__getattr__, __dir__ = lazy(__name__, _EXPORTS)
+#: For other areas' services only, never pages: unscoped reads and transaction pieces.
+_SERVICE: dict[str, str] = {
+    "escalated_to": "scope",
+    "own_portfolio": "scope",
+    "visible_customers": "scope",
+}
+__getattr__, __dir__ = lazy(__name__, _EXPORTS, _SERVICE)

@@ -76,9 +76,16 @@ def readable_customers(engine: sa.Engine, actor: Actor) -> frozenset[str] | None
     return frozenset(own | escalated_to(engine, actor.username))
 
 
+def collector_scope(engine: sa.Engine, username: str) -> frozenset[str]:
+    """What a collector works on: the own portfolio plus the open escalations to them.
+
+    The one rule behind a collector's reads and writes, and behind a lead's view of that collector.
+    """
+    return own_portfolio(engine, username) | escalated_to(engine, username)
+
+
 def _collector_scope(engine: sa.Engine, actor: Actor) -> frozenset[str]:
-    """What a collector works on: the own portfolio plus open escalations to them."""
-    return own_portfolio(engine, actor.username) | escalated_to(engine, actor.username)
+    return collector_scope(engine, actor.username)
 
 
 def check_customer_access(engine: sa.Engine, actor: Actor, customer_id: str, *, write: bool) -> None:

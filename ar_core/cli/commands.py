@@ -222,7 +222,7 @@ WORKLIST_FIELDS = (
 def _cmd_worklist(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from ar_core.collections import snapshot_for, team_worklist
+    from ar_core.collections import snapshot_for, worklist_for
     from ar_core.errors import NotFound
 
     engine = _engine()
@@ -233,14 +233,13 @@ def _cmd_worklist(args: argparse.Namespace) -> int:
         return 1
     # Without --as-of the work is judged today; with it, as of that date (reproducible reports).
     today = args.as_of or config_today()
-    frame, missing = team_worklist(engine, snapshot_id, as_of, today=today)
+    # --collector is that collector's own view (the portfolio rule of the app), ranked within it
+    frame, missing = worklist_for(engine, CLI_ACTOR, snapshot_id, as_of, today=today, collector=args.collector)
     if missing:
         print(
             f"warning: no FX rate for {', '.join(missing)} on {as_of}: those items are not converted",
             file=sys.stderr,
         )
-    if args.collector:
-        frame = frame.filter(pl.col("collector") == args.collector)
     frame = frame.sort("rank").head(args.top) if args.top else frame.sort("rank")
     rows = [
         {k: (f"{r[k]:.2f}" if k in ("open_amount", "overdue_amount") else r[k]) for k in WORKLIST_FIELDS}

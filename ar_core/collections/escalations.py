@@ -185,7 +185,7 @@ def resolve(engine: sa.Engine, actor: Actor, escalation_id: int, note: str) -> N
         record(conn, actor, "resolve_escalation", "escalation", escalation_id, before=before, after=after)
 
 
-def open_escalations(engine: sa.Engine, *, since: datetime | None = None) -> pl.DataFrame:
+def escalation_frame(engine: sa.Engine, *, since: datetime | None = None) -> pl.DataFrame:
     """Unresolved escalations, oldest first (``ESCALATION_SCHEMA``), for worklists and the huddle."""
     query = (
         sa.select(

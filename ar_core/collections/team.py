@@ -7,6 +7,7 @@ Worklist page, the Huddle and ``python -m ar_core worklist`` rank exactly alike.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from datetime import date
 
@@ -16,11 +17,13 @@ import sqlalchemy as sa
 from ar_core import settings
 from ar_core.collections import contacts, escalations, promises
 from ar_core.collections.priority import PriorityConfig
-from ar_core.collections.worklist import build_worklist
+from ar_core.collections.worklist import customer_base, rank_customers
 from ar_core.errors import NotFound
 from ar_core.ledger import rates, snapshots
-from ar_core.ledger.customers import list_customers
+from ar_core.ledger.customers import all_customers
 from ar_core.ledger.fx import to_reporting
+from ar_core.ledger.reads import ledger_items
+from ar_core.memo import memo
 
 
 def snapshot_for(engine: sa.Engine, as_of: date | None = None) -> tuple[int, date]:
@@ -41,30 +44,44 @@ def team_worklist(
     items: pl.DataFrame | None = None,
     today: date | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
-    """The ranked worklist of every customer, and the currencies that had no FX rate.
+    """The ranked worklist of every customer, and the currencies that had no FX rate (services only).
+
+    The per-customer base (one pass over the items) is computed once per snapshot, settings and
+    rates and shared by every session (``ar_core.memo``); each call overlays the current workflow
+    records — customer master, contacts, promises, escalations — which are small, so a call or a
+    promise logged by one collector never makes the others' worklists recompute the base.
+    People read :func:`ar_core.collections.queries.worklist`, which applies the portfolio rule.
 
     Args:
-        items: the snapshot's items when the caller already holds them (the app caches them).
+        items: the snapshot's items when the caller already holds them.
         today: the day the collection work is judged at (promises, call-backs); default ``as_of``.
     """
-    if items is None:
-        items = snapshots.load_items(engine, snapshot_id)
     reporting = settings.get_reporting_currency(engine)
     fx = rates.reporting_rates(engine, as_of, reporting)
-    frame = build_worklist(
-        items,
+    config_dict = settings.get_priority_config(engine)
+    config = PriorityConfig.from_dict(config_dict)
+    edges = tuple(settings.get_aging_edges(engine))
+    key = (snapshots.ledger_key(engine, snapshot_id), as_of, json.dumps(config_dict, sort_keys=True, default=str),
+           edges, reporting, tuple(fx.iter_rows()))  # fmt: skip
+
+    def base() -> tuple[pl.DataFrame, list[str]]:
+        ledger = items if items is not None else ledger_items(engine, snapshot_id)
+        _, missing = to_reporting(ledger.select("currency", "amount", "amount_reporting"), fx, reporting)
+        return customer_base(ledger, as_of, config, fx, edges, reporting=reporting), missing
+
+    customer_rows, missing = memo(engine, "worklist_base", key, base, keep=4)
+    frame = rank_customers(
+        customer_rows,
         as_of,
-        list_customers(engine),
+        all_customers(engine),
         contacts.contact_summary(engine),
         promises.promise_frame(engine),
-        escalations.open_escalations(engine),
-        PriorityConfig.from_dict(settings.get_priority_config(engine)),
+        escalations.escalation_frame(engine),
+        config,
         fx,
-        tuple(settings.get_aging_edges(engine)),
         reporting=reporting,
         today=today,
     )
-    _, missing = to_reporting(items.select("currency", "amount", "amount_reporting"), fx, reporting)
     return frame, missing
 
 

@@ -254,6 +254,26 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     :func:`ar_core.fx.to_reporting` to name the currencies in a warning.
     """
     config = config or PriorityConfig()
+    base = customer_base(items, as_of, config, rates, edges, reporting=reporting)
+    return rank_customers(base, as_of, customers, contacts_summary, promises, escalations, config, rates,
+                          reporting=reporting, today=today)  # fmt: skip
+
+
+def customer_base(
+    items: pl.DataFrame,
+    as_of: date,
+    config: PriorityConfig,
+    rates: pl.DataFrame | None,
+    edges: Sequence[int] = DEFAULT_EDGES,
+    *,
+    reporting: str = "EUR",
+) -> pl.DataFrame:
+    """Per customer, what the snapshot alone says: amounts, ages, buckets, dunning level.
+
+    The heavy part of the worklist (one pass over every item); it depends on no workflow record,
+    so the team caches it per snapshot and settings and re-ranks it cheaply after every call or
+    promise (:func:`rank_customers`).
+    """
     cols = [
         c
         for c in (
@@ -270,7 +290,24 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     open_ = open_items(items.select(cols), as_of)
     if "amount_rep" not in open_.columns:
         open_, _missing = to_reporting(open_, rates, reporting)
-    rows = _master(_customer_rows(open_, as_of, config, edges), customers, rates, reporting)
+    return _customer_rows(open_, as_of, config, edges)
+
+
+def rank_customers(  # noqa: PLR0917 - the workflow inputs, in the order build_worklist takes them
+    base: pl.DataFrame,
+    as_of: date,
+    customers: pl.DataFrame | None,
+    contacts_summary: pl.DataFrame | None,
+    promises: pl.DataFrame | None,
+    escalations: pl.DataFrame | None,
+    config: PriorityConfig,
+    rates: pl.DataFrame | None,
+    *,
+    reporting: str = "EUR",
+    today: date | None = None,
+) -> pl.DataFrame:
+    """Overlay the workflow records (master data, contacts, promises, escalations) on a customer base and rank."""
+    rows = _master(base, customers, rates, reporting)
     now = max(today or as_of, as_of)
     rows = (
         rows.join(_promise_features(promises, now), on="customer_id", how="left")

@@ -1,5 +1,6 @@
 """The ledger: snapshots of open items (import, list, load, remove), item identity, aging, clearing,
-FX and reporting rates, customers, the account timeline and the portfolio overview.
+FX and reporting rates, customers, the account timeline, the portfolio overview, and the
+actor-scoped reads (reads).
 """
 
 from __future__ import annotations
@@ -27,11 +28,8 @@ _EXPORTS: dict[str, str] = {
     "cleared_between": "clearing",
     "EXTRACT_FIELDS": "customers",
     "SOURCES": "customers",
-    "customers_from_items": "customers",
     "list_customers": "customers",
-    "merge_customers": "customers",
     "move_customers": "customers",
-    "undo_snapshot_changes": "customers",
     "upsert_customer_master": "customers",
     "DEFAULT_REPORTING": "fx",
     "RATE": "fx",
@@ -57,6 +55,11 @@ _EXPORTS: dict[str, str] = {
     "reporting_rates": "rates",
     "set_rate": "rates",
     "stale_rates": "rates",
+    "aging_by": "reads",
+    "customer_items": "reads",
+    "items_for": "reads",
+    "ledger_currencies": "reads",
+    "overview_tiles": "reads",
     "NO_COMPANY_CODE": "snapshot_scope",
     "Scope": "snapshot_scope",
     "compose": "snapshot_scope",
@@ -64,21 +67,30 @@ _EXPORTS: dict[str, str] = {
     "IMPORT_ROLES": "snapshots",
     "ImportOutcome": "snapshots",
     "ImportPreview": "snapshots",
-    "RetireHook": "snapshots",
     "SNAPSHOT_LIST_SCHEMA": "snapshots",
     "customer_items_history": "snapshots",
+    "list_snapshots": "snapshots",
+    "preview_import": "snapshots",
+    "snapshot_totals": "snapshots",
+    "totals_history": "snapshots",
+}
+#: For other areas' services only, never pages: unscoped reads and transaction pieces.
+_SERVICE: dict[str, str] = {
+    "all_customers": "customers",
+    "customers_from_items": "customers",
+    "merge_customers": "customers",
+    "undo_snapshot_changes": "customers",
+    "ledger_items": "reads",
+    "RetireHook": "snapshots",
     "delete_snapshot": "snapshots",
     "find_snapshot_by_hash": "snapshots",
     "import_extract": "snapshots",
     "is_full_snapshot": "snapshots",
-    "list_snapshots": "snapshots",
+    "ledger_key": "snapshots",
     "load_customer_items": "snapshots",
     "load_items": "snapshots",
     "load_snapshot_items": "snapshots",
-    "preview_import": "snapshots",
     "resolve_scope": "snapshots",
     "snapshot_scopes": "snapshots",
-    "snapshot_totals": "snapshots",
-    "totals_history": "snapshots",
 }
-__getattr__, __dir__ = lazy(__name__, _EXPORTS)
+__getattr__, __dir__ = lazy(__name__, _EXPORTS, _SERVICE)

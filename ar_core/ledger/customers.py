@@ -262,10 +262,11 @@ def upsert_customer_master(engine: sa.Engine, actor: Actor, df: pl.DataFrame) ->
     return counts
 
 
-def list_customers(engine: sa.Engine, actor: Actor | None = None) -> pl.DataFrame:
-    """All customers as ``CUSTOMER_SCHEMA`` (credit limit as exact decimal), by id.
+def all_customers(engine: sa.Engine) -> pl.DataFrame:
+    """Every customer as ``CUSTOMER_SCHEMA`` (credit limit as exact decimal), by id (services only).
 
-    With an ``actor`` the list is limited to what that user may see (a collector's portfolio).
+    No permission filter: for services that rank or check the whole team's customers and scope
+    the result themselves. People read :func:`list_customers`.
     """
     table = Customer.__table__
     query = sa.select(*(table.c[_STORE[c]] for c in CUSTOMER_SCHEMA)).order_by(table.c.customer_id)
@@ -273,14 +274,14 @@ def list_customers(engine: sa.Engine, actor: Actor | None = None) -> pl.DataFram
     with engine.connect() as conn:
         frame = pl.DataFrame([tuple(r) for r in conn.execute(query)], schema=schema, orient="row")
     frame = frame.with_columns(from_cents("credit_limit_cents").alias("credit_limit"))
-    frame = frame.select(list(CUSTOMER_SCHEMA))
-    if actor is not None:
-        from ar_core.access.scope import visible_customers
+    return frame.select(list(CUSTOMER_SCHEMA))
 
-        visible = visible_customers(engine, actor)
-        if visible is not None:
-            frame = frame.filter(pl.col("customer_id").is_in(sorted(visible)))
-    return frame
+
+def list_customers(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
+    """The customers ``actor`` may read (a collector: portfolio plus escalations; a lead: all)."""
+    from ar_core.access.scope import in_portfolio, readable_customers
+
+    return in_portfolio(all_customers(engine), readable_customers(engine, actor))
 
 
 def move_customers(

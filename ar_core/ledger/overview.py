@@ -71,7 +71,7 @@ def summary_tiles(
     """
     from ar_core.ledger.clearing import cleared_between
     from ar_core.ledger.fx import to_reporting
-    from ar_core.ledger.items import with_identity
+    from ar_core.ledger.items import KEY, with_identity
 
     now, missing = to_reporting(open_items(items_now, as_of), rates, reporting)
     debit_overdue = (pl.col("due_date") < as_of) & (pl.col("amount") > 0)
@@ -94,7 +94,7 @@ def summary_tiles(
     if items_prev is None:
         return tiles
     prev_as_of = prev_as_of or as_of - timedelta(days=7)
-    key = ["company_code", "fiscal_year", "_doc_key", "line_item"]
+    key = list(KEY)
     was_overdue = (
         with_identity(open_items(items_prev, prev_as_of))
         .filter((pl.col("due_date") < prev_as_of) & (pl.col("amount") > 0))

@@ -161,6 +161,20 @@ def _chain(conn: sa.Connection, snapshot_id: int) -> list[tuple[int, date, Scope
     return chain
 
 
+def ledger_key(engine: sa.Engine, snapshot_id: int) -> tuple[int, ...]:
+    """What the ledger at ``snapshot_id`` is made of: its chain's snapshot ids (a retired one: negated).
+
+    Snapshots are immutable, so equal keys mean equal ledgers: the key for caching what derives
+    from them (a removal or a later partial import changes the key, nothing else does).
+    """
+    with engine.connect() as conn:
+        retired = conn.execute(sa.select(Snapshot.retired_at).where(Snapshot.id == snapshot_id)).first()
+        chain = _chain(conn, snapshot_id)
+    if retired is not None and retired[0] is not None:
+        return (-snapshot_id,)
+    return tuple(sid for sid, _, _ in chain) or (snapshot_id,)
+
+
 def load_snapshot_items(engine: sa.Engine, snapshot_id: int) -> pl.DataFrame:
     """The items of one snapshot exactly as imported (``ITEM_SCHEMA``), retired or not."""
     return bulk.load_items(engine, snapshot_id)

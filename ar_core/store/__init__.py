@@ -8,6 +8,11 @@ from ar_core.facade import lazy
 
 #: Public name -> the module of this package that defines it.
 _EXPORTS: dict[str, str] = {
+    "make_engine": "db",
+    "migrate": "db",
+}
+#: For other areas' services only, never pages: unscoped reads and transaction pieces.
+_SERVICE: dict[str, str] = {
     "COPY_CHUNK_ROWS": "bulk",
     "IMPORT_CACHE_KIB": "bulk",
     "ImportTransaction": "bulk",
@@ -34,12 +39,10 @@ _EXPORTS: dict[str, str] = {
     "alembic_config": "db",
     "downgrade": "db",
     "head_revision": "db",
-    "make_engine": "db",
-    "migrate": "db",
     "normalise_url": "db",
     "private_dir": "db",
     "private_file": "db",
     "sqlite_path": "db",
     "write_transaction": "db",
 }
-__getattr__, __dir__ = lazy(__name__, _EXPORTS)
+__getattr__, __dir__ = lazy(__name__, _EXPORTS, _SERVICE)

@@ -1,0 +1,79 @@
+"""The collection workflow as a user may read it: every read takes the acting user.
+
+One portfolio rule (:func:`ar_core.access.readable_customers`) narrows each result: a collector
+reads their portfolio and what is escalated to them, leads, controllers and admins read all.
+The lead's "collector X" view is collector X's own rule (:func:`ar_core.access.collector_scope`),
+so a lead sees exactly what X sees, customers assigned on the admin page included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import polars as pl
+import sqlalchemy as sa
+
+from ar_core.access.actor import Actor
+from ar_core.access.scope import (
+    READ_ALL_ROLES,
+    collector_scope,
+    in_portfolio,
+    readable_customers,
+)
+from ar_core.errors import PermissionDenied
+
+
+def worklist_for(
+    engine: sa.Engine,
+    actor: Actor,
+    snapshot_id: int,
+    as_of: date,
+    *,
+    today: date | None = None,
+    collector: str | None = None,
+) -> tuple[pl.DataFrame, list[str]]:
+    """The ranked worklist ``actor`` may read, and the currencies without an FX rate.
+
+    Ranks count within what is returned: "rank 1" is this reader's (or the chosen collector's)
+    first call, not the team's. ``collector`` narrows it to that collector's own view: a
+    collector may ask for themselves only.
+    """
+    from ar_core.collections.team import team_worklist
+
+    frame, missing = team_worklist(engine, snapshot_id, as_of, today=today)
+    frame = in_portfolio(frame, readable_customers(engine, actor))
+    if collector:
+        if collector != actor.username and not actor.has(*READ_ALL_ROLES):
+            raise PermissionDenied(f"{actor.username} may not see {collector}'s worklist")
+        frame = in_portfolio(frame, collector_scope(engine, collector))
+    return rank_within(frame), missing
+
+
+def rank_within(frame: pl.DataFrame) -> pl.DataFrame:
+    """Renumber the team ranks 1..n within a portfolio, keeping their order."""
+    return frame.sort("rank").with_columns(pl.int_range(1, pl.len() + 1, dtype=frame.schema["rank"]).alias("rank"))
+
+
+def open_escalations(engine: sa.Engine, actor: Actor, *, since: datetime | None = None) -> pl.DataFrame:
+    """Unresolved escalations of the customers ``actor`` may read, oldest first."""
+    from ar_core.collections.escalations import escalation_frame
+
+    return in_portfolio(escalation_frame(engine, since=since), readable_customers(engine, actor))
+
+
+def open_promises(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
+    """Every promise not cancelled of the customers ``actor`` may read (``PROMISE_SCHEMA``)."""
+    from ar_core.collections.promises import promise_frame
+
+    return in_portfolio(promise_frame(engine), readable_customers(engine, actor))
+
+
+def latest_contacts(
+    engine: sa.Engine, actor: Actor, customer_ids: Iterable[str] | None = None
+) -> pl.DataFrame:
+    """Per customer ``actor`` may read, the latest effective contact entry (``SUMMARY_SCHEMA``)."""
+    from ar_core.collections.contacts import contact_summary
+
+    wanted = None if customer_ids is None else list(customer_ids)
+    return in_portfolio(contact_summary(engine, wanted), readable_customers(engine, actor))
