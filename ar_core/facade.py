@@ -19,7 +19,7 @@ from typing import Any
 def lazy(
     package: str, exports: Mapping[str, str], service: Mapping[str, str] | None = None
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """``(__getattr__, __dir__)`` for ``package`` whose name lives in ``exports[name]`` or ``service[name]``."""
+    """``(__getattr__, __dir__)`` for ``package``: a name lives in ``exports[name]`` or ``service[name]``."""
     names = {**(service or {}), **exports}
 
     def __getattr__(name: str) -> Any:  # noqa: N807 - the PEP 562 hook's name

@@ -11,7 +11,7 @@ from ar_core.access.audit import list_audit
 from ar_core.access.scope import check_customer_access, escalated_to, readable_customers, visible_customers
 from ar_core.access.users import create_user
 from ar_core.collections.contacts import list_contacts, log_contact
-from ar_core.collections.escalations import escalate, escalation_targets, escalation_frame, resolve
+from ar_core.collections.escalations import escalate, escalation_frame, escalation_targets, resolve
 from ar_core.errors import ArDeskError, NotFound, PermissionDenied
 from tests.conftest import ADMIN, CONTROLLER, LEAD
 from tests.workflow_setup import MEYER, SCHNEIDER, seed

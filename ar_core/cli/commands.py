@@ -234,7 +234,9 @@ def _cmd_worklist(args: argparse.Namespace) -> int:
     # Without --as-of the work is judged today; with it, as of that date (reproducible reports).
     today = args.as_of or config_today()
     # --collector is that collector's own view (the portfolio rule of the app), ranked within it
-    frame, missing = worklist_for(engine, CLI_ACTOR, snapshot_id, as_of, today=today, collector=args.collector)
+    frame, missing = worklist_for(
+        engine, CLI_ACTOR, snapshot_id, as_of, today=today, collector=args.collector
+    )
     if missing:
         print(
             f"warning: no FX rate for {', '.join(missing)} on {as_of}: those items are not converted",

@@ -52,7 +52,9 @@ def worklist_for(
 
 def rank_within(frame: pl.DataFrame) -> pl.DataFrame:
     """Renumber the team ranks 1..n within a portfolio, keeping their order."""
-    return frame.sort("rank").with_columns(pl.int_range(1, pl.len() + 1, dtype=frame.schema["rank"]).alias("rank"))
+    return frame.sort("rank").with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=frame.schema["rank"]).alias("rank")
+    )
 
 
 def open_escalations(engine: sa.Engine, actor: Actor, *, since: datetime | None = None) -> pl.DataFrame:

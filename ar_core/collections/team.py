@@ -61,8 +61,15 @@ def team_worklist(
     config_dict = settings.get_priority_config(engine)
     config = PriorityConfig.from_dict(config_dict)
     edges = tuple(settings.get_aging_edges(engine))
-    key = (snapshots.ledger_key(engine, snapshot_id), as_of, json.dumps(config_dict, sort_keys=True, default=str),
-           edges, reporting, tuple(fx.iter_rows()))  # fmt: skip
+    settings_key = json.dumps(config_dict, sort_keys=True, default=str)
+    key = (
+        snapshots.ledger_key(engine, snapshot_id),
+        as_of,
+        settings_key,
+        edges,
+        reporting,
+        tuple(fx.iter_rows()),
+    )
 
     def base() -> tuple[pl.DataFrame, list[str]]:
         ledger = items if items is not None else ledger_items(engine, snapshot_id)

@@ -306,7 +306,7 @@ def rank_customers(  # noqa: PLR0917 - the workflow inputs, in the order build_w
     reporting: str = "EUR",
     today: date | None = None,
 ) -> pl.DataFrame:
-    """Overlay the workflow records (master data, contacts, promises, escalations) on a customer base and rank."""
+    """Overlay the workflow records (master data, contacts, promises, escalations) on a base; rank."""
     rows = _master(base, customers, rates, reporting)
     now = max(today or as_of, as_of)
     rows = (
