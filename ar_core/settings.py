@@ -16,8 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ar_core import config
-from ar_core.access.actor import Actor
-from ar_core.access.audit import record
+from ar_core.access import Actor, record
 from ar_core.errors import ArDeskError
 from ar_core.schema import KNOWN_CURRENCIES
 from ar_core.store.db import write_transaction
@@ -37,9 +36,7 @@ MAX_GRACE_DAYS = 60
 
 
 def _default_priority() -> dict[str, Any]:
-    from ar_core.collections.priority import (
-        PriorityConfig,  # lazily: the priority module is pure and optional here
-    )
+    from ar_core.collections.priority import PriorityConfig
 
     return PriorityConfig().to_dict()
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from ar_core.collections.huddle import default_step_date, huddle_board, record_step
+from ar_core.collections.contacts import record_step
+from ar_core.collections.huddle import default_step_date, huddle_board
 from ar_core.collections.worklist import build_worklist
 from ar_core.errors import ArDeskError
 from ar_core.schema import ITEM_SCHEMA, empty_items

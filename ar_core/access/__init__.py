@@ -43,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "READ_ALL_ROLES": "scope",
     "SEE_ALL_ROLES": "scope",
     "WRITE_ALL_ROLES": "scope",
+    "active_actor": "scope",
     "check_customer_access": "scope",
     "check_customers_access": "scope",
     "collector_scope": "scope",
@@ -69,6 +70,7 @@ _EXPORTS: dict[str, str] = {
     "get_portfolio": "users",
     "hash_password": "users",
     "is_locked": "users",
+    "known_customers": "users",
     "list_users": "users",
     "locked_until": "users",
     "lockout_period": "users",
@@ -76,7 +78,9 @@ _EXPORTS: dict[str, str] = {
     "login_succeeded": "users",
     "must_change_password": "users",
     "one_time_password": "users",
+    "parse_roles": "users",
     "recent_lockouts": "users",
+    "refuse_unknown": "users",
     "reset_password": "users",
     "session_actor": "users",
     "session_version": "users",
@@ -84,6 +88,7 @@ _EXPORTS: dict[str, str] = {
     "set_portfolio": "users",
     "set_roles": "users",
     "unlock_user": "users",
+    "user_row": "users",
     "verify_password": "users",
 }
 #: For other areas' services only, never pages: unscoped reads and transaction pieces.

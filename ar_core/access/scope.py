@@ -122,7 +122,12 @@ def check_customers_access(
         raise PermissionDenied(f"customer {foreign[0]} is not in {actor.username}'s portfolio")
 
 
-def _active_user(conn: sa.Connection, username: str) -> Actor:
+def active_actor(conn: sa.Connection, username: str) -> Actor:
+    """``username`` as an active user re-read on ``conn`` (a write's own transaction); else ``NotFound``.
+
+    A write checks roles and portfolio against this, not against the session's copy: a user
+    deactivated or stripped of a role a second ago can no longer write.
+    """
     row = conn.execute(sa.select(User).where(User.username == username, User.active.is_(True))).first()
     if row is None:
         raise NotFound(f"no active user {username!r}")

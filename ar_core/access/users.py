@@ -115,11 +115,11 @@ def _check_roles(roles: Iterable[str]) -> list[str]:
     return chosen
 
 
-def _roles(text: str) -> list[str]:
+def parse_roles(text: str) -> list[str]:
     return [r for r in text.split(",") if r]
 
 
-def _user_row(conn: sa.Connection, username: str) -> Any:
+def user_row(conn: sa.Connection, username: str) -> Any:
     row = conn.execute(sa.select(User).where(User.username == username)).first()
     if row is None:
         raise NotFound(f"no user {username!r}")
@@ -128,7 +128,7 @@ def _user_row(conn: sa.Connection, username: str) -> Any:
 
 def _public(row: Any) -> dict[str, Any]:
     """The audit view of a user: everything but the password hash."""
-    return {"username": row.username, "name": row.name, "email": row.email, "roles": _roles(row.roles),
+    return {"username": row.username, "name": row.name, "email": row.email, "roles": parse_roles(row.roles),
             "active": row.active}  # fmt: skip
 
 
@@ -141,8 +141,8 @@ def _guard_last_admin(conn: sa.Connection, username: str, *, roles: list[str], a
         .select_from(User)
         .where(User.active.is_(True), User.username != username, User.roles.like("%admin%"))
     ).scalar_one()
-    current = _user_row(conn, username)
-    if current.active and "admin" in _roles(current.roles) and others == 0:
+    current = user_row(conn, username)
+    if current.active and "admin" in parse_roles(current.roles) and others == 0:
         raise ArDeskError(f"{username} is the last active admin: add another admin first")
 
 
@@ -172,7 +172,7 @@ def create_user(
         if conn.execute(sa.select(User.id).where(User.username == username)).first():
             raise ArDeskError(f"user {username!r} already exists")
         conn.execute(sa.insert(User).values(password_hash=password_hash, session_version=1, **values))
-        audited = {**values, "roles": _roles(values["roles"])}
+        audited = {**values, "roles": parse_roles(values["roles"])}
         record(conn, actor, "create_user", "user", username, after=audited)
 
 
@@ -188,7 +188,7 @@ def reset_password(engine: sa.Engine, actor: Actor, username: str, new_password:
     password_hash = hash_password(new_password)
     must_change = actor.username != username
     with write_transaction(engine) as conn:
-        row = _user_row(conn, username)
+        row = user_row(conn, username)
         conn.execute(
             sa.update(User)
             .where(User.username == username)
@@ -230,7 +230,7 @@ def change_own_password(engine: sa.Engine, actor: Actor, new_password: str, repe
     check_password_policy(new_password, actor.username)
     password_hash = hash_password(new_password)
     with write_transaction(engine) as conn:
-        row = _user_row(conn, actor.username)
+        row = user_row(conn, actor.username)
         if verify_password(new_password, row.password_hash):
             raise ArDeskError("choose a password other than the one you were given")
         conn.execute(
@@ -329,7 +329,7 @@ def unlock_user(engine: sa.Engine, actor: Actor, username: str) -> bool:
     """Lift a lockout and clear the failure counts (admin only); audited. Whether it was locked."""
     actor.require("admin", doing="unlock users")
     with write_transaction(engine) as conn:
-        row = _user_row(conn, username)
+        row = user_row(conn, username)
         was_locked = _locked(row)
         conn.execute(
             sa.update(User).where(User.id == row.id).values(failed_logins=0, lockouts=0, locked_until=None)
@@ -394,7 +394,7 @@ def session_actor(engine: sa.Engine, username: str, version: object) -> Actor | 
         row = conn.execute(sa.select(User).where(User.username == username, User.active.is_(True))).first()
     if row is None or _locked(row) or row.session_version != version:
         return None
-    return Actor(row.username, row.name, frozenset(_roles(row.roles)))
+    return Actor(row.username, row.name, frozenset(parse_roles(row.roles)))
 
 
 def authenticate(engine: sa.Engine, username: str, password: str, *, dummy_hash: bytes | None = None) -> bool:
@@ -425,7 +425,7 @@ def set_roles(engine: sa.Engine, actor: Actor, username: str, roles: Iterable[st
     actor.require("admin", doing="assign roles")
     chosen = _check_roles(roles)
     with write_transaction(engine) as conn:
-        before = _public(_user_row(conn, username))
+        before = _public(user_row(conn, username))
         _guard_last_admin(conn, username, roles=chosen, active=before["active"])
         changed = chosen != before["roles"]
         conn.execute(
@@ -440,7 +440,7 @@ def set_active(engine: sa.Engine, actor: Actor, username: str, active: bool) -> 
     """Enable or disable a login (admin only); a disabled user is logged out on their next click."""
     actor.require("admin", doing="enable or disable users")
     with write_transaction(engine) as conn:
-        before = _public(_user_row(conn, username))
+        before = _public(user_row(conn, username))
         _guard_last_admin(conn, username, roles=before["roles"], active=active)
         ended = before["active"] and not active
         conn.execute(
@@ -464,11 +464,11 @@ def set_portfolio(
     wanted = {"customers": sorted({c.strip() for c in customers if c.strip()}),
               "company_codes": sorted({c.strip() for c in company_codes if c.strip()})}  # fmt: skip
     with write_transaction(engine) as conn:
-        user_id = _user_row(conn, username).id
-        _refuse_unknown(
-            "customer", sorted(set(wanted["customers"]) - _known_customers(conn, wanted["customers"]))
+        user_id = user_row(conn, username).id
+        refuse_unknown(
+            "customer", sorted(set(wanted["customers"]) - known_customers(conn, wanted["customers"]))
         )
-        _refuse_unknown("company code", sorted(set(wanted["company_codes"]) - _known_company_codes(conn)))
+        refuse_unknown("company code", sorted(set(wanted["company_codes"]) - _known_company_codes(conn)))
         before = _portfolio(conn, user_id)
         conn.execute(sa.delete(PortfolioAssignment).where(PortfolioAssignment.user_id == user_id))
         rows = [{"user_id": user_id, "kind": kind, "value": v}
@@ -478,14 +478,14 @@ def set_portfolio(
         record(conn, actor, "set_portfolio", "user", username, before=before, after=wanted)
 
 
-def _refuse_unknown(what: str, unknown: list[str]) -> None:
+def refuse_unknown(what: str, unknown: list[str]) -> None:
     if unknown:
         plural = "s" if len(unknown) > 1 else ""
         where = "not in the customer master or any snapshot in force"
         raise ArDeskError(f"unknown {what}{plural}: {', '.join(unknown)} ({where})")
 
 
-def _known_customers(conn: sa.Connection, ids: Iterable[str]) -> set[str]:
+def known_customers(conn: sa.Connection, ids: Iterable[str]) -> set[str]:
     """Which of ``ids`` are in the customers table (every import and master upload fills it)."""
     ids = sorted(set(ids))
     known: set[str] = set()
@@ -523,7 +523,7 @@ def _portfolio(conn: sa.Connection, user_id: int) -> dict[str, list[str]]:
 def get_portfolio(engine: sa.Engine, username: str) -> dict[str, list[str]]:
     """``{"customers": [...], "company_codes": [...]}`` explicitly assigned to ``username``."""
     with engine.connect() as conn:
-        return _portfolio(conn, _user_row(conn, username).id)
+        return _portfolio(conn, user_row(conn, username).id)
 
 
 def list_users(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
@@ -536,7 +536,7 @@ def list_users(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
     for u in users:
         mine = [a for a in assigned if a.user_id == u.id]
         records.append({
-            **_public(u), "roles": ", ".join(_roles(u.roles)), "created_at": u.created_at,
+            **_public(u), "roles": ", ".join(parse_roles(u.roles)), "created_at": u.created_at,
             "locked": _locked(u), "locked_until": u.locked_until if _locked(u) else None,
             "portfolio_customers": sorted(a.value for a in mine if a.kind == "customer"),
             "portfolio_company_codes": sorted(a.value for a in mine if a.kind == "company_code"),
@@ -548,7 +548,7 @@ def get_actor(engine: sa.Engine, username: str) -> Actor | None:
     """The actor for a logged-in user name; ``None`` when unknown or disabled (re-checked every run)."""
     with engine.connect() as conn:
         row = conn.execute(sa.select(User).where(User.username == username, User.active.is_(True))).first()
-    return None if row is None else Actor(row.username, row.name, frozenset(_roles(row.roles)))
+    return None if row is None else Actor(row.username, row.name, frozenset(parse_roles(row.roles)))
 
 
 def credentials_for_login(engine: sa.Engine) -> dict[str, dict[str, dict[str, Any]]]:
@@ -559,4 +559,4 @@ def credentials_for_login(engine: sa.Engine) -> dict[str, dict[str, dict[str, An
     with engine.connect() as conn:
         rows = conn.execute(sa.select(User).where(User.active.is_(True)).order_by(User.username)).all()
     return {"usernames": {r.username: {"name": r.name, "email": r.email, "password": r.password_hash,
-                                       "roles": _roles(r.roles)} for r in rows}}  # fmt: skip
+                                       "roles": parse_roles(r.roles)} for r in rows}}  # fmt: skip

@@ -15,9 +15,7 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.access.actor import Actor
-from ar_core.access.audit import record
-from ar_core.access.scope import check_customer_access, check_customers_access
+from ar_core.access import Actor, check_customer_access, check_customers_access, record
 from ar_core.collections.reason_codes import (
     CHANNELS,
     DELINQUENCY_REASONS,
@@ -295,4 +293,35 @@ def contact_summary(engine: sa.Engine, customer_ids: Iterable[str] | None = None
             pl.col("next_action").last(),
             pl.col("next_action_date").last(),
         )
+    )
+
+
+def record_step(
+    engine: sa.Engine,
+    actor: Actor,
+    customer_id: str,
+    *,
+    action: str,
+    by: date,
+    note: str = "",
+    today: date,
+) -> int:
+    """Record the step the huddle agreed for a customer; returns the contact-log entry id.
+
+    It lands in the contact log as an internal note (it sets the next action and its date but is
+    no contact with the customer). A step cannot be due before ``today`` (the team's day).
+    """
+    if by < today:
+        raise ArDeskError(
+            f"the agreed step cannot be due in the past ({by:%d.%m.%Y}); choose today or a later day"
+        )
+    return log_contact(
+        engine,
+        actor,
+        customer_id,
+        channel="meeting",
+        outcome=INTERNAL_NOTE,
+        notes=f"Huddle: {note.strip()}".strip(),
+        next_action=action,
+        next_action_date=by,
     )

@@ -16,9 +16,7 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.access.actor import Actor
-from ar_core.access.audit import record
-from ar_core.access.scope import WRITE_ALL_ROLES, _active_user, check_customer_access
+from ar_core.access import WRITE_ALL_ROLES, Actor, active_actor, check_customer_access, record
 from ar_core.errors import ArDeskError, NotFound, PermissionDenied
 from ar_core.store.db import write_transaction
 from ar_core.store.models import Customer, Escalation, User, utcnow
@@ -78,7 +76,7 @@ def escalation_targets(
 def _check_target(conn: sa.Connection, actor: Actor, customer_id: str, to_username: str) -> None:
     if to_username == actor.username:
         raise ArDeskError("escalate to somebody else: a second voice is another person")
-    target = _active_user(conn, to_username)
+    target = active_actor(conn, to_username)
     if not target.has(*RECEIVING_ROLES):
         raise ArDeskError(f"{to_username} is neither a lead nor a collector")
     if _customer_collector(conn, customer_id) == to_username:

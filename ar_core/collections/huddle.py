@@ -10,10 +10,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import polars as pl
-import sqlalchemy as sa
-
-from ar_core.access.actor import Actor
-from ar_core.errors import ArDeskError
 
 #: Columns every case frame shows first: who, whose, how much, why, what next.
 CASE_COLUMNS: tuple[str, ...] = ("customer_id", "customer_name", "collector", "currency")
@@ -118,34 +114,3 @@ def default_step_date(today: date) -> date:
     return step
 
 
-def record_step(
-    engine: sa.Engine,
-    actor: Actor,
-    customer_id: str,
-    *,
-    action: str,
-    by: date,
-    note: str = "",
-    today: date,
-) -> int:
-    """Record the step the huddle agreed for a customer; returns the contact-log entry id.
-
-    It lands in the contact log as an internal note (it sets the next action and its date but is
-    no contact with the customer). A step cannot be due before ``today`` (the team's day).
-    """
-    from ar_core.collections import contacts, reason_codes
-
-    if by < today:
-        raise ArDeskError(
-            f"the agreed step cannot be due in the past ({by:%d.%m.%Y}); choose today or a later day"
-        )
-    return contacts.log_contact(
-        engine,
-        actor,
-        customer_id,
-        channel="meeting",
-        outcome=reason_codes.INTERNAL_NOTE,
-        notes=f"Huddle: {note.strip()}".strip(),
-        next_action=action,
-        next_action_date=by,
-    )

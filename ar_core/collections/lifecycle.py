@@ -15,11 +15,10 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.access.actor import Actor
-from ar_core.access.audit import record
+from ar_core.access import Actor, record
 from ar_core.collections.promises import refresh_promise_statuses
-from ar_core.ingest.result import ExtractResult
-from ar_core.ledger.snapshots import ImportOutcome, delete_snapshot, import_extract, is_full_snapshot
+from ar_core.ingest import ExtractResult
+from ar_core.ledger import ImportOutcome, delete_snapshot, import_extract, is_full_snapshot
 from ar_core.store.models import Promise
 
 #: Promise verdicts a removed snapshot may have decided (``open`` and ``cancelled`` are not verdicts).

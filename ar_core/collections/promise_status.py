@@ -31,8 +31,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from ar_core.ledger.clearing import cleared_between
-from ar_core.ledger.items import doc_key_expr
+from ar_core.ledger import cleared_between, doc_key_expr
 from ar_core.schema import MONEY
 
 #: Status of a promise whose deadline (promised date + grace days) has not passed yet.

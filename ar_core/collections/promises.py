@@ -22,9 +22,7 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.access.actor import Actor
-from ar_core.access.audit import record
-from ar_core.access.scope import check_customer_access, readable_customers
+from ar_core.access import Actor, check_customer_access, readable_customers, record
 from ar_core.collections.promise_status import CANCELLED, OPEN, STATUSES
 from ar_core.errors import ArDeskError, NotFound
 from ar_core.money import from_cents, to_cents
@@ -129,7 +127,7 @@ def promisable_amount(
     ``as_of`` do not count. Without chosen items only debits count (a credit memo is no reason to
     promise less); with chosen items their net open amount is what they can settle.
     """
-    from ar_core.ledger.items import open_items
+    from ar_core.ledger import open_items
 
     frame = open_items(items, as_of)
     if "doc_currency" not in frame.columns:
@@ -216,7 +214,7 @@ def _prepare(
     if snap is None and named:
         raise ArDeskError("items can only be named once a snapshot is imported")
     if snap is not None:
-        from ar_core.ledger.snapshots import load_customer_items
+        from ar_core.ledger import load_customer_items
 
         sid, as_of = snap
         ledger = load_customer_items(engine, sid, [customer_id])
@@ -245,7 +243,7 @@ def _check_items_in(
     ledger: pl.DataFrame, as_of: date, snapshot_id: int, customer_id: str, items: list[dict[str, Any]]
 ) -> None:
     """Every promised item must be one of the customer's open items in the snapshot the promise is made on."""
-    from ar_core.ledger.items import open_items
+    from ar_core.ledger import open_items
 
     known = {_key(*r) for r in open_items(ledger, as_of).select(*ITEM_FIELDS).iter_rows()}
     for it in items:
@@ -449,7 +447,7 @@ def _decide_by_coverage(  # noqa: PLR0917
     by the same snapshots are decided together (usually one or two groups).
     """
     from ar_core.collections.promise_status import decide
-    from ar_core.ledger.snapshots import snapshot_scopes
+    from ar_core.ledger import snapshot_scopes
 
     scopes = snapshot_scopes(engine)
     codes: dict[str, set[str | None]] = {}
@@ -483,7 +481,7 @@ def refresh_promise_statuses(
     promise was made against onward are loaded, each reduced to the promising customers;
     ``loaded`` passes snapshot frames the caller already holds (by snapshot id).
     """
-    from ar_core.ledger.snapshots import list_snapshots, load_customer_items
+    from ar_core.ledger import list_snapshots, load_customer_items
     from ar_core.settings import get_promise_grace_days
 
     grace = get_promise_grace_days(engine) if grace_days is None else int(grace_days)

@@ -14,13 +14,7 @@ from datetime import date, datetime
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.access.actor import Actor
-from ar_core.access.scope import (
-    READ_ALL_ROLES,
-    collector_scope,
-    in_portfolio,
-    readable_customers,
-)
+from ar_core.access import READ_ALL_ROLES, Actor, collector_scope, in_portfolio, readable_customers
 from ar_core.errors import PermissionDenied
 
 

@@ -19,16 +19,20 @@ from ar_core.collections import contacts, escalations, promises
 from ar_core.collections.priority import PriorityConfig
 from ar_core.collections.worklist import customer_base, rank_customers
 from ar_core.errors import NotFound
-from ar_core.ledger import rates, snapshots
-from ar_core.ledger.customers import all_customers
-from ar_core.ledger.fx import to_reporting
-from ar_core.ledger.reads import ledger_items
+from ar_core.ledger import (
+    all_customers,
+    ledger_items,
+    ledger_key,
+    list_snapshots,
+    reporting_rates,
+    to_reporting,
+)
 from ar_core.memo import memo
 
 
 def snapshot_for(engine: sa.Engine, as_of: date | None = None) -> tuple[int, date]:
     """The latest snapshot on or before ``as_of`` (the latest of all when ``as_of`` is None)."""
-    listing = snapshots.list_snapshots(engine)
+    listing = list_snapshots(engine)
     if as_of is not None:
         listing = listing.filter(pl.col("as_of") <= as_of)
     if listing.is_empty():
@@ -57,13 +61,13 @@ def team_worklist(
         today: the day the collection work is judged at (promises, call-backs); default ``as_of``.
     """
     reporting = settings.get_reporting_currency(engine)
-    fx = rates.reporting_rates(engine, as_of, reporting)
+    fx = reporting_rates(engine, as_of, reporting)
     config_dict = settings.get_priority_config(engine)
     config = PriorityConfig.from_dict(config_dict)
     edges = tuple(settings.get_aging_edges(engine))
     settings_key = json.dumps(config_dict, sort_keys=True, default=str)
     key = (
-        snapshots.ledger_key(engine, snapshot_id),
+        ledger_key(engine, snapshot_id),
         as_of,
         settings_key,
         edges,

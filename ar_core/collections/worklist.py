@@ -28,9 +28,7 @@ from datetime import date
 import polars as pl
 
 from ar_core.collections.priority import PriorityConfig, score_customers
-from ar_core.ledger.aging import DEFAULT_EDGES, bucket_expr, bucket_index_expr
-from ar_core.ledger.fx import rate_table, to_reporting
-from ar_core.ledger.items import open_items
+from ar_core.ledger import DEFAULT_EDGES, bucket_expr, bucket_index_expr, open_items, rate_table, to_reporting
 from ar_core.schema import MONEY
 
 #: The worklist columns, in order (extra feature columns follow them).

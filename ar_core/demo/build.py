@@ -224,13 +224,10 @@ def load_demo_if_empty(
     Raises:
         ArDeskError: a demo file did not read cleanly (a bug in the generator or a reader).
     """
-    from ar_core.access.actor import Actor
-    from ar_core.access.users import create_user, list_users
-    from ar_core.collections.lifecycle import import_snapshot
+    from ar_core.access import Actor, create_user, list_users
+    from ar_core.collections import import_snapshot
     from ar_core.ingest import read_customer_master, read_extract
-    from ar_core.ledger.customers import upsert_customer_master
-    from ar_core.ledger.snapshot_scope import Scope
-    from ar_core.ledger.snapshots import list_snapshots
+    from ar_core.ledger import Scope, list_snapshots, upsert_customer_master
     from ar_core.settings import set_letterhead
 
     system = Actor(username="system", name="System", roles=frozenset({"admin"}))

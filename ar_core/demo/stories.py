@@ -15,16 +15,11 @@ import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.access.actor import Actor
-from ar_core.access.users import get_actor
-from ar_core.collections.contacts import log_contacts
-from ar_core.collections.escalations import escalate
-from ar_core.collections.promises import ITEM_FIELDS, create_promise
-from ar_core.collections.reason_codes import DELINQUENCY_REASONS
+from ar_core.access import Actor, get_actor
+from ar_core.collections import DELINQUENCY_REASONS, ITEM_FIELDS, create_promise, escalate, log_contacts
 from ar_core.demo.customers import DEMO_USERS, STORIES
 from ar_core.demo.workflow import _at, _identity, _overdue
-from ar_core.ledger.items import open_items
-from ar_core.ledger.snapshots import load_customer_items
+from ar_core.ledger import load_customer_items, open_items
 from ar_core.store.models import Customer
 
 if TYPE_CHECKING:

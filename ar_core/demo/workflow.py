@@ -22,17 +22,18 @@ import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.access.actor import Actor
-from ar_core.access.users import get_actor
-from ar_core.collections.contacts import correct_contact, log_contacts
-from ar_core.collections.escalations import escalate
-from ar_core.collections.promises import ITEM_FIELDS, create_promise, refresh_promise_statuses
-from ar_core.collections.reason_codes import DELINQUENCY_REASONS
+from ar_core.access import Actor, get_actor
+from ar_core.collections import (
+    DELINQUENCY_REASONS,
+    ITEM_FIELDS,
+    correct_contact,
+    create_promise,
+    escalate,
+    log_contacts,
+    refresh_promise_statuses,
+)
 from ar_core.demo.customers import DEMO_USERS
-from ar_core.ledger.clearing import cleared_between
-from ar_core.ledger.items import open_items
-from ar_core.ledger.rates import import_rates
-from ar_core.ledger.snapshots import list_snapshots, load_items
+from ar_core.ledger import cleared_between, import_rates, list_snapshots, load_items, open_items
 from ar_core.store.models import Customer, utcnow
 
 if TYPE_CHECKING:

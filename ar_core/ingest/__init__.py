@@ -29,5 +29,6 @@ _EXPORTS: dict[str, str] = {
     "get_mapping": "saved_mappings",
     "list_mappings": "saved_mappings",
     "save_mapping": "saved_mappings",
+    "spool": "spool",  # bound eagerly above
 }
 __getattr__, __dir__ = lazy(__name__, _EXPORTS)

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from ar_core.access.audit import record
+from ar_core.access import record
 from ar_core.errors import ArDeskError, NotFound
 from ar_core.store.db import write_transaction
 from ar_core.store.models import SavedMapping, utcnow
 
 if TYPE_CHECKING:
-    from ar_core.access.actor import Actor
+    from ar_core.access import Actor
 
 #: Who may save or remove mappings (the people who upload extracts).
 MAPPING_ROLES = ("lead", "admin")

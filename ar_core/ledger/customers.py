@@ -16,8 +16,15 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ar_core.access.audit import record, record_many, to_json
-from ar_core.access.users import _known_customers, _refuse_unknown, _roles, _user_row
+from ar_core.access import (
+    known_customers,
+    parse_roles,
+    record,
+    record_many,
+    refuse_unknown,
+    to_json,
+    user_row,
+)
 from ar_core.errors import ArDeskError
 from ar_core.schema import CUSTOMER_SCHEMA
 from ar_core.store.bulk import from_cents, to_cents
@@ -25,7 +32,7 @@ from ar_core.store.db import write_transaction
 from ar_core.store.models import Customer, CustomerChange, utcnow
 
 if TYPE_CHECKING:
-    from ar_core.access.actor import Actor
+    from ar_core.access import Actor
 
 #: Customer fields an extract provides, as ``customers`` column <- item column.
 EXTRACT_FIELDS: dict[str, str] = {"name": "customer_name", "country": "country", "collector": "collector"}
@@ -279,7 +286,7 @@ def all_customers(engine: sa.Engine) -> pl.DataFrame:
 
 def list_customers(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
     """The customers ``actor`` may read (a collector: portfolio plus escalations; a lead: all)."""
-    from ar_core.access.scope import in_portfolio, readable_customers
+    from ar_core.access import in_portfolio, readable_customers
 
     return in_portfolio(all_customers(engine), readable_customers(engine, actor))
 
@@ -304,12 +311,12 @@ def move_customers(
     if not chosen and not from_collector:
         raise ArDeskError("choose customers or a collector whose customers to move")
     with write_transaction(engine) as conn:
-        user = _user_row(conn, target)
-        if "collector" not in _roles(user.roles):
+        user = user_row(conn, target)
+        if "collector" not in parse_roles(user.roles):
             raise ArDeskError(f"{target} is not a collector: only collectors can own customers")
         if not user.active:
             raise ArDeskError(f"{target} is not active: activate the user first")
-        _refuse_unknown("customer", sorted(chosen - _known_customers(conn, chosen)))
+        refuse_unknown("customer", sorted(chosen - known_customers(conn, chosen)))
         if from_collector:
             chosen |= set(conn.execute(
                 sa.select(Customer.customer_id).where(Customer.collector == from_collector)

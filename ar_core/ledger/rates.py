@@ -17,8 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.access.actor import Actor
-from ar_core.access.audit import record
+from ar_core.access import Actor, record
 from ar_core.errors import ArDeskError
 from ar_core.ingest import Problem
 from ar_core.ledger.fx import RATE

@@ -13,8 +13,7 @@ from datetime import date
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.access.actor import Actor
-from ar_core.access.scope import check_customer_access, in_portfolio, readable_customers
+from ar_core.access import Actor, check_customer_access, in_portfolio, readable_customers
 from ar_core.ledger.snapshots import ledger_key, load_items
 from ar_core.memo import memo
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.access.audit import record
+from ar_core.access import record
 from ar_core.errors import ArDeskError, DuplicateImport, NotFound, OverlappingSnapshot, ValidationFailed
 from ar_core.ledger.customers import customers_from_items, merge_customers, undo_snapshot_changes
 from ar_core.ledger.snapshot_scope import Scope, compose
@@ -33,8 +33,8 @@ from ar_core.store.db import write_transaction
 from ar_core.store.models import Customer, Snapshot, SnapshotTotal, utcnow
 
 if TYPE_CHECKING:
-    from ar_core.access.actor import Actor
-    from ar_core.ingest.result import ExtractResult
+    from ar_core.access import Actor
+    from ar_core.ingest import ExtractResult
 
 __all__ = [
     "ImportOutcome",
@@ -642,7 +642,7 @@ def customer_items_history(engine: sa.Engine, actor: Actor, customer_id: str) ->
     the customer repeats what the customer had before instead of making it look cleared.
     A collector reads only their own customers (PermissionDenied otherwise).
     """
-    from ar_core.access.scope import check_customer_access
+    from ar_core.access import check_customer_access
 
     check_customer_access(engine, actor, customer_id, write=False)
     sql = sa.text(
