@@ -43,7 +43,6 @@ _EXPORTS: dict[str, str] = {
     "READ_ALL_ROLES": "scope",
     "SEE_ALL_ROLES": "scope",
     "WRITE_ALL_ROLES": "scope",
-    "active_actor": "scope",
     "check_customer_access": "scope",
     "check_customers_access": "scope",
     "collector_scope": "scope",
@@ -70,7 +69,6 @@ _EXPORTS: dict[str, str] = {
     "get_portfolio": "users",
     "hash_password": "users",
     "is_locked": "users",
-    "known_customers": "users",
     "list_users": "users",
     "locked_until": "users",
     "lockout_period": "users",
@@ -78,9 +76,7 @@ _EXPORTS: dict[str, str] = {
     "login_succeeded": "users",
     "must_change_password": "users",
     "one_time_password": "users",
-    "parse_roles": "users",
     "recent_lockouts": "users",
-    "refuse_unknown": "users",
     "reset_password": "users",
     "session_actor": "users",
     "session_version": "users",
@@ -88,13 +84,17 @@ _EXPORTS: dict[str, str] = {
     "set_portfolio": "users",
     "set_roles": "users",
     "unlock_user": "users",
-    "user_row": "users",
     "verify_password": "users",
 }
 #: For other areas' services only, never pages: unscoped reads and transaction pieces.
 _SERVICE: dict[str, str] = {
+    "active_actor": "scope",
     "escalated_to": "scope",
     "own_portfolio": "scope",
     "visible_customers": "scope",
+    "known_customers": "users",
+    "parse_roles": "users",
+    "refuse_unknown": "users",
+    "user_row": "users",
 }
 __getattr__, __dir__ = lazy(__name__, _EXPORTS, _SERVICE)
