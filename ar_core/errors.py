@@ -1,10 +1,25 @@
-"""One exception hierarchy for misuse; bad *input* is reported as values (problems), not raised."""
+"""One exception hierarchy; each class's docstring says what the user is told.
+
+Bad input to a service is :class:`InvalidInput` naming the field it concerns (the page shows it
+next to that field); a file's problems are reported as values (``ingest.Problem``); everything
+else here is misuse or a refusal. No bare ``ValueError`` crosses the public API: ``InvalidInput``
+is also a ``ValueError`` so that parsing code may catch either.
+"""
 
 from __future__ import annotations
 
 
 class ArDeskError(Exception):
     """Base class of AR Desk errors."""
+
+
+class InvalidInput(ArDeskError, ValueError):
+    """A value typed into a form is not acceptable; ``field`` names the service parameter it concerns."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
 
 
 class PermissionDenied(ArDeskError):

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from ar_core import config
 from ar_core.access import Actor, record
-from ar_core.errors import ArDeskError
+from ar_core.errors import ArDeskError, InvalidInput
 from ar_core.schema import KNOWN_CURRENCIES
 from ar_core.store.db import write_transaction
 from ar_core.store.models import AppSetting, utcnow
@@ -62,7 +62,7 @@ def set_setting(engine: sa.Engine, actor: Actor, key: str, value: Any, default: 
     """
     actor.require(*SETTINGS_ROLES, doing="change settings")
     text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         old = conn.execute(sa.select(AppSetting.value).where(AppSetting.key == key)).scalar()
         before = default if old is None else json.loads(old)
         if old is None:
@@ -148,7 +148,9 @@ def get_promise_grace_days(engine: sa.Engine) -> int:
 def set_promise_grace_days(engine: sa.Engine, actor: Actor, days: int) -> None:
     """Set the promise grace period (0 to :data:`MAX_GRACE_DAYS` days)."""
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_GRACE_DAYS:
-        raise ArDeskError(f"grace days must be a whole number from 0 to {MAX_GRACE_DAYS}, got {days!r}")
+        raise InvalidInput(
+            "days", f"grace days must be a whole number from 0 to {MAX_GRACE_DAYS}, got {days!r}"
+        )
     set_setting(engine, actor, PROMISE_GRACE_DAYS, days, DEFAULT_GRACE_DAYS)
 
 
@@ -162,7 +164,9 @@ def set_aging_edges(engine: sa.Engine, actor: Actor, edges: Sequence[int]) -> No
     values = list(edges)
     ok = values and all(isinstance(e, int) and not isinstance(e, bool) and e > 0 for e in values)
     if not ok or values != sorted(set(values)):
-        raise ArDeskError(f"aging bucket edges must be increasing positive day counts, got {values}")
+        raise InvalidInput(
+            "edges", f"aging bucket edges must be increasing positive day counts, got {values}"
+        )
     set_setting(engine, actor, AGING_EDGES, values, _default_edges())
 
 
@@ -175,7 +179,7 @@ def set_reporting_currency(engine: sa.Engine, actor: Actor, currency: str) -> No
     """Set the reporting currency (a known ISO code)."""
     code = (currency or "").strip().upper()
     if code not in KNOWN_CURRENCIES:
-        raise ArDeskError(f"unknown currency {currency!r}")
+        raise InvalidInput("currency", f"unknown currency {currency!r}")
     set_setting(engine, actor, REPORTING_CURRENCY, code, DEFAULT_REPORTING_CURRENCY)
 
 
@@ -224,7 +228,9 @@ def set_coverage_thresholds(engine: sa.Engine, actor: Actor, thresholds: dict[st
     if set(values) != set(DEFAULT_COVERAGE_PCT) or not all(
         isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100 for v in values.values()
     ):
-        raise ArDeskError(f"coverage thresholds must be whole percentages from 0 to 100, got {thresholds!r}")
+        raise InvalidInput(
+            "thresholds", f"coverage thresholds must be whole percentages from 0 to 100, got {thresholds!r}"
+        )
     set_setting(engine, actor, COVERAGE_THRESHOLD, values, dict(DEFAULT_COVERAGE_PCT))
 
 
@@ -236,7 +242,7 @@ def get_fx_max_age_days(engine: sa.Engine) -> int:
 def set_fx_max_age_days(engine: sa.Engine, actor: Actor, days: int) -> None:
     """Set the FX rate age warning (1 to 366 days)."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
-        raise ArDeskError(f"FX rate age must be a whole number of days from 1 to 366, got {days!r}")
+        raise InvalidInput("days", f"FX rate age must be a whole number of days from 1 to 366, got {days!r}")
     set_setting(engine, actor, FX_MAX_AGE_DAYS, days, DEFAULT_FX_MAX_AGE_DAYS)
 
 
@@ -253,7 +259,7 @@ def set_time_zone(engine: sa.Engine, actor: Actor, name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ArDeskError(f"unknown time zone {name!r} (use a name such as Europe/Berlin)") from exc
+        raise InvalidInput("name", f"unknown time zone {name!r} (use a name such as Europe/Berlin)") from exc
     set_setting(engine, actor, TIME_ZONE, name, DEFAULT_TIME_ZONE)
 
 
@@ -271,5 +277,5 @@ def set_letterhead(engine: sa.Engine, actor: Actor, values: dict[str, str]) -> N
     clean = {**get_letterhead(engine), **{k: str(v or "").strip() for k, v in values.items()}}
     too_long = [k for k, v in clean.items() if len(v) > 300]
     if too_long:
-        raise ArDeskError(f"letterhead field(s) longer than 300 characters: {', '.join(too_long)}")
+        raise InvalidInput("values", f"letterhead field(s) longer than 300 characters: {', '.join(too_long)}")
     set_setting(engine, actor, LETTERHEAD, clean, dict.fromkeys(LETTERHEAD_FIELDS, ""))

@@ -9,7 +9,7 @@ import pytest
 from ar_core.access.actor import Actor
 from ar_core.access.audit import list_audit
 from ar_core.access.scope import check_customer_access, escalated_to, readable_customers, visible_customers
-from ar_core.access.users import create_user
+from ar_core.access.users import create_user, set_roles
 from ar_core.collections.contacts import list_contacts, log_contact
 from ar_core.collections.escalations import escalate, escalation_frame, escalation_targets, resolve
 from ar_core.errors import ArDeskError, NotFound, PermissionDenied
@@ -172,6 +172,7 @@ def test_may_write_is_false_for_read_only_roles(db):
 def test_collector_who_is_also_controller_cannot_write_foreign_customers(db):
     """Reading everything (controller) must not turn into writing everything."""
     both = Actor("c.meyer", "Claudia Meyer", frozenset({"collector", "controller"}))
+    set_roles(db, ADMIN, "c.meyer", ["collector", "controller"])
     assert list_contacts(db, both, "C2").is_empty()  # reading: the controller role allows it
     with pytest.raises(PermissionDenied):
         log_contact(db, both, "C2", channel="phone", outcome="reached")

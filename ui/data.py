@@ -23,6 +23,7 @@ from ar_core.errors import ArDeskError
 from ar_core.ledger import aging_by as _aging_by
 from ar_core.ledger import ledger_currencies, list_customers, list_snapshots
 from ar_core.ledger import overview_tiles as _overview_tiles
+from ui import forms
 from ui.resources import engine
 from ui.text import escape
 
@@ -111,7 +112,9 @@ def save(action: Callable[[], object], done: str | None = None, *, ledger: bool 
     try:
         action()
     except ArDeskError as exc:
-        st.error(escape(exc))  # a refusal may quote what the user typed
+        message = escape(exc)  # a refusal may quote what the user typed
+        if not forms.show_refusal(getattr(exc, "field", None), message):
+            st.error(message)
         return False
     refresh(ledger=ledger)
     if done:

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from ar_core.access.actor import Actor
 from ar_core.access.audit import record
 from ar_core.access.scope import SEE_ALL_ROLES
-from ar_core.errors import ApprovalRefused, ArDeskError, NotFound, PermissionDenied
+from ar_core.errors import ApprovalRefused, ArDeskError, InvalidInput, NotFound, PermissionDenied
 from ar_core.money import from_cents, to_cents
 from ar_core.store.db import write_transaction
 from ar_core.store.models import ApprovalLimit, ApprovalRequest, User, utcnow
@@ -87,26 +87,28 @@ class Limit:
 
 def _check_kind(kind: str) -> str:
     if kind not in KINDS:
-        raise ArDeskError(f"unknown approval kind {kind!r}: one of {', '.join(KINDS)}")
+        raise InvalidInput("kind", f"unknown approval kind {kind!r}: one of {', '.join(KINDS)}")
     return kind
 
 
 def _check_currency(currency: str | None) -> str:
     text = (currency or "").strip().upper()
     if not CURRENCY_RE.fullmatch(text):
-        raise ArDeskError(f"a currency is a three-letter code such as EUR, got {currency!r}")
+        raise InvalidInput("currency", f"a currency is a three-letter code such as EUR, got {currency!r}")
     return text
 
 
 def _cents(amount: Decimal, what: str) -> int:
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise ArDeskError(f"the {what} must be a Decimal, got {amount!r}")
+        raise InvalidInput(what.replace(" ", "_"), f"the {what} must be a Decimal, got {amount!r}")
     if amount < 0 or amount > MAX_AMOUNT:
-        raise ArDeskError(f"the {what} must lie between 0 and {MAX_AMOUNT}, got {amount}")
+        raise InvalidInput(
+            what.replace(" ", "_"), f"the {what} must lie between 0 and {MAX_AMOUNT}, got {amount}"
+        )
     try:
         return to_cents(amount)
     except ValueError as exc:
-        raise ArDeskError(f"the {what} {amount} has fractions of a cent") from exc
+        raise InvalidInput(what.replace(" ", "_"), f"the {what} {amount} has fractions of a cent") from exc
 
 
 def _text(value: str | None, what: str) -> str:
@@ -172,13 +174,13 @@ def request_approval(
     _check_kind(kind)
     subject_text = _text(subject, "what is to be approved (the subject)")
     if len(subject_text) > MAX_SUBJECT_CHARS:
-        raise ArDeskError(f"the subject may have at most {MAX_SUBJECT_CHARS} characters")
+        raise InvalidInput("subject", f"the subject may have at most {MAX_SUBJECT_CHARS} characters")
     reason_text = _text(reason, "why this needs approval (the reason)")
     if (amount is None) != (currency is None):
-        raise ArDeskError("give an amount together with its currency, or neither")
+        raise InvalidInput("currency", "give an amount together with its currency, or neither")
     cents = None if amount is None else _cents(amount, "amount")
     code = None if currency is None else _check_currency(currency)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         _acting_user(conn, actor)
         values = {"kind": kind, "subject": subject_text, "amount_cents": cents, "currency": code,
                   "reason": reason_text, "requested_by": actor.username, "requested_at": utcnow(),
@@ -192,7 +194,7 @@ def request_approval(
 
 
 def _decide(engine: sa.Engine, actor: Actor, request_id: int, status: str, note: str | None) -> None:
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         _acting_user(conn, actor)
         row = _request_row(conn, request_id)
         if row.status != "pending":
@@ -237,7 +239,7 @@ def reject(engine: sa.Engine, actor: Actor, request_id: int, note: str) -> None:
 
 def withdraw(engine: sa.Engine, actor: Actor, request_id: int, note: str | None = None) -> None:
     """The requester takes back their own request while it is still pending."""
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         _acting_user(conn, actor)
         row = _request_row(conn, request_id)
         if row.requested_by != actor.username:
@@ -278,9 +280,9 @@ def set_approval_limit(
     _check_kind(kind)
     cents = None if max_amount is None else _cents(max_amount, "approval limit")
     if cents is not None and currency is None:
-        raise ArDeskError("an approval limit with a maximum amount needs its currency")
+        raise InvalidInput("currency", "an approval limit with a maximum amount needs its currency")
     code = None if currency is None else _check_currency(currency)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         if "admin" not in _acting_user(conn, actor):
             raise PermissionDenied(f"{actor.username} may not set approval limits: needs the role admin")
         user = conn.execute(sa.select(User.active).where(User.username == username)).first()
@@ -312,7 +314,7 @@ def remove_approval_limit(engine: sa.Engine, actor: Actor, username: str, kind: 
     """Take away ``username``'s approval limit for ``kind`` (admin only): they can no longer decide it."""
     actor.require("admin", doing="remove approval limits")
     _check_kind(kind)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         if "admin" not in _acting_user(conn, actor):
             raise PermissionDenied(f"{actor.username} may not remove approval limits: needs the role admin")
         old = _limit(conn, username, kind)
@@ -394,7 +396,7 @@ def list_requests(
     decided.
     """
     if status is not None and status not in STATUSES:
-        raise ArDeskError(f"unknown approval status {status!r}: one of {', '.join(STATUSES)}")
+        raise InvalidInput("status", f"unknown approval status {status!r}: one of {', '.join(STATUSES)}")
     if kind is not None:
         _check_kind(kind)
     query = sa.select(ApprovalRequest).order_by(

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from ar_core.access.actor import Actor
 from ar_core.access.audit import record
-from ar_core.errors import ArDeskError, NotFound
+from ar_core.errors import ArDeskError, InvalidInput, NotFound
 from ar_core.schema import ROLES
 from ar_core.store.db import write_transaction
 from ar_core.store.models import AuditEntry, Customer, PortfolioAssignment, User, utcnow
@@ -72,15 +72,17 @@ def check_password_policy(password: str, username: str = "") -> None:
     (ignoring case and punctuation) and not on the bundled list of common passwords.
     """
     if password != password.strip():
-        raise ArDeskError("a password may not start or end with a space")
+        raise InvalidInput("password", "a password may not start or end with a space")
     if len(password) < MIN_PASSWORD_CHARS:
-        raise ArDeskError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+        raise InvalidInput("password", f"a password needs at least {MIN_PASSWORD_CHARS} characters")
     if len(password.encode()) > MAX_PASSWORD_BYTES:
-        raise ArDeskError(f"a password may have at most {MAX_PASSWORD_BYTES} bytes (bcrypt ignores the rest)")
+        raise InvalidInput(
+            "password", f"a password may have at most {MAX_PASSWORD_BYTES} bytes (bcrypt ignores the rest)"
+        )
     if username and _letters_and_digits(password) == _letters_and_digits(username):
-        raise ArDeskError("a password may not be the user name")
+        raise InvalidInput("password", "a password may not be the user name")
     if password.lower() in common_passwords():
-        raise ArDeskError("this password is too common: choose one that is harder to guess")
+        raise InvalidInput("password", "this password is too common: choose one that is harder to guess")
 
 
 def hash_password(password: str) -> str:
@@ -104,14 +106,18 @@ def verify_password(password: str, password_hash: str) -> bool:
 
 def _check_username(username: str) -> str:
     if not USERNAME_RE.fullmatch(username):
-        raise ArDeskError(f"invalid user name {username!r}: 2-40 lowercase letters, digits, '.', '-' or '_'")
+        raise InvalidInput(
+            "username", f"invalid user name {username!r}: 2-40 lowercase letters, digits, '.', '-' or '_'"
+        )
     return username
 
 
 def _check_roles(roles: Iterable[str]) -> list[str]:
     chosen = sorted(set(roles), key=ROLES.index) if set(roles) <= set(ROLES) else None
     if not chosen:
-        raise ArDeskError(f"roles must be a non-empty subset of {', '.join(ROLES)}; got {sorted(set(roles))}")
+        raise InvalidInput(
+            "roles", f"roles must be a non-empty subset of {', '.join(ROLES)}; got {sorted(set(roles))}"
+        )
     return chosen
 
 
@@ -168,9 +174,9 @@ def create_user(
               "must_change_password": bool(must_change_password)}  # fmt: skip
     check_password_policy(password, values["username"])
     password_hash = hash_password(password)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         if conn.execute(sa.select(User.id).where(User.username == username)).first():
-            raise ArDeskError(f"user {username!r} already exists")
+            raise InvalidInput("username", f"user {username!r} already exists")
         conn.execute(sa.insert(User).values(password_hash=password_hash, session_version=1, **values))
         audited = {**values, "roles": parse_roles(values["roles"])}
         record(conn, actor, "create_user", "user", username, after=audited)
@@ -187,7 +193,7 @@ def reset_password(engine: sa.Engine, actor: Actor, username: str, new_password:
     check_password_policy(new_password, username)
     password_hash = hash_password(new_password)
     must_change = actor.username != username
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         row = user_row(conn, username)
         conn.execute(
             sa.update(User)
@@ -226,13 +232,13 @@ def change_own_password(engine: sa.Engine, actor: Actor, new_password: str, repe
     simply be confirmed. Audited without any hash.
     """
     if new_password != repeated:
-        raise ArDeskError("the two passwords differ: type the same new password twice")
+        raise InvalidInput("repeated", "the two passwords differ: type the same new password twice")
     check_password_policy(new_password, actor.username)
     password_hash = hash_password(new_password)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         row = user_row(conn, actor.username)
         if verify_password(new_password, row.password_hash):
-            raise ArDeskError("choose a password other than the one you were given")
+            raise InvalidInput("new_password", "choose a password other than the one you were given")
         conn.execute(
             sa.update(User)
             .where(User.id == row.id)
@@ -328,7 +334,7 @@ def login_succeeded(engine: sa.Engine, username: str) -> None:
 def unlock_user(engine: sa.Engine, actor: Actor, username: str) -> bool:
     """Lift a lockout and clear the failure counts (admin only); audited. Whether it was locked."""
     actor.require("admin", doing="unlock users")
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         row = user_row(conn, username)
         was_locked = _locked(row)
         conn.execute(
@@ -424,7 +430,7 @@ def set_roles(engine: sa.Engine, actor: Actor, username: str, roles: Iterable[st
     """Replace a user's roles (admin only)."""
     actor.require("admin", doing="assign roles")
     chosen = _check_roles(roles)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         before = _public(user_row(conn, username))
         _guard_last_admin(conn, username, roles=chosen, active=before["active"])
         changed = chosen != before["roles"]
@@ -439,7 +445,7 @@ def set_roles(engine: sa.Engine, actor: Actor, username: str, roles: Iterable[st
 def set_active(engine: sa.Engine, actor: Actor, username: str, active: bool) -> None:
     """Enable or disable a login (admin only); a disabled user is logged out on their next click."""
     actor.require("admin", doing="enable or disable users")
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         before = _public(user_row(conn, username))
         _guard_last_admin(conn, username, roles=before["roles"], active=active)
         ended = before["active"] and not active
@@ -463,7 +469,7 @@ def set_portfolio(
     actor.require("admin", doing="assign portfolios")
     wanted = {"customers": sorted({c.strip() for c in customers if c.strip()}),
               "company_codes": sorted({c.strip() for c in company_codes if c.strip()})}  # fmt: skip
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         user_id = user_row(conn, username).id
         refuse_unknown(
             "customer", sorted(set(wanted["customers"]) - known_customers(conn, wanted["customers"]))

@@ -25,7 +25,7 @@ from ar_core.collections.reason_codes import (
     check_choice,
     reason_label,
 )
-from ar_core.errors import ArDeskError, NotFound
+from ar_core.errors import ArDeskError, InvalidInput, NotFound
 from ar_core.store.db import write_transaction
 from ar_core.store.models import ContactEntry, utcnow
 
@@ -79,13 +79,13 @@ def _validated(fields: dict[str, Any]) -> dict[str, Any]:
     """Check the values of an entry against the reason codes; clear messages for bad input."""
     notes = (fields.get("notes") or "").strip()
     if len(notes) > MAX_NOTES_CHARS:
-        raise ArDeskError(f"notes may have at most {MAX_NOTES_CHARS} characters, got {len(notes)}")
+        raise InvalidInput("notes", f"notes may have at most {MAX_NOTES_CHARS} characters, got {len(notes)}")
     next_date = fields.get("next_action_date")
     if next_date is not None and (not isinstance(next_date, date) or isinstance(next_date, datetime)):
-        raise ArDeskError(f"next_action_date must be a date, got {next_date!r}")
+        raise InvalidInput("next_action_date", f"next_action_date must be a date, got {next_date!r}")
     when = _when(fields.get("contacted_at"))
     if when > utcnow():
-        raise ArDeskError("a contact cannot be logged in the future")
+        raise InvalidInput("contacted_at", "a contact cannot be logged in the future")
     return {
         "contacted_at": when,
         "channel": check_choice(fields.get("channel"), CHANNELS, "channel"),
@@ -132,7 +132,7 @@ def log_contacts(engine: sa.Engine, actor: Actor, entries: Sequence[dict[str, An
     """
     rows = [validated_entry(entry) for entry in entries]
     check_customers_access(engine, actor, [r["customer_id"] for r in rows], write=True)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         return insert_contacts(conn, actor, rows)
 
 
@@ -183,7 +183,7 @@ def correct_contact(engine: sa.Engine, actor: Actor, contact_id: int, *, note: s
         raise ArDeskError(f"cannot correct {', '.join(sorted(unknown))}: only {', '.join(CORRECTABLE)}")
     note = note.strip()
     if not note:
-        raise ArDeskError("a correction needs a note saying what was wrong")
+        raise InvalidInput("note", "a correction needs a note saying what was wrong")
     with engine.connect() as conn:
         original = conn.execute(sa.select(ContactEntry).where(ContactEntry.id == contact_id)).first()
     if original is None:
@@ -191,7 +191,7 @@ def correct_contact(engine: sa.Engine, actor: Actor, contact_id: int, *, note: s
     check_customer_access(engine, actor, original.customer_id, write=True)
     before = _entry_dict(original)
     after = {"customer_id": original.customer_id, **_validated({**before, **fields})}
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         superseded = conn.execute(
             sa.select(ContactEntry.id).where(ContactEntry.corrects_id == contact_id)
         ).first()
@@ -312,8 +312,8 @@ def record_step(
     no contact with the customer). A step cannot be due before ``today`` (the team's day).
     """
     if by < today:
-        raise ArDeskError(
-            f"the agreed step cannot be due in the past ({by:%d.%m.%Y}); choose today or a later day"
+        raise InvalidInput(
+            "by", f"the agreed step cannot be due in the past ({by:%d.%m.%Y}); choose today or a later day"
         )
     return log_contact(
         engine,

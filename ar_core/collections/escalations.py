@@ -17,7 +17,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from ar_core.access import WRITE_ALL_ROLES, Actor, active_actor, check_customer_access, record
-from ar_core.errors import ArDeskError, NotFound, PermissionDenied
+from ar_core.errors import ArDeskError, InvalidInput, NotFound, PermissionDenied
 from ar_core.store.db import write_transaction
 from ar_core.store.models import Customer, Escalation, User, utcnow
 
@@ -75,13 +75,14 @@ def escalation_targets(
 
 def _check_target(conn: sa.Connection, actor: Actor, customer_id: str, to_username: str) -> None:
     if to_username == actor.username:
-        raise ArDeskError("escalate to somebody else: a second voice is another person")
+        raise InvalidInput("to_username", "escalate to somebody else: a second voice is another person")
     target = active_actor(conn, to_username)
     if not target.has(*RECEIVING_ROLES):
-        raise ArDeskError(f"{to_username} is neither a lead nor a collector")
+        raise InvalidInput("to_username", f"{to_username} is neither a lead nor a collector")
     if _customer_collector(conn, customer_id) == to_username:
-        raise ArDeskError(
-            f"{to_username} is the collector of customer {customer_id}: a second voice is somebody else"
+        raise InvalidInput(
+            "to_username",
+            f"{to_username} is the collector of customer {customer_id}: a second voice is somebody else",
         )
 
 
@@ -95,10 +96,10 @@ def escalate(engine: sa.Engine, actor: Actor, customer_id: str, *, to_username: 
     check_customer_access(engine, actor, customer_id, write=True)
     reason = reason.strip()
     if not reason:
-        raise ArDeskError("say why the customer is escalated")
+        raise InvalidInput("reason", "say why the customer is escalated")
     if not (to_username or "").strip():
-        raise ArDeskError("choose whom to escalate to")
-    with write_transaction(engine) as conn:
+        raise InvalidInput("to_username", "choose whom to escalate to")
+    with write_transaction(engine, actor) as conn:
         _check_target(conn, actor, customer_id, to_username)
         already = conn.execute(
             sa.select(Escalation.id, Escalation.to_user).where(
@@ -146,13 +147,15 @@ def reassign(engine: sa.Engine, actor: Actor, escalation_id: int, *, to_username
     """
     note = (note or "").strip()
     if not note:
-        raise ArDeskError("say why the escalation is re-assigned")
-    with write_transaction(engine) as conn:
+        raise InvalidInput("note", "say why the escalation is re-assigned")
+    with write_transaction(engine, actor) as conn:
         row = _open_escalation(conn, actor, escalation_id, "re-assign")
         if to_username == row.to_user:
-            raise ArDeskError(f"escalation {escalation_id} is already with {to_username}")
+            raise InvalidInput("to_username", f"escalation {escalation_id} is already with {to_username}")
         if to_username == row.from_user:
-            raise ArDeskError(f"{to_username} raised this escalation: a second voice is somebody else")
+            raise InvalidInput(
+                "to_username", f"{to_username} raised this escalation: a second voice is somebody else"
+            )
         _check_target(conn, actor, row.customer_id, to_username)
         conn.execute(sa.update(Escalation).where(Escalation.id == escalation_id).values(to_user=to_username))
         record(
@@ -170,8 +173,8 @@ def resolve(engine: sa.Engine, actor: Actor, escalation_id: int, note: str) -> N
     """Close an escalation with what was agreed (its receiver, its sender, a lead or an admin)."""
     note = note.strip()
     if not note:
-        raise ArDeskError("note what was agreed when resolving an escalation")
-    with write_transaction(engine) as conn:
+        raise InvalidInput("note", "note what was agreed when resolving an escalation")
+    with write_transaction(engine, actor) as conn:
         row = _open_escalation(conn, actor, escalation_id, "resolve")
         before = {"customer_id": row.customer_id, "to_user": row.to_user, "resolved_at": None}
         after = {**before, "resolved_at": utcnow(), "resolved_by": actor.username, "resolution_note": note}

@@ -112,5 +112,3 @@ def default_step_date(today: date) -> date:
     while step.weekday() >= 5:  # Saturday, Sunday
         step += timedelta(days=1)
     return step
-
-

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from ar_core.access import Actor, check_customer_access, readable_customers, record
 from ar_core.collections.promise_status import CANCELLED, OPEN, STATUSES
-from ar_core.errors import ArDeskError, NotFound
+from ar_core.errors import ArDeskError, InvalidInput, NotFound
 from ar_core.money import from_cents, to_cents
 from ar_core.schema import KNOWN_CURRENCIES, MONEY
 from ar_core.store.db import write_transaction
@@ -69,10 +69,12 @@ PROMISE_SCHEMA: dict[str, pl.DataType] = {
 def _item(raw: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(raw) - set(ITEM_FIELDS)
     if unknown:
-        raise ArDeskError(f"a promised item is named by {', '.join(ITEM_FIELDS)}; unknown: {sorted(unknown)}")
+        raise InvalidInput(
+            "items", f"a promised item is named by {', '.join(ITEM_FIELDS)}; unknown: {sorted(unknown)}"
+        )
     doc_no = str(raw.get("doc_no") or "").strip()
     if not doc_no:
-        raise ArDeskError("a promised item needs its document number")
+        raise InvalidInput("items", "a promised item needs its document number")
     year, line = raw.get("fiscal_year"), raw.get("line_item")
     return {
         "company_code": raw.get("company_code"),
@@ -84,15 +86,15 @@ def _item(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 def _check_amount(amount: Decimal) -> int:
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise ArDeskError(f"the promised amount must be a Decimal, got {amount!r}")
+        raise InvalidInput("amount", f"the promised amount must be a Decimal, got {amount!r}")
     if amount <= 0:
-        raise ArDeskError(f"the promised amount must be positive, got {amount}")
+        raise InvalidInput("amount", f"the promised amount must be positive, got {amount}")
     if amount >= MAX_PROMISE:
-        raise ArDeskError(f"the promised amount {amount} is implausibly large (a typo?)")
+        raise InvalidInput("amount", f"the promised amount {amount} is implausibly large (a typo?)")
     try:
         return to_cents(amount)
     except ValueError as exc:
-        raise ArDeskError(f"the promised amount {amount} has fractions of a cent") from exc
+        raise InvalidInput("amount", f"the promised amount {amount} has fractions of a cent") from exc
 
 
 def promise_value_expr(currency: str) -> pl.Expr:
@@ -197,22 +199,23 @@ def _prepare(
     cents = _check_amount(amount)
     currency = (currency or "").strip().upper()
     if currency not in KNOWN_CURRENCIES:
-        raise ArDeskError(f"unknown currency {currency!r}")
+        raise InvalidInput("currency", f"unknown currency {currency!r}")
     if not isinstance(promised_date, date) or isinstance(promised_date, datetime):
-        raise ArDeskError(f"promised_date must be a date, got {promised_date!r}")
+        raise InvalidInput("promised_date", f"promised_date must be a date, got {promised_date!r}")
     if created_at is not None and created_at.tzinfo is None:
         raise ArDeskError("created_at needs a time zone")
     made_on = _made_on(engine, created_at)
     if promised_date < made_on:
-        raise ArDeskError(
+        raise InvalidInput(
+            "promised_date",
             f"the promised date {promised_date:%d.%m.%Y} lies in the past: a promise is for "
-            f"{made_on:%d.%m.%Y} or later"
+            f"{made_on:%d.%m.%Y} or later",
         )
     named = [_item(i) for i in items]
     with engine.connect() as conn:
         snap = _snapshot(conn, snapshot_id)
     if snap is None and named:
-        raise ArDeskError("items can only be named once a snapshot is imported")
+        raise InvalidInput("items", "items can only be named once a snapshot is imported")
     if snap is not None:
         from ar_core.ledger import load_customer_items
 
@@ -222,9 +225,10 @@ def _prepare(
         most = promisable_amount(ledger, as_of, currency, named)
         if amount > most:
             what = "the chosen items' open amount" if named else f"the open debits in {currency}"
-            raise ArDeskError(
+            raise InvalidInput(
+                "amount",
                 f"the promised amount {currency} {amount:,.2f} exceeds {what} "
-                f"({currency} {most:,.2f} at {as_of:%d.%m.%Y})"
+                f"({currency} {most:,.2f} at {as_of:%d.%m.%Y})",
             )
     values = {
         "customer_id": customer_id,
@@ -248,9 +252,10 @@ def _check_items_in(
     known = {_key(*r) for r in open_items(ledger, as_of).select(*ITEM_FIELDS).iter_rows()}
     for it in items:
         if _key(**it) not in known:
-            raise ArDeskError(
+            raise InvalidInput(
+                "items",
                 f"document {it['doc_no']} is not an item of customer {customer_id} "
-                f"open in snapshot {snapshot_id}"
+                f"open in snapshot {snapshot_id}",
             )
 
 
@@ -291,7 +296,7 @@ def create_promise(
         engine, actor, customer_id, amount=amount, currency=currency, promised_date=promised_date,
         items=items, snapshot_id=snapshot_id, created_at=created_at,
     )  # fmt: skip
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         return _insert(conn, actor, prepared)
 
 
@@ -317,9 +322,11 @@ def record_call(
     entry = validated_entry({"customer_id": customer_id, **contact})
     promised = entry["outcome"] == PROMISE_TO_PAY
     if promised and not promise:
-        raise ArDeskError("a call with the outcome 'promise to pay' needs the promised amount and date")
+        raise InvalidInput(
+            "amount", "a call with the outcome 'promise to pay' needs the promised amount and date"
+        )
     if promise and not promised:
-        raise ArDeskError("a promise is recorded with the outcome 'promise to pay'")
+        raise InvalidInput("outcome", "a promise is recorded with the outcome 'promise to pay'")
     check_customer_access(engine, actor, customer_id, write=True)
     prepared = None
     if promise:
@@ -331,7 +338,7 @@ def record_call(
             promised_date=promise.get("promised_date"), items=promise.get("items") or (),
             snapshot_id=promise.get("snapshot_id"), created_at=None,
         )  # fmt: skip
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         contact_id = insert_contacts(conn, actor, [entry])[0]
         promise_id = _insert(conn, actor, prepared) if prepared else None
     return contact_id, promise_id
@@ -345,15 +352,15 @@ def cancel_promise(engine: sa.Engine, actor: Actor, promise_id: int, reason: str
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ArDeskError("say why the promise is cancelled")
+        raise InvalidInput("reason", "say why the promise is cancelled")
     if len(reason) > MAX_REASON_CHARS:
-        raise ArDeskError(f"the reason may have at most {MAX_REASON_CHARS} characters")
+        raise InvalidInput("reason", f"the reason may have at most {MAX_REASON_CHARS} characters")
     with engine.connect() as conn:
         row = conn.execute(sa.select(Promise).where(Promise.id == promise_id)).first()
     if row is None:
         raise NotFound(f"no promise {promise_id}")
     check_customer_access(engine, actor, row.customer_id, write=True)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         status = conn.execute(sa.select(Promise.status).where(Promise.id == promise_id)).scalar_one()
         if status != OPEN:
             raise ArDeskError(f"promise {promise_id} is {status}: only an open promise can be cancelled")

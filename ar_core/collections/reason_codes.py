@@ -7,7 +7,7 @@ what is stored and counted, the label what a person reads.
 
 from __future__ import annotations
 
-from ar_core.errors import ArDeskError
+from ar_core.errors import InvalidInput
 
 #: How the customer was contacted.
 CHANNELS: tuple[str, ...] = ("phone", "e-mail", "letter", "portal", "meeting")
@@ -58,13 +58,17 @@ NEXT_ACTIONS: tuple[str, ...] = (
 def check_choice(
     value: str | None, allowed: tuple[str, ...] | dict[str, str], what: str, *, optional: bool = False
 ) -> str | None:
-    """``value`` if it is one of ``allowed`` (``None`` allowed when ``optional``), else ArDeskError."""
+    """``value`` if it is one of ``allowed`` (``None`` allowed when ``optional``), else InvalidInput.
+
+    The field is ``what`` in snake case ("next action" -> ``next_action``), the service's parameter.
+    """
+    field = what.replace(" ", "_")
     if value is None or value == "":
         if optional:
             return None
-        raise ArDeskError(f"{what} is required: choose one of {', '.join(allowed)}")
+        raise InvalidInput(field, f"{what} is required: choose one of {', '.join(allowed)}")
     if value not in allowed:
-        raise ArDeskError(f"unknown {what} {value!r}: choose one of {', '.join(allowed)}")
+        raise InvalidInput(field, f"unknown {what} {value!r}: choose one of {', '.join(allowed)}")
     return value
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from ar_core.access import record
-from ar_core.errors import ArDeskError, NotFound
+from ar_core.errors import InvalidInput, NotFound
 from ar_core.store.db import write_transaction
 from ar_core.store.models import SavedMapping, utcnow
 
@@ -27,7 +27,7 @@ def _check(name: str, yaml_text: str) -> str:
 
     name = name.strip()
     if not name or len(name) > 100:
-        raise ArDeskError("a mapping needs a name of 1 to 100 characters")
+        raise InvalidInput("name", "a mapping needs a name of 1 to 100 characters")
     Mapping.from_yaml(yaml_text)  # raises ConfigError with the reason
     return name
 
@@ -36,7 +36,7 @@ def save_mapping(engine: sa.Engine, actor: Actor, name: str, yaml_text: str) -> 
     """Save (or replace) a named mapping; audited with the previous text."""
     actor.require(*MAPPING_ROLES, doing="save mappings")
     name = _check(name, yaml_text)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         before = conn.execute(sa.select(SavedMapping.yaml_text).where(SavedMapping.name == name)).scalar()
         values = {"yaml_text": yaml_text, "created_by": actor.username, "updated_at": utcnow()}
         if before is None:
@@ -65,7 +65,7 @@ def get_mapping(engine: sa.Engine, name: str) -> str:
 def delete_mapping(engine: sa.Engine, actor: Actor, name: str) -> None:
     """Remove a saved mapping (audited)."""
     actor.require(*MAPPING_ROLES, doing="remove mappings")
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         text = conn.execute(sa.select(SavedMapping.yaml_text).where(SavedMapping.name == name)).scalar()
         if text is None:
             raise NotFound(f"no saved mapping {name!r}")

@@ -25,7 +25,7 @@ from ar_core.access import (
     to_json,
     user_row,
 )
-from ar_core.errors import ArDeskError
+from ar_core.errors import InvalidInput
 from ar_core.schema import CUSTOMER_SCHEMA
 from ar_core.store.bulk import from_cents, to_cents
 from ar_core.store.db import write_transaction
@@ -255,7 +255,7 @@ def upsert_customer_master(engine: sa.Engine, actor: Actor, df: pl.DataFrame) ->
     frame = df.select(
         to_cents(c).alias(_STORE[c]) if c == "credit_limit" else pl.col(c).cast(pl.String) for c in present
     )
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         merged = merge_customers(conn, actor, frame, source="master")
         counts = {
             "rows": frame.height,
@@ -309,13 +309,13 @@ def move_customers(
     actor.require("admin", doing="move customers between collectors")
     chosen = {c.strip() for c in customers if c.strip()}
     if not chosen and not from_collector:
-        raise ArDeskError("choose customers or a collector whose customers to move")
-    with write_transaction(engine) as conn:
+        raise InvalidInput("customers", "choose customers or a collector whose customers to move")
+    with write_transaction(engine, actor) as conn:
         user = user_row(conn, target)
         if "collector" not in parse_roles(user.roles):
-            raise ArDeskError(f"{target} is not a collector: only collectors can own customers")
+            raise InvalidInput("target", f"{target} is not a collector: only collectors can own customers")
         if not user.active:
-            raise ArDeskError(f"{target} is not active: activate the user first")
+            raise InvalidInput("target", f"{target} is not active: activate the user first")
         refuse_unknown("customer", sorted(chosen - known_customers(conn, chosen)))
         if from_collector:
             chosen |= set(conn.execute(

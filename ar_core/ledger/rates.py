@@ -18,7 +18,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from ar_core.access import Actor, record
-from ar_core.errors import ArDeskError
+from ar_core.errors import ArDeskError, InvalidInput
 from ar_core.ingest import Problem
 from ar_core.ledger.fx import RATE
 from ar_core.money import parse_amount
@@ -48,13 +48,13 @@ def _micros(rate: Decimal) -> int:
 def _check_rate(currency: str, rate: Decimal) -> tuple[str, Decimal]:
     code = (currency or "").strip().upper()
     if code not in KNOWN_CURRENCIES:
-        raise ArDeskError(f"unknown currency {currency!r}")
+        raise InvalidInput("currency", f"unknown currency {currency!r}")
     if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= 0:
-        raise ArDeskError(f"a rate must be a positive Decimal, got {rate!r}")
+        raise InvalidInput("rate", f"a rate must be a positive Decimal, got {rate!r}")
     if code == BASE_CURRENCY and rate != 1:
-        raise ArDeskError(f"{BASE_CURRENCY} is the reporting currency: its rate is always 1")
+        raise InvalidInput("rate", f"{BASE_CURRENCY} is the reporting currency: its rate is always 1")
     if rate.quantize(_QUANTUM, rounding=ROUND_HALF_UP) == 0:
-        raise ArDeskError(f"rate {rate} rounds to zero at {RATE_PLACES} places")
+        raise InvalidInput("rate", f"rate {rate} rounds to zero at {RATE_PLACES} places")
     return code, rate.quantize(_QUANTUM, rounding=ROUND_HALF_UP)
 
 
@@ -77,7 +77,7 @@ def set_rate(engine: sa.Engine, actor: Actor, rate_date: date, currency: str, ra
     """Enter (or replace) the rate of ``currency`` from ``rate_date`` on (leads and admins, audited)."""
     actor.require(*RATE_ROLES, doing="enter FX rates")
     code, exact = _check_rate(currency, rate)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         old = _upsert(conn, actor, rate_date, code, exact)
         entity_id = f"{rate_date.isoformat()} {code}"
         record(
@@ -163,7 +163,7 @@ def import_rates(engine: sa.Engine, actor: Actor, data: bytes, file_name: str) -
     actor.require(*RATE_ROLES, doing="import FX rates")
     rates, problems = parse_rates(data, file_name)
     if rates:
-        with write_transaction(engine) as conn:
+        with write_transaction(engine, actor) as conn:
             replaced = {}
             for day, code, rate in rates:
                 old = _upsert(conn, actor, day, code, rate)

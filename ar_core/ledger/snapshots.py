@@ -29,7 +29,7 @@ from ar_core.ledger.customers import customers_from_items, merge_customers, undo
 from ar_core.ledger.snapshot_scope import Scope, compose
 from ar_core.money import format_amount, from_cents, to_cents
 from ar_core.store import bulk
-from ar_core.store.db import write_transaction
+from ar_core.store.db import confirm_actor, write_transaction
 from ar_core.store.models import Customer, Snapshot, SnapshotTotal, utcnow
 
 if TYPE_CHECKING:
@@ -443,6 +443,7 @@ def import_extract(
     reopened = 0
     try:
         with bulk.import_transaction(engine, items) as tx:
+            confirm_actor(tx.connection, actor)
             for old in outcome.replaced:
                 reopened += _retire(
                     tx.connection, actor, old, f"replaced by {result.file_name[:200]}", on_retire
@@ -586,7 +587,7 @@ def delete_snapshot(
     verdicts, see ``collections.lifecycle.remove_snapshot``). Returns what the hook undid.
     """
     actor.require(*IMPORT_ROLES, doing="remove snapshots")
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, actor) as conn:
         return _retire(conn, actor, snapshot_id, reason.strip()[:500] or "removed as a mistake", on_retire)
 
 

@@ -137,17 +137,41 @@ def make_engine(url: str | None = None, **kwargs: Any) -> sa.Engine:
 
 
 @contextmanager
-def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """A transaction for a service that reads, then writes.
+def write_transaction(engine: sa.Engine, actor: Any = None) -> Iterator[sa.Connection]:
+    """A transaction for a service that reads, then writes, on behalf of ``actor``.
 
     On SQLite it takes the write lock up front (``BEGIN IMMEDIATE``, waiting up to the busy
     timeout) so that a concurrent writer cannot invalidate what was read; PostgreSQL needs nothing.
+    With an ``actor`` the acting user is re-read on this very connection first (:func:`confirm_actor`):
+    a user deactivated or stripped of a role a second ago cannot write with a session's old copy.
     """
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
+            if actor is not None:
+                confirm_actor(conn, actor)
             yield conn
+
+
+def confirm_actor(conn: sa.Connection, actor: Any) -> None:
+    """Refuse (``PermissionDenied``) an actor whose user is inactive or no longer holds a claimed role.
+
+    ``actor`` is anything with ``username`` and ``roles``. An operator that is no user account
+    (the CLI, the demo loader) is not in the users table and acts with the roles it was given.
+    """
+    from ar_core.errors import PermissionDenied
+    from ar_core.store.models import User
+
+    row = conn.execute(sa.select(User.active, User.roles).where(User.username == actor.username)).first()
+    if row is None:
+        return
+    if not row.active:
+        raise PermissionDenied(f"{actor.username} is not an active user (deactivated since logging in)")
+    held = {r.strip() for r in (row.roles or "").split(",") if r.strip()}
+    lost = sorted(set(actor.roles) - held)
+    if lost:
+        raise PermissionDenied(f"{actor.username} no longer holds the role {', '.join(lost)}")
 
 
 def alembic_config(connection: sa.Connection | None = None) -> Config:

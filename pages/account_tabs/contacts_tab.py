@@ -17,7 +17,7 @@ from ar_core.collections import (
 )
 from pages.account_tabs.common import Account, fk, local, saved
 from pages.account_tabs.promises_tab import promise_fields
-from ui import tables
+from ui import forms, tables
 
 FORM_LOG, FORM_CORRECT = "log_contact", "correct_contact"
 
@@ -71,7 +71,9 @@ def _log_form(ctx: Account) -> None:
         st.markdown("**Log a contact**")
         c1, c2, c3 = st.columns(3)
         channel = c1.selectbox("Channel", CHANNELS, key=fk(FORM_LOG, "ct_channel"))
+        forms.slot("channel", c1)
         outcome = c2.selectbox("Outcome", OUTCOMES, key=fk(FORM_LOG, "ct_outcome"))
+        forms.slot("outcome", c2)
         reason = c3.selectbox(
             "Delinquency reason",
             ["", *DELINQUENCY_REASONS],
@@ -79,11 +81,13 @@ def _log_form(ctx: Account) -> None:
             key=fk(FORM_LOG, "ct_reason"),
         )
         notes = st.text_area("Notes", key=fk(FORM_LOG, "ct_notes"))
+        forms.slot("notes")
         n1, n2 = st.columns(2)
         next_action = n1.selectbox("Next action", NEXT_ACTIONS, key=fk(FORM_LOG, "ct_next"))
         next_date = n2.date_input(
             "Next action date", value=None, format="DD.MM.YYYY", key=fk(FORM_LOG, "ct_next_date")
         )
+        forms.slot("next_action_date", n2)
         st.markdown(f"**The promise** — fill in when the outcome is *{PROMISE_TO_PAY}*")
         entry = promise_fields(ctx, fk(FORM_LOG, "ct_pr"))
         if not st.form_submit_button("Save contact", type="primary"):

@@ -20,7 +20,7 @@ from ar_core.collections import (
 from ar_core.config import today
 from ar_core.money import parse_amount
 from pages.account_tabs.common import Account, fk, local, saved
-from ui import tables
+from ui import forms, tables
 
 FORM_PROMISE, FORM_CANCEL = "promise", "cancel_promise"
 
@@ -78,7 +78,9 @@ def promise_fields(ctx: Account, prefix: str) -> PromiseInput:
         "Promised amount", placeholder="e.g. 12.500,00 or 12500.00", key=f"{prefix}_amount",
         help=f"At most the open debits ({caps}), or the chosen items' open amount.",
     )  # fmt: skip
+    forms.slot("amount", p1)
     currency = p2.selectbox("Currency", currencies, key=f"{prefix}_cur")
+    forms.slot("currency", p2)
     when = p3.date_input(
         "Promised payment date",
         value=default_promised_date(ctx.engine),
@@ -86,7 +88,9 @@ def promise_fields(ctx: Account, prefix: str) -> PromiseInput:
         format="DD.MM.YYYY",
         key=f"{prefix}_date",
     )
+    forms.slot("promised_date", p3)
     docs = st.multiselect("Items covered (optional)", debits["doc_no"].to_list(), key=f"{prefix}_items")
+    forms.slot("items")
     st.caption(f"Open debits: {caps}. The date is today ({first_day:%d.%m.%Y}) or later.")
     return PromiseInput(amount_text, currency, when, docs)
 
