@@ -58,7 +58,7 @@ def test_the_agreed_step_defaults_from_today_and_cannot_lie_in_the_past(ledger):
     at = open_page("pages/huddle.py", "lena")
     assert at.date_input(key="hd_when").value == date(2026, 11, 26)  # not the snapshot's 21.11.
     assert at.date_input(key="hd_when").min == date(2026, 11, 25)
-    # a past day is refused by the picker (Streamlit keeps the default) and by ar_core.huddle
+    # a past day is refused by the picker (Streamlit keeps the default) and by ar_core.collections.huddle
     at.date_input(key="hd_when").set_value(date(2026, 11, 24))
     at.form_submit_button[0].click().run()
     assert not at.exception, at.exception

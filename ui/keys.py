@@ -23,7 +23,7 @@ COOKIE_DELETE_COMPONENT = "delete"
 AUDIT_PAGE = "audit_page"
 #: The query string of the URL opened before login (``?customer=…``), restored for the page after it.
 HELD_QUERY = "held_query_params"
-#: The session version of the logged-in user when this session logged in (``ar_core.users``):
+#: The session version of the logged-in user when this session logged in (``ar_core.access.users``):
 #: logout, lockout, password changes, deactivation and role changes advance the stored one.
 SESSION_VERSION = "ardesk_session_version"
 #: Why the last session ended (shown once above the login form).

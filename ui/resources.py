@@ -45,7 +45,7 @@ def authenticator() -> stauth.Authenticate:
     """A fresh authenticator per run over the store's current users (one small query).
 
     The credentials are not cached per process: a user added or deactivated by another instance
-    or the CLI is seen at the next run. Passwords are checked by :func:`ar_core.users.authenticate`.
+    or the CLI is seen at the next run. Passwords are checked by :func:`ar_core.access.users.authenticate`.
     """
     auth = stauth.Authenticate(
         credentials_for_login(engine()),
@@ -75,7 +75,7 @@ def _check_against_the_store(auth: stauth.Authenticate) -> None:
     an attacker which user names exist: an unknown or locked name costs one bcrypt check here
     too. A password over bcrypt's 72 bytes is refused the same way for every name, before any
     lookup. Its own lockout counts in process memory and raises an uncaught error; the store's
-    counter (``ar_core.users``) survives restarts, spans instances and ends in a plain refusal.
+    counter (``ar_core.access.users``) survives restarts, spans instances and ends in a plain refusal.
     """
     import bcrypt
 

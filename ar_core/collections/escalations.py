@@ -1,7 +1,7 @@
 """Second voice: a collector hands a customer to a senior collector or a lead, and who may touch whom.
 
 An escalated customer must reach the senior's worklist with its history, without changing whose
-portfolio it is. So :func:`ar_core.users.visible_customers` stays as it is, :func:`escalated_to`
+portfolio it is. So :func:`ar_core.access.users.visible_customers` stays as it is, :func:`escalated_to`
 lists the customers with an open escalation to a user, and the workflow services
 (:func:`check_customer_access`) let a collector read and write their own portfolio *plus* the
 customers escalated to them.

@@ -3,7 +3,7 @@
 Nobody should have to tick "kept" by hand: the ledger says whether the money came. A promise is
 watched from the snapshot at or before its creation to the first snapshot after its deadline
 (promised date + grace days); what cleared in that window (by consecutive snapshot pairs, see
-:mod:`ar_core.clearing`) is compared with the promised amount.
+:mod:`ar_core.ledger.clearing`) is compared with the promised amount.
 
 Rules (first match wins):
 

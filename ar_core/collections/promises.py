@@ -2,7 +2,7 @@
 
 A promise names an amount, a date and optionally the items it covers (by item identity). Its
 status is never typed in: :func:`refresh_promise_statuses` runs the pure rule of
-:mod:`ar_core.promise_status` over the stored snapshots and stores what changed, audited as the
+:mod:`ar_core.collections.promise_status` over the stored snapshots and stores what changed, audited as the
 ``system`` actor. Only promises still ``open`` are re-decided: a decided promise stays decided.
 
 Entry rules: a promise is for today or later (the team's today, or the day it was made when it is
@@ -100,7 +100,7 @@ def _check_amount(amount: Decimal) -> int:
 def promise_value_expr(currency: str) -> pl.Expr:
     """An item's amount in ``currency``: local amount when it is in it, else the document amount.
 
-    The same rule as :mod:`ar_core.promise_status` uses to count what cleared, so that what may be
+    The same rule as :mod:`ar_core.collections.promise_status` uses to count what cleared, so that what may be
     promised and what keeps a promise are measured alike. Items in neither currency count 0.
     """
     return (
@@ -310,7 +310,7 @@ def record_call(
 ) -> tuple[int, int | None]:
     """Log a contact and, when its outcome is "promise to pay", the promise, in one transaction.
 
-    ``contact`` holds the keyword arguments of :func:`ar_core.contacts.log_contact`; ``promise``
+    ``contact`` holds the keyword arguments of :func:`ar_core.collections.contacts.log_contact`; ``promise``
     those of :func:`create_promise` (amount, currency, promised_date, items, snapshot_id). A call
     with the outcome "promise to pay" needs the promise (what was promised is the point of the
     call), and a promise needs that outcome. Everything is checked before anything is written;
@@ -483,7 +483,7 @@ def refresh_promise_statuses(
 ) -> int:
     """Decide the open promises from the stored snapshots and store what changed; returns the count.
 
-    Uses :func:`ar_core.promise_status.decide` as of the latest snapshot with ``grace_days``
+    Uses :func:`ar_core.collections.promise_status.decide` as of the latest snapshot with ``grace_days``
     (default: the ``promise_grace_days`` setting). Only the snapshots from the one each open
     promise was made against onward are loaded, each reduced to the promising customers;
     ``loaded`` passes snapshot frames the caller already holds (by snapshot id).

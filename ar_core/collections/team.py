@@ -1,6 +1,6 @@
 """The team's worklist for one snapshot, assembled from the store: what the pages and the CLI share.
 
-The ranking itself is pure (:mod:`ar_core.worklist`); this module only gathers its inputs —
+The ranking itself is pure (:mod:`ar_core.collections.worklist`); this module only gathers its inputs —
 items, customer master, contact summary, promises, escalations, settings, FX rates — so that the
 Worklist page, the Huddle and ``python -m ar_core worklist`` rank exactly alike.
 """

@@ -249,7 +249,7 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
 
     ``items`` may already carry ``amount_rep`` (then ``rates`` is not used). Items in a currency
     without a rate are counted in ``unconverted_items`` and left out of the amounts: call
-    :func:`ar_core.fx.to_reporting` to name the currencies in a warning.
+    :func:`ar_core.ledger.fx.to_reporting` to name the currencies in a warning.
     """
     config = config or PriorityConfig()
     base = customer_base(items, as_of, config, rates, edges, reporting=reporting)

@@ -11,9 +11,9 @@ customers in ten within their credit limit; four story customers (a serial promi
 insolvency in the making, a big dispute, a credit balance) give the worklist and the huddle
 cases to show. ``tests/test_demo_calibration.py`` measures all of it.
 
-Parts: :mod:`ar_core.demo_customers` (customers, users, stories, credit limits),
-:mod:`ar_core.demo_ledger` (the simulation), :mod:`ar_core.demo_writers` (file formats),
-:mod:`ar_core.demo_workflow` (contacts, promises, escalations, FX rates).
+Parts: :mod:`ar_core.demo.customers` (customers, users, stories, credit limits),
+:mod:`ar_core.demo.ledger` (the simulation), :mod:`ar_core.demo.writers` (file formats),
+:mod:`ar_core.demo.workflow` (contacts, promises, escalations, FX rates).
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ class Story:
 
 SERIAL_PAYER, INSOLVENCY, BIG_DISPUTE, CREDIT_BALANCE = 1, 2, 3, 4
 #: The demo's deliberate cases (README "Demo data"). Their ledger is shaped in
-#: :mod:`ar_core.demo_ledger`, their contact and promise history in :mod:`ar_core.demo_workflow`.
+#: :mod:`ar_core.demo.ledger`, their contact and promise history in :mod:`ar_core.demo.workflow`.
 STORIES: tuple[Story, ...] = (
     # promises to pay every other week and breaks each one; pays late, but pays
     Story(SERIAL_PAYER, "serial payer", "Van Houten Groothandel B.V.", "NL", 2, "C", "Z030", 0.97),

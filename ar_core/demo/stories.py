@@ -1,7 +1,7 @@
 """The demo's four named stories: a serial promise breaker, an insolvency, a big dispute, a credit balance.
 
 Each writer gives one customer a contact, promise and escalation history that tells its story on
-the worklist and the huddle; the routine workflow (:mod:`ar_core.demo_workflow`) leaves these
+the worklist and the huddle; the routine workflow (:mod:`ar_core.demo.workflow`) leaves these
 customers alone so that each tells one story only.
 """
 

@@ -4,8 +4,8 @@ Written after the demo snapshots are imported, through the same services a colle
 uses (permission checks and audit included), so the worklist, account view and huddle have
 something true to show: promises are chosen from what the ledger really did afterwards (an item
 that cleared the next week makes a kept promise, one still open a broken promise), then
-:func:`ar_core.promises.refresh_promise_statuses` decides them like in production.
-The story customers (:data:`ar_core.demo_customers.STORIES`) get their own history instead of the
+:func:`ar_core.collections.promises.refresh_promise_statuses` decides them like in production.
+The story customers (:data:`ar_core.demo.customers.STORIES`) get their own history instead of the
 routine one: the serial payer's four broken promises and a second voice, the insolvency case's
 calls from "cash-flow problems" to "restructuring talks" and its escalation to the lead, the big
 dispute's calls with its reason codes, the credit-balance customer's refund request.
@@ -380,4 +380,4 @@ def _escalations(
     return made
 
 
-# --- the demo's stories (see ar_core.demo_customers.STORIES) -------------------------------------
+# --- the demo's stories (see ar_core.demo.customers.STORIES) -------------------------------------

@@ -2,7 +2,7 @@
 
 A snapshot is immutable once committed: later features compare consecutive pictures of the
 ledger by item identity to see what was cleared. Each snapshot has a **scope**
-(:mod:`ar_core.scope`): the whole ledger, or the company codes / customers the extract covers.
+(:mod:`ar_core.ledger.snapshot_scope`): the whole ledger, or the company codes / customers the extract covers.
 The ledger as of a snapshot is composed from the latest full snapshot overlaid by the later
 partial ones, so a one-company-code extract never makes the rest of the ledger look cleared.
 

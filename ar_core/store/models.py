@@ -153,7 +153,7 @@ class Snapshot(Base):
     customers: Mapped[int] = mapped_column(sa.Integer())
     created_by: Mapped[str] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    #: JSON ``ar_core.scope.Scope``: what part of the ledger this extract covers.
+    #: JSON ``ar_core.ledger.snapshot_scope.Scope``: what part of the ledger this extract covers.
     scope: Mapped[str] = mapped_column(sa.Text(), server_default='{"full": true}')
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     retired_by: Mapped[str | None] = mapped_column(sa.String(40))
@@ -348,7 +348,7 @@ class FxRate(Base):
 
 
 class ApprovalRequest(Base):
-    """A four-eyes request (``ar_core.approvals``): somebody other than the requester decides it."""
+    """A four-eyes request (``ar_core.access.approvals``): somebody other than the requester decides it."""
 
     __tablename__ = "approval_requests"
     __table_args__ = (
