@@ -27,11 +27,22 @@ def db(engine):
     ("call", "field"),
     [
         (lambda e: log_contact(e, MEYER, "C1", channel="pigeon", outcome="reached"), "channel"),
-        (lambda e: log_contact(e, MEYER, "C1", channel="phone", outcome="reached", notes="x" * 5000), "notes"),
-        (lambda e: create_promise(e, MEYER, "C1", amount=Decimal("-5.00"), currency="EUR",
-                                  promised_date=date(2030, 1, 1)), "amount"),  # fmt: skip
-        (lambda e: create_promise(e, MEYER, "C1", amount=Decimal("5.00"), currency="XXQ",
-                                  promised_date=date(2030, 1, 1)), "currency"),  # fmt: skip
+        (
+            lambda e: log_contact(e, MEYER, "C1", channel="phone", outcome="reached", notes="x" * 5000),
+            "notes",
+        ),
+        (
+            lambda e: create_promise(
+                e, MEYER, "C1", amount=Decimal("-5.00"), currency="EUR", promised_date=date(2030, 1, 1)
+            ),
+            "amount",
+        ),
+        (
+            lambda e: create_promise(
+                e, MEYER, "C1", amount=Decimal("5.00"), currency="XXQ", promised_date=date(2030, 1, 1)
+            ),
+            "currency",
+        ),
         (lambda e: escalate(e, MEYER, "C1", to_username="lena.lead", reason="  "), "reason"),
         (lambda e: settings.set_promise_grace_days(e, LEAD, 400), "days"),
         (lambda e: set_rate(e, LEAD, date(2026, 11, 20), "USD", Decimal("0")), "rate"),

@@ -152,7 +152,8 @@ def log_contact(
     """Log one contact with a customer (the customer's collector, a lead or an admin); returns its id.
 
     ``channel``, ``outcome``, ``reason`` (a delinquency reason code) and ``next_action`` must come
-    from :mod:`ar_core.collections.reason_codes`; ``contacted_at`` defaults to now and may not lie in the future.
+    from :mod:`ar_core.collections.reason_codes`; ``contacted_at`` defaults to now and may not lie
+    in the future.
     """
     fields = {
         "customer_id": customer_id,
