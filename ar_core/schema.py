@@ -123,10 +123,11 @@ def store_text_limits(table: str) -> dict[str, int | None]:
     """
     import sqlalchemy as sa
 
-    from ar_core.store.models import Base
+    from ar_core.store.models import Base, ItemLayout
 
+    tables = {**Base.metadata.tables, **ItemLayout.metadata.tables}
     limits: dict[str, int | None] = {}
-    for column in Base.metadata.tables[table].columns:
+    for column in tables[table].columns:
         if isinstance(column.type, sa.String):  # Text is a String without a length
             limits[column.name] = column.type.length
     return limits

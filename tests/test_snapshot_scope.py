@@ -265,7 +265,7 @@ def test_removed_snapshot_items_stay_readable_but_do_not_count(store, make_resul
     wrong = import_snapshot(store, LEAD, make_result(PARTIAL_1000, as_of=W2), scope=Scope.whole_ledger())
     remove_snapshot(store, LEAD, wrong.snapshot_id, "partial file committed as whole ledger")
     with store.connect() as conn:
-        kept = conn.execute(sa.text("SELECT count(*) FROM open_items WHERE snapshot_id = :s"),
+        kept = conn.execute(sa.text("SELECT sum(n) FROM snapshot_members WHERE snapshot_id = :s"),
                             {"s": wrong.snapshot_id}).scalar_one()  # fmt: skip
     assert kept == 2
     assert list_snapshots(store)["snapshot_id"].to_list() == [full.snapshot_id]

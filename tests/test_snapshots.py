@@ -41,8 +41,10 @@ ROWS = [
 
 
 def _count(engine: sa.Engine, table: str) -> int:
+    """Rows of a table; ``items``: the items of all snapshots (members of the version bitmaps)."""
+    sql = "SELECT coalesce(sum(n), 0) FROM snapshot_members" if table == "items" else f"SELECT count(*) FROM {table}"
     with engine.connect() as conn:
-        return conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+        return conn.execute(sa.text(sql)).scalar_one()
 
 
 def test_import_commits_items_totals_customers_and_audit(store, make_result):
@@ -111,7 +113,7 @@ def test_a_failure_midway_leaves_nothing_behind(store, make_result, monkeypatch,
 
     with pytest.raises(RuntimeError, match="disk on fire"):
         import_snapshot(store, LEAD, make_result(ROWS))
-    for table in ("snapshots", "snapshot_totals", "open_items", "customers", "audit_log"):
+    for table in ("snapshots", "snapshot_totals", "snapshot_members", "version_blocks", "customers", "audit_log"):
         assert _count(store, table) == 0, table
 
 
@@ -134,7 +136,7 @@ def test_duplicate_racing_past_the_check_is_caught_by_the_unique_constraint(stor
     monkeypatch.setattr(snapshots, "_overlapping", lambda *a: [])  # the racer saw no same-day snapshot
     with pytest.raises(DuplicateImport):
         import_snapshot(store, LEAD, result)
-    assert _count(store, "open_items") == 5
+    assert _count(store, "items") == 5
 
 
 def test_errors_reject_the_file_unless_the_lead_commits_valid_rows(engine, make_result):
@@ -185,7 +187,7 @@ def test_dry_run_reports_and_stores_nothing(engine, make_result):
     outcome = import_snapshot(engine, LEAD, make_result(ROWS), dry_run=True)
     assert outcome.snapshot_id is None
     assert outcome.totals["EUR"] == Decimal("11000.16")
-    for table in ("snapshots", "open_items", "customers", "audit_log"):
+    for table in ("snapshots", "snapshot_members", "version_blocks", "customers", "audit_log"):
         assert _count(engine, table) == 0
 
 
@@ -221,7 +223,7 @@ def test_removing_a_snapshot_retires_it_keeps_its_items_and_is_audited(store, ma
     retired = list_snapshots(store, include_retired=True).filter(pl.col("snapshot_id") == gone.snapshot_id)
     assert retired.select("retired_by", "retire_reason").row(0) == ("lena.lead", "wrong company code")
     assert retired["retired_at"][0] is not None
-    assert _count(store, "open_items") == 7 and _count(store, "snapshot_totals") == 3
+    assert _count(store, "items") == 7 and _count(store, "snapshot_totals") == 3
     assert snapshots.load_snapshot_items(store, gone.snapshot_id).height == 2
     entry = list_audit(store, LEAD, entity="snapshot", entity_id=gone.snapshot_id).row(0, named=True)
     assert entry["action"] == "delete_snapshot"

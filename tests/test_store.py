@@ -19,8 +19,8 @@ from ar_core.store.models import Base, Snapshot
 from tests.conftest import item, items_frame
 
 TABLES = {
-    "users", "portfolio_assignments", "customers", "snapshots", "snapshot_totals", "open_items",
-    "audit_log", "saved_mappings",
+    "users", "portfolio_assignments", "customers", "snapshots", "snapshot_totals", "version_blocks",
+    "snapshot_members", "audit_log", "saved_mappings",
 }  # fmt: skip
 
 
@@ -86,9 +86,10 @@ def test_models_match_the_migrated_schema(store):
             assert columns[column.name]["nullable"] == column.nullable, f"{table.name}.{column.name}"
 
 
-def test_open_items_have_the_snapshot_customer_index(store):
-    indexes = {ix["name"]: ix["column_names"] for ix in sa.inspect(store).get_indexes("open_items")}
-    assert indexes["ix_open_items_snapshot_customer"] == ["snapshot_id", "customer_id"]
+def test_version_blocks_have_the_customer_range_index(store):
+    indexes = {ix["name"]: ix["column_names"] for ix in sa.inspect(store).get_indexes("version_blocks")}
+    assert indexes["ix_version_blocks_customer"] == ["min_customer", "max_customer"]
+    assert "open_items" not in sa.inspect(store).get_table_names()
 
 
 # --- money ----------------------------------------------------------------------------------
@@ -199,7 +200,7 @@ def test_import_transaction_rolls_back_everything_on_error(store):
         raise RuntimeError("boom")
     with store.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM snapshots")).scalar_one() == 0
-        assert conn.execute(sa.text("SELECT count(*) FROM open_items")).scalar_one() == 0
+        assert conn.execute(sa.text("SELECT count(*) FROM snapshot_members")).scalar_one() == 0
 
 
 def test_staging_files_are_removed_and_the_pool_stays_usable(engine, tmp_path):
@@ -240,7 +241,7 @@ def test_bulk_paths_never_corrupt_a_database_the_pool_holds_open(engine, make_re
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
         # removal retires a snapshot: its 200 items stay for the auditor
-        assert conn.exec_driver_sql("SELECT count(*) FROM open_items").scalar_one() == 1200
+        assert conn.exec_driver_sql("SELECT sum(n) FROM snapshot_members").scalar_one() == 1200
 
 
 def test_a_database_folder_with_spaces_and_umlauts_works(tmp_path):

@@ -508,13 +508,9 @@ def _known_company_codes(conn: sa.Connection) -> set[str]:
     master = conn.execute(
         sa.select(Customer.company_code).where(Customer.company_code.is_not(None)).distinct()
     )
-    items = conn.execute(
-        sa.text(
-            "SELECT DISTINCT i.company_code FROM open_items i JOIN snapshots s ON s.id = i.snapshot_id "
-            "WHERE s.retired_at IS NULL AND i.company_code IS NOT NULL"
-        )
-    )
-    return set(master.scalars()) | set(items.scalars())
+    from ar_core.store.bulk import company_codes_in_force
+
+    return set(master.scalars()) | company_codes_in_force(conn)
 
 
 def _portfolio(conn: sa.Connection, user_id: int) -> dict[str, list[str]]:

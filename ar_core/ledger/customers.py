@@ -195,14 +195,8 @@ def undo_snapshot_changes(conn: sa.Connection, actor: Actor | str, snapshot_id: 
             )
         ).first()
         if change.created:
-            listed = conn.execute(
-                sa.text(
-                    "SELECT 1 FROM open_items i JOIN snapshots s ON s.id = i.snapshot_id "
-                    "WHERE i.customer_id = :c AND s.retired_at IS NULL AND s.id <> :s LIMIT 1"
-                ),
-                {"c": change.customer_id, "s": snapshot_id},
-            ).first()
-            if listed is None and later is None:
+            listed = _listed_elsewhere(conn, change.customer_id, snapshot_id)
+            if not listed and later is None:
                 conn.execute(sa.delete(table).where(table.c.customer_id == change.customer_id))
                 record(conn, actor, "remove_customer", "customer", change.customer_id, before=after,
                        after={"reason": f"created by snapshot {snapshot_id}, which was removed"})  # fmt: skip
@@ -330,3 +324,14 @@ def move_customers(
             summary = {"target": target, "from_collector": from_collector, "customers": moved}
             record(conn, actor, "move_customers", "customers", target, after=summary)
     return moved
+
+
+def _listed_elsewhere(conn: sa.Connection, customer_id: str, snapshot_id: int) -> bool:
+    """Whether a snapshot in force other than ``snapshot_id`` lists items of ``customer_id``."""
+    from ar_core.store.bulk import customer_rows
+    from ar_core.store.models import Snapshot
+
+    others = conn.execute(
+        sa.select(Snapshot.id).where(Snapshot.retired_at.is_(None), Snapshot.id != snapshot_id)
+    ).scalars().all()  # fmt: skip
+    return bool(others) and not customer_rows(conn, [customer_id], others).is_empty()

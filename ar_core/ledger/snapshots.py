@@ -299,19 +299,11 @@ def _previous_counts(engine: sa.Engine, as_of: date, scope: Scope) -> dict[str, 
         chain = _chain(conn, row.id)
         meta: dict[str, Any] = {"snapshot_id": row.id, "as_of": row.as_of}
         if len(chain) == 1 and chain[0][2].full:
-            clauses = ["snapshot_id = :s", "(clearing_date IS NULL OR clearing_date > :d)"]
-            params: dict[str, Any] = {"s": row.id, "d": row.as_of}
-            if not scope.full:
-                clauses.append("COALESCE(company_code, '') IN :codes")
-                params["codes"] = list(scope.company_codes)
-                if scope.customers:
-                    clauses.append("customer_id IN :customers")
-                    params["customers"] = list(scope.customers)
-            sql = sa.text(
-                f"SELECT count(DISTINCT customer_id), count(*) FROM open_items WHERE {' AND '.join(clauses)}"
-            ).bindparams(*(sa.bindparam(k, expanding=True) for k in ("codes", "customers") if k in params))
-            customers, items = conn.execute(sql, params).one()
-            return {**meta, "customers_before": customers, "items_before": items}
+            # one full snapshot (the usual weekly case): three columns of it suffice
+            prev = bulk.read_snapshot_rows(conn, row.id, ["company_code", "customer_id", "clearing_date"])
+            prev = prev.filter(scope.contains())
+            open_prev = prev.filter(pl.col("clearing_date").is_null() | (pl.col("clearing_date") > row.as_of))
+            return {**meta, "customers_before": open_prev["customer_id"].n_unique(), "items_before": open_prev.height}
     prev = load_items(engine, row.id).filter(scope.contains())
     open_prev = prev.filter(pl.col("clearing_date").is_null() | (pl.col("clearing_date") > row.as_of))
     return {**meta, "customers_before": open_prev["customer_id"].n_unique(), "items_before": open_prev.height}
@@ -646,14 +638,9 @@ def customer_items_history(engine: sa.Engine, actor: Actor, customer_id: str) ->
     from ar_core.access import check_customer_access
 
     check_customer_access(engine, actor, customer_id, write=False)
-    sql = sa.text(
-        f"SELECT i.snapshot_id, {bulk.item_select_columns('i')} "
-        "FROM open_items i JOIN snapshots s ON s.id = i.snapshot_id "
-        "WHERE i.customer_id = :c AND s.retired_at IS NULL ORDER BY s.as_of, i.id"
-    ).bindparams(c=customer_id)
     with engine.connect() as conn:
-        rows = pl.read_database(sql, connection=conn, infer_schema_length=None)
         scopes = _in_force_scopes(conn)
+        rows = bulk.customer_rows(conn, [customer_id], [sid for sid, _, _ in scopes])
     empty = _empty_items().with_columns(
         pl.lit(None, pl.Date).alias("snapshot_as_of"), pl.lit(None, pl.Int64).alias("snapshot_id")
     )
@@ -682,13 +669,10 @@ def load_customer_items(engine: sa.Engine, snapshot_id: int, customer_ids: list[
         chain = _chain(conn, snapshot_id)
         if not chain:
             return _empty_items()
-        frames = []
-        for sid, _, scope in chain:
-            sql = sa.text(
-                f"SELECT {bulk.item_select_columns('i')} FROM open_items i "
-                "WHERE i.snapshot_id = :s AND i.customer_id IN :c ORDER BY i.customer_id, i.id"
-            ).bindparams(sa.bindparam("c", expanding=True), s=sid, c=list(customer_ids))
-            rows = pl.read_database(sql, connection=conn, infer_schema_length=None)
-            frames.append((scope, bulk.items_frame(rows) if not rows.is_empty() else _empty_items()))
+        rows = bulk.customer_rows(conn, list(customer_ids), [sid for sid, _, _ in chain])
+    frames = []
+    for sid, _, scope in chain:
+        own = rows.filter(pl.col("snapshot_id") == sid).drop("snapshot_id")
+        frames.append((scope, bulk.items_frame(own) if not own.is_empty() else _empty_items()))
     base_scope, base = frames[0]
     return compose(base, frames[1:]) if base_scope.full else compose(base.clear(), frames)

@@ -1,46 +1,48 @@
-"""The fast path for snapshot items: bulk load inside the import transaction, bulk read back.
+"""Snapshot items as item versions: each distinct item content stored once, snapshots as bitmaps.
 
-Measured on this 2-core machine with 1,000,000 items of 27 columns: sqlite3 ``executemany``
-needs ~2 s just to turn the frame into Python tuples and ~6-13 s to insert them; ADBC binds
-Arrow buffers directly and writes the same rows in ~3 s. But ADBC's SQLite driver carries its
-*own* copy of the SQLite library (3.53 vs Python's 3.40), and two SQLite copies in one process
-must never open the same database file: POSIX locks are per process, so each copy silently drops
-or ignores the other's locks (SQLite's "How To Corrupt Your Database Files", 2.2.1). We saw
-exactly that here: "database disk image is malformed" after an ADBC connection to the live
-database closed while the app's sqlite3 pool was open.
+A weekly 1,000,000-item extract changes a few percent of the items, yet a table of rows per
+snapshot (``open_items`` up to migration 0007) stored all of them again, ~140 MB a week on SQLite.
+Now:
 
-So ADBC only ever touches a private staging file, never the store itself:
+- ``version_blocks``: item versions (the store layout, money as cents, without ``source_row``)
+  as immutable zstd Parquet files of :data:`BLOCK_ROWS` consecutive version ids, sorted by
+  customer (``min_customer``/``max_customer`` find one customer's blocks);
+- ``snapshot_members``: per snapshot and chunk of version ids a compressed bitmap of its
+  versions plus their source rows (a file line differs per file, so it is not part of a version).
 
-- import: ADBC writes the items to a staging file (no journal, no index), then the app's own
-  sqlite3 connection ATTACHes it and copies the rows with ``INSERT ... SELECT`` inside the one
-  import transaction (snapshot, items, totals, customers, audit commit or roll back together).
-  The write lock is taken only after staging.
-- read: sqlite3 copies one snapshot to a staging file (``CREATE TABLE ... AS SELECT``), detaches
-  it, and ADBC reads that file into Arrow.
+An import matches its rows to the versions of a parent snapshot (the nearest full one in force)
+by a 64-bit in-process hash of the content, verified column by column; only unmatched rows
+become new versions. So an unchanged item costs one bit and a source row, a changed item one
+new version. Snapshots stay immutable (blocks are never rewritten), readable exactly as imported
+(retired or not: retiring only marks the snapshot row), in any import order. Everything is plain
+SQLAlchemy BLOB/BYTEA, the same code on SQLite and PostgreSQL.
 
-PostgreSQL: ``COPY ... FROM STDIN`` (CSV written by polars, in chunks) on the transaction's own
-psycopg connection, and ADBC (binary COPY out) for reading: no shared-library issue there.
 Money is stored as integer cents; the conversion is decimal arithmetic in polars, never a float.
+The staging-folder helpers stay for the start-up clean-up of folders left by older versions.
 """
 
 from __future__ import annotations
 
-import os
+import io
 import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
+import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
 from ar_core.schema import ITEM_COLUMNS, ITEM_SCHEMA, MONEY
 from ar_core.store.db import sqlite_path
+from ar_core.store.models import SnapshotMember, VersionBlock
 
 #: Frame money column -> store column holding integer cents.
 MONEY_COLUMNS: dict[str, str] = {
@@ -48,7 +50,7 @@ MONEY_COLUMNS: dict[str, str] = {
     "amount_doc": "amount_doc_cents",
     "amount_reporting": "amount_reporting_cents",
 }
-#: Columns of ``open_items`` written by the bulk path, in order (``id`` is generated).
+#: The stored item columns (``snapshot_id`` first, then the ``OpenItem`` layout), in order.
 STORE_COLUMNS: tuple[str, ...] = ("snapshot_id", *(MONEY_COLUMNS.get(c, c) for c in ITEM_COLUMNS))
 _ITEM_STORE_COLUMNS = ", ".join(STORE_COLUMNS[1:])
 #: Rows per COPY chunk: bounds the CSV text held in memory at once.
@@ -68,6 +70,8 @@ _STAGING_LOCK = "in-use.lock"
 STAGING_THREADS = 4
 #: Below this many rows a second staging file costs more than it saves.
 MIN_ROWS_PER_PART = 50_000
+#: Threads decoding / encoding version blocks (polars and zstd release the GIL).
+READ_THREADS = 2
 
 
 def item_select_columns(alias: str) -> str:
@@ -118,54 +122,55 @@ def items_frame(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 class ImportTransaction:
-    """The one import transaction: a SQLAlchemy connection plus the engine's bulk path for items.
+    """The one import transaction: a SQLAlchemy connection plus the store's item path.
 
     Services run their ordinary statements (snapshot row, totals, customers, audit) on
-    ``connection``; :meth:`insert_items` adds the items prepared by :func:`import_transaction`.
+    ``connection``; :meth:`insert_items` adds the items as versions + membership of the snapshot.
     """
 
     def __init__(self, connection: sa.Connection, items: pl.DataFrame, staged: Sequence[str] = ()) -> None:
         self.connection = connection
         self.items = items
-        #: Aliases of the attached staging files, in item order (empty: no staging).
-        self._staged = tuple(staged)
+        self._staged = tuple(staged)  # kept for compatibility: nothing is staged any more
 
     def insert_items(self, snapshot_id: int) -> int:
-        """Insert the transaction's items under ``snapshot_id``; returns the row count."""
+        """Store the transaction's items as snapshot ``snapshot_id``; returns the row count."""
         if self.items.is_empty():
             return 0
-        if self._staged:  # SQLite: copy from the attached staging files, all in C
-            copied = 0
-            for alias in self._staged:
-                result = self.connection.exec_driver_sql(
-                    f"INSERT INTO open_items ({', '.join(STORE_COLUMNS)}) "
-                    f"SELECT ?, {_ITEM_STORE_COLUMNS} FROM {alias}.items ORDER BY rowid",
-                    (int(snapshot_id),),
-                )
-                copied += result.rowcount
-            return copied
-        rows = item_rows(self.items, snapshot_id)
-        if self.connection.dialect.name == "postgresql":
-            return _copy_postgres(self.connection, rows)
-        self.connection.execute(sa.text(_insert_sql()), rows.to_dicts())  # in-memory SQLite
-        return rows.height
+        return write_snapshot_items(self.connection, snapshot_id, item_rows(self.items, snapshot_id).drop("snapshot_id"))
 
 
-def _insert_sql() -> str:
-    values = ", ".join(f":{c}" for c in STORE_COLUMNS)
-    return f"INSERT INTO open_items ({', '.join(STORE_COLUMNS)}) VALUES ({values})"
+@contextmanager
+def import_transaction(engine: sa.Engine, items: pl.DataFrame) -> Iterator[ImportTransaction]:
+    """One all-or-nothing transaction for importing ``items``.
+
+    Any exception inside the block rolls everything back: no snapshot, no items, no audit row.
+    On SQLite the write lock is taken at the start (``BEGIN IMMEDIATE``): version ids are
+    assigned under it; on PostgreSQL :func:`write_snapshot_items` locks ``version_blocks``.
+    """
+    database = sqlite_path(engine)
+    if database is None:  # PostgreSQL, or in-memory SQLite
+        with engine.begin() as conn:
+            yield ImportTransaction(conn, items)
+        return
+    with engine.connect() as conn:
+        conn.execution_options(sqlite_begin="IMMEDIATE")
+        try:
+            with conn.begin():
+                yield ImportTransaction(conn, items)
+        finally:
+            conn.execution_options(sqlite_begin="")
+    _checkpoint_in_background(engine)
 
 
-def _copy_postgres(connection: sa.Connection, rows: pl.DataFrame) -> int:
-    """Stream rows through COPY in CSV chunks on the transaction's own psycopg connection."""
-    driver = connection.connection.driver_connection
-    sql = f"COPY open_items ({', '.join(STORE_COLUMNS)}) FROM STDIN (FORMAT csv)"
-    with driver.cursor() as cursor, cursor.copy(sql) as copy:
-        for offset in range(0, rows.height, COPY_CHUNK_ROWS):
-            # polars writes null as an empty field and "" as a quoted one: CSV COPY's convention.
-            copy.write(rows.slice(offset, COPY_CHUNK_ROWS).write_csv(include_header=False).encode())
-    return rows.height
+def _checkpoint_in_background(engine: sa.Engine) -> None:
+    """Fold the import's write-ahead log into the database file off the user's critical path."""
 
+    def run() -> None:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    threading.Thread(target=run, name="ardesk-wal-checkpoint").start()
 
 @contextmanager
 def _staging_dir(database: str) -> Iterator[Path]:
@@ -238,156 +243,344 @@ def clean_staging(engine: sa.Engine) -> list[Path]:
     return [] if database is None else remove_stale_staging(Path(database).parent)
 
 
-def _adbc_sqlite(path: Path) -> Any:
-    """An ADBC connection to a private staging file: NEVER to the store itself (see above)."""
-    import adbc_driver_sqlite.dbapi as adbc_sqlite
+# --- item versions: encoding ------------------------------------------------------------------
 
-    return adbc_sqlite.connect(str(path), autocommit=True)
-
-
-def _stage_items(rows: pl.DataFrame, path: Path) -> None:
-    """Write rows to a fresh private SQLite file with ADBC (no journal, no fsync: it is scratch)."""
-    with _adbc_sqlite(path) as connection, connection.cursor() as cursor:
-        for pragma in ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF"):
-            cursor.execute(pragma)
-            cursor.fetchall()
-        table = rows.drop("snapshot_id").with_columns(pl.col("disputed").cast(pl.Int8)).to_arrow()
-        cursor.adbc_ingest("items", table, mode="create")
+#: Store columns of an item version (everything but ``source_row``, which is per snapshot).
+VERSION_COLUMNS: tuple[str, ...] = tuple(c for c in STORE_COLUMNS[1:] if c != "source_row")
+#: Rows per version block (one Parquet file each).
+BLOCK_ROWS = 8192
+#: Version ids per membership chunk: ``chunk = id >> CHUNK_BITS``.
+CHUNK_BITS = 12
+CHUNK = 1 << CHUNK_BITS
+#: ``source_row`` NULL in the membership encoding (int64 wrap-around arithmetic keeps it exact).
+_NULL_ROW = np.iinfo(np.int64).min
+_HASH_SEED = 7
 
 
-def _raw(connection: sa.Connection, sql: str, parameters: tuple[Any, ...] = ()) -> None:
-    """Run a statement on the sqlite3 connection outside any transaction (ATTACH, PRAGMA)."""
-    connection.connection.driver_connection.execute(sql, parameters)
+def version_schema() -> dict[str, pl.DataType]:
+    """Polars types of the version columns (money as Int64 cents)."""
+    types: dict[str, pl.DataType] = {}
+    for name, dtype in ITEM_SCHEMA.items():
+        if name == "source_row":
+            continue
+        types[MONEY_COLUMNS.get(name, name)] = pl.Int64() if name in MONEY_COLUMNS else dtype
+    return types
 
 
-@contextmanager
-def _attached(connection: sa.Connection, path: Path, alias: str = _STAGING) -> Iterator[None]:
-    """A staging file attached to a pooled sqlite3 connection, detached again in any case."""
-    _raw(connection, f"ATTACH DATABASE ? AS {alias}", (str(path),))
-    try:
-        _raw(connection, f"PRAGMA {alias}.journal_mode=OFF")
-        _raw(connection, f"PRAGMA {alias}.synchronous=OFF")
-        yield
-    finally:
-        if connection.in_transaction():
-            connection.rollback()
-        _raw(connection, f"DETACH DATABASE {alias}")
+def encode_block(rows: pl.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    rows.select(VERSION_COLUMNS).write_parquet(buf, compression="zstd", compression_level=3, statistics=False)
+    return buf.getvalue()
 
 
-def _stage_parallel(rows: pl.DataFrame, folder: Path) -> list[Path]:
-    """Stage contiguous slices of ``rows`` into separate files, one thread per core.
+def decode_block(data: bytes, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    frame = pl.read_parquet(io.BytesIO(bytes(data)), columns=list(columns) if columns else None)
+    return frame.cast(cast(Any, {c: t for c, t in version_schema().items() if c in frame.columns}))
 
-    ADBC releases the GIL while it writes, so two cores stage 1M rows in about half the time
-    (measured 2.85 s → 1.32 s); slices keep the row order when they are copied in one by one.
+
+def _shuffle_compress(values: np.ndarray) -> bytes:
+    d = np.diff(values.astype(np.int64), prepend=np.int64(0)).astype("<i8")
+    return zlib.compress(d.view(np.uint8).reshape(-1, 8).T.tobytes(), 6)
+
+
+def _unshuffle(blob: bytes, n: int) -> np.ndarray:
+    raw = np.frombuffer(zlib.decompress(bytes(blob)), np.uint8).reshape(8, n).T.copy().view("<i8").ravel()
+    return np.cumsum(raw, dtype=np.int64)
+
+
+def encode_members(ids: np.ndarray, source_rows: np.ndarray) -> list[tuple[int, int, bytes, bytes]]:
+    """Version ids (+ aligned source rows) -> rows (chunk, n, bitmap, source_rows), ascending ids."""
+    order = np.argsort(ids, kind="stable")
+    ids, source_rows = ids[order], source_rows[order]
+    if ids.size and not (np.diff(ids) > 0).all():
+        raise ValueError("a version appears twice in one snapshot")
+    chunks = ids >> CHUNK_BITS
+    cuts = np.flatnonzero(np.diff(chunks)) + 1
+    out = []
+    for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, ids.size], strict=True):
+        if hi <= lo:
+            continue
+        bits = np.zeros(CHUNK, bool)
+        bits[ids[lo:hi] & (CHUNK - 1)] = True
+        bitmap = zlib.compress(np.packbits(bits, bitorder="little").tobytes(), 6)
+        out.append((int(chunks[lo]), int(hi - lo), bitmap, _shuffle_compress(source_rows[lo:hi])))
+    return out
+
+
+def _bits(blob: bytes) -> np.ndarray:
+    return np.unpackbits(np.frombuffer(zlib.decompress(bytes(blob)), np.uint8), bitorder="little").astype(bool)
+
+
+def decode_members(rows: Iterable[Sequence[Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of (chunk, n, bitmap, source_rows) -> ascending version ids, aligned source rows."""
+    ids, srs = [], []
+    for chunk, n, bitmap, srows in sorted(rows, key=lambda r: r[0]):
+        ids.append(np.flatnonzero(_bits(bitmap)).astype(np.int64) + (int(chunk) << CHUNK_BITS))
+        srs.append(_unshuffle(srows, int(n)))
+    if not ids:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(ids), np.concatenate(srs)
+
+
+# --- item versions: matching a snapshot to its parent's versions ------------------------------
+
+
+def _with_hash(df: pl.DataFrame) -> pl.DataFrame:
+    """+ ``_h`` (in-process 64-bit content hash) and ``_k`` (0, 1, ... among rows of equal hash).
+
+    ``_k`` maps identical rows of one snapshot to distinct versions (a bitmap is a set).
     """
-    parts = max(1, min(STAGING_THREADS, os.cpu_count() or 1, -(-rows.height // MIN_ROWS_PER_PART)))
-    bounds = [rows.height * i // parts for i in range(parts + 1)]
-    paths = [folder / f"items{i}.sqlite" for i in range(parts)]
-    slices = [rows.slice(bounds[i], bounds[i + 1] - bounds[i]) for i in range(parts)]
-    if parts == 1:
-        _stage_items(slices[0], paths[0])
+    h = df.select(VERSION_COLUMNS).hash_rows(_HASH_SEED)
+    dup = h.is_duplicated()
+    k = np.zeros(df.height, np.uint32)
+    if dup.any():
+        idx = np.flatnonzero(dup.to_numpy())
+        ranks = pl.DataFrame({"h": h.gather(idx)}).select(pl.int_range(pl.len()).over("h"))[:, 0]
+        k[idx] = ranks.to_numpy()
+    return df.with_columns(h.alias("_h"), pl.Series("_k", k))
+
+
+def match_versions(incoming: pl.DataFrame, parent: pl.DataFrame | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows (version columns + source_row) vs parent versions (``id`` + version columns).
+
+    Returns (incoming + ``id`` (parent's version, or null) + ``rel_id`` (1.. for a new version),
+    the new versions with ``rel_id``, numbered in customer order). A parent version is reused
+    only when every column is equal (``eq_missing``), so a hash collision costs a duplicate
+    version, never a wrong one; the hash is never stored.
+    """
+    inc = _with_hash(incoming)
+    if parent is None or parent.is_empty():
+        matched = inc.with_columns(pl.lit(None, pl.Int64).alias("id"))
     else:
-        with ThreadPoolExecutor(parts) as pool:
-            list(pool.map(_stage_items, slices, paths))
-    return paths
+        par = _with_hash(parent.select("id", *VERSION_COLUMNS))
+        joined = inc.join(par, on=["_h", "_k"], how="left", suffix="_p", maintain_order="left")
+        same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(f"{c}_p")) for c in VERSION_COLUMNS])
+        matched = joined.with_columns(pl.when(same).then(pl.col("id")).alias("id")).drop(
+            [f"{c}_p" for c in VERSION_COLUMNS]
+        )
+    matched = matched.drop("_h", "_k").with_row_index("_pos")
+    new = matched.filter(pl.col("id").is_null()).sort("customer_id", "_pos")
+    new = new.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rel_id"))
+    matched = matched.join(new.select("_pos", "rel_id"), on="_pos", how="left", maintain_order="left")
+    return matched.drop("_pos"), new.drop("_pos")
 
 
-@contextmanager
-def import_transaction(engine: sa.Engine, items: pl.DataFrame) -> Iterator[ImportTransaction]:
-    """One all-or-nothing transaction for importing ``items``, on the engine's fastest path.
+# --- item versions: the store ------------------------------------------------------------------
 
-    Any exception inside the block rolls everything back: no snapshot, no items, no audit row.
-    On SQLite the items are staged before the write lock is taken (``BEGIN IMMEDIATE``), so
-    other writers wait only for the copy, not for the staging.
+
+def _block_meta(conn: sa.Connection) -> np.ndarray:
+    rows = conn.execute(
+        sa.select(VersionBlock.id, VersionBlock.first_id, VersionBlock.n).order_by(VersionBlock.first_id)
+    ).all()
+    return np.array(rows, np.int64).reshape(-1, 3)
+
+
+def _members(conn: sa.Connection, snapshot_id: int) -> tuple[np.ndarray, np.ndarray]:
+    rows = conn.execute(
+        sa.select(SnapshotMember.chunk, SnapshotMember.n, SnapshotMember.bitmap, SnapshotMember.source_rows)
+        .where(SnapshotMember.snapshot_id == snapshot_id)
+    ).all()  # fmt: skip
+    return decode_members(rows)
+
+
+def read_versions(conn: sa.Connection, ids: np.ndarray, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """Versions by ascending id (same order out), ``id`` + ``columns`` (default: all)."""
+    cols = list(columns or VERSION_COLUMNS)
+    schema = version_schema()
+    if ids.size == 0:
+        return pl.DataFrame(schema={"id": pl.Int64(), **{c: schema[c] for c in cols}})
+    meta = _block_meta(conn)
+    firsts = meta[:, 1]
+    which = np.searchsorted(firsts, ids, side="right") - 1
+    needed = np.unique(which)
+    data = dict(
+        conn.execute(
+            sa.select(VersionBlock.id, VersionBlock.data).where(VersionBlock.id.in_([int(meta[i, 0]) for i in needed]))
+        ).all()
+    )
+    blocks = [data[int(meta[i, 0])] for i in needed]
+    if len(blocks) > 1:
+        with ThreadPoolExecutor(READ_THREADS) as pool:
+            frames = list(pool.map(lambda b: decode_block(b, cols), blocks))
+    else:
+        frames = [decode_block(b, cols) for b in blocks]
+    starts = np.zeros(len(meta), np.int64)
+    starts[needed] = np.cumsum([0] + [f.height for f in frames[:-1]])
+    pos = starts[which] + (ids - firsts[which])
+    return pl.concat(frames, rechunk=False)[pos].with_columns(pl.Series("id", ids)).select(["id", *cols])
+
+
+def read_snapshot_rows(
+    conn: sa.Connection, snapshot_id: int, columns: Sequence[str] | None = None, *, with_id: bool = False
+) -> pl.DataFrame:
+    """One snapshot's rows in the store layout (+ ``source_row``), by customer, then file order."""
+    ids, srows = _members(conn, snapshot_id)
+    frame = read_versions(conn, ids, columns)
+    source = pl.Series("source_row", srows, dtype=pl.Int64)
+    frame = frame.with_columns(pl.when(source != _NULL_ROW).then(source).alias("source_row"))
+    if "customer_id" in frame.columns:
+        frame = frame.sort("customer_id", "source_row", "id")
+    return frame if with_id else frame.drop("id")
+
+
+def _parent(conn: sa.Connection, as_of: date, exclude: int) -> int | None:
+    """The snapshot whose versions a new one is matched to: the nearest full one in force."""
+    from ar_core.store.models import Snapshot
+
+    has_members = sa.exists().where(SnapshotMember.snapshot_id == Snapshot.id)
+    rows = conn.execute(
+        sa.select(Snapshot.id, Snapshot.as_of, Snapshot.scope)
+        .where(Snapshot.retired_at.is_(None), Snapshot.id != exclude, has_members)
+        .order_by(Snapshot.as_of, Snapshot.id)
+    ).all()  # fmt: skip
+    if not rows:
+        return None
+
+    def rank(row: Any) -> tuple[int, int, int]:
+        full = '"full": true' in (row.scope or "") or (row.scope or "").strip() in ("", "{}")
+        before = row.as_of <= as_of
+        distance = abs((as_of - row.as_of).days)
+        return (0 if full else 1, 0 if before else 1, distance)
+
+    return min(rows, key=lambda r: (*rank(r), -r.id)).id
+
+
+def write_snapshot_items(conn: sa.Connection, snapshot_id: int, rows: pl.DataFrame) -> int:
+    """Store ``rows`` (store layout + ``source_row``) as snapshot ``snapshot_id``, on ``conn``.
+
+    Rows equal in every column to a version of the parent snapshot reuse it; only the others
+    become new versions (blocks of :data:`BLOCK_ROWS`). Returns the row count.
     """
-    database = sqlite_path(engine)
-    if database is None:  # PostgreSQL, or in-memory SQLite
-        with engine.begin() as conn:
-            yield ImportTransaction(conn, items)
-        return
-    with _staging_dir(database) as folder, engine.connect() as conn, ExitStack() as attached:
-        paths = [] if items.is_empty() else _stage_parallel(item_rows(items, 0), folder)
-        aliases = [f"{_STAGING}{i}" for i in range(len(paths))]
-        for path, alias in zip(paths, aliases, strict=True):
-            attached.enter_context(_attached(conn, path, alias))
-        _raw(conn, f"PRAGMA main.cache_size=-{IMPORT_CACHE_KIB}")
-        _raw(conn, "PRAGMA wal_autocheckpoint=0")
-        conn.execution_options(sqlite_begin="IMMEDIATE")
-        try:
-            with conn.begin():
-                yield ImportTransaction(conn, items, staged=aliases)
-        finally:
-            conn.execution_options(sqlite_begin="")
-            _raw(conn, "PRAGMA main.cache_size=-2000")
-            _raw(conn, f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
-    _checkpoint_in_background(engine)
+    from ar_core.store.models import Snapshot
 
-
-def _checkpoint_in_background(engine: sa.Engine) -> None:
-    """Fold the import's write-ahead log into the database file off the user's critical path.
-
-    The commit already made the snapshot visible to every reader (WAL); copying ~200 MB of WAL
-    pages into the main file took 1.2 s of a 1M-line import when done inside the commit. A
-    PASSIVE checkpoint never blocks readers or writers, and if the process ends first the next
-    connection's automatic checkpoint finishes the job (checkpoints are crash-safe).
-    """
-
-    def run() -> None:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-
-    threading.Thread(target=run, name="ardesk-wal-checkpoint").start()
+    if rows.is_empty():
+        return 0
+    if conn.dialect.name == "postgresql":  # one importer at a time assigns version ids
+        conn.exec_driver_sql("LOCK TABLE version_blocks IN EXCLUSIVE MODE")
+    as_of = conn.execute(sa.select(Snapshot.as_of).where(Snapshot.id == snapshot_id)).scalar_one()
+    parent_id = _parent(conn, as_of, snapshot_id)
+    parent = read_snapshot_rows(conn, parent_id, with_id=True).drop("source_row") if parent_id else None
+    content = rows.select(
+        *(pl.col(c).cast(t) for c, t in version_schema().items()), pl.col("source_row").cast(pl.Int64)
+    )
+    matched, new = match_versions(content, parent)
+    last = sa.func.max(VersionBlock.first_id + VersionBlock.n - 1)
+    base = int(conn.execute(sa.select(sa.func.coalesce(last, 0))).scalar_one())
+    blocks = [new.slice(off, BLOCK_ROWS) for off in range(0, new.height, BLOCK_ROWS)]
+    if len(blocks) > 1:
+        with ThreadPoolExecutor(READ_THREADS) as pool:
+            datas = list(pool.map(encode_block, blocks))
+    else:
+        datas = [encode_block(b) for b in blocks]
+    if blocks:
+        conn.execute(
+            sa.insert(VersionBlock),
+            [
+                {"first_id": int(base + b["rel_id"][0]), "n": b.height,
+                 "min_customer": b["customer_id"].min(), "max_customer": b["customer_id"].max(),
+                 "company_codes": ",".join(sorted(b["company_code"].drop_nulls().unique().to_list())),
+                 "data": d}
+                for b, d in zip(blocks, datas, strict=True)
+            ],  # fmt: skip
+        )
+    ids = matched.select(pl.coalesce("id", pl.col("rel_id") + base)).to_series().to_numpy()
+    srows = matched["source_row"].fill_null(_NULL_ROW).to_numpy()
+    members = encode_members(ids.astype(np.int64), srows.astype(np.int64))
+    conn.execute(
+        sa.insert(SnapshotMember),
+        [{"snapshot_id": snapshot_id, "chunk": c, "n": n, "bitmap": b, "source_rows": s} for c, n, b, s in members],
+    )
+    return rows.height
 
 
 def load_items(engine: sa.Engine, snapshot_id: int) -> pl.DataFrame:
     """All items of one snapshot as ``ITEM_SCHEMA`` (money exact), by customer, then file order.
 
-    SQLite: sqlite3 copies the snapshot to a staging file (in C), ADBC reads that file into
-    Arrow in one batch, so its type inference sees every row (a column starting with a thousand
-    NULLs would otherwise be taken for integers). PostgreSQL: ADBC (binary COPY out), sorted by
-    polars, faster than a server-side sort on a small ``work_mem``. An unknown snapshot gives an
-    empty frame.
+    The snapshot's membership gives its version ids and source rows; the blocks holding them
+    are decoded (in threads) and gathered. An unknown snapshot gives an empty frame.
     """
-    database = sqlite_path(engine)
-    if engine.dialect.name == "postgresql":
-        rows = _read_postgres(engine, snapshot_id)
-    elif database is not None:
-        rows = _read_sqlite(engine, database, snapshot_id)
-    else:  # in-memory SQLite
-        with engine.connect() as conn:
-            query = sa.text(_select_items_sql(":s", order=True)).bindparams(s=snapshot_id)
-            rows = pl.read_database(query, connection=conn, infer_schema_length=None)
-    if rows.is_empty():
-        rows = pl.DataFrame(schema=dict.fromkeys(STORE_COLUMNS[1:], pl.Null()))
-    items = items_frame(rows)
-    return items if database is not None else items.sort("customer_id", "source_row")
+    with engine.connect() as conn:
+        rows = read_snapshot_rows(conn, snapshot_id)
+    return items_frame(rows.select(STORE_COLUMNS[1:]))
 
 
-def _select_items_sql(snapshot: str, *, order: bool, source: str = "open_items") -> str:
-    sql = f"SELECT {_ITEM_STORE_COLUMNS} FROM {source} WHERE snapshot_id = {snapshot}"
-    # the order the index (snapshot_id, customer_id) already has: no sort step
-    return sql + " ORDER BY customer_id, id" if order else sql
+def load_columns(engine: sa.Engine, snapshot_id: int, columns: Sequence[str]) -> pl.DataFrame:
+    """A few store columns of one snapshot's items (store layout: money in cents)."""
+    with engine.connect() as conn:
+        return read_snapshot_rows(conn, snapshot_id, [c for c in columns if c != "source_row"])
 
 
-def _read_sqlite(engine: sa.Engine, database: str, snapshot_id: int) -> pl.DataFrame:
-    with _staging_dir(database) as folder:
-        path = folder / "items.sqlite"
-        with engine.connect() as conn, _attached(conn, path):
-            select = _select_items_sql(":s", order=True)
-            conn.execute(sa.text(f"CREATE TABLE {_STAGING}.items AS {select}"), {"s": snapshot_id})
-            count = conn.execute(sa.text(f"SELECT count(*) FROM {_STAGING}.items")).scalar_one()
-            conn.commit()
-        with _adbc_sqlite(path) as connection, connection.cursor() as cursor:
-            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(count + 1)})
-            cursor.execute(f"SELECT {_ITEM_STORE_COLUMNS} FROM items ORDER BY rowid")
-            return cast(pl.DataFrame, pl.from_arrow(cursor.fetch_arrow_table()))
+def customer_rows(
+    conn: sa.Connection, customer_ids: Sequence[str], snapshot_ids: Sequence[int] | None = None
+) -> pl.DataFrame:
+    """The items of a few customers in the given snapshots (default: all): store layout +
+    ``source_row`` + ``snapshot_id``, by snapshot, customer, then file order."""
+    wanted = sorted(set(customer_ids))
+    schema = {"snapshot_id": pl.Int64(), **version_schema(), "source_row": pl.Int64()}
+    empty = pl.DataFrame(schema=schema)
+    if not wanted or (snapshot_ids is not None and not snapshot_ids):
+        return empty
+    lo, hi = wanted[0], wanted[-1]
+    blocks = conn.execute(
+        sa.select(VersionBlock.first_id, VersionBlock.min_customer, VersionBlock.max_customer, VersionBlock.data)
+        .where(VersionBlock.min_customer <= hi, VersionBlock.max_customer >= lo)
+    ).all()  # fmt: skip
+    frames = []
+    for first_id, bmin, bmax, data in blocks:
+        if not any(bmin <= c <= bmax for c in wanted):
+            continue
+        frame = decode_block(data).with_row_index("id").with_columns(pl.col("id").cast(pl.Int64) + first_id)
+        frames.append(frame.filter(pl.col("customer_id").is_in(wanted)))
+    versions = pl.concat(frames) if frames else pl.DataFrame()
+    if versions.is_empty():
+        return empty
+    cand = np.sort(versions["id"].to_numpy())
+    chunks = sorted({int(c) for c in cand >> CHUNK_BITS})
+    query = sa.select(
+        SnapshotMember.snapshot_id, SnapshotMember.chunk, SnapshotMember.n, SnapshotMember.bitmap,
+        SnapshotMember.source_rows,
+    ).where(SnapshotMember.chunk.in_(chunks))  # fmt: skip
+    if snapshot_ids is not None:
+        query = query.where(SnapshotMember.snapshot_id.in_(list(snapshot_ids)))
+    out_sid, out_id, out_sr = [], [], []
+    for sid, chunk, n, bitmap, srows in conn.execute(query):
+        c_ids = cand[(cand >> CHUNK_BITS) == chunk]
+        bits = _bits(bitmap)
+        local = c_ids & (CHUNK - 1)
+        present = bits[local]
+        if not present.any():
+            continue
+        rank = np.cumsum(bits, dtype=np.int64)[local[present]] - 1
+        out_sid.append(np.full(int(present.sum()), sid, np.int64))
+        out_id.append(c_ids[present])
+        out_sr.append(_unshuffle(srows, int(n))[rank])
+    if not out_sid:
+        return empty
+    source = pl.Series("source_row", np.concatenate(out_sr), dtype=pl.Int64)
+    members = pl.DataFrame({"snapshot_id": np.concatenate(out_sid), "id": np.concatenate(out_id)}).with_columns(
+        pl.when(source != _NULL_ROW).then(source).alias("source_row")
+    )
+    joined = members.join(versions, on="id").sort("snapshot_id", "customer_id", "source_row", "id")
+    return joined.select(list(schema))
 
 
-def _read_postgres(engine: sa.Engine, snapshot_id: int) -> pl.DataFrame:
-    import adbc_driver_postgresql.dbapi as adbc_postgresql
+def company_codes_in_force(conn: sa.Connection) -> set[str]:
+    """Company codes of the versions in the blocks that snapshots in force draw on."""
+    from ar_core.store.models import Snapshot
 
-    uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with adbc_postgresql.connect(uri) as connection, connection.cursor() as cursor:
-        # an inlined integer (no bind parameter) lets the driver stream it with COPY TO STDOUT
-        cursor.execute(_select_items_sql(str(int(snapshot_id)), order=False))
-        return cast(pl.DataFrame, pl.from_arrow(cursor.fetch_arrow_table()))
+    chunks = conn.execute(
+        sa.select(SnapshotMember.chunk).distinct()
+        .join(Snapshot, Snapshot.id == SnapshotMember.snapshot_id).where(Snapshot.retired_at.is_(None))
+    ).scalars().all()  # fmt: skip
+    if not chunks:
+        return set()
+    meta = conn.execute(sa.select(VersionBlock.first_id, VersionBlock.n, VersionBlock.company_codes)).all()
+    spans = sorted(chunks)
+    starts = np.array(spans, np.int64) << CHUNK_BITS
+    codes: set[str] = set()
+    for first_id, n, text in meta:
+        # any chunk overlapping [first_id, first_id + n)
+        i = np.searchsorted(starts, first_id + n, side="left")
+        if i > 0 and starts[i - 1] + CHUNK > first_id:
+            codes |= {c for c in (text or "").split(",") if c}
+    return codes

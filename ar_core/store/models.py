@@ -175,44 +175,40 @@ class SnapshotTotal(Base):
     file_total_cents: Mapped[int | None] = mapped_column(sa.BigInteger())
 
 
-class OpenItem(Base):
-    """One line of a snapshot: ``schema.ITEM_SCHEMA`` with money as integer cents."""
+class VersionBlock(Base):
+    """A run of item versions (``OpenItem`` layout without ``source_row``), stored once, immutable.
 
-    __tablename__ = "open_items"
-    #: One index only: every read is "the items of a snapshot" (optionally of one customer).
-    #: Comparing snapshots by item identity happens on polars frames, and a second, randomly
-    #: ordered index would more than double the bulk load time of a large extract.
-    __table_args__ = (sa.Index("ix_open_items_snapshot_customer", "snapshot_id", "customer_id"),)
+    Version ids ``first_id .. first_id + n - 1`` are the block's rows in order; ``data`` is a
+    zstd Parquet file of them, sorted by customer, so a customer's versions sit in few blocks
+    (``min_customer``/``max_customer`` find them). ``company_codes``: the distinct codes inside.
+    """
+
+    __tablename__ = "version_blocks"
+    __table_args__ = (sa.Index("ix_version_blocks_customer", "min_customer", "max_customer"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    snapshot_id: Mapped[int] = mapped_column(sa.ForeignKey("snapshots.id", ondelete="CASCADE"))
-    company_code: Mapped[str | None] = mapped_column(sa.String(10))
-    customer_id: Mapped[str] = mapped_column(sa.String(40))
-    customer_name: Mapped[str | None] = mapped_column(sa.String(200))
-    doc_no: Mapped[str] = mapped_column(sa.String(40))
-    fiscal_year: Mapped[int | None] = mapped_column(sa.Integer())
-    line_item: Mapped[int | None] = mapped_column(sa.Integer())
-    doc_type: Mapped[str | None] = mapped_column(sa.String(10))
-    doc_date: Mapped[date | None] = mapped_column(sa.Date())
-    posting_date: Mapped[date | None] = mapped_column(sa.Date())
-    baseline_date: Mapped[date | None] = mapped_column(sa.Date())
-    due_date: Mapped[date | None] = mapped_column(sa.Date())
-    amount_cents: Mapped[int] = mapped_column(sa.BigInteger())
-    currency: Mapped[str] = mapped_column(sa.String(3))
-    amount_doc_cents: Mapped[int | None] = mapped_column(sa.BigInteger())
-    doc_currency: Mapped[str | None] = mapped_column(sa.String(3))
-    amount_reporting_cents: Mapped[int | None] = mapped_column(sa.BigInteger())
-    clearing_date: Mapped[date | None] = mapped_column(sa.Date())
-    clearing_doc: Mapped[str | None] = mapped_column(sa.String(40))
-    dunning_level: Mapped[int | None] = mapped_column(sa.SmallInteger())
-    disputed: Mapped[bool | None] = mapped_column(sa.Boolean())
-    dispute_reason: Mapped[str | None] = mapped_column(sa.String(40))
-    reference: Mapped[str | None] = mapped_column(sa.Text())
-    assignment: Mapped[str | None] = mapped_column(sa.Text())
-    text: Mapped[str | None] = mapped_column(sa.Text())
-    collector: Mapped[str | None] = mapped_column(sa.String(40))
-    country: Mapped[str | None] = mapped_column(sa.String(2))
-    source_row: Mapped[int | None] = mapped_column(sa.BigInteger())
+    first_id: Mapped[int] = mapped_column(sa.BigInteger(), unique=True)
+    n: Mapped[int] = mapped_column(sa.Integer())
+    min_customer: Mapped[str] = mapped_column(sa.String(40))
+    max_customer: Mapped[str] = mapped_column(sa.String(40))
+    company_codes: Mapped[str] = mapped_column(sa.Text())
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary())
+
+
+class SnapshotMember(Base):
+    """Which versions make up a snapshot, per chunk of version ids (``id >> CHUNK_BITS``).
+
+    ``bitmap``: zlib of the chunk's membership bits; ``source_rows``: the members' file lines
+    (aligned with the members in ascending id order), compressed. ``n``: members in the chunk.
+    """
+
+    __tablename__ = "snapshot_members"
+
+    snapshot_id: Mapped[int] = mapped_column(sa.ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True)
+    chunk: Mapped[int] = mapped_column(sa.Integer(), primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(sa.Integer())
+    bitmap: Mapped[bytes] = mapped_column(sa.LargeBinary())
+    source_rows: Mapped[bytes] = mapped_column(sa.LargeBinary())
 
 
 class AuditEntry(Base):
@@ -389,3 +385,53 @@ class ApprovalLimit(Base):
     currency: Mapped[str | None] = mapped_column(sa.String(3))
     set_by: Mapped[str] = mapped_column(sa.String(40))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ItemLayout(DeclarativeBase):
+    """The column layout (types and text limits) of one stored item, outside the store's metadata.
+
+    Items are no longer rows of a table: their content lives in :class:`VersionBlock` (each
+    distinct version once) and a snapshot is a :class:`SnapshotMember` bitmap over versions. The
+    layout stays the one definition of the item columns: the validator's store limits, the
+    Parquet blocks' types and the ``open_items`` table of migrations up to 0007 derive from it.
+    """
+
+
+class OpenItem(ItemLayout):
+    """One line of a snapshot: ``schema.ITEM_SCHEMA`` with money as integer cents (layout only)."""
+
+    __tablename__ = "open_items"
+    #: One index only: every read is "the items of a snapshot" (optionally of one customer).
+    #: Comparing snapshots by item identity happens on polars frames, and a second, randomly
+    #: ordered index would more than double the bulk load time of a large extract.
+    __table_args__ = (sa.Index("ix_open_items_snapshot_customer", "snapshot_id", "customer_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(sa.BigInteger())
+    company_code: Mapped[str | None] = mapped_column(sa.String(10))
+    customer_id: Mapped[str] = mapped_column(sa.String(40))
+    customer_name: Mapped[str | None] = mapped_column(sa.String(200))
+    doc_no: Mapped[str] = mapped_column(sa.String(40))
+    fiscal_year: Mapped[int | None] = mapped_column(sa.Integer())
+    line_item: Mapped[int | None] = mapped_column(sa.Integer())
+    doc_type: Mapped[str | None] = mapped_column(sa.String(10))
+    doc_date: Mapped[date | None] = mapped_column(sa.Date())
+    posting_date: Mapped[date | None] = mapped_column(sa.Date())
+    baseline_date: Mapped[date | None] = mapped_column(sa.Date())
+    due_date: Mapped[date | None] = mapped_column(sa.Date())
+    amount_cents: Mapped[int] = mapped_column(sa.BigInteger())
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    amount_doc_cents: Mapped[int | None] = mapped_column(sa.BigInteger())
+    doc_currency: Mapped[str | None] = mapped_column(sa.String(3))
+    amount_reporting_cents: Mapped[int | None] = mapped_column(sa.BigInteger())
+    clearing_date: Mapped[date | None] = mapped_column(sa.Date())
+    clearing_doc: Mapped[str | None] = mapped_column(sa.String(40))
+    dunning_level: Mapped[int | None] = mapped_column(sa.SmallInteger())
+    disputed: Mapped[bool | None] = mapped_column(sa.Boolean())
+    dispute_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    reference: Mapped[str | None] = mapped_column(sa.Text())
+    assignment: Mapped[str | None] = mapped_column(sa.Text())
+    text: Mapped[str | None] = mapped_column(sa.Text())
+    collector: Mapped[str | None] = mapped_column(sa.String(40))
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    source_row: Mapped[int | None] = mapped_column(sa.BigInteger())
