@@ -12,7 +12,12 @@ from polars.testing import assert_frame_equal
 
 from ar_core.collections.lifecycle import import_snapshot, remove_snapshot
 from ar_core.ledger.snapshot_scope import Scope
-from ar_core.ledger.snapshots import customer_items_history, load_customer_items, load_items, load_snapshot_items
+from ar_core.ledger.snapshots import (
+    customer_items_history,
+    load_customer_items,
+    load_items,
+    load_snapshot_items,
+)
 from ar_core.store import bulk
 from tests.conftest import LEAD, item, items_frame
 
@@ -55,7 +60,7 @@ def test_unchanged_items_cost_no_new_version_and_changed_content_is_a_new_one(st
 
 
 def test_a_snapshot_loads_back_exactly_with_nulls_duplicates_and_source_rows(store, make_result):
-    rows = _week(10) + [item(doc_no="X", source_row=None), item(doc_no="X", source_row=None)]
+    rows = [*_week(10), item(doc_no="X", source_row=None), item(doc_no="X", source_row=None)]
     rows.append(item(doc_no="Y", customer_name=None, disputed=None, dunning_level=None, amount="-0.01"))
     sid = import_snapshot(store, LEAD, make_result(rows, as_of=W1)).snapshot_id
     back = load_snapshot_items(store, sid)
@@ -82,7 +87,10 @@ def test_out_of_order_import_keeps_every_snapshot_as_imported(store, make_result
 def test_partial_scope_snapshot_composes_and_reads_back(store, make_result):
     full = _week(14)
     s1 = import_snapshot(store, LEAD, make_result(full, as_of=W1)).snapshot_id
-    partial = [r for r in full if r["customer_id"] == "C1"][1:] + [item(customer_id="C1", doc_no="NEW", source_row=1)]
+    partial = [
+        *[r for r in full if r["customer_id"] == "C1"][1:],
+        item(customer_id="C1", doc_no="NEW", source_row=1),
+    ]
     s2 = import_snapshot(store, LEAD, make_result(partial, as_of=W2),
                          scope=Scope.partial(["1000"], ["C1"])).snapshot_id  # fmt: skip
     assert _versions(store) == 15
@@ -135,7 +143,26 @@ def test_a_hash_match_with_other_content_is_a_new_version(monkeypatch):
     rows = bulk.item_rows(items_frame(_week(3)), 0).drop("snapshot_id")
     parent = rows.drop("source_row").with_row_index("id", 1).with_columns(pl.col("id").cast(pl.Int64))
     parent = parent.with_columns(pl.col("dunning_level") + 1)  # other content ...
-    monkeypatch.setattr(bulk, "_with_hash", lambda df: df.with_columns(
-        pl.lit(1, pl.UInt64).alias("_h"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("_k")))  # ... same hash
+    monkeypatch.setattr(
+        bulk,
+        "_with_hash",
+        lambda df: df.with_columns(
+            pl.lit(1, pl.UInt64).alias("_h"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("_k")
+        ),
+    )  # ... same hash
     matched, new = bulk.match_versions(rows, parent)
     assert matched["id"].null_count() == 3 and new.height == 3
+
+
+def test_cleared_between_snapshots_equals_the_frame_computation(store, make_result):
+    from ar_core.ledger.clearing import cleared_between
+    from ar_core.ledger.snapshots import cleared_between_snapshots
+
+    w1 = _week(30)
+    w2 = _week(30, changed={4: {"clearing_date": date(2026, 11, 10), "clearing_doc": "1400000001"}})[3:]
+    s1 = import_snapshot(store, LEAD, make_result(w1, as_of=W1)).snapshot_id
+    s2 = import_snapshot(store, LEAD, make_result(w2, as_of=W2)).snapshot_id
+    got = cleared_between_snapshots(store, s1, s2)
+    want = cleared_between(load_items(store, s1), load_items(store, s2), W2, prev_as_of=W1)
+    assert got.height == 4
+    assert_frame_equal(got, want.sort("customer_id", "source_row"))

@@ -42,7 +42,11 @@ ROWS = [
 
 def _count(engine: sa.Engine, table: str) -> int:
     """Rows of a table; ``items``: the items of all snapshots (members of the version bitmaps)."""
-    sql = "SELECT coalesce(sum(n), 0) FROM snapshot_members" if table == "items" else f"SELECT count(*) FROM {table}"
+    sql = (
+        "SELECT coalesce(sum(n), 0) FROM snapshot_members"
+        if table == "items"
+        else f"SELECT count(*) FROM {table}"
+    )
     with engine.connect() as conn:
         return conn.execute(sa.text(sql)).scalar_one()
 
@@ -113,7 +117,14 @@ def test_a_failure_midway_leaves_nothing_behind(store, make_result, monkeypatch,
 
     with pytest.raises(RuntimeError, match="disk on fire"):
         import_snapshot(store, LEAD, make_result(ROWS))
-    for table in ("snapshots", "snapshot_totals", "snapshot_members", "version_blocks", "customers", "audit_log"):
+    for table in (
+        "snapshots",
+        "snapshot_totals",
+        "snapshot_members",
+        "version_blocks",
+        "customers",
+        "audit_log",
+    ):
         assert _count(store, table) == 0, table
 
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ImportOutcome",
     "ImportPreview",
+    "cleared_between_snapshots",
     "customer_items_history",
     "delete_snapshot",
     "find_snapshot_by_hash",
@@ -303,7 +304,11 @@ def _previous_counts(engine: sa.Engine, as_of: date, scope: Scope) -> dict[str, 
             prev = bulk.read_snapshot_rows(conn, row.id, ["company_code", "customer_id", "clearing_date"])
             prev = prev.filter(scope.contains())
             open_prev = prev.filter(pl.col("clearing_date").is_null() | (pl.col("clearing_date") > row.as_of))
-            return {**meta, "customers_before": open_prev["customer_id"].n_unique(), "items_before": open_prev.height}
+            return {
+                **meta,
+                "customers_before": open_prev["customer_id"].n_unique(),
+                "items_before": open_prev.height,
+            }
     prev = load_items(engine, row.id).filter(scope.contains())
     open_prev = prev.filter(pl.col("clearing_date").is_null() | (pl.col("clearing_date") > row.as_of))
     return {**meta, "customers_before": open_prev["customer_id"].n_unique(), "items_before": open_prev.height}
@@ -676,3 +681,54 @@ def load_customer_items(engine: sa.Engine, snapshot_id: int, customer_ids: list[
         frames.append((scope, bulk.items_frame(own) if not own.is_empty() else _empty_items()))
     base_scope, base = frames[0]
     return compose(base, frames[1:]) if base_scope.full else compose(base.clear(), frames)
+
+
+def cleared_between_snapshots(engine: sa.Engine, prev_id: int, now_id: int) -> pl.DataFrame:
+    """``ledger.clearing.cleared_between`` of two snapshots' ledgers (items open at the earlier
+    snapshot's date that the later one no longer lists as open, plus ``cleared_on``).
+
+    For two full snapshots only the identity and clearing-date columns are read in full, then
+    the cleared items' versions: a fraction of two whole loads. Otherwise the composed ledgers.
+    """
+    from ar_core.ledger.clearing import cleared_between
+
+    with engine.connect() as conn:
+        dates = dict(
+            conn.execute(
+                sa.select(Snapshot.id, Snapshot.as_of).where(Snapshot.id.in_([prev_id, now_id]))
+            ).all()
+        )
+        if prev_id not in dates or now_id not in dates:
+            raise NotFound(f"no snapshot {prev_id if prev_id not in dates else now_id}")
+        chains = [_chain(conn, prev_id), _chain(conn, now_id)]
+        prev_as_of, now_as_of = dates[prev_id], dates[now_id]
+        composed = any(len(c) != 1 or not c[0][2].full for c in chains)
+        if not composed:
+            full, order = _cleared_versions(conn, prev_id, now_id, prev_as_of, now_as_of)
+    if composed:
+        prev, now = load_items(engine, prev_id), load_items(engine, now_id)
+        return cleared_between(prev, now, now_as_of, prev_as_of=prev_as_of)
+    rows = full.with_columns(order["source_row"], order["cleared_on"]).sort("customer_id", "source_row", "id")
+    return bulk.items_frame(rows).with_columns(rows["cleared_on"])
+
+
+def _cleared_versions(
+    conn: sa.Connection, prev_id: int, now_id: int, prev_as_of: date, now_as_of: date
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The versions of ``prev_id`` cleared by ``now_id`` (full rows) and their source rows, cleared_on."""
+    from ar_core.ledger.items import KEY, open_items, with_identity
+
+    narrow = ["company_code", "customer_id", "fiscal_year", "doc_no", "line_item", "clearing_date"]
+    prev = with_identity(open_items(bulk.read_snapshot_rows(conn, prev_id, narrow, with_id=True), prev_as_of))
+    now = with_identity(bulk.read_snapshot_rows(conn, now_id, narrow))
+    key = list(KEY)
+    still_open = open_items(now, now_as_of).select(key).unique()
+    cleared = prev.join(still_open, on=key, how="anti", nulls_equal=True)
+    on = (
+        now.filter(pl.col("clearing_date").is_not_null())
+        .group_by(key)
+        .agg(pl.col("clearing_date").min().alias("cleared_on"))
+    )
+    cleared = cleared.join(on, on=key, how="left", nulls_equal=True, maintain_order="left")
+    order = cleared.select("id", "source_row", "cleared_on").sort("id")
+    return bulk.read_versions(conn, order["id"].to_numpy()), order

@@ -137,7 +137,9 @@ class ImportTransaction:
         """Store the transaction's items as snapshot ``snapshot_id``; returns the row count."""
         if self.items.is_empty():
             return 0
-        return write_snapshot_items(self.connection, snapshot_id, item_rows(self.items, snapshot_id).drop("snapshot_id"))
+        return write_snapshot_items(
+            self.connection, snapshot_id, item_rows(self.items, snapshot_id).drop("snapshot_id")
+        )
 
 
 @contextmanager
@@ -171,6 +173,7 @@ def _checkpoint_in_background(engine: sa.Engine) -> None:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     threading.Thread(target=run, name="ardesk-wal-checkpoint").start()
+
 
 @contextmanager
 def _staging_dir(database: str) -> Iterator[Path]:
@@ -308,7 +311,9 @@ def encode_members(ids: np.ndarray, source_rows: np.ndarray) -> list[tuple[int, 
 
 
 def _bits(blob: bytes) -> np.ndarray:
-    return np.unpackbits(np.frombuffer(zlib.decompress(bytes(blob)), np.uint8), bitorder="little").astype(bool)
+    return np.unpackbits(np.frombuffer(zlib.decompress(bytes(blob)), np.uint8), bitorder="little").astype(
+        bool
+    )
 
 
 def decode_members(rows: Iterable[Sequence[Any]]) -> tuple[np.ndarray, np.ndarray]:
@@ -395,7 +400,9 @@ def read_versions(conn: sa.Connection, ids: np.ndarray, columns: Sequence[str] |
     needed = np.unique(which)
     data = dict(
         conn.execute(
-            sa.select(VersionBlock.id, VersionBlock.data).where(VersionBlock.id.in_([int(meta[i, 0]) for i in needed]))
+            sa.select(VersionBlock.id, VersionBlock.data).where(
+                VersionBlock.id.in_([int(meta[i, 0]) for i in needed])
+            )
         ).all()
     )
     blocks = [data[int(meta[i, 0])] for i in needed]
@@ -476,19 +483,26 @@ def write_snapshot_items(conn: sa.Connection, snapshot_id: int, rows: pl.DataFra
         conn.execute(
             sa.insert(VersionBlock),
             [
-                {"first_id": int(base + b["rel_id"][0]), "n": b.height,
-                 "min_customer": b["customer_id"].min(), "max_customer": b["customer_id"].max(),
-                 "company_codes": ",".join(sorted(b["company_code"].drop_nulls().unique().to_list())),
-                 "data": d}
+                {
+                    "first_id": int(base + b["rel_id"][0]),
+                    "n": b.height,
+                    "min_customer": b["customer_id"].min(),
+                    "max_customer": b["customer_id"].max(),
+                    "company_codes": ",".join(sorted(b["company_code"].drop_nulls().unique().to_list())),
+                    "data": d,
+                }
                 for b, d in zip(blocks, datas, strict=True)
-            ],  # fmt: skip
+            ],
         )
     ids = matched.select(pl.coalesce("id", pl.col("rel_id") + base)).to_series().to_numpy()
     srows = matched["source_row"].fill_null(_NULL_ROW).to_numpy()
     members = encode_members(ids.astype(np.int64), srows.astype(np.int64))
     conn.execute(
         sa.insert(SnapshotMember),
-        [{"snapshot_id": snapshot_id, "chunk": c, "n": n, "bitmap": b, "source_rows": s} for c, n, b, s in members],
+        [
+            {"snapshot_id": snapshot_id, "chunk": c, "n": n, "bitmap": b, "source_rows": s}
+            for c, n, b, s in members
+        ],
     )
     return rows.height
 
@@ -521,9 +535,10 @@ def customer_rows(
     if not wanted or (snapshot_ids is not None and not snapshot_ids):
         return empty
     lo, hi = wanted[0], wanted[-1]
+    block = VersionBlock
     blocks = conn.execute(
-        sa.select(VersionBlock.first_id, VersionBlock.min_customer, VersionBlock.max_customer, VersionBlock.data)
-        .where(VersionBlock.min_customer <= hi, VersionBlock.max_customer >= lo)
+        sa.select(block.first_id, block.min_customer, block.max_customer, block.data)
+        .where(block.min_customer <= hi, block.max_customer >= lo)
     ).all()  # fmt: skip
     frames = []
     for first_id, bmin, bmax, data in blocks:
@@ -557,9 +572,9 @@ def customer_rows(
     if not out_sid:
         return empty
     source = pl.Series("source_row", np.concatenate(out_sr), dtype=pl.Int64)
-    members = pl.DataFrame({"snapshot_id": np.concatenate(out_sid), "id": np.concatenate(out_id)}).with_columns(
-        pl.when(source != _NULL_ROW).then(source).alias("source_row")
-    )
+    members = pl.DataFrame(
+        {"snapshot_id": np.concatenate(out_sid), "id": np.concatenate(out_id)}
+    ).with_columns(pl.when(source != _NULL_ROW).then(source).alias("source_row"))
     joined = members.join(versions, on="id").sort("snapshot_id", "customer_id", "source_row", "id")
     return joined.select(list(schema))
 

@@ -204,7 +204,9 @@ class SnapshotMember(Base):
 
     __tablename__ = "snapshot_members"
 
-    snapshot_id: Mapped[int] = mapped_column(sa.ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True
+    )
     chunk: Mapped[int] = mapped_column(sa.Integer(), primary_key=True, autoincrement=False)
     n: Mapped[int] = mapped_column(sa.Integer())
     bitmap: Mapped[bytes] = mapped_column(sa.LargeBinary())
