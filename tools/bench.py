@@ -28,6 +28,9 @@ from pathlib import Path
 
 from ar_core.config import ROOT, settings
 
+if __name__ == "__main__":  # one module, whether run as a script or imported by tools.bench_store
+    sys.modules.setdefault("tools.bench", sys.modules[__name__])
+
 #: Lines of the big CSV extract (``BENCH_ITEMS`` overrides); the XLSX has a fifth of them.
 DEFAULT_ITEMS = 1_000_000
 BENCH_AS_OF = date(2026, 11, 20)
@@ -51,6 +54,8 @@ class Measurement:
     max_rss_mb: float = MAX_RSS_MB
     #: An absolute budget in seconds where the issue sets one (None: only the ratio counts).
     max_seconds: float | None = None
+    #: What the two sides record: seconds (``_Timed``) or megabytes (``_record``, e.g. a file size).
+    unit: str = "s"
 
 
 def bench_items() -> int:
@@ -343,6 +348,8 @@ def _cli_start_floor(_data: Path, _work: Path) -> None:
     _median_run([sys.executable, "-c", "import polars"], os.environ.copy())
 
 
+from tools import bench_store  # noqa: E402  (its functions import bench lazily)
+
 MEASUREMENTS: list[Measurement] = [
     Measurement(
         name="import FBL5N CSV (German, ;) into SQLite",
@@ -386,12 +393,64 @@ MEASUREMENTS: list[Measurement] = [
         max_ratio=30.0,
         max_seconds=0.5,
     ),
+    # --- the item-version store: a year of weekly snapshots (tools.bench_store) ---
+    Measurement(
+        name="store: space of 52 weekly snapshots vs one",
+        ours=bench_store.space_year,
+        baseline=bench_store.space_one,
+        prepare=bench_store.prepare,
+        max_ratio=3.0,
+        unit="MB",
+    ),
+    Measurement(
+        name="store: import the 53rd weekly snapshot (import service, 52 in the store)",
+        ours=bench_store.import_53rd,
+        baseline=bench_store.import_floor,
+        prepare=bench_store.prepare,
+    ),
+    Measurement(
+        name="store: load one snapshot of the year",
+        ours=bench_store.load_one,
+        baseline=bench_store.load_floor,
+        prepare=bench_store.prepare,
+        max_ratio=30.0,
+        max_seconds=1.5,
+    ),
+    Measurement(
+        name="store: one customer's history over 52 snapshots",
+        ours=bench_store.customer_history,
+        baseline=bench_store.history_floor,
+        prepare=bench_store.prepare,
+        max_ratio=100.0,
+        max_seconds=0.3,
+    ),
+    Measurement(
+        name="store: items cleared between two snapshots",
+        ours=bench_store.cleared,
+        baseline=bench_store.cleared_floor,
+        prepare=bench_store.prepare,
+        max_ratio=30.0,
+        max_seconds=1.0,
+    ),
+    Measurement(
+        name="store: totals per snapshot for the year",
+        ours=bench_store.totals_year,
+        baseline=bench_store.totals_floor,
+        prepare=bench_store.prepare,
+        max_ratio=100.0,
+        max_seconds=0.2,
+    ),
 ]
 
 
 # --- child process plumbing ----------------------------------------------------------------
 
 _ELAPSED: list[float] = []
+
+
+def _record(value: float) -> None:
+    """Record a measured quantity other than time (a measurement with ``unit="MB"``)."""
+    _ELAPSED.append(value)
 
 
 class _Timed:
@@ -458,8 +517,10 @@ def run(data: Path, only: str | None = None) -> int:
         if m.max_seconds is not None:
             ok = ok and ours["seconds"] < m.max_seconds
             budget = f"< {m.max_seconds:g} s, {budget}"
+        unit = m.unit
         print(
-            f"{m.name}: {ours['seconds']:.2f} s, baseline {floor['seconds']:.2f} s, ratio {ratio:.2f}, "
+            f"{m.name}: {ours['seconds']:.2f} {unit}, baseline {floor['seconds']:.2f} {unit}, "
+            f"ratio {ratio:.2f}, "
             f"peak RSS {_fmt_mb(ours['peak_rss_mb'])} (baseline {_fmt_mb(floor['peak_rss_mb'])}) "
             f"-> {'PASS' if ok else 'OVER'} (budget {budget})",
             flush=True,
