@@ -155,6 +155,7 @@ def import_transaction(engine: sa.Engine, items: pl.DataFrame) -> Iterator[Impor
         with engine.begin() as conn:
             yield ImportTransaction(conn, items)
         return
+    remove_stale_staging(Path(database).parent)  # left by a killed import of an older version
     with engine.connect() as conn:
         conn.execution_options(sqlite_begin="IMMEDIATE")
         try:
