@@ -541,12 +541,14 @@ def customer_rows(
         sa.select(block.first_id, block.min_customer, block.max_customer, block.data)
         .where(block.min_customer <= hi, block.max_customer >= lo)
     ).all()  # fmt: skip
-    frames = []
-    for first_id, bmin, bmax, data in blocks:
-        if not any(bmin <= c <= bmax for c in wanted):
-            continue
+    def one(block: Any) -> pl.DataFrame:
+        first_id, _, _, data = block
         frame = decode_block(data).with_row_index("id").with_columns(pl.col("id").cast(pl.Int64) + first_id)
-        frames.append(frame.filter(pl.col("customer_id").is_in(wanted)))
+        return frame.filter(pl.col("customer_id").is_in(wanted))
+
+    blocks = [b for b in blocks if any(b[1] <= c <= b[2] for c in wanted)]
+    with ThreadPoolExecutor(READ_THREADS) as pool:  # a fixed cost per block: decode them in parallel
+        frames = list(pool.map(one, blocks))
     versions = pl.concat(frames) if frames else pl.DataFrame()
     if versions.is_empty():
         return empty
