@@ -419,14 +419,19 @@ def read_versions(conn: sa.Connection, ids: np.ndarray, columns: Sequence[str] |
 
 
 def read_snapshot_rows(
-    conn: sa.Connection, snapshot_id: int, columns: Sequence[str] | None = None, *, with_id: bool = False
+    conn: sa.Connection,
+    snapshot_id: int,
+    columns: Sequence[str] | None = None,
+    *,
+    with_id: bool = False,
+    sort: bool = True,
 ) -> pl.DataFrame:
     """One snapshot's rows in the store layout (+ ``source_row``), by customer, then file order."""
     ids, srows = _members(conn, snapshot_id)
     frame = read_versions(conn, ids, columns)
     source = pl.Series("source_row", srows, dtype=pl.Int64)
     frame = frame.with_columns(pl.when(source != _NULL_ROW).then(source).alias("source_row"))
-    if "customer_id" in frame.columns:
+    if sort and "customer_id" in frame.columns:
         frame = frame.sort("customer_id", "source_row", "id")
     return frame if with_id else frame.drop("id")
 
@@ -467,7 +472,11 @@ def write_snapshot_items(conn: sa.Connection, snapshot_id: int, rows: pl.DataFra
         conn.exec_driver_sql("LOCK TABLE version_blocks IN EXCLUSIVE MODE")
     as_of = conn.execute(sa.select(Snapshot.as_of).where(Snapshot.id == snapshot_id)).scalar_one()
     parent_id = _parent(conn, as_of, snapshot_id)
-    parent = read_snapshot_rows(conn, parent_id, with_id=True).drop("source_row") if parent_id else None
+    parent = (
+        read_snapshot_rows(conn, parent_id, with_id=True, sort=False).drop("source_row")
+        if parent_id
+        else None
+    )
     content = rows.select(
         *(pl.col(c).cast(t) for c, t in version_schema().items()), pl.col("source_row").cast(pl.Int64)
     )
@@ -541,6 +550,7 @@ def customer_rows(
         sa.select(block.first_id, block.min_customer, block.max_customer, block.data)
         .where(block.min_customer <= hi, block.max_customer >= lo)
     ).all()  # fmt: skip
+
     def one(block: Any) -> pl.DataFrame:
         first_id, _, _, data = block
         frame = decode_block(data).with_row_index("id").with_columns(pl.col("id").cast(pl.Int64) + first_id)
