@@ -406,16 +406,26 @@ def read_versions(conn: sa.Connection, ids: np.ndarray, columns: Sequence[str] |
             )
         ).all()
     )
-    blocks = [data[int(meta[i, 0])] for i in needed]
-    if len(blocks) > 1:
+    # per block: the wanted rows (ascending ids, so a sorted mask), in parallel; then in id order
+    cut = np.flatnonzero(np.diff(which)) + 1
+    spans = list(zip(np.r_[0, cut], np.r_[cut, ids.size], strict=True))
+
+    def one(k: int) -> pl.DataFrame:
+        block = int(needed[k])
+        lo, hi = spans[k]
+        frame = decode_block(data[int(meta[block, 0])], cols)
+        if hi - lo == frame.height:
+            return frame
+        mask = np.zeros(frame.height, bool)
+        mask[ids[lo:hi] - firsts[block]] = True
+        return frame.filter(pl.Series(mask))
+
+    if len(needed) > 1:
         with ThreadPoolExecutor(READ_THREADS) as pool:
-            frames = list(pool.map(lambda b: decode_block(b, cols), blocks))
+            frames = list(pool.map(one, range(len(needed))))
     else:
-        frames = [decode_block(b, cols) for b in blocks]
-    starts = np.zeros(len(meta), np.int64)
-    starts[needed] = np.cumsum([0] + [f.height for f in frames[:-1]])
-    pos = starts[which] + (ids - firsts[which])
-    return pl.concat(frames, rechunk=False)[pos].with_columns(pl.Series("id", ids)).select(["id", *cols])
+        frames = [one(0)]
+    return pl.concat(frames).with_columns(pl.Series("id", ids)).select(["id", *cols])
 
 
 def read_snapshot_rows(
@@ -432,8 +442,20 @@ def read_snapshot_rows(
     source = pl.Series("source_row", srows, dtype=pl.Int64)
     frame = frame.with_columns(pl.when(source != _NULL_ROW).then(source).alias("source_row"))
     if sort and "customer_id" in frame.columns:
-        frame = frame.sort("customer_id", "source_row", "id")
+        frame = _customer_then_file_order(frame)
     return frame if with_id else frame.drop("id")
+
+
+def _customer_then_file_order(frame: pl.DataFrame) -> pl.DataFrame:
+    """Sort by customer, then source row (then version id).
+
+    An extract listed by customer (the usual case) is in that order once sorted by source row,
+    an integer sort; only other files need the full sort with its string key.
+    """
+    by_row = frame.sort("source_row", "id", nulls_last=False)
+    if by_row["customer_id"].is_sorted() and by_row["customer_id"].null_count() == 0:
+        return by_row
+    return frame.sort("customer_id", "source_row", "id")
 
 
 def _parent(conn: sa.Connection, as_of: date, exclude: int) -> int | None:
