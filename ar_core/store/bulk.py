@@ -271,6 +271,9 @@ def version_schema() -> dict[str, pl.DataType]:
     return types
 
 
+_VERSION_TYPES: dict[str, pl.DataType] = {}
+
+
 def encode_block(rows: pl.DataFrame) -> bytes:
     buf = io.BytesIO()
     rows.select(VERSION_COLUMNS).write_parquet(buf, compression="zstd", compression_level=3, statistics=False)
@@ -279,7 +282,9 @@ def encode_block(rows: pl.DataFrame) -> bytes:
 
 def decode_block(data: bytes, columns: Sequence[str] | None = None) -> pl.DataFrame:
     frame = pl.read_parquet(io.BytesIO(bytes(data)), columns=list(columns) if columns else None)
-    return frame.cast(cast(Any, {c: t for c, t in version_schema().items() if c in frame.columns}))
+    types = _VERSION_TYPES or version_schema()
+    differ = {c: types[c] for c, t in frame.schema.items() if c in types and t != types[c]}
+    return frame.cast(cast(Any, differ)) if differ else frame
 
 
 def _shuffle_compress(values: np.ndarray) -> bytes:
@@ -414,18 +419,18 @@ def read_versions(conn: sa.Connection, ids: np.ndarray, columns: Sequence[str] |
         block = int(needed[k])
         lo, hi = spans[k]
         frame = decode_block(data[int(meta[block, 0])], cols)
-        if hi - lo == frame.height:
-            return frame
-        mask = np.zeros(frame.height, bool)
-        mask[ids[lo:hi] - firsts[block]] = True
-        return frame.filter(pl.Series(mask))
+        if hi - lo != frame.height:
+            mask = np.zeros(frame.height, bool)
+            mask[ids[lo:hi] - firsts[block]] = True
+            frame = frame.filter(pl.Series(mask))
+        return frame.with_columns(pl.Series("id", ids[lo:hi]))
 
     if len(needed) > 1:
         with ThreadPoolExecutor(READ_THREADS) as pool:
             frames = list(pool.map(one, range(len(needed))))
     else:
         frames = [one(0)]
-    return pl.concat(frames).with_columns(pl.Series("id", ids)).select(["id", *cols])
+    return pl.concat(frames, rechunk=False).select(["id", *cols])
 
 
 def read_snapshot_rows(
@@ -634,3 +639,6 @@ def company_codes_in_force(conn: sa.Connection) -> set[str]:
         if i > 0 and starts[i - 1] + CHUNK > first_id:
             codes |= {c for c in (text or "").split(",") if c}
     return codes
+
+
+_VERSION_TYPES.update(version_schema())
