@@ -186,7 +186,7 @@ def test_unknown_snapshot_loads_as_empty_frame(store):
 
 
 def test_items_frame_missing_a_column_is_misuse():
-    with pytest.raises(ValueError, match="lacks canonical columns"):
+    with pytest.raises(ArDeskError, match="lacks canonical columns"):
         bulk.item_rows(items_frame([item()]).drop("country"), 1)
 
 

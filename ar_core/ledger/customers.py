@@ -25,7 +25,7 @@ from ar_core.access import (
     to_json,
     user_row,
 )
-from ar_core.errors import InvalidInput
+from ar_core.errors import ArDeskError, InvalidInput
 from ar_core.schema import CUSTOMER_SCHEMA
 from ar_core.store.bulk import from_cents, to_cents
 from ar_core.store.db import write_transaction
@@ -98,7 +98,7 @@ def merge_customers(
     before/after hold only the customers that changed.
     """
     if source not in SOURCES:
-        raise ValueError(f"unknown customer change source {source!r}")
+        raise ArDeskError(f"unknown customer change source {source!r}")
     incoming = _blank_to_null(incoming).filter(pl.col("customer_id").is_not_null())
     incoming = incoming.unique("customer_id", keep="last", maintain_order=True)
     fields = [c for c in incoming.columns if c != "customer_id"]
@@ -250,7 +250,7 @@ def upsert_customer_master(engine: sa.Engine, actor: Actor, df: pl.DataFrame) ->
     """
     actor.require("lead", "admin", doing="load customer master data")
     if "customer_id" not in df.columns:
-        raise ValueError("customer master frame needs a customer_id column")
+        raise InvalidInput("customer_id", "customer master frame needs a customer_id column")
     present = [c for c in CUSTOMER_SCHEMA if c in df.columns]
     frame = df.select(
         to_cents(c).alias(_STORE[c]) if c == "credit_limit" else pl.col(c).cast(pl.String) for c in present
