@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from polars.testing import assert_frame_equal
 
-from ar_core.errors import ConfigError
+from ar_core.errors import ArDeskError, ConfigError
 from ar_core.schema import ITEM_SCHEMA, MONEY
 from ar_core.store import bulk
 from ar_core.store.db import downgrade, make_engine, migrate, normalise_url, write_transaction
