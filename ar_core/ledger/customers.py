@@ -26,6 +26,7 @@ from ar_core.access import (
     user_row,
 )
 from ar_core.errors import ArDeskError, InvalidInput
+from ar_core.memo import memo
 from ar_core.schema import CUSTOMER_SCHEMA
 from ar_core.store.bulk import from_cents, to_cents
 from ar_core.store.db import write_transaction
@@ -273,8 +274,16 @@ def all_customers(engine: sa.Engine) -> pl.DataFrame:
     """Every customer as ``CUSTOMER_SCHEMA`` (credit limit as exact decimal), by id (services only).
 
     No permission filter: for services that rank or check the whole team's customers and scope
-    the result themselves. People read :func:`list_customers`.
+    the result themselves. People read :func:`list_customers`. Read once per change of the
+    customer table (every insert and update stamps ``updated_at``; a removal changes the count)
+    and shared: the worklist overlays it on every rerun.
     """
+    with engine.connect() as conn:
+        version = tuple(conn.execute(sa.select(sa.func.count(), sa.func.max(Customer.updated_at))).one())
+    return memo(engine, "all_customers", version, lambda: _read_customers(engine), keep=2)
+
+
+def _read_customers(engine: sa.Engine) -> pl.DataFrame:
     table = Customer.__table__
     query = sa.select(*(table.c[_STORE[c]] for c in CUSTOMER_SCHEMA)).order_by(table.c.customer_id)
     schema = {_STORE[c]: (pl.Int64() if c == "credit_limit" else t) for c, t in CUSTOMER_SCHEMA.items()}
