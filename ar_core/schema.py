@@ -72,6 +72,7 @@ def doc_key_expr(col: str = "doc_no") -> pl.Expr:
     stripped = pl.col(col).str.strip_chars().str.strip_chars_start("0")
     return pl.when(stripped == "").then(pl.lit("0")).otherwise(stripped).alias("_doc_key")
 
+
 #: Customer master columns (customer master file and the ``customers`` table).
 CUSTOMER_SCHEMA: dict[str, pl.DataType] = {
     "customer_id": pl.String(),
