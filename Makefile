@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test bench lint format init clean-data
+.PHONY: run test bench load lint format init clean-data
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ test: $(VENV)/.installed
 ## Benchmarks with 1,000,000 open items (BENCH_ITEMS to change); prints figures, never fails on budget
 bench: $(VENV)/.installed
 	$(PY) -m tools.bench
+
+## Load test (not in `make test`): 8 browser sessions (Debian chromium) on a 1,000,000-item store for 3 min.
+## The store is built once in $(LOAD_DIR); quick check: make load LOAD_DIR=data/load-50k LOAD_ARGS="--items 50000 --minutes 1"
+LOAD_DIR ?= data/load
+load: $(VENV)/.installed
+	$(PY) -m tools.load --data-dir $(LOAD_DIR) $(LOAD_ARGS)
 
 init: $(VENV)/.installed
 	$(PY) -m ar_core init

@@ -25,6 +25,7 @@ from ui.navigation import PAGES, pages_for
 from ui.resources import authenticator, engine
 
 st.set_page_config(page_title="AR Desk", page_icon=":material/account_balance:", layout="wide")
+st.session_state[keys.APP_RAN] = True
 
 
 #: URL path of the start page while nobody is logged in (served at ``/``). It must differ from the

@@ -13,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import polars as pl
 
+from ar_core.errors import InvalidInput
+
 #: One cent: the quantum every stored amount is rounded to.
 CENT = Decimal("0.01")
 
@@ -85,10 +87,10 @@ def format_amount(
 
 
 def to_cents(value: Decimal) -> int:
-    """Whole cents of an amount; raises ``ValueError`` for fractions of a cent (that would lose money)."""
+    """Whole cents of an amount; ``InvalidInput`` (a ``ValueError``) for fractions of a cent (lost money)."""
     cents = value * 100
     if cents != cents.to_integral_value():
-        raise ValueError(f"{value} has fractions of a cent")
+        raise InvalidInput("amount", f"{value} has fractions of a cent")
     return int(cents)
 
 
@@ -142,7 +144,7 @@ def from_float(value: float) -> Decimal:
     """
     text = pl.select(float_amount_text(pl.lit(float(value), dtype=pl.Float64))).item()
     if is_sub_cent_text(text):
-        raise ValueError(f"{text} has fractions of a cent")
+        raise InvalidInput("amount", f"{text} has fractions of a cent")
     if not re.match(_WHOLE_CENTS, text) or abs(Decimal(text)) >= _LIMIT:
-        raise ValueError(f"{text} is not an amount")
+        raise InvalidInput("amount", f"{text} is not an amount")
     return Decimal(text).quantize(CENT)

@@ -54,6 +54,25 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("customer_id", "doc_no", "doc_date", "due_d
 #: The identity of an item across snapshots: what lets later features see what was cleared.
 ITEM_IDENTITY: tuple[str, ...] = ("company_code", "fiscal_year", "doc_no", "line_item")
 
+
+def doc_key(doc_no: object) -> str:
+    """The document number without leading zeros: "0090001234" and "90001234" are one document.
+
+    Some ERP exports pad document numbers and others do not; an all-zero number stays "0". The one
+    rule behind every comparison of items across files (clearing, promises, duplicates, timelines).
+    """
+    stripped = str(doc_no).strip().lstrip("0")
+    return stripped or "0"
+
+
+def doc_key_expr(col: str = "doc_no") -> pl.Expr:
+    """:func:`doc_key` as a polars expression (named ``_doc_key``)."""
+    import polars as pl
+
+    stripped = pl.col(col).str.strip_chars().str.strip_chars_start("0")
+    return pl.when(stripped == "").then(pl.lit("0")).otherwise(stripped).alias("_doc_key")
+
+
 #: Customer master columns (customer master file and the ``customers`` table).
 CUSTOMER_SCHEMA: dict[str, pl.DataType] = {
     "customer_id": pl.String(),

@@ -18,7 +18,7 @@ from ar_core.collections import open_escalations
 from ar_core.errors import ArDeskError
 from ar_core.ledger import customer_items, open_summary
 from pages.account_tabs import common, contacts_tab, history_tab, items_tab, promises_tab, voice_tab
-from ui import data, fmt, keys
+from ui import components, data, fmt, keys
 from ui.guard import require
 from ui.resources import engine
 from ui.text import escape, or_dash
@@ -28,10 +28,7 @@ eng = engine()
 common.back_link()
 common.show_flash()
 
-snaps = data.snapshot_list()
-if snaps.is_empty():
-    st.info("No snapshot yet: accounts appear with the first ERP extract.")
-    st.stop()
+snaps = components.snapshots_or_stop("No snapshot yet: accounts appear with the first ERP extract.")
 latest = snaps.row(-1, named=True)
 as_of: date = latest["as_of"]
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ar_core import settings
 from ar_core.ledger import AGING_DIMENSIONS, bucket_labels, totals_history
-from ui import data, fmt, notices, tables
+from ui import components, data, fmt, notices, tables
 from ui.guard import require
 from ui.resources import engine
 
@@ -16,13 +16,11 @@ actor = require()
 eng = engine()
 
 st.title("Overview")
-listing = data.snapshot_list()
-if listing.is_empty():
-    if actor.has("lead", "admin"):
-        st.info("No snapshot yet. Upload an ERP extract on the **Upload** page to start.")
-    else:
-        st.info("No snapshot yet. Your team lead uploads the ERP extract; come back after that.")
-    st.stop()
+listing = components.snapshots_or_stop(
+    "No snapshot yet. Upload an ERP extract on the **Upload** page to start."
+    if actor.has("lead", "admin")
+    else "No snapshot yet. Your team lead uploads the ERP extract; come back after that."
+)
 
 latest = listing.row(-1, named=True)
 previous = listing.row(-2, named=True) if listing.height > 1 else None

@@ -37,6 +37,7 @@ NOT_CUSTOMER_DATA = {
     "ledger.list_snapshots", "ledger.snapshot_totals", "ledger.totals_history", "ledger.list_rates",
     "ledger.rates_for", "ledger.reporting_rates", "ledger.stale_rates", "ledger.ledger_currencies",
     "collections.snapshot_for", "collections.default_promised_date",
+    "collections.warm_up",  # returns nothing: fills the shared cache at server start
     # saved column mappings and the demo loader
     "ingest.get_mapping", "ingest.list_mappings", "demo.load_demo_if_empty",
     # the store's set-up

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from polars.testing import assert_frame_equal
 
-from ar_core.errors import ConfigError
+from ar_core.errors import ArDeskError, ConfigError
 from ar_core.schema import ITEM_SCHEMA, MONEY
 from ar_core.store import bulk
 from ar_core.store.db import downgrade, make_engine, migrate, normalise_url, write_transaction
@@ -187,7 +187,7 @@ def test_unknown_snapshot_loads_as_empty_frame(store):
 
 
 def test_items_frame_missing_a_column_is_misuse():
-    with pytest.raises(ValueError, match="lacks canonical columns"):
+    with pytest.raises(ArDeskError, match="lacks canonical columns"):
         bulk.item_rows(items_frame([item()]).drop("country"), 1)
 
 

@@ -140,14 +140,13 @@ def _fx_warnings() -> None:
 
 
 def test_fx_warnings_escape_currency_codes(monkeypatch):
-    import polars as pl
 
     from ui import notices
 
     monkeypatch.setattr(notices, "engine", lambda: None)
     monkeypatch.setattr(notices.settings, "get_reporting_currency", lambda _e: "EUR")
     monkeypatch.setattr(notices.settings, "get_fx_max_age_days", lambda _e: 7)
-    monkeypatch.setattr(notices.data, "items", lambda _s: pl.DataFrame({"currency": ["**CH**"]}))
+    monkeypatch.setattr(notices.data, "currencies", lambda _s: ["**CH**"])
     old = [{"currency": "**CH**", "rate_date": date(2026, 1, 2), "age_days": 322}]
     monkeypatch.setattr(notices, "stale_rates", lambda *_a: old)
     at = AppTest.from_function(_fx_warnings).run()

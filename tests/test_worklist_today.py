@@ -20,8 +20,10 @@ def test_worklist_is_judged_on_the_teams_day(engine, monkeypatch, zone):
     settings.set_time_zone(engine, ADMIN, zone)
     monkeypatch.setattr(data, "engine", lambda: engine)
     seen: list[date] = []
-    monkeypatch.setattr(data, "_worklist", lambda _sid, _as_of, today: seen.append(today) or today)
+    monkeypatch.setattr(
+        data, "_worklist", lambda _actor, _sid, _as_of, today, _who: seen.append(today) or today
+    )
     expected = datetime.now(ZoneInfo(zone)).date()
-    data.worklist(1, date(2026, 11, 20))
+    data.worklist(ADMIN, 1, date(2026, 11, 20))
     assert seen == [expected]
     assert data.team_today() == expected

@@ -658,13 +658,17 @@ class Session:
         self.step = step
         t0 = time.time()
         await action()
+        deadline = t0 + self.args.step_timeout
+
+        def left() -> float:  # the step's timeout covers all its waits together, ms
+            return max(1.0, (deadline - time.time()) * 1000)
+
         try:
-            done = await page.wait_for_function(RUN_DONE_JS, arg=t0 * 1000 - 5, timeout=self.timeout_ms,
-                                                polling=50)  # fmt: skip
+            done = await page.wait_for_function(RUN_DONE_JS, arg=t0 * 1000 - 5, timeout=left(), polling=50)
             ended_ms = await done.json_value()
             if expected is not None:
-                await expected.first.wait_for(state="visible", timeout=self.timeout_ms)
-            await page.wait_for_selector(IDLE, timeout=self.timeout_ms)
+                await expected.first.wait_for(state="visible", timeout=left())
+            await page.wait_for_selector(IDLE, timeout=left())
             # the expected content may come with a second run (a save reruns the page): take the last end
             ended_ms = max(ended_ms, await page.evaluate(LAST_END_JS, t0 * 1000 - 5))
         except Exception as exc:

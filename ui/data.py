@@ -47,7 +47,8 @@ def customers(actor: Actor | None = None) -> pl.DataFrame:
     return _customers(actor)
 
 
-@st.cache_data(ttl=60, max_entries=16)
+# cache_resource, not cache_data: one shared (immutable) frame per key, not a pickled copy per hit
+@st.cache_resource(ttl=60, max_entries=16)
 def _customers(actor: Actor) -> pl.DataFrame:
     return list_customers(engine(), actor)
 
@@ -69,7 +70,7 @@ def worklist(
     return _worklist(actor, snapshot_id, as_of, team_today(), collector)
 
 
-@st.cache_data(ttl=60, max_entries=32)
+@st.cache_resource(ttl=60, max_entries=32)
 def _worklist(
     actor: Actor, snapshot_id: int, as_of: date, today: date, collector: str | None
 ) -> tuple[pl.DataFrame, list[str]]:
@@ -96,11 +97,10 @@ def refresh(*, ledger: bool = False) -> None:
     ledger write (import, removal, customer master, settings such as FX rates or weights) clears
     everything.
     """
-    if ledger:
-        st.cache_data.clear()
-        return
     _worklist.clear()
     _customers.clear()
+    if ledger:
+        st.cache_data.clear()
 
 
 def save(action: Callable[[], object], done: str | None = None, *, ledger: bool = False) -> bool:

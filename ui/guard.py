@@ -43,19 +43,23 @@ def renew_session(username: str) -> None:
 
 
 def _run_the_app_instead() -> None:
-    """A deep link answered before ``st.navigation`` ever ran in this server: run app.py instead.
+    """A deep link answered before ``st.navigation`` ran for this session: run app.py instead.
 
     While no script has called ``st.navigation`` since the server started, Streamlit treats the
     ``pages/`` folder as a v1 multipage app and runs the file of a bookmarked path (``/huddle``)
-    directly, so the login never shows — and never would, because nothing calls
-    ``st.navigation``. Switching that mode off (what ``st.navigation`` itself does) and rerunning
-    lets app.py serve the same URL with the login form.
+    directly, so the login never shows. Switching that mode off (what ``st.navigation`` itself
+    does) and rerunning lets app.py serve the same URL with the login form. It is decided per
+    session (app.py marks every run), not by the server-wide switch: several browsers opening
+    deep links on a fresh server at once all started in that mode, though only the first one
+    finds the switch still on. At most two reruns, so a page run on its own (a test) cannot loop.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    if st.session_state.get(keys.APP_RAN) or st.session_state.get(keys.APP_REDIRECTS, 0) >= 2:
+        return
+    st.session_state[keys.APP_REDIRECTS] = st.session_state.get(keys.APP_REDIRECTS, 0) + 1
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def require(*roles: str) -> Actor:

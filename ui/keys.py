@@ -28,3 +28,8 @@ HELD_QUERY = "held_query_params"
 SESSION_VERSION = "ardesk_session_version"
 #: Why the last session ended (shown once above the login form).
 SESSION_ENDED = "ardesk_session_ended"
+#: Set by app.py on every run: a page run without it was started directly by Streamlit (a deep link
+#: to a fresh server), never through the login.
+APP_RAN = "ardesk_app_ran"
+#: How often the guard re-ran such a session through app.py (bounded: never a loop).
+APP_REDIRECTS = "ardesk_app_redirects"

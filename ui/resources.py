@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 
 import jwt
@@ -22,6 +23,7 @@ from ar_core.access import (
     session_actor,
     session_version,
 )
+from ar_core.collections import warm_up
 from ar_core.config import cookie_key, settings
 from ar_core.store import make_engine, migrate
 from ui import keys
@@ -38,7 +40,16 @@ def engine() -> Engine:
     """The engine, migrated to head once per process (the Makefile also migrates before start)."""
     eng = make_engine(settings().database_url)
     migrate(eng)
+    threading.Thread(target=_warm_up, args=(eng,), name="ardesk-warm-up", daemon=True).start()
     return eng
+
+
+def _warm_up(eng: Engine) -> None:
+    """Rank the latest snapshot in the background (``collections.warm_up``); a failure only costs time."""
+    try:
+        warm_up(eng)
+    except Exception:  # the first page computes it instead, and shows any error there
+        log.exception("warming up the latest snapshot failed")
 
 
 def authenticator() -> stauth.Authenticate:

@@ -71,6 +71,7 @@ _EXPORTS: dict[str, str] = {
     "check_choice": "reason_codes",
     "reason_label": "reason_codes",
     "snapshot_for": "team",
+    "warm_up": "team",
     "DISPUTE_STATES": "worklist",
     "EXTRA_COLUMNS": "worklist",
     "WORKLIST_COLUMNS": "worklist",

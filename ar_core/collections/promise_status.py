@@ -31,8 +31,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from ar_core.ledger import cleared_between, doc_key_expr
-from ar_core.schema import MONEY
+from ar_core.ledger import cleared_between
+from ar_core.schema import MONEY, doc_key_expr
 
 #: Status of a promise whose deadline (promised date + grace days) has not passed yet.
 OPEN = "open"

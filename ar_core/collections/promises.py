@@ -26,7 +26,7 @@ from ar_core.access import Actor, check_customer_access, readable_customers, rec
 from ar_core.collections.promise_status import CANCELLED, OPEN, STATUSES
 from ar_core.errors import ArDeskError, InvalidInput, NotFound
 from ar_core.money import from_cents, to_cents
-from ar_core.schema import KNOWN_CURRENCIES, MONEY
+from ar_core.schema import KNOWN_CURRENCIES, MONEY, doc_key
 from ar_core.store.db import write_transaction
 from ar_core.store.models import Promise, PromiseItem, Snapshot, utcnow
 
@@ -114,7 +114,7 @@ def promise_value_expr(currency: str) -> pl.Expr:
 
 
 def _key(company_code: str | None, fiscal_year: int | None, doc_no: str, line_item: int | None) -> tuple:
-    return company_code, fiscal_year, str(doc_no).lstrip("0"), line_item
+    return company_code, fiscal_year, doc_key(doc_no), line_item
 
 
 def promisable_amount(

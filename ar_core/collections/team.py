@@ -96,6 +96,19 @@ def team_worklist(
     return frame, missing
 
 
+def warm_up(engine: sa.Engine) -> None:
+    """Load and rank the latest snapshot once, so the team's first logins find it ready.
+
+    Meant for a background thread at server start: with a million items the first worklist of a
+    new server takes seconds, and eight collectors logging in at nine would all wait for it.
+    """
+    try:
+        snapshot_id, as_of = snapshot_for(engine)
+    except NotFound:
+        return
+    team_worklist(engine, snapshot_id, as_of)
+
+
 def for_user(frame: pl.DataFrame, visible: Collection[str] | None) -> pl.DataFrame:
     """Restrict the team worklist to what a user may see (``None``: everything)."""
     return frame if visible is None else frame.filter(pl.col("customer_id").is_in(list(visible)))

@@ -28,6 +28,7 @@ from datetime import date
 import polars as pl
 
 from ar_core.collections.priority import PriorityConfig, score_customers
+from ar_core.errors import InvalidInput
 from ar_core.ledger import DEFAULT_EDGES, bucket_expr, bucket_index_expr, open_items, rate_table, to_reporting
 from ar_core.schema import MONEY
 
@@ -365,7 +366,7 @@ def filter_worklist(
     """
     if dispute_state is not None and dispute_state not in DISPUTE_STATES:
         msg = f"dispute_state must be one of {DISPUTE_STATES}, got {dispute_state!r}"
-        raise ValueError(msg)
+        raise InvalidInput("dispute_state", msg)
     conds = [
         pl.col(name).cast(pl.String).is_in(list(values))
         for name, values in (
@@ -412,5 +413,5 @@ def page(frame: pl.DataFrame, page_no: int, page_size: int) -> tuple[pl.DataFram
     """Rows of the 1-based page ``page_no`` and the total row count (a page past the end is empty)."""
     if page_no < 1 or page_size < 1:
         msg = f"page_no and page_size must be >= 1, got {page_no}, {page_size}"
-        raise ValueError(msg)
+        raise InvalidInput("page_no", msg)
     return frame.slice((page_no - 1) * page_size, page_size), frame.height

@@ -37,7 +37,7 @@ from ar_core.demo.ledger import (
     snapshot,
 )
 from ar_core.demo.writers import write_csv, write_customer_master, write_txt, write_xlsx
-from ar_core.errors import ArDeskError
+from ar_core.errors import ArDeskError, InvalidInput
 from ar_core.store.db import private_dir
 
 __all__ = ["DEMO_USERS", "generate_demo", "generate_fbl5n_file", "load_demo_if_empty"]
@@ -81,7 +81,7 @@ def _write(df, path: Path, as_of: date, fmt: Format) -> Path:
         return write_csv(df, path, as_of)
     if fmt == "xlsx":
         return write_xlsx(df, path)
-    raise ValueError(f"unknown format {fmt!r}: use txt, csv or xlsx")
+    raise InvalidInput("fmt", f"unknown format {fmt!r}: use txt, csv or xlsx")
 
 
 def build_ledger(
@@ -131,7 +131,7 @@ def generate_demo(
         ``[customers.csv, FBL5N_<date>.<ext> ...]`` in date order.
     """
     if items < 1 or weeks < 1:
-        raise ValueError("items and weeks must be at least 1")
+        raise InvalidInput("items", "items and weeks must be at least 1")
     out_dir = Path(out_dir)
     private_dir(out_dir)  # the extracts hold the whole (demo) ledger: owner only
     book, ledger, dates = build_ledger(items=items, seed=seed, weeks=weeks, last_as_of=last_as_of)
@@ -161,7 +161,7 @@ def generate_fbl5n_file(
     and at most 5,000 (the customer master is drawn row by row; the ledger is vectorised).
     """
     if items < 1:
-        raise ValueError("items must be at least 1")
+        raise InvalidInput("items", "items must be at least 1")
     n_customers = customers or max(20, min(5_000, items // 200))
     book = _book(n_customers, seed)
     d = day(as_of)

@@ -18,7 +18,7 @@ from ar_core.ingest.build import Staged, raw
 from ar_core.ingest.plan import REQUIRED
 from ar_core.ingest.result import WARNING, Problem
 from ar_core.money import format_amount
-from ar_core.schema import ITEM_IDENTITY, KNOWN_CURRENCIES, store_text_limits
+from ar_core.schema import ITEM_IDENTITY, KNOWN_CURRENCIES, doc_key_expr, store_text_limits
 
 
 @dataclass
@@ -129,7 +129,7 @@ def check_duplicates(ctx: Context) -> list[Problem]:
         return []
     padded = bool(ctx.items.select(pl.col("doc_no").str.starts_with("0").any()).item())
     key = [
-        pl.col(c).str.strip_chars_start("0") if c == "doc_no" and padded else pl.col(c)
+        doc_key_expr(c).alias(c) if c == "doc_no" and padded else pl.col(c)
         for c in ITEM_IDENTITY
         if c in ctx.items.columns
     ]

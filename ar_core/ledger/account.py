@@ -17,7 +17,7 @@ import yaml
 from babel.dates import format_date
 
 from ar_core.errors import ArDeskError
-from ar_core.ledger.items import open_items
+from ar_core.ledger.items import doc_key_expr, open_items
 from ar_core.spreadsheet import new_workbook, write_row
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -28,7 +28,7 @@ _IDENTITY = ("company_code", "fiscal_year", "doc_key", "line_item")
 
 
 def _with_key(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(pl.col("doc_no").str.strip_chars_start("0").alias("doc_key"))
+    return frame.with_columns(doc_key_expr().alias("doc_key"))
 
 
 def item_timeline(history: pl.DataFrame, snapshot_dates: list[date]) -> pl.DataFrame:

@@ -12,6 +12,7 @@ from datetime import date
 
 import polars as pl
 
+from ar_core.errors import InvalidInput
 from ar_core.ledger.items import open_items
 from ar_core.schema import MONEY
 
@@ -33,7 +34,7 @@ def bucket_labels(edges: Sequence[int] = DEFAULT_EDGES) -> list[str]:
 def _check(edges: Sequence[int]) -> None:
     if not edges or any(e <= 0 for e in edges) or list(edges) != sorted(set(edges)):
         msg = f"aging bucket edges must be increasing positive day counts, got {list(edges)}"
-        raise ValueError(msg)
+        raise InvalidInput("edges", msg)
 
 
 def bucket_expr(days: pl.Expr, edges: Sequence[int] = DEFAULT_EDGES) -> pl.Expr:

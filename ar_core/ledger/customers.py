@@ -25,7 +25,8 @@ from ar_core.access import (
     to_json,
     user_row,
 )
-from ar_core.errors import InvalidInput
+from ar_core.errors import ArDeskError, InvalidInput
+from ar_core.memo import memo
 from ar_core.schema import CUSTOMER_SCHEMA
 from ar_core.store.bulk import from_cents, to_cents
 from ar_core.store.db import write_transaction
@@ -98,7 +99,7 @@ def merge_customers(
     before/after hold only the customers that changed.
     """
     if source not in SOURCES:
-        raise ValueError(f"unknown customer change source {source!r}")
+        raise ArDeskError(f"unknown customer change source {source!r}")
     incoming = _blank_to_null(incoming).filter(pl.col("customer_id").is_not_null())
     incoming = incoming.unique("customer_id", keep="last", maintain_order=True)
     fields = [c for c in incoming.columns if c != "customer_id"]
@@ -244,7 +245,7 @@ def upsert_customer_master(engine: sa.Engine, actor: Actor, df: pl.DataFrame) ->
     """
     actor.require("lead", "admin", doing="load customer master data")
     if "customer_id" not in df.columns:
-        raise ValueError("customer master frame needs a customer_id column")
+        raise InvalidInput("customer_id", "customer master frame needs a customer_id column")
     present = [c for c in CUSTOMER_SCHEMA if c in df.columns]
     frame = df.select(
         to_cents(c).alias(_STORE[c]) if c == "credit_limit" else pl.col(c).cast(pl.String) for c in present
@@ -267,8 +268,16 @@ def all_customers(engine: sa.Engine) -> pl.DataFrame:
     """Every customer as ``CUSTOMER_SCHEMA`` (credit limit as exact decimal), by id (services only).
 
     No permission filter: for services that rank or check the whole team's customers and scope
-    the result themselves. People read :func:`list_customers`.
+    the result themselves. People read :func:`list_customers`. Read once per change of the
+    customer table (every insert and update stamps ``updated_at``; a removal changes the count)
+    and shared: the worklist overlays it on every rerun.
     """
+    with engine.connect() as conn:
+        version = tuple(conn.execute(sa.select(sa.func.count(), sa.func.max(Customer.updated_at))).one())
+    return memo(engine, "all_customers", version, lambda: _read_customers(engine), keep=2)
+
+
+def _read_customers(engine: sa.Engine) -> pl.DataFrame:
     table = Customer.__table__
     query = sa.select(*(table.c[_STORE[c]] for c in CUSTOMER_SCHEMA)).order_by(table.c.customer_id)
     schema = {_STORE[c]: (pl.Int64() if c == "credit_limit" else t) for c, t in CUSTOMER_SCHEMA.items()}

@@ -6,6 +6,8 @@ from datetime import date
 
 import polars as pl
 
+from ar_core.schema import doc_key, doc_key_expr  # the one rule, shared with ingest
+
 
 def open_items(items: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """Items still open at ``as_of``: not cleared, or cleared only after the as-of date."""
@@ -16,11 +18,12 @@ def open_items(items: pl.DataFrame, as_of: date) -> pl.DataFrame:
 KEY: tuple[str, ...] = ("company_code", "fiscal_year", "_doc_key", "line_item")
 
 
-def doc_key_expr(col: str = "doc_no") -> pl.Expr:
-    """The document number without leading zeros ("0090001234" and "90001234" are one document)."""
-    stripped = pl.col(col).str.strip_chars().str.strip_chars_start("0")
-    # an all-zero number stays "0" rather than becoming empty
-    return pl.when(stripped == "").then(pl.lit("0")).otherwise(stripped).alias("_doc_key")
+__all__ = ["KEY", "doc_key", "doc_key_expr", "open_items", "overdue_debit", "with_identity"]
+
+
+def overdue_debit(as_of: date) -> pl.Expr:
+    """Overdue at ``as_of``: a debit (amount > 0) past its net due date; credits are never overdue."""
+    return (pl.col("due_date") < as_of) & (pl.col("amount") > 0)
 
 
 def with_identity(items: pl.DataFrame) -> pl.DataFrame:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from ar_core.ledger.items import open_items
+from ar_core.ledger.items import open_items, overdue_debit
 from ar_core.schema import MONEY
 
 
@@ -20,7 +20,7 @@ def open_summary(items: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """
     open_ = open_items(items, as_of)
     zero = pl.lit(0).cast(MONEY)
-    overdue = (pl.col("due_date") < as_of) & (pl.col("amount") > 0)
+    overdue = overdue_debit(as_of)
     return (
         open_.group_by("currency")
         .agg(
@@ -74,7 +74,7 @@ def summary_tiles(
     from ar_core.ledger.items import KEY, with_identity
 
     now, missing = to_reporting(open_items(items_now, as_of), rates, reporting)
-    debit_overdue = (pl.col("due_date") < as_of) & (pl.col("amount") > 0)
+    debit_overdue = overdue_debit(as_of)
     open_ = _money_sum(now)
     overdue = _money_sum(now, debit_overdue)
     tiles: dict = {
@@ -97,7 +97,7 @@ def summary_tiles(
     key = list(KEY)
     was_overdue = (
         with_identity(open_items(items_prev, prev_as_of))
-        .filter((pl.col("due_date") < prev_as_of) & (pl.col("amount") > 0))
+        .filter(overdue_debit(prev_as_of))
         .select(key)
         .unique()
     )

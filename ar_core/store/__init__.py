@@ -37,6 +37,7 @@ _SERVICE: dict[str, str] = {
     "PRIVATE_FILE_MODE": "db",
     "SQLITE_BUSY_TIMEOUT_MS": "db",
     "alembic_config": "db",
+    "confirm_actor": "db",
     "downgrade": "db",
     "head_revision": "db",
     "normalise_url": "db",

@@ -40,6 +40,7 @@ import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
+from ar_core.errors import ArDeskError
 from ar_core.schema import ITEM_COLUMNS, ITEM_SCHEMA, MONEY
 from ar_core.store.db import sqlite_path
 from ar_core.store.models import SnapshotMember, VersionBlock
@@ -98,7 +99,7 @@ def item_rows(items: pl.DataFrame, snapshot_id: int) -> pl.DataFrame:
     """
     missing = [c for c in ITEM_COLUMNS if c not in items.columns]
     if missing:
-        raise ValueError(f"items frame lacks canonical columns: {missing}")
+        raise ArDeskError(f"items frame lacks canonical columns: {missing}")
     exprs = [pl.lit(snapshot_id, dtype=pl.Int64).alias("snapshot_id")]
     for name, dtype in ITEM_SCHEMA.items():
         typed = pl.col(name).cast(dtype)

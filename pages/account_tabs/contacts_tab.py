@@ -16,7 +16,7 @@ from ar_core.collections import (
     record_call,
 )
 from pages.account_tabs.common import Account, fk, local, saved
-from pages.account_tabs.promises_tab import promise_fields
+from pages.account_tabs.promise_form import promise_fields
 from ui import forms, tables
 
 FORM_LOG, FORM_CORRECT = "log_contact", "correct_contact"

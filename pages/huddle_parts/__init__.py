@@ -1,0 +1,1 @@
+"""The sections of the Huddle page (pages/huddle.py): layout only, rules in ar_core."""
