@@ -90,7 +90,7 @@ def _idle(page) -> None:
 
 
 def _login(page, user: str) -> None:
-    log_in(page, user, "browser-test-pw")
+    log_in(page, user, "browser-test-pw", settle=True)  # the cookie rerun is over before a click
 
 
 def test_lead_uploads_german_fbl5n_and_sees_snapshot(page, tmp_path):
