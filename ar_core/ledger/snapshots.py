@@ -716,19 +716,11 @@ def _cleared_versions(
     conn: sa.Connection, prev_id: int, now_id: int, prev_as_of: date, now_as_of: date
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The versions of ``prev_id`` cleared by ``now_id`` (full rows) and their source rows, cleared_on."""
-    from ar_core.ledger.items import KEY, open_items, with_identity
+    from ar_core.ledger.clearing import cleared_between  # the one clearing rule, on narrow frames
 
     narrow = ["company_code", "customer_id", "fiscal_year", "doc_no", "line_item", "clearing_date"]
-    prev = with_identity(open_items(bulk.read_snapshot_rows(conn, prev_id, narrow, with_id=True), prev_as_of))
-    now = with_identity(bulk.read_snapshot_rows(conn, now_id, narrow))
-    key = list(KEY)
-    still_open = open_items(now, now_as_of).select(key).unique()
-    cleared = prev.join(still_open, on=key, how="anti", nulls_equal=True)
-    on = (
-        now.filter(pl.col("clearing_date").is_not_null())
-        .group_by(key)
-        .agg(pl.col("clearing_date").min().alias("cleared_on"))
-    )
-    cleared = cleared.join(on, on=key, how="left", nulls_equal=True, maintain_order="left")
+    prev = bulk.read_snapshot_rows(conn, prev_id, narrow, with_id=True)
+    now = bulk.read_snapshot_rows(conn, now_id, narrow)
+    cleared = cleared_between(prev, now, now_as_of, prev_as_of=prev_as_of)
     order = cleared.select("id", "source_row", "cleared_on").sort("id")
     return bulk.read_versions(conn, order["id"].to_numpy()), order
