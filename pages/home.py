@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from ar_core import settings
+from ar_core.access import READ_ALL_ROLES
 from ar_core.ledger import AGING_DIMENSIONS, bucket_labels, totals_history
 from ui import components, data, fmt, notices, tables
 from ui.guard import require
@@ -29,7 +30,7 @@ reporting = settings.get_reporting_currency(eng)
 before = (previous["snapshot_id"], previous["as_of"]) if previous else None
 tiles = data.overview_tiles(actor, latest["snapshot_id"], before, as_of, reporting)
 
-who = "All customers" if actor.has("lead", "controller", "admin") else "Your portfolio"
+who = "All customers" if actor.has(*READ_ALL_ROLES) else "Your portfolio"
 st.subheader(f"{who} — snapshot of {fmt.day(as_of)}, in {reporting}")
 notices.fx_warnings(latest["snapshot_id"], as_of, tiles["missing_currencies"])
 row1, row2, row3 = st.columns(3), st.columns(3), st.columns(3)
@@ -99,7 +100,7 @@ tables.show(
 )
 
 trend = totals_history(eng).filter(pl.col("whole_ledger"))
-if actor.has("lead", "controller", "admin") and trend["snapshot_id"].n_unique() > 1:
+if actor.has(*READ_ALL_ROLES) and trend["snapshot_id"].n_unique() > 1:
     st.subheader("Open balance per whole-ledger snapshot")
     st.caption("Snapshots of only some company codes or customers are left out: their totals are partial.")
     line = (

@@ -12,6 +12,7 @@ import streamlit as st
 from ar_core.ledger import list_snapshots
 from ar_core.settings import get_time_zone
 from pages.upload_parts import commit, master, review, snapshots, source
+from pages.upload_parts import scope as scope_choice
 from ui.guard import require
 from ui.resources import engine
 from ui.text import escape
@@ -30,7 +31,7 @@ parked = review.parked()
 if parked is not None:
     st.subheader(f"Validation report — {escape(parked.file_name)}")
     st.caption(escape(parked.source_format))
-    scope = review.chosen_scope(parked)
+    scope = scope_choice.chosen_scope(parked)
     preview = review.preview(eng, actor, parked, scope, chosen)
     review.report(parked, preview)
     decision = commit.decide(parked, preview)

@@ -14,7 +14,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from ar_core.access.actor import Actor
-from ar_core.access.users import PORTFOLIO_KINDS, _portfolio
+from ar_core.access.users import PORTFOLIO_KINDS, _portfolio, parse_roles
 from ar_core.errors import NotFound, PermissionDenied
 from ar_core.store.models import Customer, Escalation, User
 
@@ -72,8 +72,7 @@ def readable_customers(engine: sa.Engine, actor: Actor) -> frozenset[str] | None
         return None
     if not actor.has("collector"):
         return frozenset()
-    own = visible_customers(engine, actor) or frozenset()
-    return frozenset(own | escalated_to(engine, actor.username))
+    return collector_scope(engine, actor.username)
 
 
 def collector_scope(engine: sa.Engine, username: str) -> frozenset[str]:
@@ -131,7 +130,7 @@ def active_actor(conn: sa.Connection, username: str) -> Actor:
     row = conn.execute(sa.select(User).where(User.username == username, User.active.is_(True))).first()
     if row is None:
         raise NotFound(f"no active user {username!r}")
-    return Actor(row.username, row.name, frozenset(r for r in row.roles.split(",") if r))
+    return Actor(row.username, row.name, frozenset(parse_roles(row.roles)))
 
 
 def may_write(engine: sa.Engine, actor: Actor, customer_id: str) -> bool:

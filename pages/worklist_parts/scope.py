@@ -7,19 +7,18 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from ar_core.access import Actor
+from ar_core.access import READ_ALL_ROLES, Actor
 from ar_core.collections import unrated_limit_currencies
 from ui import data, fmt, notices
 from ui.data import sticky
 from ui.text import escape
 
 #: The roles that see the team and may pick one collector's portfolio.
-TEAM_ROLES = ("lead", "controller", "admin")
 
 
 def portfolio(actor: Actor) -> tuple[str, str | None]:
     """The portfolio shown, as ``(who, collector)``; ``collector`` is ``None`` for the team or one's own."""
-    if not actor.has(*TEAM_ROLES):
+    if not actor.has(*READ_ALL_ROLES):
         return actor.username, None
     collectors = data.collectors()
     choices = ["Team (all collectors)", *collectors]
@@ -33,7 +32,7 @@ def warnings(
 ) -> None:
     """Say what the ranking could not judge, so no one trusts a figure that lacks a rate."""
     notices.fx_warnings(latest["snapshot_id"], latest["as_of"], missing_fx)
-    if chosen is None and not actor.has(*TEAM_ROLES):
+    if chosen is None and not actor.has(*READ_ALL_ROLES):
         st.caption(
             f"Your portfolio, snapshot of {fmt.day(latest['as_of'])}; cases escalated to you included."
         )
