@@ -61,13 +61,22 @@ def cookie_key(data_dir: Path | None = None) -> str:
     path = (data_dir or settings().data_dir) / "secrets" / "cookie_key"
     if not path.exists():
         import secrets
+        import tempfile
 
         from ar_core.store.db import private_dir  # lazy: the store imports this module
 
         private_dir(path.parent)  # 700 whatever the umask: the key lets its holder forge cookies
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(48))
+        # Written whole to a private file, then published by a hard link, which fails if another
+        # session got there first: nobody ever reads a half-written key, and the first key wins.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cookie_key.")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
     key = path.read_text().strip()
     if len(key.encode()) < MIN_COOKIE_KEY_BYTES:
         state = "is empty" if not key else f"holds a key of {len(key.encode())} bytes"

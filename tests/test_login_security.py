@@ -343,3 +343,37 @@ def test_the_app_refuses_to_start_with_a_short_cookie_key(app_env, monkeypatch):
 def test_a_generated_cookie_key_is_accepted(tmp_path, monkeypatch):
     monkeypatch.delenv("AR_COOKIE_KEY", raising=False)
     assert len(cookie_key(tmp_path)) >= 32
+
+
+def test_a_second_session_never_reads_a_key_file_that_is_still_being_written(tmp_path, monkeypatch):
+    """Several browser tabs on a fresh server ask for the key at once: none may see it half-written."""
+    import secrets
+    import threading
+
+    monkeypatch.delenv("AR_COOKIE_KEY", raising=False)
+    real = secrets.token_urlsafe
+    first_inside, let_first_go = threading.Event(), threading.Event()
+
+    def slow_first(n):
+        if not first_inside.is_set():
+            first_inside.set()
+            let_first_go.wait(10)
+        return real(n)
+
+    monkeypatch.setattr(secrets, "token_urlsafe", slow_first)
+    keys, errors = [], []
+
+    def ask():
+        try:
+            keys.append(cookie_key(tmp_path))
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever the second caller met
+            errors.append(exc)
+
+    first = threading.Thread(target=ask)
+    first.start()
+    assert first_inside.wait(10)
+    ask()  # while the first caller is still generating its key
+    let_first_go.set()
+    first.join(10)
+    assert errors == []
+    assert len(keys) == 2 and keys[0] == keys[1] and len(keys[0]) >= 32
