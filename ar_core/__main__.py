@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from ar_core.cli.commands import main
+from ar_core.cli.entry import main
 
 sys.exit(main())

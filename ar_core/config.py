@@ -76,7 +76,7 @@ def cookie_key(data_dir: Path | None = None) -> str:
         except FileExistsError:
             pass
         finally:
-            os.unlink(tmp)
+            Path(tmp).unlink()
     key = path.read_text().strip()
     if len(key.encode()) < MIN_COOKIE_KEY_BYTES:
         state = "is empty" if not key else f"holds a key of {len(key.encode())} bytes"

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from ar_core.errors import InvalidInput
+
+if TYPE_CHECKING:  # polars is imported where it is used: the CLI's listing runs without it
+    import polars as pl
 
 #: One cent: the quantum every stored amount is rounded to.
 CENT = Decimal("0.01")
@@ -120,6 +122,8 @@ def float_amount_text(expr: pl.Expr) -> pl.Expr:
     export — nothing is rounded, on any route. Read the result with ``.`` as the decimal separator
     and no grouping.
     """
+    import polars as pl
+
     short = expr.cast(pl.String)
     trimmed = expr.round_sig_figs(SPREADSHEET_DIGITS).cast(pl.String)
     return (
@@ -142,6 +146,8 @@ def from_float(value: float) -> Decimal:
     Raises ``ValueError`` for a fraction of a cent (``1234.565``: rounding would invent or lose
     money) and for what is no amount (NaN, infinity, beyond Decimal(18, 2)).
     """
+    import polars as pl
+
     text = pl.select(float_amount_text(pl.lit(float(value), dtype=pl.Float64))).item()
     if is_sub_cent_text(text):
         raise InvalidInput("amount", f"{text} has fractions of a cent")

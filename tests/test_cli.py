@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ar_core.cli.commands import main
+from ar_core.cli.entry import main
 from tests.samples import LINES, TOTAL_EUR, fbl5n_german_text
 
 

@@ -34,7 +34,8 @@ NOT_CUSTOMER_DATA = {
     # a user's assignment, read by the admin page and the scope rule itself
     "access.get_portfolio", "access.collector_scope", "access.readable_customers",
     # snapshot metadata, totals and FX rates: no customer in them
-    "ledger.list_snapshots", "ledger.snapshot_totals", "ledger.totals_history", "ledger.list_rates",
+    "ledger.list_snapshots", "ledger.snapshot_register", "ledger.snapshot_totals", "ledger.totals_history",
+    "ledger.list_rates",
     "ledger.rates_for", "ledger.reporting_rates", "ledger.stale_rates", "ledger.ledger_currencies",
     "collections.snapshot_for", "collections.default_promised_date",
     "collections.warm_up",  # returns nothing: fills the shared cache at server start

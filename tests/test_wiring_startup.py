@@ -11,7 +11,7 @@ import pytest
 
 from ar_core.config import cookie_key
 from ar_core.demo.build import generate_demo
-from ar_core.store import bulk
+from ar_core.store import staging
 from ar_core.store.db import make_engine, migrate
 
 
@@ -29,12 +29,12 @@ def umask(request):
 def test_migrate_removes_stale_staging_folders(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'ardesk.sqlite'}")
     migrate(engine)
-    stale = tmp_path / f"{bulk.STAGING_PREFIX}killed"
+    stale = tmp_path / f"{staging.STAGING_PREFIX}killed"
     stale.mkdir()
     (stale / "items0.sqlite").write_bytes(b"x" * 1000)
     stamp = time.time() - 2 * 3600
     os.utime(stale, (stamp, stamp))
-    fresh = tmp_path / f"{bulk.STAGING_PREFIX}recent"  # maybe an import running right now: kept
+    fresh = tmp_path / f"{staging.STAGING_PREFIX}recent"  # maybe an import running right now: kept
     fresh.mkdir()
     migrate(engine)  # what every start does: already current, still cleans up
     engine.dispose()

@@ -70,6 +70,8 @@ _EXPORTS: dict[str, str] = {
     "SNAPSHOT_LIST_SCHEMA": "snapshots",
     "customer_items_history": "snapshots",
     "list_snapshots": "snapshots",
+    "snapshot_register": "register",
+    "RegisteredSnapshot": "register",
     "preview_import": "snapshots",
     "snapshot_totals": "snapshots",
     "totals_history": "snapshots",

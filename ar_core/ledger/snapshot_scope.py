@@ -14,8 +14,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # polars is imported where it is used: the CLI's listing runs without it
+    import polars as pl
+
 
 #: Written in the store and in messages for an item without company code.
 NO_COMPANY_CODE = ""
@@ -113,6 +116,8 @@ class Scope:
 
     def contains(self) -> pl.Expr:
         """True for the items inside this scope (``company_code`` and ``customer_id`` columns)."""
+        import polars as pl
+
         if self.full:
             return pl.lit(True)
         code = pl.col("company_code").fill_null(NO_COMPANY_CODE)
@@ -159,6 +164,8 @@ def compose(base: pl.DataFrame, overlays: Sequence[tuple[Scope, pl.DataFrame]]) 
     ``base`` is the latest full snapshot's items (or an empty frame when there is none);
     ``overlays`` the later partial snapshots, oldest first. Items keep the customer grouping.
     """
+    import polars as pl
+
     frame = base
     for scope, items in overlays:
         if scope.full:

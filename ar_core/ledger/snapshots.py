@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from ar_core.access import record
 from ar_core.errors import ArDeskError, DuplicateImport, NotFound, OverlappingSnapshot, ValidationFailed
 from ar_core.ledger.customers import customers_from_items, merge_customers, undo_snapshot_changes
+from ar_core.ledger.register import snapshot_register
 from ar_core.ledger.snapshot_scope import Scope, compose
 from ar_core.money import format_amount, from_cents, to_cents
 from ar_core.store import bulk
@@ -551,20 +552,10 @@ def totals_history(engine: sa.Engine) -> pl.DataFrame:
 
 def list_snapshots(engine: sa.Engine, *, include_retired: bool = False) -> pl.DataFrame:
     """Snapshots in force (also the removed ones when asked), newest as-of date first."""
-    query = sa.select(Snapshot).order_by(Snapshot.as_of.desc(), Snapshot.id.desc())
-    if not include_retired:
-        query = query.where(_IN_FORCE)
-    with engine.connect() as conn:
-        snaps = conn.execute(query).all()
-        totals = conn.execute(
-            sa.select(SnapshotTotal.snapshot_id, SnapshotTotal.currency, SnapshotTotal.total_cents)
-        )
-        per_snapshot: dict[int, dict[str, Decimal]] = {}
-        for sid, cur, cents in totals:
-            per_snapshot.setdefault(sid, {})[cur] = from_cents(cents)
-    rows = [(s.id, s.as_of, s.file_name, s.source_format, s.rows, s.customers, s.created_by, s.created_at,
-             _format_totals(per_snapshot.get(s.id, {})), Scope.from_json(s.scope).describe(), s.scope,
-             s.retired_at, s.retired_by, s.retire_reason) for s in snaps]  # fmt: skip
+    rows = [(s.snapshot_id, s.as_of, s.file_name, s.source_format, s.rows, s.customers, s.created_by,
+             s.created_at, _format_totals(s.totals), Scope.from_json(s.scope_json).describe(), s.scope_json,
+             s.retired_at, s.retired_by, s.retire_reason)
+            for s in snapshot_register(engine, include_retired=include_retired)]  # fmt: skip
     return pl.DataFrame(rows, schema=SNAPSHOT_LIST_SCHEMA, orient="row")
 
 

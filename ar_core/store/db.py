@@ -229,7 +229,7 @@ def migrate(engine: sa.Engine, revision: str = "head") -> None:
 
 
 def _clean_staging(engine: sa.Engine) -> None:
-    from ar_core.store.bulk import clean_staging  # lazy: bulk imports this module
+    from ar_core.store.staging import clean_staging  # lazy: staging imports this module
 
     clean_staging(engine)  # start-up: folders a killed import left next to the database
 
