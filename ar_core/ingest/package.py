@@ -53,7 +53,8 @@ def check_package(data: bytes, upload_limit: int | None = None) -> None:
     cap = inflate_cap(upload_limit)
     try:
         infos = zipfile.ZipFile(BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    # NotImplementedError: a damaged header claims an unknown zip version or method
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return  # not openable: sheet_paths/open_sheets report the damage
     total = 0
     for info in infos:
