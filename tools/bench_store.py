@@ -133,6 +133,7 @@ def _write(engine: Any, as_of: date, rows: Any, first: bool) -> int:
     import sqlalchemy as sa
 
     from ar_core.ledger.customers import customers_from_items, merge_customers
+    from ar_core.ledger.items import snapshot_facts
     from ar_core.store import bulk
     from ar_core.store.models import Snapshot, SnapshotTotal, utcnow
 
@@ -140,8 +141,8 @@ def _write(engine: Any, as_of: date, rows: Any, first: bool) -> int:
         sid = conn.execute(sa.insert(Snapshot).values(
             as_of=as_of, file_name=f"week_{as_of}.csv", file_hash=f"{as_of}".ljust(64, "0"),
             source_format="bench", rows=rows.height, customers=rows["customer_id"].n_unique(),
-            created_by="bench", created_at=utcnow(),
-            scope='{"full": true}').returning(Snapshot.id)).scalar_one()  # fmt: skip
+            created_by="bench", created_at=utcnow(), scope='{"full": true}',
+            **snapshot_facts(bulk.items_frame(rows), as_of)).returning(Snapshot.id)).scalar_one()  # fmt: skip
         open_ = pl.col("clearing_date").is_null() | (pl.col("clearing_date") > as_of)
         totals = rows.group_by("currency").agg(
             pl.col("amount_cents").sum().alias("total_cents"),

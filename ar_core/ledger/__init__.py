@@ -38,6 +38,7 @@ _EXPORTS: dict[str, str] = {
     "to_reporting": "fx",
     "KEY": "items",
     "open_items": "items",
+    "snapshot_facts": "items",
     "overdue_debit": "items",
     "with_identity": "items",
     "open_summary": "overview",

@@ -18,7 +18,7 @@ def open_items(items: pl.DataFrame, as_of: date) -> pl.DataFrame:
 KEY: tuple[str, ...] = ("company_code", "fiscal_year", "_doc_key", "line_item")
 
 
-__all__ = ["KEY", "doc_key", "doc_key_expr", "open_items", "overdue_debit", "with_identity"]
+__all__ = ["KEY", "doc_key", "doc_key_expr", "open_items", "overdue_debit", "snapshot_facts", "with_identity"]
 
 
 def overdue_debit(as_of: date) -> pl.Expr:
@@ -29,3 +29,16 @@ def overdue_debit(as_of: date) -> pl.Expr:
 def with_identity(items: pl.DataFrame) -> pl.DataFrame:
     """``items`` plus the ``_doc_key`` column of :data:`KEY`."""
     return items.with_columns(doc_key_expr())
+
+
+def snapshot_facts(items: pl.DataFrame, as_of: date) -> dict[str, int | bool]:
+    """What an import stores about its items: open items and customers at ``as_of``, and
+    whether no item identity (:data:`KEY`) occurs twice — the condition under which two
+    snapshots' shared item versions can be left out of "cleared between" (see ``snapshots``).
+    """
+    still_open = open_items(items, as_of)
+    return {
+        "open_items": still_open.height,
+        "open_customers": still_open["customer_id"].n_unique(),
+        "unique_identities": not with_identity(items).select(KEY).is_duplicated().any(),
+    }

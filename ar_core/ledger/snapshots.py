@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from ar_core.access import record
 from ar_core.errors import ArDeskError, DuplicateImport, NotFound, OverlappingSnapshot, ValidationFailed
 from ar_core.ledger.customers import customers_from_items, merge_customers, undo_snapshot_changes
+from ar_core.ledger.items import open_items, snapshot_facts
 from ar_core.ledger.register import snapshot_register
 from ar_core.ledger.snapshot_scope import Scope, compose
 from ar_core.money import format_amount, from_cents, to_cents
@@ -288,12 +289,13 @@ def _overlapping(conn: sa.Connection, as_of: date, scope: Scope) -> list[dict[st
 def _previous_counts(engine: sa.Engine, as_of: date, scope: Scope) -> dict[str, Any] | None:
     """The latest snapshot in force before ``as_of``: its open customers and items inside ``scope``.
 
-    When that ledger is one full snapshot (the usual weekly case) the store counts them with one
-    indexed query; a composed ledger is loaded and counted in polars.
+    When that ledger is one full snapshot (the usual weekly case) and the new extract covers the
+    whole ledger, the counts stored at its import answer; otherwise its items are counted.
     """
     with engine.connect() as conn:
         row = conn.execute(
-            sa.select(Snapshot.id, Snapshot.as_of).where(_IN_FORCE, Snapshot.as_of < as_of)
+            sa.select(Snapshot.id, Snapshot.as_of, Snapshot.open_items, Snapshot.open_customers)
+            .where(_IN_FORCE, Snapshot.as_of < as_of)
             .order_by(Snapshot.as_of.desc(), Snapshot.id.desc()).limit(1)
         ).first()  # fmt: skip
         if row is None:
@@ -301,17 +303,21 @@ def _previous_counts(engine: sa.Engine, as_of: date, scope: Scope) -> dict[str, 
         chain = _chain(conn, row.id)
         meta: dict[str, Any] = {"snapshot_id": row.id, "as_of": row.as_of}
         if len(chain) == 1 and chain[0][2].full:
+            if scope.full and row.open_items is not None:  # counted at its import
+                counted = {"customers_before": row.open_customers, "items_before": row.open_items}
+                return {**meta, **counted}
             # one full snapshot (the usual weekly case): three columns of it suffice
-            prev = bulk.read_snapshot_rows(conn, row.id, ["company_code", "customer_id", "clearing_date"])
+            prev = bulk.read_snapshot_rows(
+                conn, row.id, ["company_code", "customer_id", "clearing_date"], sort=False
+            )
             prev = prev.filter(scope.contains())
-            open_prev = prev.filter(pl.col("clearing_date").is_null() | (pl.col("clearing_date") > row.as_of))
+            open_prev = open_items(prev, row.as_of)
             return {
                 **meta,
                 "customers_before": open_prev["customer_id"].n_unique(),
                 "items_before": open_prev.height,
             }
-    prev = load_items(engine, row.id).filter(scope.contains())
-    open_prev = prev.filter(pl.col("clearing_date").is_null() | (pl.col("clearing_date") > row.as_of))
+    open_prev = open_items(load_items(engine, row.id).filter(scope.contains()), row.as_of)
     return {**meta, "customers_before": open_prev["customer_id"].n_unique(), "items_before": open_prev.height}
 
 
@@ -437,6 +443,7 @@ def import_extract(
         "created_by": actor.username,
         "created_at": utcnow(),
         "scope": preview.scope.to_json(),
+        **snapshot_facts(items, effective),
     }
     reopened = 0
     try:
@@ -678,24 +685,30 @@ def cleared_between_snapshots(engine: sa.Engine, prev_id: int, now_id: int) -> p
     """``ledger.clearing.cleared_between`` of two snapshots' ledgers (items open at the earlier
     snapshot's date that the later one no longer lists as open, plus ``cleared_on``).
 
-    For two full snapshots only the identity and clearing-date columns are read in full, then
-    the cleared items' versions: a fraction of two whole loads. Otherwise the composed ledgers.
+    For two full snapshots only the identity and clearing-date columns are read, then the
+    cleared items' versions; when neither snapshot holds an item identity twice, the versions
+    both hold without a clearing date are left out as well (open in both, so never cleared and,
+    identities being unique, matching no other item): most of two weeks' items. Otherwise the
+    composed ledgers.
     """
     from ar_core.ledger.clearing import cleared_between
 
     with engine.connect() as conn:
-        dates = dict(
-            conn.execute(
-                sa.select(Snapshot.id, Snapshot.as_of).where(Snapshot.id.in_([prev_id, now_id]))
-            ).all()
-        )
-        if prev_id not in dates or now_id not in dates:
-            raise NotFound(f"no snapshot {prev_id if prev_id not in dates else now_id}")
+        facts = {
+            r.id: r
+            for r in conn.execute(
+                sa.select(Snapshot.id, Snapshot.as_of, Snapshot.unique_identities)
+                .where(Snapshot.id.in_([prev_id, now_id]))
+            )
+        }  # fmt: skip
+        if prev_id not in facts or now_id not in facts:
+            raise NotFound(f"no snapshot {prev_id if prev_id not in facts else now_id}")
         chains = [_chain(conn, prev_id), _chain(conn, now_id)]
-        prev_as_of, now_as_of = dates[prev_id], dates[now_id]
+        prev_as_of, now_as_of = facts[prev_id].as_of, facts[now_id].as_of
         composed = any(len(c) != 1 or not c[0][2].full for c in chains)
         if not composed:
-            full, order = _cleared_versions(conn, prev_id, now_id, prev_as_of, now_as_of)
+            unique = all(facts[s].unique_identities for s in (prev_id, now_id))
+            full, order = _cleared_versions(conn, prev_id, now_id, prev_as_of, now_as_of, unique=unique)
     if composed:
         prev, now = load_items(engine, prev_id), load_items(engine, now_id)
         return cleared_between(prev, now, now_as_of, prev_as_of=prev_as_of)
@@ -703,15 +716,40 @@ def cleared_between_snapshots(engine: sa.Engine, prev_id: int, now_id: int) -> p
     return bulk.items_frame(rows).with_columns(rows["cleared_on"])
 
 
+def _in_sorted(values: Any, ascending: Any) -> Any:
+    """Mask of ``values`` found in the ascending array ``ascending`` (a binary search each)."""
+    import numpy as np
+
+    if not ascending.size:
+        return np.zeros(values.size, bool)
+    at = np.minimum(np.searchsorted(ascending, values), ascending.size - 1)
+    return ascending[at] == values
+
+
 def _cleared_versions(
-    conn: sa.Connection, prev_id: int, now_id: int, prev_as_of: date, now_as_of: date
+    conn: sa.Connection, prev_id: int, now_id: int, prev_as_of: date, now_as_of: date, *, unique: bool
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The versions of ``prev_id`` cleared by ``now_id`` (full rows) and their source rows, cleared_on."""
+    import numpy as np
+
     from ar_core.ledger.clearing import cleared_between  # the one clearing rule, on narrow frames
 
+    prev_ids, prev_rows = bulk.snapshot_members(conn, prev_id)
+    now_ids, now_rows = bulk.snapshot_members(conn, now_id)
     narrow = ["company_code", "customer_id", "fiscal_year", "doc_no", "line_item", "clearing_date"]
-    prev = bulk.read_snapshot_rows(conn, prev_id, narrow, with_id=True)
-    now = bulk.read_snapshot_rows(conn, now_id, narrow)
+    both = np.sort(np.concatenate([prev_ids, now_ids]))  # ids are ascending and unique per snapshot
+    both = both[np.r_[True, both[1:] != both[:-1]]] if both.size else both
+    versions = bulk.read_versions(conn, both, narrow)  # one pass over the blocks for both snapshots
+    if unique:
+        shared = prev_ids[_in_sorted(prev_ids, now_ids)]
+        undated = versions["clearing_date"].is_null().to_numpy()
+        open_in_both = shared[undated[np.searchsorted(both, shared)]]
+        keep = ~_in_sorted(prev_ids, open_in_both)
+        prev_ids, prev_rows = prev_ids[keep], prev_rows[keep]
+        keep = ~_in_sorted(now_ids, open_in_both)
+        now_ids, now_rows = now_ids[keep], now_rows[keep]
+    prev = bulk.with_source_rows(versions[np.searchsorted(both, prev_ids)], prev_rows)
+    now = bulk.with_source_rows(versions[np.searchsorted(both, now_ids)], now_rows)
     cleared = cleared_between(prev, now, now_as_of, prev_as_of=prev_as_of)
     order = cleared.select("id", "source_row", "cleared_on").sort("id")
     return bulk.read_versions(conn, order["id"].to_numpy()), order

@@ -212,6 +212,12 @@ def migrate(engine: sa.Engine, revision: str = "head") -> None:
         return
     from alembic import command
 
+    _run_alembic(engine, lambda config: command.upgrade(config, revision))
+    _clean_staging(engine)
+
+
+def _run_alembic(engine: sa.Engine, step: Any) -> None:
+    """Run one Alembic command in a transaction, on SQLite with foreign keys off (see :func:`migrate`)."""
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         raw = conn.connection.dbapi_connection
@@ -219,13 +225,12 @@ def migrate(engine: sa.Engine, revision: str = "head") -> None:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
-                command.upgrade(alembic_config(conn), revision)
+                step(alembic_config(conn))
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
                     raise RuntimeError("migration left rows that break a foreign key; rolled back")
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys=ON")
-    _clean_staging(engine)
 
 
 def _clean_staging(engine: sa.Engine) -> None:
@@ -238,5 +243,5 @@ def downgrade(engine: sa.Engine, revision: str = "base") -> None:
     """Downgrade the schema (for tests and emergencies; ``base`` drops every table)."""
     from alembic import command
 
-    with engine.begin() as conn:
-        command.downgrade(alembic_config(conn), revision)
+    # foreign keys off as for an upgrade: a batch migration's table rebuild must not cascade
+    _run_alembic(engine, lambda config: command.downgrade(config, revision))

@@ -127,6 +127,11 @@ class Snapshot(Base):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     retired_by: Mapped[str | None] = mapped_column(sa.String(40))
     retire_reason: Mapped[str | None] = mapped_column(sa.Text())
+    #: Counted at import (NULL for snapshots imported before migration 0009): items open at
+    #: ``as_of``, their customers, and whether no item identity occurs twice in the file.
+    open_items: Mapped[int | None] = mapped_column(sa.Integer())
+    open_customers: Mapped[int | None] = mapped_column(sa.Integer())
+    unique_identities: Mapped[bool | None] = mapped_column(sa.Boolean())
 
 
 class SnapshotTotal(Base):
