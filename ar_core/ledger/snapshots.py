@@ -736,20 +736,20 @@ def _cleared_versions(
 
     prev_ids, prev_rows = bulk.snapshot_members(conn, prev_id)
     now_ids, now_rows = bulk.snapshot_members(conn, now_id)
-    narrow = ["company_code", "customer_id", "fiscal_year", "doc_no", "line_item", "clearing_date"]
-    both = np.sort(np.concatenate([prev_ids, now_ids]))  # ids are ascending and unique per snapshot
+    narrow = ["id", "company_code", "customer_id", "fiscal_year", "doc_no", "line_item", "clearing_date"]
+    # ids are ascending and unique per snapshot: a stable sort merges the two runs in linear time
+    both = np.sort(np.concatenate([prev_ids, now_ids]), kind="stable")
     both = both[np.r_[True, both[1:] != both[:-1]]] if both.size else both
-    versions = bulk.read_versions(conn, both, narrow)  # one pass over the blocks for both snapshots
+    # one pass over the blocks of both snapshots, all columns: the cleared rows come from it too
+    versions = bulk.read_versions(conn, both)
+    in_prev, in_now = _in_sorted(both, prev_ids), _in_sorted(both, now_ids)  # masks over ``both``
     if unique:
-        shared = prev_ids[_in_sorted(prev_ids, now_ids)]
-        undated = versions["clearing_date"].is_null().to_numpy()
-        open_in_both = shared[undated[np.searchsorted(both, shared)]]
-        keep = ~_in_sorted(prev_ids, open_in_both)
-        prev_ids, prev_rows = prev_ids[keep], prev_rows[keep]
-        keep = ~_in_sorted(now_ids, open_in_both)
-        now_ids, now_rows = now_ids[keep], now_rows[keep]
-    prev = bulk.with_source_rows(versions[np.searchsorted(both, prev_ids)], prev_rows)
-    now = bulk.with_source_rows(versions[np.searchsorted(both, now_ids)], now_rows)
+        open_in_both = in_prev & in_now & versions["clearing_date"].is_null().to_numpy()
+        prev_rows, now_rows = prev_rows[~open_in_both[in_prev]], now_rows[~open_in_both[in_now]]
+        in_prev, in_now = in_prev & ~open_in_both, in_now & ~open_in_both
+    slim = versions.select(narrow)
+    prev = bulk.with_source_rows(slim.filter(pl.Series(in_prev)), prev_rows)
+    now = bulk.with_source_rows(slim.filter(pl.Series(in_now)), now_rows)
     cleared = cleared_between(prev, now, now_as_of, prev_as_of=prev_as_of)
     order = cleared.select("id", "source_row", "cleared_on").sort("id")
-    return bulk.read_versions(conn, order["id"].to_numpy()), order
+    return versions.filter(pl.Series(_in_sorted(both, order["id"].to_numpy()))), order
