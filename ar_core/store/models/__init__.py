@@ -1,0 +1,56 @@
+"""SQLAlchemy 2 models: the tables of the AR Desk store.
+
+Money is kept as integer cents (``BIGINT``) because SQLite has no exact decimal type; frames
+convert to and from ``Decimal(18, 2)`` at the store boundary (see ``ar_core.store.bulk``). The
+schema itself is created by the Alembic migrations in ``ar_core/store/migrations``; these models
+describe it for queries and must be kept in step with the migrations (a test compares them).
+
+One module per area (``access``, ``ledger``, ``collections``, ``shared``); every model is
+imported here, so ``from ar_core.store.models import Snapshot`` works and the metadata is complete.
+"""
+
+from __future__ import annotations
+
+from ar_core.store.models.access import ApprovalLimit, ApprovalRequest, AuditEntry, PortfolioAssignment, User
+from ar_core.store.models.base import Base
+from ar_core.store.models.collections import ContactEntry, Escalation, Promise, PromiseItem
+from ar_core.store.models.ledger import (
+    Customer,
+    CustomerChange,
+    FxRate,
+    ItemLayout,
+    OpenItem,
+    Snapshot,
+    SnapshotMember,
+    SnapshotTotal,
+    VersionBlock,
+)
+from ar_core.store.models.shared import AppSetting, SavedMapping
+from ar_core.store.types import BigId, UTCDateTime, utcnow
+
+__all__ = [
+    "AppSetting",
+    "ApprovalLimit",
+    "ApprovalRequest",
+    "AuditEntry",
+    "Base",
+    "BigId",
+    "ContactEntry",
+    "Customer",
+    "CustomerChange",
+    "Escalation",
+    "FxRate",
+    "ItemLayout",
+    "OpenItem",
+    "PortfolioAssignment",
+    "Promise",
+    "PromiseItem",
+    "SavedMapping",
+    "Snapshot",
+    "SnapshotMember",
+    "SnapshotTotal",
+    "UTCDateTime",
+    "User",
+    "VersionBlock",
+    "utcnow",
+]
