@@ -36,6 +36,8 @@ ITEM_SCHEMA: dict[str, pl.DataType] = {
     "dunning_level": pl.Int8(),
     "disputed": pl.Boolean(),
     "dispute_reason": pl.String(),
+    #: The SAP Dispute Management (FSCM) case id of the item, when the extract carries one.
+    "dispute_case": pl.String(),
     "reference": pl.String(),
     "assignment": pl.String(),
     "text": pl.String(),

@@ -132,6 +132,12 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("Klärungsgrund", "Streitfallgrund"),
         "nl": ("Reden geschil",),
     },
+    #: SAP Dispute Management (FSCM): the dispute case an item is assigned to.
+    "dispute_case": {
+        "en": ("Dispute Case", "Dispute Case ID", "Case ID"),
+        "de": ("Klärungsfall", "Klärungsfall-ID", "Fall-ID"),
+        "nl": ("Geschilgeval", "Dispuutgeval", "Geschil-ID"),
+    },
     "reference": {"en": ("Reference", "Ref."), "de": ("Referenz",), "nl": ("Referentie",)},
     "assignment": {"en": ("Assignment",), "de": ("Zuordnung",), "nl": ("Toewijzing",)},
     "text": {"en": ("Text", "Item Text"), "de": ("Text", "Positionstext"), "nl": ("Tekst",)},

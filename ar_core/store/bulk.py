@@ -201,10 +201,23 @@ def encode_block(rows: pl.DataFrame) -> bytes:
 
 
 def decode_block(data: bytes, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """One block's versions: ``columns`` (default: all :data:`VERSION_COLUMNS`), in that order.
+
+    Blocks are immutable, so a block written before a column joined the layout (``dispute_case``)
+    lacks it: such a column reads as null, and an unchanged item still equals its stored version.
+    """
     # one small file per thread: polars' own parallelism inside it only adds overhead
-    wanted = list(columns) if columns else None
-    frame = pl.read_parquet(io.BytesIO(bytes(data)), columns=wanted, parallel="none")
+    wanted = list(columns) if columns else list(VERSION_COLUMNS)
     types = _VERSION_TYPES or version_schema()
+    try:
+        frame = pl.read_parquet(io.BytesIO(bytes(data)), columns=wanted if columns else None, parallel="none")
+    except pl.exceptions.ColumnNotFoundError:  # an older block asked for a newer column
+        stored = list(pl.read_parquet_schema(io.BytesIO(bytes(data))))
+        present = [c for c in wanted if c in stored] or stored[:1]  # one column for the row count
+        frame = pl.read_parquet(io.BytesIO(bytes(data)), columns=present, parallel="none")
+    if frame.columns != wanted:
+        missing = [pl.lit(None, dtype=types[c]).alias(c) for c in wanted if c not in frame.columns]
+        frame = frame.with_columns(missing).select(wanted)
     differ = {c: types[c] for c, t in frame.schema.items() if c in types and t != types[c]}
     return frame.cast(cast(Any, differ)) if differ else frame
 

@@ -197,6 +197,8 @@ class OpenItem(ItemLayout):
     dunning_level: Mapped[int | None] = mapped_column(sa.SmallInteger())
     disputed: Mapped[bool | None] = mapped_column(sa.Boolean())
     dispute_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    #: The SAP Dispute Management (FSCM) case id; NULL in versions stored before it was read.
+    dispute_case: Mapped[str | None] = mapped_column(sa.String(40))
     reference: Mapped[str | None] = mapped_column(sa.Text())
     assignment: Mapped[str | None] = mapped_column(sa.Text())
     text: Mapped[str | None] = mapped_column(sa.Text())

@@ -52,12 +52,15 @@ def upgrade() -> None:
     if conn.dialect.name == "postgresql":  # already compressed: no second pglz attempt
         conn.exec_driver_sql("ALTER TABLE version_blocks ALTER data SET STORAGE EXTERNAL")
     snapshots = conn.execute(sa.text("SELECT id FROM snapshots ORDER BY as_of, id")).scalars().all()
-    columns = ", ".join(bulk.STORE_COLUMNS[1:])
+    # item columns added after open_items was dropped (dispute_case) are not in an 0007 table: null
+    existing = {c["name"] for c in sa.inspect(conn).get_columns("open_items")}
+    columns = ", ".join(c for c in bulk.STORE_COLUMNS[1:] if c in existing)
     for sid in snapshots:
         query = sa.text(f"SELECT {columns} FROM open_items WHERE snapshot_id = :s ORDER BY customer_id, id")
         rows = pl.read_database(query.bindparams(s=sid), connection=conn, infer_schema_length=None)
         if rows.is_empty():
             continue
+        rows = rows.with_columns(pl.lit(None).alias(c) for c in bulk.STORE_COLUMNS[1:] if c not in existing)
         frame = bulk.items_frame(rows)  # driver types -> ITEM_SCHEMA, then the store layout again
         bulk.write_snapshot_items(conn, sid, bulk.item_rows(frame, sid).drop("snapshot_id"))
     op.drop_index("ix_open_items_snapshot_customer", table_name="open_items")
