@@ -29,9 +29,11 @@ ALLOWED: dict[str, set[str]] = {
     "access": set(),
     "ingest": {"access"},
     "ledger": {"access", "ingest"},
-    "collections": {"access", "ledger", "ingest"},
-    "disputes": {"access", "ledger", "ingest", "collections"},
-    "credit": {"access", "ledger", "ingest", "collections"},
+    # the worklist and the huddle show dispute follow-ups (and later unapplied cash), and the
+    # snapshot lifecycle decides cases as it decides promises: collections builds on both
+    "collections": {"access", "ledger", "ingest", "disputes", "credit"},
+    "disputes": {"access", "ledger", "ingest"},
+    "credit": {"access", "ledger", "ingest"},
     "performance": {"access", "ledger", "collections", "disputes"},
     "recovery": {"access", "ledger", "collections", "disputes"},
     "knowledge": {"access"},
@@ -47,6 +49,7 @@ PURE = {
     "ar_core.ledger.overview", "ar_core.ledger.snapshot_scope", "ar_core.ledger.account",
     "ar_core.collections.priority", "ar_core.collections.worklist", "ar_core.collections.huddle",
     "ar_core.collections.reason_codes", "ar_core.collections.promise_status",
+    "ar_core.disputes.taxonomy", "ar_core.disputes.sla",
 }  # fmt: skip
 
 

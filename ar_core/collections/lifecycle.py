@@ -1,9 +1,10 @@
 """What a snapshot's arrival or removal means for the collection workflow.
 
-The ledger stores and retires snapshots and knows nothing of promises; the promise verdicts a
-snapshot decides are the collections area's business. So "import, then decide the promises" and
-"remove, then reopen and decide again" are composed here, and every caller that imports or
-removes a snapshot (upload page, CLI, demo) goes through these two services.
+The ledger stores and retires snapshots and knows nothing of promises or cases; the promise
+verdicts and the dispute cases a snapshot decides (opened for disputed items, closed for cleared
+ones) are workflow. So "import, then decide promises and cases" and "remove, then reopen and
+decide again" are composed here, and every caller that imports or removes a snapshot (upload
+page, CLI, demo) goes through these two services.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 
 from ar_core.access import Actor, record
 from ar_core.collections.promises import refresh_promise_statuses
+from ar_core.disputes import reopen_cleared, sync_cases
 from ar_core.ingest import ExtractResult
 from ar_core.ledger import ImportOutcome, delete_snapshot, import_extract, is_full_snapshot
 from ar_core.store.models import Promise
@@ -32,11 +34,14 @@ def import_snapshot(engine: sa.Engine, actor: Actor, result: ExtractResult, **op
     and the snapshot stands even if deciding fails (the next import decides again). Same-day
     snapshots this one replaces have their verdicts reopened inside the import transaction.
     """
-    outcome = import_extract(engine, actor, result, on_retire=reopen_verdicts, **options)
+    outcome = import_extract(engine, actor, result, on_retire=undo_decisions, **options)
     if outcome.snapshot_id is None:  # a dry run
         return outcome
     items = result.items if not outcome.undone_on_replace else None
-    return replace(outcome, promises_decided=_decide(engine, outcome.snapshot_id, items))
+    decided = _decide(engine, outcome.snapshot_id, items)
+    full = items is not None and is_full_snapshot(engine, outcome.snapshot_id)
+    sync_cases(engine, actor, snapshot_id=outcome.snapshot_id, items=items if full else None)
+    return replace(outcome, promises_decided=decided)
 
 
 def remove_snapshot(engine: sa.Engine, actor: Actor, snapshot_id: int, reason: str = "") -> int:
@@ -44,9 +49,10 @@ def remove_snapshot(engine: sa.Engine, actor: Actor, snapshot_id: int, reason: s
 
     Returns the number of promise verdicts reopened.
     """
-    reopened = delete_snapshot(engine, actor, snapshot_id, reason, on_retire=reopen_verdicts)
+    reopened = delete_snapshot(engine, actor, snapshot_id, reason, on_retire=undo_decisions)
     if reopened:  # decide them again against the snapshots that remain
         refresh_promise_statuses(engine)
+    sync_cases(engine, actor)  # cases it closed are open again: the latest ledger decides anew
     return reopened
 
 
@@ -54,6 +60,11 @@ def _decide(engine: sa.Engine, snapshot_id: int, items: pl.DataFrame | None) -> 
     """The frame handed on stands for the composed ledger, so only a full snapshot's own items may."""
     full = items is not None and is_full_snapshot(engine, snapshot_id)
     return refresh_promise_statuses(engine, loaded={snapshot_id: items} if full else None)
+
+
+def undo_decisions(conn: sa.Connection, actor: Actor, as_of: date, snapshot_id: int) -> int:
+    """The retire hook: reopen the promise verdicts and the case closures a snapshot may have shaped."""
+    return reopen_verdicts(conn, actor, as_of, snapshot_id) + reopen_cleared(conn, actor, as_of, snapshot_id)
 
 
 def reopen_verdicts(conn: sa.Connection, actor: Actor, as_of: date, snapshot_id: int) -> int:

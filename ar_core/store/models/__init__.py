@@ -5,7 +5,7 @@ convert to and from ``Decimal(18, 2)`` at the store boundary (see ``ar_core.stor
 schema itself is created by the Alembic migrations in ``ar_core/store/migrations``; these models
 describe it for queries and must be kept in step with the migrations (a test compares them).
 
-One module per area (``access``, ``ledger``, ``collections``, ``shared``); every model is
+One module per area (``access``, ``ledger``, ``collections``, ``disputes``, ``shared``); every model is
 imported here, so ``from ar_core.store.models import Snapshot`` works and the metadata is complete.
 """
 
@@ -14,6 +14,13 @@ from __future__ import annotations
 from ar_core.store.models.access import ApprovalLimit, ApprovalRequest, AuditEntry, PortfolioAssignment, User
 from ar_core.store.models.base import Base
 from ar_core.store.models.collections import ContactEntry, Escalation, Promise, PromiseItem
+from ar_core.store.models.disputes import (
+    DisputeCase,
+    DisputeCaseItem,
+    DisputeEscalation,
+    DisputeNote,
+    DisputeReason,
+)
 from ar_core.store.models.ledger import (
     Customer,
     CustomerChange,
@@ -38,6 +45,11 @@ __all__ = [
     "ContactEntry",
     "Customer",
     "CustomerChange",
+    "DisputeCase",
+    "DisputeCaseItem",
+    "DisputeEscalation",
+    "DisputeNote",
+    "DisputeReason",
     "Escalation",
     "FxRate",
     "ItemLayout",

@@ -1,0 +1,303 @@
+"""What a snapshot means for the cases: disputed items open cases, cleared items close them.
+
+After every import (and after a removal) the cases are compared with the latest ledger in force:
+
+- an open item the ERP flags as disputed and that is in no case opens one — one case per item,
+  or one per ERP dispute case id (SAP FSCM) when the extract carries it; an item is in one case,
+  ever, so re-importing the same or the next week's extract never duplicates a case;
+- an item of a case being worked (or resolved, awaiting the ERP) that the ledger no longer lists
+  as open is cleared with the clearing date the extract shows (else the snapshot's date); a case
+  whose items are all cleared is closed, "cleared in ERP" unless it already had a resolution.
+
+Both remember the snapshot that decided them: removing it reopens exactly what it closed
+(:func:`reopen_cleared`, run inside the removal's transaction), and the next sync decides again.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+
+from ar_core.access import Actor, record, record_many
+from ar_core.disputes import taxonomy as tx
+from ar_core.disputes.cases import _due, _latest, _ledger, item_key_expr, taxonomy
+from ar_core.money import to_cents
+from ar_core.store.db import write_transaction
+from ar_core.store.models import Customer, DisputeCase, DisputeCaseItem, utcnow
+
+_BATCH = 5_000
+#: Case statuses whose items the ledger may still clear.
+CLEARABLE = (*tx.WORKING, tx.RESOLVED)
+
+
+def sync_cases(
+    engine: sa.Engine, actor: Actor, *, snapshot_id: int | None = None, items: pl.DataFrame | None = None
+) -> dict[str, int]:
+    """Open cases for newly disputed items and close what the latest ledger shows cleared.
+
+    ``items`` may hand over the ledger of ``snapshot_id`` when the caller has it (a full import):
+    used only when that snapshot is the latest in force. Returns counts of what changed.
+    """
+    latest = _latest(engine)
+    if latest is None:
+        return {"opened": 0, "items_added": 0, "items_cleared": 0, "closed": 0}
+    sid, as_of = latest
+    ledger = items if items is not None and snapshot_id == sid else _ledger(engine, sid)
+    keyed = ledger.with_columns(item_key_expr())
+    still_open = keyed.filter(pl.col("clearing_date").is_null() | (pl.col("clearing_date") > as_of))
+    with write_transaction(engine, actor) as conn:
+        cleared, closed = _close_cleared(conn, actor, keyed, still_open, sid=sid, as_of=as_of)
+        opened, added = _open_disputed(engine, conn, actor, still_open, as_of)
+    return {"opened": opened, "items_added": added, "items_cleared": cleared, "closed": closed}
+
+
+def _pending(conn: sa.Connection) -> pl.DataFrame:
+    rows = conn.execute(
+        sa.select(DisputeCaseItem.id, DisputeCaseItem.case_id, DisputeCaseItem.item_key)
+        .join(DisputeCase, DisputeCase.id == DisputeCaseItem.case_id)
+        .where(DisputeCaseItem.cleared_on.is_(None), DisputeCase.status.in_(CLEARABLE))
+    ).all()
+    return pl.DataFrame(
+        rows, schema={"id": pl.Int64(), "case_id": pl.Int64(), "_item_key": pl.String()}, orient="row"
+    )
+
+
+def _close_cleared(
+    conn: sa.Connection, actor: Actor, keyed: pl.DataFrame, still_open: pl.DataFrame, *, sid: int, as_of: date
+) -> tuple[int, int]:
+    pending = _pending(conn)
+    if pending.is_empty():
+        return 0, 0
+    gone = pending.join(still_open.select("_item_key").unique(), on="_item_key", how="anti")
+    if gone.is_empty():
+        return 0, 0
+    dates = (
+        keyed.filter(pl.col("clearing_date").is_not_null() & (pl.col("clearing_date") <= as_of))
+        .group_by("_item_key")
+        .agg(pl.col("clearing_date").min())
+    )
+    gone = gone.join(dates, on="_item_key", how="left").with_columns(pl.col("clearing_date").fill_null(as_of))
+    conn.execute(
+        sa.update(DisputeCaseItem)
+        .where(DisputeCaseItem.id == sa.bindparam("item_id"))
+        .values(cleared_on=sa.bindparam("on"), cleared_by_snapshot_id=sid),
+        [{"item_id": r["id"], "on": r["clearing_date"]} for r in gone.iter_rows(named=True)],
+    )
+    touched = gone["case_id"].unique().to_list()
+    closed = []
+    for start in range(0, len(touched), _BATCH):
+        chunk = touched[start : start + _BATCH]
+        left = set(
+            conn.execute(
+                sa.select(DisputeCaseItem.case_id).where(
+                    DisputeCaseItem.case_id.in_(chunk), DisputeCaseItem.cleared_on.is_(None)
+                )
+            ).scalars()
+        )
+        done = [c for c in chunk if c not in left]
+        for case in conn.execute(sa.select(DisputeCase.__table__).where(DisputeCase.id.in_(done))):
+            resolution = case.resolution or tx.CLEARED_IN_ERP
+            changes = {
+                "status": tx.CLOSED,
+                "resolution": resolution,
+                "resolved": case.resolved or as_of,
+                "closed_by_snapshot_id": sid,
+                "updated_at": utcnow(),
+            }
+            conn.execute(sa.update(DisputeCase).where(DisputeCase.id == case.id).values(**changes))
+            closed.append(
+                {
+                    "action": "close_dispute_case",
+                    "entity": "dispute_case",
+                    "entity_id": str(case.id),
+                    "before": {"status": case.status, "resolution": case.resolution},
+                    "after": {**changes, "why": f"all items cleared in snapshot {sid}"},
+                }
+            )
+    if closed:
+        record_many(conn, actor, closed)
+    record(
+        conn,
+        actor,
+        "clear_dispute_items",
+        "snapshot",
+        sid,
+        after={"items": gone.height, "cases_closed": len(closed)},
+    )
+    return gone.height, len(closed)
+
+
+def _open_disputed(
+    engine: sa.Engine, conn: sa.Connection, actor: Actor, still_open: pl.DataFrame, as_of: date
+) -> tuple[int, int]:
+    disputed = still_open.filter(pl.col("disputed").fill_null(False) & (pl.col("amount") > 0))
+    if disputed.is_empty():
+        return 0, 0
+    known = pl.DataFrame(
+        {"_item_key": conn.execute(sa.select(DisputeCaseItem.item_key)).scalars().all()},
+        schema={"_item_key": pl.String()},
+    )
+    fresh = disputed.join(known, on="_item_key", how="anti").unique(
+        "_item_key", keep="first", maintain_order=True
+    )
+    if fresh.is_empty():
+        return 0, 0
+    if "dispute_case" not in fresh.columns:
+        fresh = fresh.with_columns(pl.lit(None, pl.String).alias("dispute_case"))
+    fresh = fresh.with_columns(
+        pl.col("dispute_case").str.strip_chars().replace("", None),
+        pl.col("dispute_reason")
+        .str.strip_chars()
+        .str.to_uppercase()
+        .replace("", None)
+        .fill_null(tx.NO_REASON),
+    )
+    erp_ids = fresh["dispute_case"].drop_nulls().unique().to_list()
+    existing = {}
+    for start in range(0, len(erp_ids), _BATCH):
+        existing.update(
+            dict(
+                conn.execute(
+                    sa.select(DisputeCase.erp_case_id, DisputeCase.id).where(
+                        DisputeCase.erp_case_id.in_(erp_ids[start : start + _BATCH])
+                    )
+                ).all()
+            )
+        )
+    # one group per ERP case id, else per item
+    fresh = fresh.with_columns(
+        pl.coalesce(pl.lit("erp:") + pl.col("dispute_case"), pl.lit("item:") + pl.col("_item_key")).alias(
+            "_group"
+        )
+    )
+    owners = _owners(conn, fresh["customer_id"].unique().to_list())
+    reasons = taxonomy(engine)
+    now = utcnow()
+    new_groups = fresh.filter(
+        ~pl.col("dispute_case").is_in(list(existing)) | pl.col("dispute_case").is_null()
+    )
+    heads = new_groups.unique("_group", keep="first", maintain_order=True)
+    rows = []
+    for r in heads.iter_rows(named=True):
+        reason = tx.reason_for(r["dispute_reason"], reasons)
+        rows.append(
+            {
+                "case_type": tx.DISPUTE,
+                "customer_id": r["customer_id"],
+                "reason": r["dispute_reason"][:40],
+                "resolver_department": reason.resolver_department,
+                "resolver": None,
+                "owner": owners.get(r["customer_id"]) or r.get("collector"),
+                "opened": as_of,
+                "due": _due(engine, as_of, reason),
+                "status": tx.OPEN,
+                "level": 0,
+                "source": "extract",
+                "erp_case_id": r["dispute_case"],
+                "currency": r["currency"],
+                "created_by": actor.username,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    group_case: dict[str, int] = {f"erp:{k}": v for k, v in existing.items()}
+    if rows:
+        ids = (
+            conn.execute(sa.insert(DisputeCase).returning(DisputeCase.id, sort_by_parameter_order=True), rows)
+            .scalars()
+            .all()
+        )
+        group_case.update(zip(heads["_group"].to_list(), ids, strict=True))
+        record_many(
+            conn,
+            actor,
+            [
+                {
+                    "action": "open_dispute_case",
+                    "entity": "dispute_case",
+                    "entity_id": str(i),
+                    "after": {
+                        **{k: v for k, v in row.items() if k not in ("created_at", "updated_at")},
+                        "why": f"disputed in the extract of {as_of:%d.%m.%Y}",
+                    },
+                }
+                for i, row in zip(ids, rows, strict=True)
+            ],
+        )
+    items = [
+        {
+            "case_id": group_case[r["_group"]],
+            "item_key": r["_item_key"],
+            "company_code": r["company_code"],
+            "fiscal_year": r["fiscal_year"],
+            "doc_no": r["doc_no"],
+            "line_item": r["line_item"],
+            "amount_cents": to_cents(r["amount"]),
+            "item_amount_cents": to_cents(r["amount"]),
+            "currency": r["currency"],
+            "due_date": r["due_date"],
+        }
+        for r in fresh.iter_rows(named=True)
+    ]
+    for start in range(0, len(items), _BATCH):
+        conn.execute(sa.insert(DisputeCaseItem), items[start : start + _BATCH])
+    return len(rows), len(items) - len(rows)
+
+
+def _owners(conn: sa.Connection, customer_ids: list[str]) -> dict[str, str]:
+    owners: dict[str, str] = {}
+    for start in range(0, len(customer_ids), _BATCH):
+        owners.update(
+            {
+                k: v
+                for k, v in conn.execute(
+                    sa.select(Customer.customer_id, Customer.collector).where(
+                        Customer.customer_id.in_(customer_ids[start : start + _BATCH])
+                    )
+                ).all()
+                if v
+            }
+        )
+    return owners
+
+
+def reopen_cleared(conn: sa.Connection, actor: Actor, as_of: date, snapshot_id: int) -> int:
+    """Undo what a removed snapshot's clearing decided: its items open again, its closed cases reopen.
+
+    A case it closed as "cleared in ERP" is open again; one that had its own resolution goes back
+    to resolved. Runs inside the removal's transaction; returns the number of cases reopened.
+    """
+    conn.execute(
+        sa.update(DisputeCaseItem)
+        .where(DisputeCaseItem.cleared_by_snapshot_id == snapshot_id)
+        .values(cleared_on=None, cleared_by_snapshot_id=None)
+    )
+    cases = conn.execute(
+        sa.select(DisputeCase.__table__).where(DisputeCase.closed_by_snapshot_id == snapshot_id)
+    ).all()
+    entries: list[dict[str, Any]] = []
+    for case in cases:
+        by_erp = case.resolution == tx.CLEARED_IN_ERP
+        changes = {
+            "status": tx.OPEN if by_erp else tx.RESOLVED,
+            "resolution": None if by_erp else case.resolution,
+            "resolved": None if by_erp else case.resolved,
+            "closed_by_snapshot_id": None,
+            "updated_at": utcnow(),
+        }
+        conn.execute(sa.update(DisputeCase).where(DisputeCase.id == case.id).values(**changes))
+        entries.append(
+            {
+                "action": "reopen_dispute_case",
+                "entity": "dispute_case",
+                "entity_id": str(case.id),
+                "before": {"status": case.status, "resolution": case.resolution},
+                "after": {**changes, "why": f"snapshot {snapshot_id} of {as_of:%d.%m.%Y} was removed"},
+            }
+        )
+    if entries:
+        record_many(conn, actor, entries)
+    return len(entries)
