@@ -303,3 +303,23 @@ def test_the_notes_thread_is_append_only_in_the_database(store, make_result):
     add_note(store, COLLECTOR, case, "first")
     with pytest.raises(sa.exc.DatabaseError), store.begin() as conn:
         conn.execute(sa.text("UPDATE dispute_notes SET text = 'changed'"))
+
+
+def test_an_erp_dispute_case_id_makes_one_case_of_its_items_also_in_later_weeks(store, make_result):
+    def rows(extra=()):
+        return [
+            item(doc_no="1800000011", customer_id="C1", amount="100.00", disputed=True, dispute_reason="PRICE",
+                 dispute_case="000000004711", source_row=3),
+            item(doc_no="1800000012", customer_id="C1", amount="60.00", disputed=True, dispute_reason="PRICE",
+                 dispute_case="000000004711", source_row=4),
+            *extra,
+        ]  # fmt: skip
+
+    import_snapshot(store, LEAD, make_result(rows(), as_of=W1), scope=WHOLE)
+    cases = list_cases(store, LEAD)
+    assert cases.select("erp_case_id", "items", "amount").rows() == [("000000004711", 2, Decimal("160.00"))]
+    later = item(doc_no="1800000013", customer_id="C1", amount="40.00", disputed=True, dispute_reason="PRICE",
+                 dispute_case="000000004711", source_row=5)  # fmt: skip
+    import_snapshot(store, LEAD, make_result(rows([later]), as_of=W2), scope=WHOLE)
+    cases = list_cases(store, LEAD)
+    assert cases.select("erp_case_id", "items", "amount").rows() == [("000000004711", 3, Decimal("200.00"))]

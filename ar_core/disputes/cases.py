@@ -176,7 +176,8 @@ class CaseItem:
     amount: Decimal | None = None  #: the disputed part; None = the whole open amount
 
 
-def _latest(engine: sa.Engine) -> tuple[int, date] | None:
+def latest_snapshot(engine: sa.Engine) -> tuple[int, date] | None:
+    """(id, as-of date) of the latest snapshot in force: the ledger cases are judged against."""
     from ar_core.ledger import snapshot_register
 
     listing = snapshot_register(engine)
@@ -206,7 +207,7 @@ def _resolve_items(
     wanted = [i if isinstance(i, CaseItem) else CaseItem(**i) for i in items]
     if not wanted:
         return [], None
-    latest = _latest(engine)
+    latest = latest_snapshot(engine)
     if latest is None:
         raise InvalidInput("items", "there is no snapshot yet: import an extract first")
     from ar_core.ledger import open_items
@@ -825,7 +826,7 @@ def analysis_cases(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
 
     cases = list_cases(engine, actor)
     reporting = get_reporting_currency(engine)
-    latest = _latest(engine)
+    latest = latest_snapshot(engine)
     rates = reporting_rates(engine, latest[1], reporting) if latest else None
     converted, _ = to_reporting(cases.select("case_id", "amount", "currency"), rates, reporting)
     credited, _ = to_reporting(

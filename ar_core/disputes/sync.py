@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from ar_core.access import Actor, record, record_many
 from ar_core.disputes import taxonomy as tx
-from ar_core.disputes.cases import _due, _latest, _ledger, item_key_expr, taxonomy
+from ar_core.disputes.cases import _due, _ledger, item_key_expr, latest_snapshot, taxonomy
 from ar_core.money import to_cents
 from ar_core.store.db import write_transaction
 from ar_core.store.models import Customer, DisputeCase, DisputeCaseItem, utcnow
@@ -41,7 +41,7 @@ def sync_cases(
     ``items`` may hand over the ledger of ``snapshot_id`` when the caller has it (a full import):
     used only when that snapshot is the latest in force. Returns counts of what changed.
     """
-    latest = _latest(engine)
+    latest = latest_snapshot(engine)
     if latest is None:
         return {"opened": 0, "items_added": 0, "items_cleared": 0, "closed": 0}
     sid, as_of = latest
