@@ -272,6 +272,143 @@ def _rerun_floor(_data: Path, _work: Path) -> None:
         pickle.loads(blob).head(50)  # noqa: S301
 
 
+# --- dispute root-cause views on a generated cases frame (issue 9) ---------------------------
+
+#: Cases of issue 9's speed budget.
+BENCH_CASES = 50_000
+
+
+def synthetic_cases(n: int = BENCH_CASES, seed: int = SEED, as_of: date = BENCH_AS_OF):
+    """``n`` cases (CASE_SCHEMA) opened over the year before ``as_of``, generated with numpy.
+
+    40 reason codes (4 of them unmapped) in 10 categories, 5,000 customers, 3 company codes, 6
+    countries, 8 owners, 6 resolver departments; 85 % disputes; nearly 60 % resolved 1-120
+    days after opening (never after ``as_of``), a third of those by a credit note.
+    """
+    import numpy as np
+    import polars as pl
+
+    from ar_core.disputes.analysis import CASE_SCHEMA
+    from ar_core.schema import MONEY
+
+    rng = np.random.default_rng(seed)
+    reason = rng.integers(0, 40, n)
+    category = pl.Series([f"category {r % 10}" if r < 36 else None for r in range(40)], dtype=pl.String)
+    customer = rng.integers(0, 5_000, n)
+    opened = rng.integers(0, 365, n)  # days before as_of
+    took = rng.integers(1, 121, n)
+    resolved = (rng.random(n) < 0.7) & (took <= opened)
+    resolutions = np.array(["credit note issued", "partial credit", "rejected — customer pays",
+                            "cleared in ERP", "write-off", "duplicate"])  # fmt: skip
+    resolution = resolutions[rng.choice(6, n, p=[0.2, 0.13, 0.35, 0.22, 0.05, 0.05])]
+    cents = rng.integers(1_000, 5_000_000, n)
+    departments = np.array(["billing", "sales", "logistics", "quality", "master data", "pricing"])
+    frame = pl.DataFrame(
+        {
+            "case_id": np.arange(1, n + 1),
+            "type": np.where(rng.random(n) < 0.85, "dispute", "inquiry"),
+            "customer_id": pl.Series(customer).cast(pl.String).str.zfill(10),
+            "company_code": np.array(["1000", "2000", "3000"])[customer % 3],
+            "country": np.array(["DE", "NL", "BE", "AT", "CH", "FR"])[customer % 6],
+            "collector": np.array([f"c.user{i}" for i in range(8)])[customer % 8],
+            "resolver_department": departments[rng.integers(0, 6, n)],
+            "reason": np.array([f"R{r:02d}" for r in range(40)])[reason],
+            "category": category.gather(reason),
+            "level": rng.integers(0, 4, n).astype(np.int8),
+            "_opened": opened,
+            "_took": took,
+            "_sla": rng.integers(10, 46, n),
+            "_resolved": resolved,
+            "_resolution": resolution,
+            "_cents": cents,
+        }
+    )
+    day = pl.lit(as_of)
+    opened_on = day - pl.duration(days=pl.col("_opened"))
+    is_resolved = pl.col("_resolved")
+    credit = pl.col("_resolution").is_in(["credit note issued", "partial credit"])
+    amount = (pl.col("_cents").cast(pl.Decimal(18, 0)) / 100).cast(MONEY)
+    frame = frame.with_columns(
+        customer_name=pl.lit("Customer ") + pl.col("customer_id"),
+        resolver=pl.lit(None, pl.String),
+        status=pl.when(is_resolved).then(pl.lit("closed")).otherwise(pl.lit("with resolver")),
+        resolution=pl.when(is_resolved).then(pl.col("_resolution")),
+        opened=opened_on,
+        due=opened_on + pl.duration(days=pl.col("_sla")),
+        resolved=pl.when(is_resolved).then(opened_on + pl.duration(days=pl.col("_took"))),
+        amount=amount,
+        credited=pl.when(is_resolved & credit).then(amount),
+        currency=pl.lit("EUR"),
+    )
+    return frame.select(pl.col(c).cast(t) for c, t in CASE_SCHEMA.items())
+
+
+def _bench_weeks(as_of: date = BENCH_AS_OF) -> list[date]:
+    from datetime import timedelta
+
+    return [as_of - timedelta(weeks=51 - w) for w in range(52)]
+
+
+def _disputes_pareto_ours(_data: Path, _work: Path) -> None:
+    """The open cases as of the latest snapshot, then the Pareto by each of its seven groupings."""
+    from ar_core.disputes.analysis import GROUPINGS, open_cases, pareto
+
+    cases = synthetic_cases()
+    with _Timed():
+        basis = open_cases(cases, BENCH_AS_OF)
+        for by in GROUPINGS:
+            pareto(basis, by)
+
+
+def _disputes_trend_ours(_data: Path, _work: Path) -> None:
+    """New, resolved and open cases, amounts and backlog age at 52 weekly snapshot dates."""
+    from ar_core.disputes.analysis import trend
+
+    cases = synthetic_cases()
+    weeks = _bench_weeks()
+    with _Timed():
+        trend(cases, weeks)
+
+
+def _disputes_cycle_ours(_data: Path, _work: Path) -> None:
+    """Cycle time per reason and per category (median, p90, mean, past SLA) and the distribution."""
+    from ar_core.disputes.analysis import cycle_time, cycle_time_distribution
+
+    cases = synthetic_cases()
+    with _Timed():
+        cycle_time(cases, "reason")
+        cycle_time(cases, "category")
+        cycle_time_distribution(cases, "reason")
+
+
+def _disputes_workbook_ours(_data: Path, _work: Path) -> None:
+    """The meeting workbook: every view's sheet plus the 50,000 cases behind them."""
+    from ar_core.disputes.export import root_cause_workbook
+
+    cases = synthetic_cases()
+    weeks = _bench_weeks()
+    with _Timed():
+        root_cause_workbook(cases, BENCH_AS_OF, weeks)
+
+
+def _disputes_workbook_floor(_data: Path, _work: Path) -> None:
+    """polars' own ``write_excel`` (xlsxwriter) of the cases frame alone, in memory."""
+    import io
+
+    cases = synthetic_cases()
+    with _Timed():
+        cases.write_excel(io.BytesIO())
+
+
+def _disputes_floor(_data: Path, _work: Path) -> None:
+    """A plain group_by sum of the disputed amount per reason on the same frame."""
+    import polars as pl
+
+    cases = synthetic_cases()
+    with _Timed():
+        cases.group_by("reason").agg(pl.col("amount").sum())
+
+
 # --- whole processes, as a user runs them ------------------------------------------------------
 
 #: Runs per side of a whole-process measurement; the median counts (start-up varies run to run).
@@ -466,6 +603,34 @@ MEASUREMENTS: list[Measurement] = [
         prepare=bench_store.prepare,
         max_ratio=100.0,
         max_seconds=0.2,
+    ),
+    # --- issue 9: the root-cause views on 50,000 cases (absolute budget; a plain sum is the floor) ---
+    Measurement(
+        name="disputes: pareto, 50,000 cases",
+        ours=_disputes_pareto_ours,
+        baseline=_disputes_floor,
+        max_ratio=100.0,
+        max_seconds=0.5,
+    ),
+    Measurement(
+        name="disputes: trend over 52 weeks, 50,000 cases",
+        ours=_disputes_trend_ours,
+        baseline=_disputes_floor,
+        max_ratio=100.0,
+        max_seconds=0.5,
+    ),
+    Measurement(
+        name="disputes: cycle time, 50,000 cases",
+        ours=_disputes_cycle_ours,
+        baseline=_disputes_floor,
+        max_ratio=100.0,
+        max_seconds=0.5,
+    ),
+    Measurement(
+        #: No budget in the issue: the ratio says whether the sheets add more than writing the cells.
+        name="disputes: root-cause workbook (XLSX), 50,000 cases",
+        ours=_disputes_workbook_ours,
+        baseline=_disputes_workbook_floor,
     ),
 ]
 
