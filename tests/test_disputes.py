@@ -286,8 +286,7 @@ def test_moves_resolution_reopening_and_escalation_are_checked_and_audited(store
             .scalars()
             .all()
         )
-    assert actions == [
-        "open_dispute_case",
+    assert actions == [  # opened from the extract: one audit entry for the whole batch (below)
         "move_dispute_case",
         "update_dispute_case",
         "escalate_dispute_case",
@@ -295,6 +294,18 @@ def test_moves_resolution_reopening_and_escalation_are_checked_and_audited(store
         "resolve_dispute_case",
         "reopen_dispute_case",
     ]
+
+
+def test_cases_opened_from_an_extract_are_audited_as_one_batch(store, make_result):
+    import_snapshot(store, LEAD, make_result(_week(), as_of=W1), scope=WHOLE)
+    with store.connect() as conn:
+        entry = conn.execute(
+            sa.text("SELECT actor, entity_id, after FROM audit_log WHERE action = :a"),
+            {"a": "open_dispute_cases_from_extract"},
+        ).one()
+    ids = sorted(list_cases(store, LEAD)["case_id"].to_list())
+    assert entry.actor == "lena.lead" and entry.entity_id == f"{ids[0]}-{ids[-1]}"
+    assert '"per_reason": {"PRICE": 1, "ZZ9": 1}' in entry.after
 
 
 def test_the_notes_thread_is_append_only_in_the_database(store, make_result):
@@ -308,8 +319,8 @@ def test_the_notes_thread_is_append_only_in_the_database(store, make_result):
 def test_an_erp_dispute_case_id_makes_one_case_of_its_items_also_in_later_weeks(store, make_result):
     def rows(extra=()):
         return [
-            item(doc_no="1800000011", customer_id="C1", amount="100.00", disputed=True, dispute_reason="PRICE",
-                 dispute_case="000000004711", source_row=3),
+            item(doc_no="1800000011", customer_id="C1", amount="100.00", disputed=True,
+                 dispute_reason="PRICE", dispute_case="000000004711", source_row=3),
             item(doc_no="1800000012", customer_id="C1", amount="60.00", disputed=True, dispute_reason="PRICE",
                  dispute_case="000000004711", source_row=4),
             *extra,

@@ -22,9 +22,10 @@ import polars as pl
 import sqlalchemy as sa
 
 from ar_core.access import Actor, record, record_many
+from ar_core.disputes import sla as sla_rules
 from ar_core.disputes import taxonomy as tx
-from ar_core.disputes.cases import _due, _ledger, item_key_expr, latest_snapshot, taxonomy
-from ar_core.money import to_cents
+from ar_core.disputes.cases import _ledger, item_key_expr, latest_snapshot, sla_settings, taxonomy
+from ar_core.store import bulk
 from ar_core.store.db import write_transaction
 from ar_core.store.models import Customer, DisputeCase, DisputeCaseItem, utcnow
 
@@ -176,75 +177,74 @@ def _open_disputed(
     owners = _owners(conn, fresh["customer_id"].unique().to_list())
     reasons = taxonomy(engine)
     now = utcnow()
-    new_groups = fresh.filter(
-        ~pl.col("dispute_case").is_in(list(existing)) | pl.col("dispute_case").is_null()
+    heads = fresh.filter(~pl.col("dispute_case").is_in(list(existing)) | pl.col("dispute_case").is_null())
+    heads = heads.unique("_group", keep="first", maintain_order=True)
+    rule = sla_settings(engine)  # one due date per reason: every case here opens on ``as_of``
+    codes = heads["dispute_reason"].unique().to_list()
+    looked_up = {code: tx.reason_for(code, reasons) for code in codes}
+    due = {
+        code: sla_rules.due_date(as_of, reason.sla_days, rule["kind"], rule["country"])
+        for code, reason in looked_up.items()
+    }
+    ids = _reserve_ids(conn, heads.height)
+    cases = heads.select(
+        pl.Series("id", ids, dtype=pl.Int64),
+        pl.lit(tx.DISPUTE).alias("case_type"),
+        "customer_id",
+        pl.col("dispute_reason").str.slice(0, 40).alias("reason"),
+        pl.col("dispute_reason").replace_strict(
+            {c: r.resolver_department for c, r in looked_up.items()}, return_dtype=pl.String
+        ).alias("resolver_department"),
+        pl.coalesce(pl.col("customer_id").replace_strict(owners, default=None, return_dtype=pl.String),
+                    pl.col("collector")).alias("owner"),
+        pl.lit(as_of).alias("opened"),
+        pl.col("dispute_reason").replace_strict(due, return_dtype=pl.Date).alias("due"),
+        pl.lit(tx.OPEN).alias("status"),
+        pl.lit(0).alias("level"),
+        pl.lit("extract").alias("source"),
+        pl.col("dispute_case").alias("erp_case_id"),
+        "currency",
+        pl.lit(actor.username).alias("created_by"),
+    )  # fmt: skip
+    group_case = pl.DataFrame(
+        {"_group": [f"erp:{k}" for k in existing], "case_id": list(existing.values())},
+        schema={"_group": pl.String(), "case_id": pl.Int64()},
     )
-    heads = new_groups.unique("_group", keep="first", maintain_order=True)
-    rows = []
-    for r in heads.iter_rows(named=True):
-        reason = tx.reason_for(r["dispute_reason"], reasons)
-        rows.append(
-            {
-                "case_type": tx.DISPUTE,
-                "customer_id": r["customer_id"],
-                "reason": r["dispute_reason"][:40],
-                "resolver_department": reason.resolver_department,
-                "resolver": None,
-                "owner": owners.get(r["customer_id"]) or r.get("collector"),
-                "opened": as_of,
-                "due": _due(engine, as_of, reason),
-                "status": tx.OPEN,
-                "level": 0,
-                "source": "extract",
-                "erp_case_id": r["dispute_case"],
-                "currency": r["currency"],
-                "created_by": actor.username,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-    group_case: dict[str, int] = {f"erp:{k}": v for k, v in existing.items()}
-    if rows:
-        ids = (
-            conn.execute(sa.insert(DisputeCase).returning(DisputeCase.id, sort_by_parameter_order=True), rows)
-            .scalars()
-            .all()
-        )
-        group_case.update(zip(heads["_group"].to_list(), ids, strict=True))
-        record_many(
-            conn,
-            actor,
-            [
-                {
-                    "action": "open_dispute_case",
-                    "entity": "dispute_case",
-                    "entity_id": str(i),
-                    "after": {
-                        **{k: v for k, v in row.items() if k not in ("created_at", "updated_at")},
-                        "why": f"disputed in the extract of {as_of:%d.%m.%Y}",
-                    },
-                }
-                for i, row in zip(ids, rows, strict=True)
-            ],
-        )
-    items = [
-        {
-            "case_id": group_case[r["_group"]],
-            "item_key": r["_item_key"],
-            "company_code": r["company_code"],
-            "fiscal_year": r["fiscal_year"],
-            "doc_no": r["doc_no"],
-            "line_item": r["line_item"],
-            "amount_cents": to_cents(r["amount"]),
-            "item_amount_cents": to_cents(r["amount"]),
-            "currency": r["currency"],
-            "due_date": r["due_date"],
-        }
-        for r in fresh.iter_rows(named=True)
-    ]
-    for start in range(0, len(items), _BATCH):
-        conn.execute(sa.insert(DisputeCaseItem), items[start : start + _BATCH])
-    return len(rows), len(items) - len(rows)
+    if not cases.is_empty():
+        stamped = cases.with_columns(pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"))
+        bulk.insert_frame(conn, DisputeCase.__table__, stamped)
+        group_case = pl.concat([group_case, pl.DataFrame({"_group": heads["_group"], "case_id": ids})])
+        # one audit entry for the batch: the cases themselves say source "extract", who and when
+        per_reason = dict(cases.group_by("reason").len().sort("reason").iter_rows())
+        record(conn, actor, "open_dispute_cases_from_extract", "dispute_case", f"{ids[0]}-{ids[-1]}",
+               after={"cases": len(ids), "first_id": ids[0], "last_id": ids[-1], "per_reason": per_reason,
+                      "why": f"disputed in the extract of {as_of:%d.%m.%Y}"})  # fmt: skip
+    items = fresh.join(group_case, on="_group", how="left").select(
+        "case_id",
+        pl.col("_item_key").alias("item_key"),
+        "company_code", "fiscal_year", "doc_no", "line_item",
+        (pl.col("amount") * 100).cast(pl.Int64).alias("amount_cents"),
+        (pl.col("amount") * 100).cast(pl.Int64).alias("item_amount_cents"),
+        "currency", "due_date",
+    )  # fmt: skip
+    bulk.insert_frame(conn, DisputeCaseItem.__table__, items)
+    return cases.height, items.height - cases.height
+
+
+def _reserve_ids(conn: sa.Connection, n: int) -> list[int]:
+    """``n`` new case ids, handed out in one step so a large first extract inserts without RETURNING.
+
+    The caller holds the write lock on SQLite (``BEGIN IMMEDIATE``); on PostgreSQL the table is
+    locked and its sequence moved past the ids handed out.
+    """
+    if n == 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE dispute_cases IN EXCLUSIVE MODE")
+    top = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(DisputeCase.id), 0))).scalar_one())
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('dispute_cases', 'id'), {top + n})")
+    return list(range(top + 1, top + n + 1))
 
 
 def _owners(conn: sa.Connection, customer_ids: list[str]) -> dict[str, str]:
