@@ -23,6 +23,7 @@ from ar_core.disputes import taxonomy as tx
 from ar_core.errors import InvalidInput, NotFound, PermissionDenied
 from ar_core.money import from_cents, to_cents
 from ar_core.schema import doc_key
+from ar_core.store.bulk import from_cents as cents_to_money
 from ar_core.store.db import write_transaction
 from ar_core.store.models import (
     ContactEntry,
@@ -633,28 +634,25 @@ def list_cases(
         sa.select(
             i.case_id,
             sa.func.sum(i.amount_cents).label("cents"),
-            sa.func.count().label("n"),
-            sa.func.count(i.id).filter(i.cleared_on.is_(None)).label("n_open"),
-            sa.func.min(i.company_code).label("company_code"),
+            sa.func.count().label("items"),
+            sa.func.count(i.id).filter(i.cleared_on.is_(None)).label("items_open"),
+            sa.func.min(i.company_code).label("item_code"),
         )
         .group_by(i.case_id)
         .subquery()
     )
     query = (
         sa.select(
-            c.__table__,
-            totals.c.cents,
-            totals.c.n,
-            totals.c.n_open,
-            totals.c.company_code.label("item_code"),
-            Customer.name,
-            Customer.country,
-            Customer.company_code.label("master_code"),
+            c.id.label("case_id"), c.case_type.label("type"), c.customer_id,
+            Customer.name.label("customer_name"), totals.c.item_code, Customer.company_code.label("master_code"), Customer.country,
+            c.owner.label("collector"), c.resolver_department, c.resolver, c.reason, c.status, c.resolution,
+            c.opened, c.due, c.resolved, c.level, c.next_action_date, totals.c.cents, c.credited_cents,
+            c.currency, totals.c["items"], totals.c.items_open, c.source, c.erp_case_id, c.contact_id,
         )
         .outerjoin(totals, totals.c.case_id == c.id)
         .outerjoin(Customer, Customer.customer_id == c.customer_id)
         .order_by(c.id)
-    )
+    )  # fmt: skip
     if status == "open":
         query = query.where(c.status.in_(tx.WORKING))
     elif status == "closed":
@@ -663,47 +661,28 @@ def list_cases(
         query = query.where(c.customer_id == customer_id)
     if case_type is not None:
         query = query.where(c.case_type == case_type)
+    names = [col.name for col in query.selected_columns]
     with engine.connect() as conn:
         rows = conn.execute(query).all()
+    raw = {**LIST_SCHEMA, "item_code": pl.String(), "master_code": pl.String(), "cents": pl.Int64(),
+           "credited_cents": pl.Int64()}  # fmt: skip
+    frame = pl.DataFrame(rows, schema={n: raw[n] for n in names}, orient="row")
+    if scope is not None:
+        frame = frame.filter(pl.col("customer_id").is_in(list(scope)))
     reasons = taxonomy(engine)
-    out = []
-    for case in rows:
-        row = case
-        if scope is not None and case.customer_id not in scope:
-            continue
-        reason = tx.reason_for(case.reason, reasons)
-        out.append(
-            (
-                case.id,
-                case.case_type,
-                case.customer_id,
-                row.name,
-                row.item_code or row.master_code,
-                row.country,
-                case.owner,
-                case.resolver_department,
-                case.resolver,
-                case.reason,
-                reason.label,
-                reason.category,
-                case.status,
-                case.resolution,
-                case.opened,
-                case.due,
-                case.resolved,
-                case.level,
-                case.next_action_date,
-                from_cents(row.cents or 0),
-                None if case.credited_cents is None else from_cents(case.credited_cents),
-                case.currency,
-                row.n or 0,
-                row.n_open or 0,
-                case.source,
-                case.erp_case_id,
-                case.contact_id,
-            )
-        )
-    return pl.DataFrame(out, schema=LIST_SCHEMA, orient="row")
+    codes = frame["reason"].unique().to_list()
+    looked_up = {code: tx.reason_for(code, reasons) for code in codes}
+    return frame.with_columns(
+        pl.coalesce("item_code", "master_code").alias("company_code"),
+        pl.col("reason").replace_strict({k: r.label for k, r in looked_up.items()}, return_dtype=pl.String)
+        .alias("reason_label"),
+        pl.col("reason").replace_strict({k: r.category for k, r in looked_up.items()}, return_dtype=pl.String)
+        .alias("category"),
+        cents_to_money("cents").fill_null(0).alias("amount"),
+        cents_to_money("credited_cents").alias("credited"),
+        pl.col("items").fill_null(0),
+        pl.col("items_open").fill_null(0),
+    ).select(pl.col(n).cast(t) for n, t in LIST_SCHEMA.items())
 
 
 def case_items(engine: sa.Engine, actor: Actor, case_ids: Sequence[int]) -> pl.DataFrame:
