@@ -644,7 +644,8 @@ def list_cases(
     query = (
         sa.select(
             c.id.label("case_id"), c.case_type.label("type"), c.customer_id,
-            Customer.name.label("customer_name"), totals.c.item_code, Customer.company_code.label("master_code"), Customer.country,
+            Customer.name.label("customer_name"), totals.c.item_code,
+            Customer.company_code.label("master_code"), Customer.country,
             c.owner.label("collector"), c.resolver_department, c.resolver, c.reason, c.status, c.resolution,
             c.opened, c.due, c.resolved, c.level, c.next_action_date, totals.c.cents, c.credited_cents,
             c.currency, totals.c["items"], totals.c.items_open, c.source, c.erp_case_id, c.contact_id,
