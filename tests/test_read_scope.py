@@ -39,6 +39,8 @@ NOT_CUSTOMER_DATA = {
     "ledger.rates_for", "ledger.reporting_rates", "ledger.stale_rates", "ledger.ledger_currencies",
     "collections.snapshot_for", "collections.default_promised_date",
     "collections.warm_up",  # returns nothing: fills the shared cache at server start
+    # the dispute taxonomy, how SLA days count, which snapshot cases are judged against
+    "disputes.reason_taxonomy", "disputes.sla_settings", "disputes.latest_snapshot",
     # saved column mappings and the demo loader
     "ingest.get_mapping", "ingest.list_mappings", "demo.load_demo_if_empty",
     # the store's set-up
@@ -47,7 +49,7 @@ NOT_CUSTOMER_DATA = {
 
 
 def _public_functions():
-    for package in ("access", "ledger", "collections", "ingest", "store", "demo"):
+    for package in ("access", "ledger", "collections", "ingest", "disputes", "store", "demo"):
         facade = importlib.import_module(f"ar_core.{package}")
         for name in facade._EXPORTS:
             obj = getattr(facade, name)

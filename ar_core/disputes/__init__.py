@@ -38,7 +38,7 @@ _EXPORTS: dict[str, str] = {
     "set_reason": "cases",
     "set_sla_settings": "cases",
     "sla_settings": "cases",
-    "taxonomy": "cases",
+    "reason_taxonomy": "cases",
     "latest_snapshot": "cases",
     "item_key": "cases",
     "CASE_SCHEMA": "analysis",

@@ -95,7 +95,7 @@ def set_sla_settings(engine: sa.Engine, actor: Actor, *, kind: str, country: str
     set_setting(engine, actor, SLA_SETTING, {"kind": kind, "country": country.upper()}, DEFAULT_SLA)
 
 
-def taxonomy(engine: sa.Engine) -> dict[str, tx.Reason]:
+def reason_taxonomy(engine: sa.Engine) -> dict[str, tx.Reason]:
     """The reason taxonomy in force: the defaults in code with the lead's edits laid over them."""
     with engine.connect() as conn:
         rows = conn.execute(sa.select(DisputeReason.__table__)).all()
@@ -132,7 +132,7 @@ def set_reason(
     if not isinstance(sla_days, int) or not 0 <= sla_days <= 365:
         raise InvalidInput("sla_days", "SLA days lie between 0 and 365")
     label = (label or code).strip()[:200]
-    before = taxonomy(engine).get(code)
+    before = reason_taxonomy(engine).get(code)
     values = {
         "label": label,
         "category": category,
@@ -295,7 +295,7 @@ def open_case(
     if case_type not in tx.CASE_TYPES:
         raise InvalidInput("case_type", f"a case is a dispute or an inquiry, not {case_type!r}")
     check_customer_access(engine, actor, customer_id, write=True)
-    reasons = taxonomy(engine)
+    reasons = reason_taxonomy(engine)
     code = (reason or "").strip().upper()
     if code not in reasons:
         raise InvalidInput("reason", f"choose a reason of the taxonomy, not {reason!r}")
@@ -529,7 +529,7 @@ def update_case(engine: sa.Engine, actor: Actor, case_id: int, **changes: Any) -
         raise InvalidInput("resolver_department", f"unknown department {changes['resolver_department']!r}")
     if "reason" in changes:
         code = (changes["reason"] or "").strip().upper()
-        reasons = taxonomy(engine)
+        reasons = reason_taxonomy(engine)
         if code not in reasons:
             raise InvalidInput("reason", f"choose a reason of the taxonomy, not {changes['reason']!r}")
         changes["reason"] = code
@@ -670,7 +670,7 @@ def list_cases(
     frame = pl.DataFrame(rows, schema={n: raw[n] for n in names}, orient="row")
     if scope is not None:
         frame = frame.filter(pl.col("customer_id").is_in(list(scope)))
-    reasons = taxonomy(engine)
+    reasons = reason_taxonomy(engine)
     codes = frame["reason"].unique().to_list()
     looked_up = {code: tx.reason_for(code, reasons) for code in codes}
     return frame.with_columns(

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from ar_core.access import Actor, record, record_many
 from ar_core.disputes import sla as sla_rules
 from ar_core.disputes import taxonomy as tx
-from ar_core.disputes.cases import _ledger, item_key_expr, latest_snapshot, sla_settings, taxonomy
+from ar_core.disputes.cases import _ledger, item_key_expr, latest_snapshot, reason_taxonomy, sla_settings
 from ar_core.store import bulk
 from ar_core.store.db import write_transaction
 from ar_core.store.models import Customer, DisputeCase, DisputeCaseItem, utcnow
@@ -175,7 +175,7 @@ def _open_disputed(
         )
     )
     owners = _owners(conn, fresh["customer_id"].unique().to_list())
-    reasons = taxonomy(engine)
+    reasons = reason_taxonomy(engine)
     now = utcnow()
     heads = fresh.filter(~pl.col("dispute_case").is_in(list(existing)) | pl.col("dispute_case").is_null())
     heads = heads.unique("_group", keep="first", maintain_order=True)
