@@ -14,10 +14,18 @@ import streamlit as st
 
 from ar_core import settings
 from ar_core.access import check_customer_access, may_write
-from ar_core.collections import open_escalations
+from ar_core.collections import cases_being_worked, open_escalations, with_case_parts
 from ar_core.errors import ArDeskError
 from ar_core.ledger import customer_items, open_summary
-from pages.account_tabs import common, contacts_tab, history_tab, items_tab, promises_tab, voice_tab
+from pages.account_tabs import (
+    common,
+    contacts_tab,
+    disputes_tab,
+    history_tab,
+    items_tab,
+    promises_tab,
+    voice_tab,
+)
 from ui import components, data, fmt, keys
 from ui.guard import require
 from ui.resources import engine
@@ -94,7 +102,9 @@ h4.markdown(
 )
 
 items = customer_items(eng, actor, latest["snapshot_id"], customer_id)
-for row in open_summary(items, as_of).iter_rows(named=True):
+# "In dispute" counts what the ERP flags and the parts of items the customer's cases cover.
+_, case_parts = cases_being_worked(eng, actor, customer_id)
+for row in open_summary(with_case_parts(items, case_parts, as_of), as_of).iter_rows(named=True):
     cur = row["currency"]
     t = st.columns(4)
     t[0].metric(f"Open ({cur})", fmt.amount(row["open"]))
@@ -125,18 +135,8 @@ ctx = common.Account(
     time_zone=time_zone, escalations=pending,
 )  # fmt: skip
 items_tab.aging_chart(ctx)
-tabs = st.tabs(
-    ["Open items", "Item history", "Contacts", "Promises to pay", "Second voice", "Disputes"], key="acct_tabs"
-)
-with tabs[0]:
-    items_tab.render(ctx)
-with tabs[1]:
-    history_tab.render(ctx)
-with tabs[2]:
-    contacts_tab.render(ctx)
-with tabs[3]:
-    promises_tab.render(ctx)
-with tabs[4]:
-    voice_tab.render(ctx)
-with tabs[5]:
-    items_tab.disputes(ctx)
+SECTIONS = {"Open items": items_tab, "Item history": history_tab, "Contacts": contacts_tab,
+            "Promises to pay": promises_tab, "Second voice": voice_tab, "Disputes": disputes_tab}  # fmt: skip
+for tab, section in zip(st.tabs(list(SECTIONS), key="acct_tabs"), SECTIONS.values(), strict=True):
+    with tab:
+        section.render(ctx)

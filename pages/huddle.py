@@ -39,7 +39,8 @@ today = data.team_today()
 group, top_n, since = controls.header(eng, latest, full)
 controls.show_flash()
 team = full if not group else full.filter(pl.col("collector").is_in(group))
-boards = huddle_board(team, open_promises(eng, actor), open_escalations(eng, actor), since, top_n)
+boards = huddle_board(team, open_promises(eng, actor), open_escalations(eng, actor), since, top_n,
+                      data.dispute_cases(actor), today)  # fmt: skip
 
 # 2. The board: close the huddle, or pick a board and see all of its cases.
 board.close_button(eng, actor, today)

@@ -78,7 +78,9 @@ def test_board():
         "credit_balances",
         "broken_promises",
         "escalations",
+        "disputes_past_due",
     }
+    assert board["disputes_past_due"].is_empty()  # no cases handed over
     top = board["top_collectable"]
     assert top.select("customer_id", "overdue_collectable").rows() == [
         ("B", Decimal("9000.00")),
@@ -122,6 +124,73 @@ def test_credit_balances_are_net_credits_largest_first():
         ("Q", Decimal("800.00")),
         ("P", Decimal("50.00")),
     ]
+
+
+def _cases(rows: list[tuple]) -> pl.DataFrame:
+    """rows: (case id, customer, status, due, level, amount) in the frame of ``disputes.analysis_cases``."""
+    return pl.DataFrame(
+        [
+            {
+                "case_id": n, "type": "dispute", "customer_id": c, "customer_name": f"Customer {c}",
+                "collector": "c.owner", "resolver_department": "sales",
+                "resolver": "R. Esolver" if n == 1 else None,
+                "reason": "PRICE", "category": "pricing", "status": status, "opened": date(2026, 10, 1),
+                "due": due, "level": level, "amount": Decimal(amount), "currency": "EUR",
+            }
+            for n, c, status, due, level, amount in rows
+        ],
+        schema_overrides={"level": pl.Int8(), "amount": pl.Decimal(18, 2)},
+    )  # fmt: skip
+
+
+TODAY = date(2026, 11, 25)
+CASES = _cases(
+    [
+        (1, "A", "open", date(2026, 11, 15), 0, "100.00"),  # 10 days late: 1,000 amount-days
+        (2, "C", "with resolver", date(2026, 11, 24), 0, "2000.00"),  # 1 day late: 2,000
+        (3, "C", "awaiting customer", date(2026, 12, 10), 2, "50.00"),  # escalated, not yet due: 0
+        (4, "B", "open", date(2026, 11, 25), 0, "9000.00"),  # due today: not late
+        (5, "A", "resolved", date(2026, 11, 1), 0, "500.00"),  # resolved: off the board
+        (6, "Z", "open", date(2026, 11, 1), 1, "700.00"),  # not in the worklist's scope
+        (7, "E", "open", date(2026, 11, 20), 0, "10.00"),  # 5 days late: 50
+    ]
+)
+
+
+def test_disputes_past_due_costliest_delay_first_with_every_escalated_case():
+    board = huddle_board(build_worklist(ITEMS, AS_OF), None, None, since=AS_OF, top_n=10, cases=CASES,
+                         today=TODAY)["disputes_past_due"]  # fmt: skip
+    assert board.select("case_id", "days_late", "priority").rows() == [
+        (2, 1, Decimal("2000.00")),
+        (1, 10, Decimal("1000.00")),
+        (7, 5, Decimal("50.00")),
+        (3, -15, Decimal("0.00")),
+    ]
+    first = board.row(1, named=True)
+    assert (first["customer_id"], first["collector"], first["resolver_department"], first["resolver"]) == (
+        "A", "c.owner", "sales", "R. Esolver",
+    )  # fmt: skip
+    assert board.filter(case_id=3).select("level", "level_label").row(0) == (2, "resolver's manager")
+    assert first["reasons"] == ["EUR 5,000 overdue (collectable)", "never contacted"]  # the customer's
+    assert set(board["next_action"]) == {"dispute follow-up"}
+    assert board.columns[:4] == ["customer_id", "customer_name", "collector", "currency"]
+
+
+def test_disputes_past_due_keeps_the_top_n_late_ones_and_all_escalated_ones():
+    board = huddle_board(build_worklist(ITEMS, AS_OF), None, None, since=AS_OF, top_n=1, cases=CASES,
+                         today=TODAY)["disputes_past_due"]  # fmt: skip
+    assert board["case_id"].to_list() == [2, 3]
+    # the collector group of the room narrows the worklist, and with it the board
+    only_a = build_worklist(ITEMS, AS_OF).filter(pl.col("customer_id") == "A")
+    board = huddle_board(only_a, None, None, since=AS_OF, cases=CASES, today=TODAY)["disputes_past_due"]
+    assert board["case_id"].to_list() == [1]
+
+
+def test_disputes_board_needs_the_day_it_judges_delays_at():
+    with pytest.raises(ArDeskError, match="today"):
+        huddle_board(build_worklist(ITEMS, AS_OF), None, None, since=AS_OF, cases=CASES)
+    empty = huddle_board(build_worklist(ITEMS, AS_OF), None, None, since=AS_OF, cases=CASES.clear())
+    assert empty["disputes_past_due"].is_empty()
 
 
 @pytest.mark.parametrize(

@@ -112,3 +112,42 @@ def test_escalations_show_to_whom_and_how_much(ledger):
     assert [float(a) for a in board["amount"]] == [1000.06]  # open, net of the credit memo
     assert [float(a) for a in board["collectable"]] == [1234.56]
     assert "by colin to **cora**" in _markdown(at)
+
+
+def test_the_disputes_past_due_board_steps_through_late_and_escalated_cases(ledger):
+    from ar_core.disputes import escalate_case, open_case
+
+    def doc(no):
+        return {"company_code": "1000", "fiscal_year": 2026, "doc_no": no, "line_item": 1}
+
+    part = {**doc("1800000003"), "amount": "4000.00"}
+    late = open_case(ledger, SYSTEM, BAKKER, reason="PRICE", items=[part], resolver="Sven Sales",
+                     opened=date(2026, 11, 1))  # fmt: skip
+    escalated = open_case(ledger, SYSTEM, MUELLER, reason="QUANTITY", items=[doc("1800000001")])
+    escalate_case(ledger, SYSTEM, escalated, to_whom="Lena Lead", reason="logistics silent")
+    open_case(ledger, SYSTEM, BAKKER, reason="INVOICE_COPY", case_type="inquiry")  # due 27.11.: not late
+    at = open_page("pages/huddle.py", "lena")
+    labels = at.segmented_control(key="hd_section").options
+    assert "Disputes past due (2)" in labels
+    at.segmented_control(key="hd_section").set_value("disputes_past_due").run()
+    assert not at.exception, at.exception
+    board = at.dataframe[0].value
+    assert board["case"].tolist() == [f"/disputes?case={late}", f"/disputes?case={escalated}"]
+    assert board["customer"].tolist() == ["Bakker Logistiek B.V.", "Müller Maschinenbau GmbH"]
+    assert board["owner"].tolist() == ["cora", "colin"]
+    assert board["resolver"].tolist() == ["sales · Sven Sales", "logistics"]
+    assert board["level"].tolist() == ["—", "team lead"]
+    assert board["days_late"].tolist() == [14, -10]  # due 11.11. and 05.12., judged on 25.11.
+    assert [float(a) for a in board["amount"]] == [4000.0, 1234.56]
+    text = _markdown(at)
+    assert f"**Case** [{late}](/disputes?case={late})" in text and "14 days late" in text
+    assert "**Resolver** sales · Sven Sales" in text
+    at.button(key="hd_next").click().run()
+    text = _markdown(at)
+    assert "Case 2 of 2: Müller Maschinenbau GmbH" in text
+    assert "level 1, team lead" in text and "due in 10 days" in text
+    at.selectbox(key="hd_action").select("dispute follow-up")
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    entry = contacts.list_contacts(ledger, SYSTEM, MUELLER).row(0, named=True)
+    assert (entry["next_action"], entry["outcome"]) == ("dispute follow-up", "internal note")

@@ -152,3 +152,37 @@ def test_a_credit_limit_in_a_currency_without_rate_is_reported(team):
     )
     at = login("lena")
     assert any("credit-limit currency USD" in w.value for w in at.warning)
+
+
+def test_dispute_follow_ups_that_are_due_show_as_a_column_a_reason_and_todays_work(team):
+    from datetime import date
+
+    import streamlit as st
+
+    from ar_core.access.users import get_actor
+    from ar_core.collections import contacts
+    from ar_core.disputes import open_case, update_case
+
+    colin = get_actor(team, "colin")
+    contacts.log_contact(team, colin, "K01", channel="phone", outcome="reached", next_action="call",
+                         next_action_date=date(2026, 11, 27))  # fmt: skip
+    assert "K01" not in _ids(login("colin"))  # parked until the call-back
+    doc = {
+        "company_code": "1000",
+        "fiscal_year": 2026,
+        "doc_no": "1800000001",
+        "line_item": 1,
+        "amount": "300.00",
+    }
+    case = open_case(team, colin, "K01", reason="PRICE", items=[doc])  # due 30.11.
+    update_case(team, colin, case, next_action_date=date(2026, 11, 20))  # follow up today
+    st.cache_resource.clear()  # written here, not through a page (whose save clears the worklist)
+    at = login("colin")
+    table = at.dataframe[0].value
+    row = table[table["customer_id"] == "K01"].iloc[0]
+    assert row["dispute_followups"] == 1
+    assert row["why"].endswith("1 dispute follow-up due")
+    assert row["next_action"] == "dispute follow-up"
+    assert float(row["overdue_collectable"]) == 800.0 and float(row["disputed_amount"]) == 300.0
+    assert set(table.loc[table["customer_id"] != "K01", "dispute_followups"]) == {0}
+    assert "Dispute follow-ups due" in [m.label for m in at.metric]

@@ -9,7 +9,7 @@ after a write (``refresh()``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import polars as pl
@@ -19,6 +19,7 @@ from ar_core import settings
 from ar_core.access import Actor
 from ar_core.collections import worklist_for
 from ar_core.config import today
+from ar_core.disputes import analysis_cases
 from ar_core.errors import ArDeskError
 from ar_core.ledger import aging_by as _aging_by
 from ar_core.ledger import ledger_currencies, list_customers, list_snapshots
@@ -77,6 +78,17 @@ def _worklist(
     return worklist_for(engine(), actor, snapshot_id, as_of, today=today, collector=collector)
 
 
+def dispute_cases(actor: Actor) -> pl.DataFrame:
+    """The dispute and inquiry cases ``actor`` may read, amounts in the reporting currency
+    (``disputes.analysis_cases``): one frame per user for a minute, cleared after a write."""
+    return _dispute_cases(actor)
+
+
+@st.cache_resource(ttl=60, max_entries=16)
+def _dispute_cases(actor: Actor) -> pl.DataFrame:
+    return analysis_cases(engine(), actor)
+
+
 def overview_tiles(actor: Actor, snapshot_id: int, previous: tuple[int, date] | None, as_of: date,
                    reporting: str) -> dict:  # fmt: skip
     """The Overview tiles of the actor's portfolio (computed once per input in the core)."""
@@ -92,28 +104,38 @@ def aging_by(actor: Actor, snapshot_id: int, as_of: date, reporting: str, edges:
 def refresh(*, ledger: bool = False) -> None:
     """After a write: clear what it can have changed, not every session's cached data.
 
-    A workflow write (contact, promise, escalation, huddle step, user or portfolio change) changes
-    the worklist and the customer records; the snapshot-derived tiles and aging stay valid. A
-    ledger write (import, removal, customer master, settings such as FX rates or weights) clears
-    everything.
+    A workflow write (contact, promise, escalation, case, huddle step, user or portfolio change)
+    changes the worklist, the cases and the customer records; the snapshot-derived tiles and aging
+    stay valid. A ledger write (import, removal, customer master, settings such as FX rates or
+    weights) clears everything.
     """
     _worklist.clear()
     _customers.clear()
+    _dispute_cases.clear()
     if ledger:
         st.cache_data.clear()
 
 
-def save(action: Callable[[], object], done: str | None = None, *, ledger: bool = False) -> bool:
+def save(
+    action: Callable[[], object],
+    done: str | None = None,
+    *,
+    ledger: bool = False,
+    fields: Mapping[str, str] | None = None,
+) -> bool:
     """Run one write of an ``ar_core`` service: its refusal as an error message, else refresh.
 
     Every form on every page saves through here, so a refused write never leaves stale caches
-    and a successful one never shows stale data (``ledger``: see :func:`refresh`).
+    and a successful one never shows stale data (``ledger``: see :func:`refresh`). ``fields``
+    maps a service's field name to the slot this form reserved for it (``ui.forms.slot``), when
+    two forms on one page feed services with the same parameter names (``items``, ``amount``).
     """
     try:
         action()
     except ArDeskError as exc:
         message = escape(exc)  # a refusal may quote what the user typed
-        if not forms.show_refusal(getattr(exc, "field", None), message):
+        field = getattr(exc, "field", None)
+        if not forms.show_refusal((fields or {}).get(field or "", field), message):
             st.error(message)
         return False
     refresh(ledger=ledger)

@@ -1,6 +1,7 @@
-"""Collections work: priority and the worklist, the huddle, reason codes, the contact log,
-escalations, promises to pay and their verdicts, actor-scoped reads (queries) and what a
-snapshot's import or removal means for the workflow (lifecycle).
+"""Collections work: priority and the worklist, the huddle, reason codes, the contact log and
+what a call raised (calls: a promise, a dispute, an inquiry), escalations, promises to pay and
+their verdicts, actor-scoped reads (queries) and what a snapshot's import or removal means for
+the workflow (lifecycle).
 """
 
 from __future__ import annotations
@@ -9,6 +10,11 @@ from ar_core.facade import lazy
 
 #: Public name -> the module of this package that defines it.
 _EXPORTS: dict[str, str] = {
+    "CANDIDATE_SCHEMA": "calls",
+    "CASE_FIELDS": "calls",
+    "CallResult": "calls",
+    "case_candidates": "calls",
+    "record_contact": "calls",
     "CONTACT_SCHEMA": "contacts",
     "CORRECTABLE": "contacts",
     "MAX_NOTES_CHARS": "contacts",
@@ -57,12 +63,14 @@ _EXPORTS: dict[str, str] = {
     "promisable_amount": "promises",
     "promise_value_expr": "promises",
     "record_call": "promises",
+    "cases_being_worked": "queries",
     "latest_contacts": "queries",
     "open_escalations": "queries",
     "open_promises": "queries",
     "rank_within": "queries",
     "worklist_for": "queries",
     "CHANNELS": "reason_codes",
+    "DISPUTE_RAISED": "reason_codes",
     "DELINQUENCY_REASONS": "reason_codes",
     "INTERNAL_NOTE": "reason_codes",
     "NEXT_ACTIONS": "reason_codes",
@@ -72,6 +80,7 @@ _EXPORTS: dict[str, str] = {
     "reason_label": "reason_codes",
     "snapshot_for": "team",
     "warm_up": "team",
+    "DISPUTE_FOLLOW_UP": "worklist",
     "DISPUTE_STATES": "worklist",
     "EXTRA_COLUMNS": "worklist",
     "WORKLIST_COLUMNS": "worklist",
@@ -82,14 +91,19 @@ _EXPORTS: dict[str, str] = {
     "page": "worklist",
     "rank_customers": "worklist",
     "unrated_limit_currencies": "worklist",
+    "with_case_disputes": "worklist",
+    "with_case_parts": "worklist",
 }
 #: For other areas' services only, never pages: unscoped reads and transaction pieces.
 _SERVICE: dict[str, str] = {
+    "planned_case": "calls",
     "contact_summary": "contacts",
     "insert_contacts": "contacts",
     "validated_entry": "contacts",
     "escalation_frame": "escalations",
     "reopen_verdicts": "lifecycle",
+    "insert_prepared": "promises",
+    "prepared_for_call": "promises",
     "promise_frame": "promises",
     "refresh_promise_statuses": "promises",
     "for_user": "team",

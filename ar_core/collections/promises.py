@@ -317,31 +317,46 @@ def record_call(
     returns ``(contact_id, promise_id or None)``.
     """
     from ar_core.collections.contacts import insert_contacts, validated_entry
-    from ar_core.collections.reason_codes import PROMISE_TO_PAY
 
     entry = validated_entry({"customer_id": customer_id, **contact})
-    promised = entry["outcome"] == PROMISE_TO_PAY
+    check_customer_access(engine, actor, customer_id, write=True)
+    prepared = prepared_for_call(engine, actor, customer_id, entry["outcome"], promise)
+    with write_transaction(engine, actor) as conn:
+        contact_id = insert_contacts(conn, actor, [entry])[0]
+        promise_id = _insert(conn, actor, prepared) if prepared else None
+    return contact_id, promise_id
+
+
+def prepared_for_call(
+    engine: sa.Engine, actor: Actor, customer_id: str, outcome: str, promise: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
+    """The promise a call with ``outcome`` brought, checked and ready for :func:`insert_prepared`.
+
+    A call with the outcome "promise to pay" needs the promise, and a promise needs that outcome.
+    """
+    from ar_core.collections.reason_codes import PROMISE_TO_PAY
+
+    promised = outcome == PROMISE_TO_PAY
     if promised and not promise:
         raise InvalidInput(
             "amount", "a call with the outcome 'promise to pay' needs the promised amount and date"
         )
     if promise and not promised:
         raise InvalidInput("outcome", "a promise is recorded with the outcome 'promise to pay'")
-    check_customer_access(engine, actor, customer_id, write=True)
-    prepared = None
-    if promise:
-        unknown = set(promise) - {"amount", "currency", "promised_date", "items", "snapshot_id"}
-        if unknown:
-            raise ArDeskError(f"unknown promise field(s): {', '.join(sorted(unknown))}")
-        prepared = _prepare(
-            engine, actor, customer_id, amount=promise.get("amount"), currency=promise.get("currency", ""),
-            promised_date=promise.get("promised_date"), items=promise.get("items") or (),
-            snapshot_id=promise.get("snapshot_id"), created_at=None,
-        )  # fmt: skip
-    with write_transaction(engine, actor) as conn:
-        contact_id = insert_contacts(conn, actor, [entry])[0]
-        promise_id = _insert(conn, actor, prepared) if prepared else None
-    return contact_id, promise_id
+    if not promise:
+        return None
+    unknown = set(promise) - {"amount", "currency", "promised_date", "items", "snapshot_id"}
+    if unknown:
+        raise ArDeskError(f"unknown promise field(s): {', '.join(sorted(unknown))}")
+    return _prepare(
+        engine, actor, customer_id, amount=promise.get("amount"), currency=promise.get("currency", ""),
+        promised_date=promise.get("promised_date"), items=promise.get("items") or (),
+        snapshot_id=promise.get("snapshot_id"), created_at=None,
+    )  # fmt: skip
+
+
+#: A promise prepared by :func:`prepared_for_call`, inserted in the caller's transaction.
+insert_prepared = _insert
 
 
 def cancel_promise(engine: sa.Engine, actor: Actor, promise_id: int, reason: str) -> None:

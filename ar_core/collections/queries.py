@@ -31,17 +31,35 @@ def worklist_for(
 
     Ranks count within what is returned: "rank 1" is this reader's (or the chosen collector's)
     first call, not the team's. ``collector`` narrows it to that collector's own view: a
-    collector may ask for themselves only.
+    collector may ask for themselves only. The dispute and inquiry cases are read with the same
+    portfolio rule (``disputes.list_cases``), so their follow-ups and disputed parts count exactly
+    for the customers returned.
     """
     from ar_core.collections.team import team_worklist
 
-    frame, missing = team_worklist(engine, snapshot_id, as_of, today=today)
+    cases, parts = cases_being_worked(engine, actor)
+    frame, missing = team_worklist(engine, snapshot_id, as_of, today=today, cases=cases, case_items=parts)
     frame = in_portfolio(frame, readable_customers(engine, actor))
     if collector:
         if collector != actor.username and not actor.has(*READ_ALL_ROLES):
             raise PermissionDenied(f"{actor.username} may not see {collector}'s worklist")
         frame = in_portfolio(frame, collector_scope(engine, collector))
     return rank_within(frame), missing
+
+
+def cases_being_worked(
+    engine: sa.Engine, actor: Actor, customer_id: str | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The dispute and inquiry cases being worked that ``actor`` may read (of one customer, or all),
+    and their items with the case's ``customer_id``: the disputed parts ``worklist.with_case_parts``
+    lays over the items."""
+    from ar_core.disputes import case_items, list_cases
+
+    cases = list_cases(engine, actor, status="open", customer_id=customer_id)
+    items = case_items(engine, actor, cases["case_id"].to_list()) if cases.height else None
+    if items is None or items.is_empty():
+        return cases, pl.DataFrame()
+    return cases, items.join(cases.select("case_id", "customer_id"), on="case_id", how="inner")
 
 
 def rank_within(frame: pl.DataFrame) -> pl.DataFrame:

@@ -27,6 +27,8 @@ OUTCOMES: tuple[str, ...] = (
 INTERNAL_NOTE = "internal note"
 #: The outcome of a call that brought a promise to pay: the account page records both at once.
 PROMISE_TO_PAY = "promise to pay"
+#: The outcome of a call in which the customer disputed items: logging it opens the dispute case.
+DISPUTE_RAISED = "dispute raised"
 
 #: Why the customer has not paid: code -> label.
 DELINQUENCY_REASONS: dict[str, str] = {

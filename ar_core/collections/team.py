@@ -1,8 +1,9 @@
 """The team's worklist for one snapshot, assembled from the store: what the pages and the CLI share.
 
 The ranking itself is pure (:mod:`ar_core.collections.worklist`); this module only gathers its inputs —
-items, customer master, contact summary, promises, escalations, settings, FX rates — so that the
-Worklist page, the Huddle and ``python -m ar_core worklist`` rank exactly alike.
+items, customer master, contact summary, promises, escalations, settings, FX rates, and the cases
+being worked that the caller read for its user — so that the Worklist page, the Huddle and
+``python -m ar_core worklist`` rank exactly alike.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from ar_core import settings
 from ar_core.collections import contacts, escalations, promises
 from ar_core.collections.priority import PriorityConfig
-from ar_core.collections.worklist import customer_base, rank_customers
+from ar_core.collections.worklist import customer_base, rank_customers, with_case_disputes
 from ar_core.errors import NotFound
 from ar_core.ledger import (
     all_customers,
@@ -47,6 +48,9 @@ def team_worklist(
     as_of: date,
     items: pl.DataFrame | None = None,
     today: date | None = None,
+    *,
+    cases: pl.DataFrame | None = None,
+    case_items: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
     """The ranked worklist of every customer, and the currencies that had no FX rate (services only).
 
@@ -59,6 +63,10 @@ def team_worklist(
     Args:
         items: the snapshot's items when the caller already holds them.
         today: the day the collection work is judged at (promises, call-backs); default ``as_of``.
+        cases: the cases being worked (``disputes.list_cases(status="open")``): their follow-ups.
+        case_items: their open items with the case's ``customer_id``: the disputed parts of items
+            the ERP does not flag (only those customers' rows are computed again, the shared
+            base stays as it is).
     """
     reporting = settings.get_reporting_currency(engine)
     fx = reporting_rates(engine, as_of, reporting)
@@ -81,6 +89,11 @@ def team_worklist(
         return customer_base(ledger, as_of, config, fx, edges, reporting=reporting), missing
 
     customer_rows, missing = memo(engine, "worklist_base", key, base, keep=4)
+    if case_items is not None and not case_items.is_empty():
+        ledger = items if items is not None else ledger_items(engine, snapshot_id)  # shared, not reloaded
+        customer_rows = with_case_disputes(
+            customer_rows, ledger, case_items, as_of, config, fx, edges, reporting=reporting
+        )
     frame = rank_customers(
         customer_rows,
         as_of,
@@ -92,6 +105,7 @@ def team_worklist(
         fx,
         reporting=reporting,
         today=today,
+        cases=cases,
     )
     return frame, missing
 

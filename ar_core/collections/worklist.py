@@ -14,6 +14,13 @@ from every list until Friday.
 A next action agreed in the latest contact (dated today or later) replaces the rule-based one,
 except "legal review" and "second-voice escalation", which stay.
 
+Dispute and inquiry cases are workflow records too: a case being worked whose due date or
+next-action date has come (on or before the team's today) is a *dispute follow-up due*, counted
+per customer (``dispute_followups``), named in the reasons ("2 dispute follow-ups due") and never
+snoozed — the customer is due today, and a customer parked for a later step is asked for a
+"dispute follow-up" instead. The part of an item a case covers is disputed like an item the ERP
+flags (:func:`with_case_parts`): it leaves the collectable amount for the disputed one.
+
 The credit limit carries its currency (``credit_limit_currency``, blank = the reporting currency)
 and is converted with the same FX table as the items before it is compared with the open amount;
 a limit in a currency without a rate is not judged (no points, no reason) and its currency is in
@@ -29,8 +36,17 @@ import polars as pl
 
 from ar_core.collections.priority import PriorityConfig, score_customers
 from ar_core.errors import InvalidInput
-from ar_core.ledger import DEFAULT_EDGES, bucket_expr, bucket_index_expr, open_items, rate_table, to_reporting
-from ar_core.schema import MONEY
+from ar_core.ledger import (
+    DEFAULT_EDGES,
+    KEY,
+    bucket_expr,
+    bucket_index_expr,
+    open_items,
+    rate_table,
+    to_reporting,
+    with_identity,
+)
+from ar_core.schema import ITEM_IDENTITY, MONEY
 
 #: The worklist columns, in order (extra feature columns follow them).
 WORKLIST_COLUMNS: tuple[str, ...] = (
@@ -65,11 +81,14 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "days_since_contact",
     "unconverted_items",
     "credit_limit_unrated",
+    "dispute_followups",
 )
 #: Rule outcomes an agreed next action does not replace (they need a lead's eyes).
 _RULES_FIRST = ("legal review", "second-voice escalation")
 DISPUTE_STATES: tuple[str, ...] = ("with dispute", "without dispute")
 _ITEM_COLS = ("customer_id", "customer_name", "collector", "country", "company_code", "due_date", "amount")
+#: The next action asked for when a case's follow-up has come (``reason_codes.NEXT_ACTIONS``).
+DISPUTE_FOLLOW_UP = "dispute follow-up"
 
 
 def _customer_rows(items: pl.DataFrame, as_of: date, config: PriorityConfig, edges) -> pl.DataFrame:
@@ -228,6 +247,108 @@ def _escalation_features(escalations: pl.DataFrame | None) -> pl.DataFrame:
     )
 
 
+def _case_features(cases: pl.DataFrame | None, now: date) -> pl.DataFrame:
+    """Per customer, how many of its cases being worked are due for a follow-up at ``now``.
+
+    ``cases``: one row per case being worked (``disputes.list_cases(status="open")``) with
+    ``customer_id``, ``due`` and ``next_action_date``. A case is due for a follow-up when its due
+    date or its next-action date is on or before ``now``.
+    """
+    schema = {"customer_id": pl.String(), "dispute_followups": pl.UInt32()}
+    if cases is None or cases.is_empty():
+        return pl.DataFrame(schema=schema)
+    due = (pl.col("due") <= now).fill_null(False) | (pl.col("next_action_date") <= now).fill_null(False)
+    counts = cases.filter(due).group_by("customer_id").agg(pl.len().alias("dispute_followups"))
+    return counts.cast(schema)  # type: ignore[arg-type]
+
+
+def _case_parts(items: pl.DataFrame, case_items: pl.DataFrame, as_of: date) -> tuple[pl.DataFrame, list[str]]:
+    """The items of the customers whose cases cover an open item the ERP does not flag, each such
+    item split in its disputed part (``disputed``) and the rest; and those customers."""
+    if "cleared_on" in case_items.columns:  # an item the ERP cleared is no longer open anyway
+        case_items = case_items.filter(pl.col("cleared_on").is_null())
+    parts = (
+        with_identity(case_items).group_by(*KEY).agg(pl.col("amount").sum().cast(MONEY).alias("_case_amount"))
+    )
+    mine = items.filter(pl.col("customer_id").is_in(case_items["customer_id"].unique().to_list()))
+    keyed = with_identity(mine).join(parts, on=list(KEY), how="left", nulls_equal=True, maintain_order="left")
+    still_open = pl.col("clearing_date").is_null() | (pl.col("clearing_date") > as_of)
+    covered = (
+        pl.col("_case_amount").is_not_null()
+        & still_open
+        & ~pl.col("disputed").fill_null(False)
+        & (pl.col("amount") > 0)
+    )
+    part = pl.when(covered).then(pl.min_horizontal("_case_amount", "amount")).cast(MONEY)
+    keyed = keyed.with_columns(part.alias("_part"))
+    affected = keyed.filter(pl.col("_part").is_not_null())["customer_id"].unique().sort().to_list()
+    keyed = keyed.filter(pl.col("customer_id").is_in(affected))
+    split = pl.col("_part").is_not_null()
+    # The other amounts of the item (reporting, document currency) split in the same proportion.
+    scaled = [c for c in ("amount_reporting", "amount_doc") if c in keyed.columns]
+
+    def share(column: str) -> pl.Expr:
+        return (pl.col(column) * pl.col("_part") / pl.col("amount")).round(2).cast(keyed.schema[column])
+
+    disputed = keyed.filter(split).with_columns(
+        pl.col("_part").alias("amount"), *(share(c).alias(c) for c in scaled), pl.lit(True).alias("disputed")
+    )
+    rest = keyed.with_columns(
+        pl.when(split).then(pl.col("amount") - pl.col("_part")).otherwise("amount").cast(MONEY),
+        *(pl.when(split).then(pl.col(c) - share(c)).otherwise(c).cast(keyed.schema[c]) for c in scaled),
+    ).filter(~split | (pl.col("amount") != 0))
+    return pl.concat([rest, disputed]).select(items.columns), affected
+
+
+def with_case_parts(items: pl.DataFrame, case_items: pl.DataFrame | None, as_of: date) -> pl.DataFrame:
+    """``items`` with the part of an open item that a case covers counted as disputed.
+
+    ``case_items``: the open items of the cases being worked (``disputes.case_items``) with the
+    case's ``customer_id``, the item identity and ``amount``, the disputed part in the item's
+    currency. An item the ERP does not flag as disputed but that a case covers (opened from the
+    account view or a contact) is split in two rows: its disputed part (``disputed``; at most the
+    open amount) and the rest, which stays collectable. An item the ERP flags is disputed whole,
+    as before. Sums per customer and currency (open, overdue) stay what they were.
+    """
+    if case_items is None or case_items.is_empty():
+        return items
+    split, affected = _case_parts(items, case_items, as_of)
+    if not affected:
+        return items
+    return pl.concat([items.filter(~pl.col("customer_id").is_in(affected)), split])
+
+
+def with_case_disputes(  # noqa: PLR0917 - the inputs of customer_base, in its order
+    base: pl.DataFrame,
+    items: pl.DataFrame,
+    case_items: pl.DataFrame | None,
+    as_of: date,
+    config: PriorityConfig,
+    rates: pl.DataFrame | None,
+    edges: Sequence[int] = DEFAULT_EDGES,
+    *,
+    reporting: str = "EUR",
+) -> pl.DataFrame:
+    """``base`` (:func:`customer_base` of ``items``) with the disputed parts of cases laid over it
+    (:func:`with_case_parts`).
+
+    Only the customers with an item a case covers and the ERP does not flag are computed again,
+    from their own items with :func:`customer_base`, so the shared base of the snapshot never
+    changes and a case opened by hand costs a few rows, not a pass over the ledger.
+    """
+    if case_items is None or case_items.is_empty():
+        return base
+    wanted = (*_ITEM_COLS, *ITEM_IDENTITY, "amount_reporting", "currency", "dunning_level", "disputed",
+              "clearing_date")  # fmt: skip
+    cols = [c for c in dict.fromkeys(wanted) if c in items.columns]
+    split, affected = _case_parts(items.select(cols), case_items, as_of)
+    if not affected:
+        return base
+    again = customer_base(split, as_of, config, rates, edges, reporting=reporting)
+    kept = base.filter(~pl.col("customer_id").is_in(affected))
+    return pl.concat([kept, again.select(base.columns).cast(base.schema)])
+
+
 def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract with the pages/CLI)
     items: pl.DataFrame,
     as_of: date,
@@ -241,6 +362,8 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     *,
     reporting: str = "EUR",
     today: date | None = None,
+    cases: pl.DataFrame | None = None,
+    case_items: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Rank the customers with open items at ``as_of`` (:data:`WORKLIST_COLUMNS` + extras).
 
@@ -251,11 +374,15 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     ``items`` may already carry ``amount_rep`` (then ``rates`` is not used). Items in a currency
     without a rate are counted in ``unconverted_items`` and left out of the amounts: call
     :func:`ar_core.ledger.fx.to_reporting` to name the currencies in a warning.
+
+    ``cases`` (the cases being worked) and ``case_items`` (their items, with the case's
+    ``customer_id``) add the dispute follow-ups and the disputed parts of items (module docstring).
     """
     config = config or PriorityConfig()
     base = customer_base(items, as_of, config, rates, edges, reporting=reporting)
+    base = with_case_disputes(base, items, case_items, as_of, config, rates, edges, reporting=reporting)
     return rank_customers(base, as_of, customers, contacts_summary, promises, escalations, config, rates,
-                          reporting=reporting, today=today)  # fmt: skip
+                          reporting=reporting, today=today, cases=cases)  # fmt: skip
 
 
 def customer_base(
@@ -304,16 +431,20 @@ def rank_customers(  # noqa: PLR0917 - the workflow inputs, in the order build_w
     *,
     reporting: str = "EUR",
     today: date | None = None,
+    cases: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Overlay the workflow records (master data, contacts, promises, escalations) on a base; rank."""
+    """Overlay the workflow records (master data, contacts, promises, escalations, the follow-ups
+    of cases being worked) on a base; rank."""
     rows = _master(base, customers, rates, reporting)
     now = max(today or as_of, as_of)
     rows = (
         rows.join(_promise_features(promises, now), on="customer_id", how="left")
         .join(_contact_features(contacts_summary, now), on="customer_id", how="left")
         .join(_escalation_features(escalations), on="customer_id", how="left")
+        .join(_case_features(cases, now), on="customer_id", how="left")
         .with_columns(
             pl.col("broken_promises").fill_null(0),
+            pl.col("dispute_followups").fill_null(0),
             (pl.col("open_promise_date") <= now).fill_null(False).alias("promise_due"),
             pl.col("escalated_to").is_not_null().alias("escalated"),
         )
@@ -329,13 +460,32 @@ def rank_customers(  # noqa: PLR0917 - the workflow inputs, in the order build_w
         pl.when(pl.col("_agreed_date") > now).then(pl.col("_agreed_date")),
         pl.when(pl.col("open_promise_date") > now).then(pl.col("open_promise_date")),
     )
+    followups = pl.col("dispute_followups")
+    parked = pl.col("next_action_date") > now
+    # A follow-up that has come is today's work: a parked customer is asked for it today (the
+    # lead's rules stay), and one with nothing else to do gets it as its next action.
+    follow_up = (followups > 0) & (parked | (pl.col("next_action") == "none"))
+    follow_up = follow_up & ~pl.col("next_action").is_in(list(_RULES_FIRST))
     out = (
         scored.with_columns(
-            pl.when(agreed).then(pl.col("_agreed")).otherwise(pl.col("next_action")).alias("next_action")
+            pl.when(agreed).then(pl.col("_agreed")).otherwise(pl.col("next_action")).alias("next_action"),
+            pl.concat_list(
+                "reasons",
+                pl.when(followups == 1)
+                .then(pl.lit("1 dispute follow-up due"))
+                .when(followups > 1)
+                .then(pl.format("{} dispute follow-ups due", followups)),
+            )
+            .list.drop_nulls()
+            .alias("reasons"),
         )
         .with_columns(
             pl.coalesce(later, pl.lit(now)).alias("next_action_date"),
             pl.lit(reporting).alias("currency"),
+        )
+        .with_columns(
+            pl.when(follow_up).then(pl.lit(DISPUTE_FOLLOW_UP)).otherwise("next_action").alias("next_action"),
+            pl.when(followups > 0).then(pl.lit(now)).otherwise("next_action_date").alias("next_action_date"),
         )
         .with_columns(
             ((pl.col("next_action_date") <= now) & (pl.col("next_action") != "none")).alias("due_today")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
@@ -48,18 +49,26 @@ def picked() -> None:
 fk = forms.key
 
 
-def saved(action: Callable[[], object], done: str, form: str | None = None) -> bool:
+def saved(
+    action: Callable[[], object],
+    done: str | Callable[[Any], str],
+    form: str | None = None,
+    *,
+    fields: Mapping[str, str] | None = None,
+) -> bool:
     """Save through ``ui.data.save``; on success rerun the page so everything shows the new state.
 
     The message survives the rerun (shown by :func:`show_flash` at the top); a refusal stays as
-    an error beside the form, with what the user typed still in it. On success ``form`` starts
-    its next round, empty.
+    an error beside the form (``fields``: see ``ui.data.save``), with what the user typed still
+    in it. On success ``form`` starts its next round, empty. ``done`` may be made from what the
+    service returned (``lambda case_id: f"Case {case_id} opened."``).
     """
-    if not data.save(action):
+    returned: list[Any] = []
+    if not data.save(lambda: returned.append(action()), fields=fields):
         return False
     if form is not None:
         forms.next_round(form)
-    st.session_state[FLASH] = done
+    st.session_state[FLASH] = done(returned[0]) if callable(done) else done
     st.rerun()
     return True  # not reached: st.rerun() ends the run
 

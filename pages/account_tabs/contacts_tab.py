@@ -1,4 +1,4 @@
-"""The contact log: log a contact (a promise to pay in the same form), corrections, the log."""
+"""The contact log: log a contact (and the promise, dispute or inquiry it brought), corrections."""
 
 from __future__ import annotations
 
@@ -8,18 +8,23 @@ import streamlit as st
 from ar_core.collections import (
     CHANNELS,
     DELINQUENCY_REASONS,
+    DISPUTE_RAISED,
     NEXT_ACTIONS,
     OUTCOMES,
     PROMISE_TO_PAY,
+    CallResult,
     correct_contact,
     list_contacts,
-    record_call,
+    record_contact,
 )
+from pages.account_tabs.case_fields import candidates, case_fields
 from pages.account_tabs.common import Account, fk, local, saved
-from pages.account_tabs.promise_form import promise_fields
+from pages.account_tabs.promise_form import PROMISE_SLOTS, promise_fields
 from ui import forms, tables
 
 FORM_LOG, FORM_CORRECT = "log_contact", "correct_contact"
+#: The promise's refusals show under this form's promise fields (the Promises tab has its own).
+PROMISE_PLACES = {f: f"ct_{f}" for f in PROMISE_SLOTS}
 
 
 def render(ctx: Account) -> None:
@@ -89,7 +94,14 @@ def _log_form(ctx: Account) -> None:
         )
         forms.slot("next_action_date", n2)
         st.markdown(f"**The promise** — fill in when the outcome is *{PROMISE_TO_PAY}*")
-        entry = promise_fields(ctx, fk(FORM_LOG, "ct_pr"))
+        entry = promise_fields(ctx, fk(FORM_LOG, "ct_pr"), slots="ct_")
+        st.markdown(
+            f"**The dispute or inquiry** — fill in when the outcome is *{DISPUTE_RAISED}* (the items "
+            "and the reason), or when the customer asked for an invoice copy, a statement or a "
+            "clarification (an inquiry reason, items optional)"
+        )
+        case = case_fields(ctx, FORM_LOG, "ct_cs", candidates(ctx), kinds=("dispute", "inquiry"),
+                           slots="case_")  # fmt: skip
         if not st.form_submit_button("Save contact", type="primary"):
             return
         promise = None
@@ -101,12 +113,21 @@ def _log_form(ctx: Account) -> None:
             "channel": channel, "outcome": outcome, "reason": reason or None, "notes": notes,
             "next_action": next_action, "next_action_date": next_date,
         }  # fmt: skip
-        done = "Contact and promise saved." if promise else "Contact saved."
         saved(
-            lambda: record_call(ctx.engine, ctx.actor, ctx.customer_id, promise=promise, **call),
-            done,
+            lambda: record_contact(ctx.engine, ctx.actor, ctx.customer_id, promise=promise,
+                                   case=case.to_service() if case.given() else None, **call),
+            _done,
             FORM_LOG,
-        )
+            fields=PROMISE_PLACES,
+        )  # fmt: skip
+
+
+def _done(result: CallResult) -> str:
+    """What the save of a contact says: the promise and the case it brought (by number)."""
+    done = "Contact and promise saved." if result.promise_id is not None else "Contact saved."
+    if result.case_id is not None:
+        done += f" Case {result.case_id} opened and linked to it."
+    return done
 
 
 def _correction_form(ctx: Account, log: pl.DataFrame) -> None:

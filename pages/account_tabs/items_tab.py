@@ -1,4 +1,4 @@
-"""Open items with aging, local, reporting and document amounts; the statement; disputes.
+"""Open items with aging, local, reporting and document amounts; the statement.
 
 The table lives in ``items_table``, the statement download in ``statement``.
 """
@@ -10,10 +10,9 @@ import polars as pl
 import streamlit as st
 
 from ar_core import settings
-from ar_core.ledger import with_aging, with_document_amount
+from ar_core.ledger import with_aging
 from pages.account_tabs import items_table, statement
 from pages.account_tabs.common import Account
-from ui.components import date_column, money_column, record_table
 
 
 def _aged(ctx: Account) -> pl.DataFrame:
@@ -50,33 +49,3 @@ def aging_chart(ctx: Account) -> None:
 def render(ctx: Account) -> None:
     items_table.show(ctx, _aged(ctx))
     statement.download(ctx)
-
-
-def disputes(ctx: Account) -> None:
-    disputed = with_document_amount(_aged(ctx)).filter(pl.col("disputed").fill_null(False))
-    if disputed.is_empty():
-        st.info("No disputed item in this snapshot.")
-        return
-    record_table(
-        disputed.select(
-            "doc_no",
-            "due_date",
-            "days_overdue",
-            "amount",
-            "currency",
-            "doc_amount",
-            "doc_cur",
-            "dispute_reason",
-        ),
-        {
-            "doc_no": "Document",
-            "due_date": date_column("Due"),
-            "days_overdue": "Days overdue",
-            "amount": money_column("Amount (local)"),
-            "currency": "Local cur.",
-            "doc_amount": money_column("Doc. amount"),
-            "doc_cur": "Doc. cur.",
-            "dispute_reason": "Dispute reason",
-        },
-        download=f"disputes-{ctx.customer_id}",
-    )

@@ -53,8 +53,16 @@ def _debits(ctx: Account) -> pl.DataFrame:
     return open_items(ctx.items, ctx.as_of).filter(pl.col("amount") > 0).sort("due_date", "doc_no")
 
 
-def promise_fields(ctx: Account, prefix: str) -> PromiseInput:
-    """The promise's widgets (inside the caller's form): amount, currency, date, items."""
+#: The service's promise fields, as :func:`promise_fields` reserves their places (``ui.forms.slot``).
+PROMISE_SLOTS = ("amount", "currency", "promised_date", "items")
+
+
+def promise_fields(ctx: Account, prefix: str, slots: str = "") -> PromiseInput:
+    """The promise's widgets (inside the caller's form): amount, currency, date, items.
+
+    ``slots`` prefixes the places of the refusals when another form on the page has a promise
+    too (the caller saves with ``fields={f: slots + f for f in PROMISE_SLOTS}``).
+    """
     debits = _debits(ctx)
     currencies = sorted(
         set(debits["currency"].to_list()) | set(debits["doc_currency"].drop_nulls().to_list())
@@ -67,9 +75,9 @@ def promise_fields(ctx: Account, prefix: str) -> PromiseInput:
         "Promised amount", placeholder="e.g. 12.500,00 or 12500.00", key=f"{prefix}_amount",
         help=f"At most the open debits ({caps}), or the chosen items' open amount.",
     )  # fmt: skip
-    forms.slot("amount", p1)
+    forms.slot(f"{slots}amount", p1)
     currency = p2.selectbox("Currency", currencies, key=f"{prefix}_cur")
-    forms.slot("currency", p2)
+    forms.slot(f"{slots}currency", p2)
     when = p3.date_input(
         "Promised payment date",
         value=default_promised_date(ctx.engine),
@@ -77,8 +85,8 @@ def promise_fields(ctx: Account, prefix: str) -> PromiseInput:
         format="DD.MM.YYYY",
         key=f"{prefix}_date",
     )
-    forms.slot("promised_date", p3)
+    forms.slot(f"{slots}promised_date", p3)
     docs = st.multiselect("Items covered (optional)", debits["doc_no"].to_list(), key=f"{prefix}_items")
-    forms.slot("items")
+    forms.slot(f"{slots}items")
     st.caption(f"Open debits: {caps}. The date is today ({first_day:%d.%m.%Y}) or later.")
     return PromiseInput(amount_text, currency, when, docs)

@@ -22,6 +22,7 @@ SECTIONS = {
     "credit_balances": "Largest credit balances",
     "broken_promises": "Broken promises",
     "escalations": "Second-voice escalations",
+    "disputes_past_due": "Disputes past due",
 }
 #: The money column each board ranks by, with its label.
 AMOUNTS = {
@@ -30,7 +31,10 @@ AMOUNTS = {
     "credit_balances": ("credit_balance", "Credit balance (owed to the customer)"),
     "broken_promises": ("amount", "Promised"),
     "escalations": ("open_amount", "Open, net of credits"),
+    "disputes_past_due": ("amount", "Disputed"),
 }
+#: The page of one case (another part of the app).
+CASE_URL = "/disputes?case={}"
 
 
 def close_button(eng: sa.Engine, actor: Actor, today: date) -> None:
@@ -67,6 +71,9 @@ def currency(cases: pl.DataFrame) -> str:
 
 def overview(cases: pl.DataFrame, section: str) -> None:
     """The whole board at a glance, before its cases are taken one by one."""
+    if section == "disputes_past_due":
+        _disputes_overview(cases)
+        return
     amount_col, amount_label = AMOUNTS[section]
     cur = currency(cases)
     escalated = section == "escalations"
@@ -91,6 +98,42 @@ def overview(cases: pl.DataFrame, section: str) -> None:
             "suggested": st.column_config.TextColumn("Suggested", width=130),
         },
         download=f"huddle-{section}",
+        width=TABLE_PX,
+        row_height=40,
+    )
+
+
+def _disputes_overview(cases: pl.DataFrame) -> None:
+    """Delayed cases: whose, who resolves, how high it went, how late, how much; each links to its case."""
+    cur = currency(cases)
+    table = cases.with_row_index("n", offset=1).select(
+        "n",
+        pl.format(CASE_URL, pl.col("case_id")).alias("case"),
+        pl.col("customer_name").fill_null(pl.col("customer_id")).alias("customer"),
+        pl.col("collector").alias("owner"),
+        pl.concat_str(
+            pl.col("resolver_department").fill_null("—"),
+            pl.col("resolver"),
+            separator=" · ",
+            ignore_nulls=True,
+        ).alias("resolver"),
+        pl.col("level_label").fill_null("—").alias("level"),
+        "days_late",
+        "amount",
+    )
+    record_table(
+        table,
+        {
+            "n": st.column_config.NumberColumn("#", width=36),
+            "case": st.column_config.LinkColumn("Case", display_text=r"case=(\d+)$", width=60),
+            "customer": st.column_config.TextColumn("Customer", width=260),
+            "owner": st.column_config.TextColumn("Owner", width=90),
+            "resolver": st.column_config.TextColumn("Resolver", width=150),
+            "level": st.column_config.TextColumn("Escalated to", width=120),
+            "days_late": st.column_config.NumberColumn("Days late", format="%d", width=70),
+            "amount": money_column(f"Disputed ({cur})", width=130),
+        },
+        download="huddle-disputes_past_due",
         width=TABLE_PX,
         row_height=40,
     )

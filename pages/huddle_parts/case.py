@@ -11,7 +11,7 @@ import streamlit as st
 
 from ar_core.access import Actor
 from ar_core.collections import NEXT_ACTIONS, default_step_date, latest_contacts, record_step
-from pages.huddle_parts.board import AMOUNTS, currency
+from pages.huddle_parts.board import AMOUNTS, CASE_URL, currency
 from pages.huddle_parts.controls import saved
 from ui import fmt, keys
 from ui.text import escape, or_dash
@@ -52,6 +52,8 @@ def details(eng: sa.Engine, actor: Actor, cases: pl.DataFrame, case: dict[str, A
             f"{escape(case.get('escalation_reason'))}"
             f" · overdue (collectable) {fmt.money(case.get('overdue_collectable'), cur)}"
         )
+    if case.get("case_id") is not None:
+        lines += _case_lines(case)
     if case.get("reasons"):
         lines.append("**Why** " + "; ".join(escape(r) for r in case["reasons"]))
     if case.get("next_action"):
@@ -64,6 +66,21 @@ def details(eng: sa.Engine, actor: Actor, cases: pl.DataFrame, case: dict[str, A
     if st.button("Open the account", key="hd_open"):
         st.session_state[keys.ACCOUNT] = cid
         st.switch_page("pages/account.py", query_params={"customer": cid})
+
+
+def _case_lines(case: dict[str, Any]) -> list[str]:
+    """A delayed dispute or inquiry: which case, why, how late, who resolves it, how high it went."""
+    late = case["days_late"]
+    when = f"{late} days late" if late > 0 else ("due today" if late == 0 else f"due in {-late} days")
+    resolver = " · ".join(escape(x) for x in (case.get("resolver_department"), case.get("resolver")) if x)
+    level = f"level {case['level']}, {escape(case['level_label'])}" if case.get("level") else "not escalated"
+    category = f" ({escape(case['category'])})" if case.get("category") else " (unmapped)"
+    return [
+        f"**Case** [{case['case_id']}]({CASE_URL.format(int(case['case_id']))}) · {escape(case['type'])} · "
+        f"{escape(case['reason'])}{category} · {escape(case['status'])}",
+        f"**Due** {fmt.day(case['due'])}, {when} · opened {fmt.day(case.get('opened'))}",
+        f"**Resolver** {resolver or '—'} · **Escalation** {level}",
+    ]
 
 
 def step_form(eng: sa.Engine, actor: Actor, case: dict[str, Any], section: str, today: date) -> None:

@@ -13,12 +13,13 @@ from ui.components import date_column, money_column, record_table
 
 def metrics(actor: Actor, frame: pl.DataFrame, view: pl.DataFrame, total: int, cur: str) -> None:
     """Totals of what the filters keep; "snoozed" counts the whole portfolio, whatever the filters."""
-    m1, m2, m3, m4 = st.columns(4)
+    m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Customers listed", f"{total:,}")
     m2.metric(f"Overdue, collectable ({cur})", fmt.amount(view["overdue_collectable"].sum()))
     m3.metric(f"In dispute ({cur})", fmt.amount(view["disputed_amount"].sum()))
+    m4.metric("Dispute follow-ups due", f"{view['dispute_followups'].sum():,}")
     snoozed = frame.filter(~due_for(actor.username, lead=actor.has("lead"))).height
-    m4.metric("Snoozed (later action)", f"{snoozed:,}")
+    m5.metric("Snoozed (later action)", f"{snoozed:,}")
 
 
 def table(shown: pl.DataFrame, cur: str) -> None:
@@ -28,6 +29,7 @@ def table(shown: pl.DataFrame, cur: str) -> None:
         pl.col("customer_name").fill_null(pl.col("customer_id")).alias("customer"),
         "overdue_collectable",
         "disputed_amount",
+        "dispute_followups",
         "open_amount",
         "max_days_overdue",
         "next_action",
@@ -53,6 +55,12 @@ def table(shown: pl.DataFrame, cur: str) -> None:
                 width=138,
             ),
             "disputed_amount": money_column("Disputed", width=80),
+            "dispute_followups": st.column_config.NumberColumn(
+                "Follow-ups",
+                help="Dispute follow-ups due: cases being worked whose due or next-action date has come.",
+                format="%d",
+                width=76,
+            ),
             "open_amount": money_column(
                 "Open (net of credits)",
                 help="Every open item: invoices minus credit memos and payments on account.",
@@ -63,8 +71,8 @@ def table(shown: pl.DataFrame, cur: str) -> None:
             ),
             "next_action": st.column_config.TextColumn("Next action", width=100),
             "next_action_date": date_column("Action date", width=82),
-            "collector": st.column_config.TextColumn("Collector", width=80),
-            "why": st.column_config.TextColumn("Why", width=285, help="Every part of the score, in words."),
+            "collector": st.column_config.TextColumn("Collector", width=72),
+            "why": st.column_config.TextColumn("Why", width=220, help="Every part of the score, in words."),
             "customer_id": None,
             "overdue_amount": None,
         },
