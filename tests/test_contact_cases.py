@@ -162,20 +162,17 @@ def test_the_items_a_case_may_cover_are_the_open_invoices_with_their_case(ledger
         case_candidates(ledger, OTHER, "C1", *_latest(ledger))
 
 
-def test_a_race_on_the_second_step_says_the_contact_is_logged_and_the_case_is_not(ledger, monkeypatch):
-    def taken_meanwhile(*_args, **_kwargs):
-        raise InvalidInput("items", "document 1800000001 is already in case 99")
-
-    monkeypatch.setattr("ar_core.disputes.cases.open_case", taken_meanwhile)
-    with pytest.raises(
-        InvalidInput, match=r"contact is logged \(entry \d+\), but the case was not opened"
-    ) as refused:
+def test_a_case_refused_at_the_last_moment_leaves_neither_entry_nor_case(ledger, monkeypatch):
+    # a colleague puts the item into a case between the checks and the write: one transaction
+    monkeypatch.setattr("ar_core.disputes.cases._taken", lambda _conn, keys: {keys[0]: 99})
+    with pytest.raises(InvalidInput, match="already in case 99") as refused:
         record_contact(
             ledger, COLLECTOR, "C1", outcome="dispute raised",
             case={"reason": "PRICE", "items": [_doc("1800000001")]}, **CALL,
         )  # fmt: skip
     assert refused.value.field == "case_items"
-    assert list_contacts(ledger, LEAD, "C1").height == 1
+    assert list_contacts(ledger, LEAD, "C1").height == 0
+    assert list_cases(ledger, LEAD, customer_id="C1").is_empty()
 
 
 def test_the_promise_path_is_unchanged_and_another_portfolio_is_refused(ledger):

@@ -9,19 +9,15 @@ items and disputed amounts — and a refusal names the form's field (``case_reas
 ``case_items``, ``case_department``, ``case_note``; ``outcome`` when the outcome and the case do
 not go together).
 
-TWO STEPS, until the disputes area offers a case insert that joins the caller's transaction (a
-``prepare_case`` / ``insert_case(conn, ...)`` pair like ``promises``' own): the entry and the
-promise commit first, then :func:`ar_core.disputes.open_case` opens the linked case in its own
-transaction. Everything ``open_case`` checks is checked here beforehand, so only a race (a
-colleague putting the same item into a case in between, a snapshot arriving) can refuse the
-second step; that refusal says the contact is logged and the case is not.
+All in one transaction: ``disputes.prepare_case`` checks the case with the entry and the
+promise, and ``disputes.insert_case`` writes it on the same connection, so a refusal at the last
+moment (a colleague put the item into a case meanwhile) leaves neither entry nor case behind.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 import polars as pl
@@ -113,64 +109,22 @@ def case_candidates(
     )
 
 
-def _amount(value: Any, doc_no: str) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        amount = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(
-            "case_items", f"the disputed amount {value!r} of document {doc_no} is not an amount"
-        ) from None
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput(
-            "case_items", f"the disputed amount of document {doc_no} has more than two decimals"
-        )
-    return amount
-
-
-def _checked_items(
-    engine: sa.Engine, actor: Actor, customer_id: str, items: Sequence[Mapping[str, Any]]
-) -> list[dict[str, Any]]:
-    """The named items as ``disputes.open_case`` will judge them: open invoices of the customer in
-    the latest snapshot, in no case yet, one currency, each disputed amount within its open amount."""
-    from ar_core.disputes import item_key, latest_snapshot
-
-    latest = latest_snapshot(engine)
-    if latest is None:
-        raise InvalidInput("case_items", "there is no snapshot yet: import an extract first")
-    candidates = case_candidates(engine, actor, customer_id, *latest)
-    by_key = {
-        item_key(r["company_code"], r["fiscal_year"], r["doc_no"], r["line_item"]): r
-        for r in candidates.iter_rows(named=True)
-    }
-    checked, keys, currencies = [], set(), set()
-    for named in items:
-        unknown = set(named) - {*ITEM_IDENTITY, "amount"}
+def _named_items(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The form's items as ``disputes.prepare_case`` takes them (it judges them against the ledger)."""
+    named = []
+    for item in items:
+        unknown = set(item) - {*ITEM_IDENTITY, "amount"}
         if unknown:
             raise ArDeskError(f"unknown case item field(s): {', '.join(sorted(unknown))}")
-        doc = str(named.get("doc_no") or "")
-        key = item_key(named.get("company_code"), named.get("fiscal_year"), doc, named.get("line_item"))
-        row = by_key.get(key)
-        if row is None:
-            raise InvalidInput(
-                "case_items", f"document {doc} is not an open invoice of customer {customer_id}"
-            )
-        if row["case_id"] is not None:
-            raise InvalidInput("case_items", f"document {doc} is already in case {row['case_id']}")
-        if key in keys:
-            raise InvalidInput("case_items", "an item is named twice")
-        amount = _amount(named.get("amount"), doc)
-        if amount is not None and not Decimal("0") < amount <= row["amount"]:
-            raise InvalidInput(
-                "case_items", f"the disputed amount of document {doc} lies between 0.01 and {row['amount']}"
-            )
-        keys.add(key)
-        currencies.add(row["currency"])
-        checked.append({**{f: row[f] for f in ITEM_IDENTITY}, "amount": amount})
-    if len(currencies) > 1:
-        raise InvalidInput("case_items", "one case covers items of one currency: open a case per currency")
-    return checked
+        amount = item.get("amount")
+        named.append({**{f: item.get(f) for f in ITEM_IDENTITY},
+                      "amount": None if amount is None or str(amount).strip() == "" else amount})  # fmt: skip
+    return named
+
+
+def _case_field(exc: InvalidInput) -> InvalidInput:
+    """A refusal of the case service, named after the contact form's field."""
+    return InvalidInput(CASE_FIELD_NAMES.get(exc.field, "case_reason"), exc.message)
 
 
 def planned_case(
@@ -226,7 +180,7 @@ def planned_case(
     return {
         "reason": code,
         "case_type": kind,
-        "items": _checked_items(engine, actor, customer_id, items) if items else [],
+        "items": _named_items(items),
         "resolver_department": department,
         "resolver": None if resolver is None else str(resolver).strip()[:100] or None,
         "note": note,
@@ -251,27 +205,25 @@ def record_contact(
     """
     from ar_core.collections.contacts import insert_contacts, validated_entry
     from ar_core.collections.promises import insert_prepared, prepared_for_call
-    from ar_core.disputes import open_case
+    from ar_core.disputes import insert_case, prepare_case
 
     entry = validated_entry({"customer_id": customer_id, **contact})
     check_customer_access(engine, actor, customer_id, write=True)
     prepared = prepared_for_call(engine, actor, customer_id, entry["outcome"], promise)
     planned = planned_case(engine, actor, customer_id, entry["outcome"], case)
+    ready = None
+    if planned is not None:
+        planned["note"] = planned["note"] or entry["notes"]
+        opened = entry["contacted_at"].date() if contact.get("contacted_at") is not None else None
+        try:
+            ready = prepare_case(engine, actor, customer_id, opened=opened, **planned)
+        except InvalidInput as exc:
+            raise _case_field(exc) from exc
     with write_transaction(engine, actor) as conn:
         contact_id = insert_contacts(conn, actor, [entry])[0]
         promise_id = insert_prepared(conn, actor, prepared) if prepared else None
-    if planned is None:
-        return CallResult(contact_id, promise_id, None)
-    # Step 2 of two (module docstring): the case, linked to the entry just committed.
-    planned["note"] = planned["note"] or entry["notes"]
-    opened = entry["contacted_at"].date() if contact.get("contacted_at") is not None else None
-    try:
-        case_id = open_case(engine, actor, customer_id, contact_id=contact_id, opened=opened, **planned)
-    except ArDeskError as exc:
-        field = CASE_FIELD_NAMES.get(getattr(exc, "field", ""), "case_reason")
-        raise InvalidInput(
-            field,
-            f"The contact is logged (entry {contact_id}), but the case was not opened: {exc}. "
-            "Open it on the Disputes tab instead of logging the contact again.",
-        ) from exc
+        try:
+            case_id = insert_case(conn, actor, ready, contact_id=contact_id) if ready else None
+        except InvalidInput as exc:  # rolls back the entry and the promise with it
+            raise _case_field(exc) from exc
     return CallResult(contact_id, promise_id, case_id)

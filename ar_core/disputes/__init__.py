@@ -60,6 +60,8 @@ _EXPORTS: dict[str, str] = {
 }
 #: For other areas' services only (the snapshot lifecycle in collections).
 _SERVICE: dict[str, str] = {
+    "insert_case": "cases",
+    "prepare_case": "cases",
     "reopen_cleared": "sync",
     "sync_cases": "sync",
 }

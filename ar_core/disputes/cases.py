@@ -222,10 +222,12 @@ def _resolve_items(
         row = by_key.get(key)
         if row is None:
             raise InvalidInput(
-                "items", f"document {item.doc_no} is not an open item of customer {customer_id}"
+                "items", f"document {item.doc_no} is not an open invoice of customer {customer_id}"
             )
         if row["amount"] is None or row["amount"] <= 0:
-            raise InvalidInput("items", f"document {item.doc_no} is a credit: only invoices are disputed")
+            raise InvalidInput(
+                "items", f"document {item.doc_no} is a credit, not an open invoice: invoices are disputed"
+            )
         amount = row["amount"] if item.amount is None else _decimal(item.amount, "amount")
         if not Decimal("0") < amount <= row["amount"]:
             raise InvalidInput(
@@ -292,6 +294,32 @@ def open_case(
     resolver unless one is given. ``contact_id`` links the contact-log entry the case came from.
     An item already in a case is refused: that case is worked (or reopened) instead.
     """
+    prepared = prepare_case(
+        engine, actor, customer_id, reason=reason, items=items, case_type=case_type, resolver=resolver,
+        resolver_department=resolver_department, note=note, opened=opened,
+    )  # fmt: skip
+    with write_transaction(engine, actor) as conn:
+        return insert_case(conn, actor, prepared, contact_id=contact_id)
+
+
+def prepare_case(
+    engine: sa.Engine,
+    actor: Actor,
+    customer_id: str,
+    *,
+    reason: str,
+    items: Sequence[CaseItem | Mapping[str, Any]] = (),
+    case_type: str = tx.DISPUTE,
+    resolver: str | None = None,
+    resolver_department: str | None = None,
+    note: str = "",
+    opened: date | None = None,
+) -> dict[str, Any]:
+    """Every check of :func:`open_case` that needs no write; the result goes to :func:`insert_case`.
+
+    For a service that opens the case in its own transaction with other records (the contact
+    form: the entry and the case it raised, at once).
+    """
     if case_type not in tx.CASE_TYPES:
         raise InvalidInput("case_type", f"a case is a dispute or an inquiry, not {case_type!r}")
     check_customer_access(engine, actor, customer_id, write=True)
@@ -315,58 +343,50 @@ def open_case(
         from ar_core.settings import get_reporting_currency
 
         currency = get_reporting_currency(engine)
-    source = "contact" if contact_id is not None else ("account" if rows else "manual")
-    with write_transaction(engine, actor) as conn:
-        if contact_id is not None:
-            linked = conn.execute(
-                sa.select(ContactEntry.customer_id).where(ContactEntry.id == contact_id)
-            ).scalar()
-            if linked != customer_id:
-                raise InvalidInput(
-                    "contact_id", f"contact {contact_id} is not an entry of customer {customer_id}"
-                )
-        taken = _taken(conn, [r["item_key"] for r in rows])
-        if taken:
-            key, case_id = next(iter(taken.items()))
-            raise InvalidInput("items", f"document {key.split('|')[2]} is already in case {case_id}")
-        values = {
-            "case_type": case_type,
-            "customer_id": customer_id,
-            "reason": code,
-            "resolver_department": resolver_department or chosen.resolver_department,
-            "resolver": resolver,
-            "owner": _owner(conn, customer_id, actor),
-            "opened": opened,
-            "due": _due(engine, opened, chosen),
-            "status": tx.OPEN,
-            "level": 0,
-            "source": source,
-            "contact_id": contact_id,
-            "currency": currency,
-            "created_by": actor.username,
-            "created_at": utcnow(),
-            "updated_at": utcnow(),
-        }
-        case_id = conn.execute(sa.insert(DisputeCase).values(**values).returning(DisputeCase.id)).scalar_one()
-        if rows:
-            conn.execute(sa.insert(DisputeCaseItem), [{**r, "case_id": case_id} for r in rows])
-        if note.strip():
-            conn.execute(
-                sa.insert(DisputeNote).values(
-                    case_id=case_id, text=note.strip(), created_by=actor.username, created_at=utcnow()
-                )
+    resolver = None if resolver is None else str(resolver).strip()[:100] or None
+    values = {
+        "case_type": case_type, "customer_id": customer_id, "reason": code,
+        "resolver_department": resolver_department or chosen.resolver_department, "resolver": resolver,
+        "opened": opened, "due": _due(engine, opened, chosen), "status": tx.OPEN, "level": 0,
+        "currency": currency,
+    }  # fmt: skip
+    return {"values": values, "items": rows, "note": note.strip()}
+
+
+def insert_case(
+    conn: sa.Connection, actor: Actor, prepared: Mapping[str, Any], *, contact_id: int | None = None
+) -> int:
+    """Write a :func:`prepare_case` result on ``conn`` (the caller's write transaction); its id.
+
+    Re-checks on this connection what a colleague may have changed since: the items are in no
+    case yet, and ``contact_id`` is an entry of the same customer.
+    """
+    values, rows = dict(prepared["values"]), list(prepared["items"])
+    customer_id = values["customer_id"]
+    if contact_id is not None:
+        linked = conn.execute(
+            sa.select(ContactEntry.customer_id).where(ContactEntry.id == contact_id)
+        ).scalar()
+        if linked != customer_id:
+            raise InvalidInput(
+                "contact_id", f"contact {contact_id} is not an entry of customer {customer_id}"
             )
-        record(
-            conn,
-            actor,
-            "open_dispute_case",
-            "dispute_case",
-            case_id,
-            after={
-                **values,
-                "items": [{"doc_no": r["doc_no"], "amount": from_cents(r["amount_cents"])} for r in rows],
-            },
-        )
+    taken = _taken(conn, [r["item_key"] for r in rows])
+    if taken:
+        key, case_id = next(iter(taken.items()))
+        raise InvalidInput("items", f"document {key.split('|')[2]} is already in case {case_id}")
+    now = utcnow()
+    values.update(
+        owner=_owner(conn, customer_id, actor), contact_id=contact_id, created_by=actor.username,
+        source="contact" if contact_id is not None else ("account" if rows else "manual"),
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    case_id = conn.execute(sa.insert(DisputeCase).values(**values).returning(DisputeCase.id)).scalar_one()
+    if rows:
+        conn.execute(sa.insert(DisputeCaseItem), [{**r, "case_id": case_id} for r in rows])
+    _note(conn, actor, case_id, prepared["note"])
+    items = [{"doc_no": r["doc_no"], "amount": from_cents(r["amount_cents"])} for r in rows]
+    record(conn, actor, "open_dispute_case", "dispute_case", case_id, after={**values, "items": items})
     return case_id
 
 
@@ -675,9 +695,11 @@ def list_cases(
     looked_up = {code: tx.reason_for(code, reasons) for code in codes}
     return frame.with_columns(
         pl.coalesce("item_code", "master_code").alias("company_code"),
-        pl.col("reason").replace_strict({k: r.label for k, r in looked_up.items()}, return_dtype=pl.String)
+        pl.col("reason")
+        .replace_strict({k: r.label for k, r in looked_up.items()}, return_dtype=pl.String)
         .alias("reason_label"),
-        pl.col("reason").replace_strict({k: r.category for k, r in looked_up.items()}, return_dtype=pl.String)
+        pl.col("reason")
+        .replace_strict({k: r.category for k, r in looked_up.items()}, return_dtype=pl.String)
         .alias("category"),
         cents_to_money("cents").fill_null(0).alias("amount"),
         cents_to_money("credited_cents").alias("credited"),
