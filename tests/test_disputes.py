@@ -334,3 +334,19 @@ def test_an_erp_dispute_case_id_makes_one_case_of_its_items_also_in_later_weeks(
     import_snapshot(store, LEAD, make_result(rows([later]), as_of=W2), scope=WHOLE)
     cases = list_cases(store, LEAD)
     assert cases.select("erp_case_id", "items", "amount").rows() == [("000000004711", 3, Decimal("200.00"))]
+
+
+def test_the_case_tables_are_read_once_per_change_and_every_change_shows(store, make_result, monkeypatch):
+    from ar_core.disputes import cases as service
+
+    import_snapshot(store, LEAD, make_result(_week(), as_of=W3), scope=WHOLE)
+    reads = []
+    real = service._read_case_rows
+    monkeypatch.setattr(service, "_read_case_rows", lambda e: reads.append(1) or real(e))
+    case = list_cases(store, LEAD)["case_id"][0]
+    list_cases(store, COLLECTOR)
+    list_cases(store, LEAD, status="open")
+    assert len(reads) == 1  # three readers, one read
+    update_case(store, COLLECTOR, case, next_action_date=date(2026, 12, 2))
+    assert _case(store, case)["next_action_date"] == date(2026, 12, 2)
+    assert len(reads) == 2

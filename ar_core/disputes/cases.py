@@ -649,50 +649,28 @@ def list_cases(
     scope = readable_customers(engine, actor)
     if customer_id is not None:
         check_customer_access(engine, actor, customer_id, write=False)
-    c, i = DisputeCase, DisputeCaseItem
-    totals = (
-        sa.select(
-            i.case_id,
-            sa.func.sum(i.amount_cents).label("cents"),
-            sa.func.count().label("items"),
-            sa.func.count(i.id).filter(i.cleared_on.is_(None)).label("items_open"),
-            sa.func.min(i.company_code).label("item_code"),
-        )
-        .group_by(i.case_id)
-        .subquery()
-    )
-    query = (
-        sa.select(
-            c.id.label("case_id"), c.case_type.label("type"), c.customer_id,
-            Customer.name.label("customer_name"), totals.c.item_code,
-            Customer.company_code.label("master_code"), Customer.country,
-            c.owner.label("collector"), c.resolver_department, c.resolver, c.reason, c.status, c.resolution,
-            c.opened, c.due, c.resolved, c.level, c.next_action_date, totals.c.cents, c.credited_cents,
-            c.currency, totals.c["items"], totals.c.items_open, c.source, c.erp_case_id, c.contact_id,
-        )
-        .outerjoin(totals, totals.c.case_id == c.id)
-        .outerjoin(Customer, Customer.customer_id == c.customer_id)
-        .order_by(c.id)
-    )  # fmt: skip
+    frame = _case_rows(engine)
     if status == "open":
-        query = query.where(c.status.in_(tx.WORKING))
+        frame = frame.filter(pl.col("status").is_in(tx.WORKING))
     elif status == "closed":
-        query = query.where(c.status.in_((tx.RESOLVED, tx.CLOSED)))
+        frame = frame.filter(pl.col("status").is_in((tx.RESOLVED, tx.CLOSED)))
     if customer_id is not None:
-        query = query.where(c.customer_id == customer_id)
+        frame = frame.filter(pl.col("customer_id") == customer_id)
     if case_type is not None:
-        query = query.where(c.case_type == case_type)
-    names = [col.name for col in query.selected_columns]
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    raw = {**LIST_SCHEMA, "item_code": pl.String(), "master_code": pl.String(), "cents": pl.Int64(),
-           "credited_cents": pl.Int64()}  # fmt: skip
-    frame = pl.DataFrame(rows, schema={n: raw[n] for n in names}, orient="row")
+        frame = frame.filter(pl.col("type") == case_type)
     if scope is not None:
         frame = frame.filter(pl.col("customer_id").is_in(list(scope)))
+    from ar_core.ledger import all_customers
+
+    master = all_customers(engine).select(
+        "customer_id",
+        pl.col("name").alias("customer_name"),
+        "country",
+        pl.col("company_code").alias("master_code"),
+    )
+    frame = frame.join(master, on="customer_id", how="left", maintain_order="left")
     reasons = reason_taxonomy(engine)
-    codes = frame["reason"].unique().to_list()
-    looked_up = {code: tx.reason_for(code, reasons) for code in codes}
+    looked_up = {code: tx.reason_for(code, reasons) for code in frame["reason"].unique().to_list()}
     return frame.with_columns(
         pl.coalesce("item_code", "master_code").alias("company_code"),
         pl.col("reason")
@@ -708,49 +686,96 @@ def list_cases(
     ).select(pl.col(n).cast(t) for n, t in LIST_SCHEMA.items())
 
 
+def _version(engine: sa.Engine) -> tuple[Any, ...]:
+    """Changes whenever a case or an item is added, changed or cleared (cheap: one aggregate each)."""
+    c, i = DisputeCase, DisputeCaseItem
+    with engine.connect() as conn:
+        cases = conn.execute(sa.select(sa.func.count(), sa.func.max(c.updated_at), sa.func.max(c.id))).one()
+        items = conn.execute(sa.select(sa.func.count(), sa.func.count(i.cleared_on), sa.func.max(i.id))).one()
+    return (*cases, *items)
+
+
+def _case_rows(engine: sa.Engine) -> pl.DataFrame:
+    """Every case with its item totals, read once per change of the case tables and shared by all
+    sessions (the worklist reads the cases being worked on every rebuild); never mutate it."""
+    from ar_core.memo import memo
+
+    return memo(engine, "dispute_cases", _version(engine), lambda: _read_case_rows(engine), keep=2)
+
+
+def _read_case_rows(engine: sa.Engine) -> pl.DataFrame:
+    c, i = DisputeCase, DisputeCaseItem
+    totals = (
+        sa.select(
+            i.case_id,
+            sa.func.sum(i.amount_cents).label("cents"),
+            sa.func.count().label("items"),
+            sa.func.count(i.id).filter(i.cleared_on.is_(None)).label("items_open"),
+            sa.func.min(i.company_code).label("item_code"),
+        )
+        .group_by(i.case_id)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            c.id.label("case_id"), c.case_type.label("type"), c.customer_id, totals.c.item_code,
+            c.owner.label("collector"), c.resolver_department, c.resolver, c.reason, c.status, c.resolution,
+            c.opened, c.due, c.resolved, c.level, c.next_action_date, totals.c.cents, c.credited_cents,
+            c.currency, totals.c["items"], totals.c.items_open, c.source, c.erp_case_id, c.contact_id,
+        )
+        .outerjoin(totals, totals.c.case_id == c.id)
+        .order_by(c.id)
+    )  # fmt: skip
+    raw = {**LIST_SCHEMA, "item_code": pl.String(), "cents": pl.Int64(), "credited_cents": pl.Int64()}
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pl.DataFrame(
+        rows, schema={col.name: raw[col.name] for col in query.selected_columns}, orient="row"
+    )
+
+
 def case_items(engine: sa.Engine, actor: Actor, case_ids: Sequence[int]) -> pl.DataFrame:
     """The items of the given cases ``actor`` may read: doc number, disputed and item amount, clearing."""
-    schema = {
-        "case_id": pl.Int64(),
-        "company_code": pl.String(),
-        "fiscal_year": pl.Int32(),
-        "doc_no": pl.String(),
-        "line_item": pl.Int32(),
-        "amount": pl.Decimal(18, 2),
-        "item_amount": pl.Decimal(18, 2),
-        "currency": pl.String(),
-        "due_date": pl.Date(),
-        "cleared_on": pl.Date(),
-    }
+    schema = {"case_id": pl.Int64(), "company_code": pl.String(), "fiscal_year": pl.Int32(),
+              "doc_no": pl.String(), "line_item": pl.Int32(), "amount": pl.Decimal(18, 2),
+              "item_amount": pl.Decimal(18, 2), "currency": pl.String(), "due_date": pl.Date(),
+              "cleared_on": pl.Date()}  # fmt: skip
+    ids = sorted({int(x) for x in case_ids})
+    if not ids:
+        return pl.DataFrame(schema=schema)
+    frame = _item_rows(engine).filter(pl.col("case_id").is_in(ids))
     scope = readable_customers(engine, actor)
-    rows = []
+    if scope is not None:
+        frame = frame.filter(pl.col("customer_id").is_in(list(scope)))
+    return frame.select(list(schema))
+
+
+def _item_rows(engine: sa.Engine) -> pl.DataFrame:
+    """Every case item with its case's customer, shared like :func:`_case_rows`; never mutate it."""
+    from ar_core.memo import memo
+
+    return memo(engine, "dispute_case_items", _version(engine), lambda: _read_item_rows(engine), keep=2)
+
+
+def _read_item_rows(engine: sa.Engine) -> pl.DataFrame:
+    i, c = DisputeCaseItem, DisputeCase
+    query = (
+        sa.select(i.case_id, i.company_code, i.fiscal_year, i.doc_no, i.line_item, i.amount_cents,
+                  i.item_amount_cents, i.currency, i.due_date, i.cleared_on, c.customer_id)
+        .join(c, c.id == i.case_id).order_by(i.case_id, i.id)
+    )  # fmt: skip
+    raw = {
+        "case_id": pl.Int64(), "company_code": pl.String(), "fiscal_year": pl.Int32(), "doc_no": pl.String(),
+        "line_item": pl.Int32(), "amount_cents": pl.Int64(), "item_amount_cents": pl.Int64(),
+        "currency": pl.String(), "due_date": pl.Date(), "cleared_on": pl.Date(), "customer_id": pl.String(),
+    }  # fmt: skip
     with engine.connect() as conn:
-        for start in range(0, len(case_ids), 5000):
-            chunk = [int(x) for x in case_ids[start : start + 5000]]
-            query = (
-                sa.select(DisputeCaseItem.__table__, DisputeCase.customer_id)
-                .join(DisputeCase, DisputeCase.id == DisputeCaseItem.case_id)
-                .where(DisputeCaseItem.case_id.in_(chunk))
-                .order_by(DisputeCaseItem.case_id, DisputeCaseItem.id)
-            )
-            for item in conn.execute(query):
-                if scope is not None and item.customer_id not in scope:
-                    continue
-                rows.append(
-                    (
-                        item.case_id,
-                        item.company_code,
-                        item.fiscal_year,
-                        item.doc_no,
-                        item.line_item,
-                        from_cents(item.amount_cents),
-                        from_cents(item.item_amount_cents),
-                        item.currency,
-                        item.due_date,
-                        item.cleared_on,
-                    )
-                )
-    return pl.DataFrame(rows, schema=schema, orient="row")
+        rows = conn.execute(query).all()
+    frame = pl.DataFrame(rows, schema=raw, orient="row")
+    return frame.with_columns(
+        cents_to_money("amount_cents").alias("amount"),
+        cents_to_money("item_amount_cents").alias("item_amount"),
+    )
 
 
 def case_detail(engine: sa.Engine, actor: Actor, case_id: int) -> dict[str, Any]:
