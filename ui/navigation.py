@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ar_core.access import READ_ALL_ROLES
+
 
 class PageSpec(NamedTuple):
     """One page of the app: file, navigation title and icon, roles (empty = everyone), URL path."""
@@ -29,7 +31,9 @@ class PageSpec(NamedTuple):
 PAGES: list[PageSpec] = [
     PageSpec("pages/worklist.py", "Worklist", ":material/format_list_numbered:", (), "worklist"),
     PageSpec("pages/account.py", "Customer account", ":material/person:", (), "account"),
+    PageSpec("pages/disputes.py", "Disputes", ":material/gavel:", (), "disputes"),
     PageSpec("pages/huddle.py", "Huddle", ":material/groups:", ("lead", "admin"), "huddle"),
+    PageSpec("pages/root_causes.py", "Root causes", ":material/insights:", READ_ALL_ROLES, "root_causes"),
     PageSpec("pages/home.py", "Overview", ":material/dashboard:", (), "home"),
     PageSpec("pages/upload.py", "Upload", ":material/upload_file:", ("lead", "admin"), "upload"),
     PageSpec("pages/settings.py", "Settings", ":material/tune:", ("lead", "admin"), "settings"),
