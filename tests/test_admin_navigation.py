@@ -12,7 +12,9 @@ def test_every_page_has_its_file_name_as_url_path():
     assert [p.url_path for p in PAGES] == [
         "worklist",
         "account",
+        "disputes",
         "huddle",
+        "root_causes",
         "home",
         "upload",
         "settings",

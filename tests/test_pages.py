@@ -92,10 +92,20 @@ def test_deactivated_user_is_stopped(app_env):
 def test_navigation_lists_only_pages_of_the_role():
     from ui.navigation import pages_for
 
-    collector = ["Worklist", "Customer account", "Overview"]
+    collector = ["Worklist", "Customer account", "Disputes", "Overview"]
     assert [p[1] for p in pages_for(frozenset({"collector"}))] == collector
-    assert [p[1] for p in pages_for(frozenset({"controller"}))] == collector
-    lead = ["Worklist", "Customer account", "Huddle", "Overview", "Upload", "Settings"]
+    controller = ["Worklist", "Customer account", "Disputes", "Root causes", "Overview"]
+    assert [p[1] for p in pages_for(frozenset({"controller"}))] == controller
+    lead = [
+        "Worklist",
+        "Customer account",
+        "Disputes",
+        "Huddle",
+        "Root causes",
+        "Overview",
+        "Upload",
+        "Settings",
+    ]
     assert [p[1] for p in pages_for(frozenset({"lead"}))] == lead
     assert [p[1] for p in pages_for(frozenset({"admin"}))] == [*lead, "Users & audit"]
 

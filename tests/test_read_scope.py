@@ -41,6 +41,7 @@ NOT_CUSTOMER_DATA = {
     "collections.warm_up",  # returns nothing: fills the shared cache at server start
     # the dispute taxonomy, how SLA days count, which snapshot cases are judged against
     "disputes.reason_taxonomy", "disputes.sla_settings", "disputes.latest_snapshot",
+    "disputes.cases_version",
     # saved column mappings and the demo loader
     "ingest.get_mapping", "ingest.list_mappings", "demo.load_demo_if_empty",
     # the store's set-up

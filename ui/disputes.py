@@ -1,13 +1,10 @@
 """Cached reads of the Disputes and Root causes pages, and saving a case with those caches cleared.
 
-Reading every case the user may see (``ar_core.disputes.list_cases``) costs one query and a pass
-in Python per case, about a second at 50,000 cases; filtering that frame in polars costs
-milliseconds. So the frame is read once per user and *data version* and every filter, sort and
-page of a rerun works on it. The version is the latest snapshot (an import opens and closes
-cases) and a process-wide count of the case writes made through :func:`save`; a write made
-elsewhere (the account view, the CLI, another instance) shows once the short ``ttl`` has run out,
-or at once when a deep link names a case the cached frame does not hold yet (:func:`refresh`).
-The frames are shared (``cache_resource``) and never mutated.
+The core reads the case tables once per change and shares them (``disputes.cases_version``); per
+user the scoped frame and the analysis frame are kept here per *data version* — the latest
+snapshot, the case tables' version (any write anywhere: this page, the account view, the CLI,
+another instance) and the taxonomy — so every filter, sort and page of a rerun works on a frame in
+memory. The frames are shared (``cache_resource``) and never mutated.
 """
 
 from __future__ import annotations
@@ -20,7 +17,7 @@ import streamlit as st
 
 from ar_core import settings
 from ar_core.access import Actor
-from ar_core.disputes import analysis_cases, list_cases, reason_taxonomy, unmapped_codes
+from ar_core.disputes import analysis_cases, cases_version, list_cases, reason_taxonomy, unmapped_codes
 from ar_core.ledger import reporting_rates, to_reporting
 from ui import data, forms
 from ui.resources import engine
@@ -34,10 +31,10 @@ _writes = itertools.count(1)
 _version: dict[str, int] = {"": 0}
 
 
-def _key(actor: Actor | None = None) -> tuple[int | None, int, int]:
+def _key(actor: Actor | None = None) -> tuple:
     listing = data.snapshot_list()
     latest = int(listing["snapshot_id"][-1]) if listing.height else None
-    return latest, _version[""], _version.get(actor.username, 0) if actor else 0
+    return latest, cases_version(engine()), _version[""], _version.get(actor.username, 0) if actor else 0
 
 
 def cases(actor: Actor) -> pl.DataFrame:

@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "analysis_cases": "cases",
     "case_detail": "cases",
     "case_items": "cases",
+    "cases_version": "cases",
     "escalate_case": "cases",
     "list_cases": "cases",
     "move_case": "cases",

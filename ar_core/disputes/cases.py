@@ -686,8 +686,12 @@ def list_cases(
     ).select(pl.col(n).cast(t) for n, t in LIST_SCHEMA.items())
 
 
-def _version(engine: sa.Engine) -> tuple[Any, ...]:
-    """Changes whenever a case or an item is added, changed or cleared (cheap: one aggregate each)."""
+def cases_version(engine: sa.Engine) -> tuple[Any, ...]:
+    """Changes whenever a case or an item is added, changed or cleared (cheap: one aggregate each).
+
+    Reason edits are not in it (:func:`reason_taxonomy` is read on every call); caches of derived
+    frames key on it, so a write anywhere shows at the next rerun.
+    """
     c, i = DisputeCase, DisputeCaseItem
     with engine.connect() as conn:
         cases = conn.execute(sa.select(sa.func.count(), sa.func.max(c.updated_at), sa.func.max(c.id))).one()
@@ -700,7 +704,7 @@ def _case_rows(engine: sa.Engine) -> pl.DataFrame:
     sessions (the worklist reads the cases being worked on every rebuild); never mutate it."""
     from ar_core.memo import memo
 
-    return memo(engine, "dispute_cases", _version(engine), lambda: _read_case_rows(engine), keep=2)
+    return memo(engine, "dispute_cases", cases_version(engine), lambda: _read_case_rows(engine), keep=2)
 
 
 def _read_case_rows(engine: sa.Engine) -> pl.DataFrame:
@@ -754,7 +758,7 @@ def _item_rows(engine: sa.Engine) -> pl.DataFrame:
     """Every case item with its case's customer, shared like :func:`_case_rows`; never mutate it."""
     from ar_core.memo import memo
 
-    return memo(engine, "dispute_case_items", _version(engine), lambda: _read_item_rows(engine), keep=2)
+    return memo(engine, "dispute_case_items", cases_version(engine), lambda: _read_item_rows(engine), keep=2)
 
 
 def _read_item_rows(engine: sa.Engine) -> pl.DataFrame:
