@@ -148,7 +148,16 @@ def test_files_hold_the_documented_item_kinds(extracts):
     assert set(items["dunning_level"].unique()) == {0, 1, 2, 3, 4}
     disputed = items.filter(pl.col("disputed"))
     assert disputed.height > 0
-    assert set(disputed["dispute_reason"]) <= {"PRICE", "QUANTITY", "DAMAGED", "NO_PO", "DUPLICATE"}
+    # the SAP reason codes, and PRICE_LIST of the pricing group's story (in the default taxonomy)
+    assert set(disputed["dispute_reason"]) <= {
+        "PRICE",
+        "PRICE_LIST",
+        "QUANTITY",
+        "DAMAGED",
+        "NO_PO",
+        "DUPLICATE",
+    }
+    assert disputed.height < items.height / 10  # some disputes, not a tenth of the ledger
     assert (
         items.filter(~pl.col("disputed"))["dispute_reason"].null_count()
         == items.filter(~pl.col("disputed")).height
@@ -157,6 +166,23 @@ def test_files_hold_the_documented_item_kinds(extracts):
     assert {"CHF", "GBP", "USD"} & set(items["doc_currency"])
     assert items["doc_no"].str.len_chars().eq(10).all()
     assert (items["due_date"] >= items["doc_date"]).all()
+
+
+def test_the_story_disputes_carry_a_sap_dispute_case_of_two_invoices(extracts):
+    """The pricing group's and the hub's disputes come with a dispute case id (FSCM), two items each."""
+    items = pl.concat([r.items for _, _, r in extracts]).unique(subset=list(ITEM_IDENTITY), keep="last")
+    with_case = items.filter(pl.col("dispute_case").is_not_null())
+    assert with_case.height > 0 and with_case["disputed"].all()
+    assert set(with_case["dispute_reason"]) == {"PRICE_LIST", "QUANTITY"}
+    assert with_case["dispute_case"].str.len_chars().eq(12).all()
+    per_case = with_case.group_by("dispute_case").agg(
+        pl.len(), pl.col("customer_id").n_unique().alias("customers")
+    )
+    assert per_case["len"].max() == 2 and per_case["customers"].max() == 1
+    assert items.filter(pl.col("dispute_reason") == "PRICE_LIST")["dispute_case"].null_count() == 0
+    # the group disputes what it was billed since the price-list change, nothing before
+    price_list = items.filter(pl.col("dispute_reason") == "PRICE_LIST")
+    assert price_list["posting_date"].min() >= date(2026, 10, 5)
 
 
 def test_foreign_currency_lines_are_converted_to_eur(extracts):

@@ -107,6 +107,34 @@ def test_every_story_is_cast_once_with_its_name(demo, stories):
     assert master["name"].n_unique() == master.height
 
 
+def test_stories_cast_in_place_leave_the_rest_of_the_ledger_as_it_was(demo):
+    """The pricing group and the hub change only their own lines: every other line (and its amount,
+    number and clearing) is what the same seed draws without them, so the calibration stays."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from ar_core.demo.customers import IN_PLACE
+    from ar_core.demo.ledger import documents_needed, enrich, simulate
+
+    book, ledger, dates = demo
+    plain = replace(
+        book, story=np.where(np.isin(book.story, IN_PLACE), 0, book.story).astype(book.story.dtype)
+    )
+    first, last = day(dates[0]), day(dates[-1])
+    n_docs = documents_needed(book, 30_000, first, last, 7)
+    assert n_docs == documents_needed(plain, 30_000, first, last, 7)
+    without = enrich(simulate(plain, n_docs, np.random.default_rng([7, 2]), first, last), plain,
+                     np.random.default_rng([7, 3]))  # fmt: skip
+    cast = np.flatnonzero(np.isin(book.story, IN_PLACE)).tolist()
+    assert len(cast) == len(IN_PLACE)
+    others = ~pl.col("cust").is_in(cast) & ~pl.col("special")
+    columns = [c for c in without.columns if c not in ("story_reason", "case_no")]
+    assert ledger.filter(others).select(columns).equals(without.filter(others).select(columns))
+    mine = ledger.filter(pl.col("cust").is_in(cast))
+    assert set(mine.filter(pl.col("dispute_day") < 2**30)["reason"]) == {"PRICE_LIST", "QUANTITY"}
+
+
 def _weekly(demo, customer: str) -> list[pl.DataFrame]:
     book, ledger, dates = demo
     return [snapshot(ledger, book, d).filter(pl.col("customer_id") == customer) for d in dates]

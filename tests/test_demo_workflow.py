@@ -105,7 +105,17 @@ def board(demo):
 
 
 def test_every_story_is_in_the_small_demo_too(stories):
-    assert set(stories) == {"serial payer", "insolvency", "big dispute", "credit balance"}
+    assert set(stories) == {s.key for s in STORIES}  # the four below and the disputes stories
+    assert {"serial payer", "insolvency", "big dispute", "credit balance", "logistics hub"} <= set(stories)
+    assert sum(key.startswith("pricing group") for key in stories) == 4
+
+
+def test_the_disputes_stories_have_their_dispute_calls(demo, stories):
+    for key in ("pricing group north", "logistics hub"):
+        calls = list_contacts(demo, LEAD, stories[key]).filter(pl.col("outcome") == "dispute raised")
+        assert calls.height >= 1, key
+    notes = list_contacts(demo, LEAD, stories["pricing group north"])["notes"]
+    assert any("price list of 05.10." in n for n in notes)
 
 
 def test_serial_payer_broke_every_promise_and_is_escalated(demo, stories, board):

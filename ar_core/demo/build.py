@@ -9,10 +9,14 @@ The ledger is calibrated to a healthy-but-real B2B ledger on the last key date (
 about 60 % of open debits not yet due, 5-10 % more than 90 days overdue, DSO about 50 days, nine
 customers in ten within their credit limit; four story customers (a serial promise breaker, an
 insolvency in the making, a big dispute, a credit balance) give the worklist and the huddle
-cases to show. ``tests/test_demo_calibration.py`` measures all of it.
+cases to show. Two more stories feed the disputes pages: a customer group disputing its prices
+since a price-list change and a logistics hub disputing quantities (with a slow logistics
+department and the Dutch team's inquiries, :mod:`ar_core.demo.cases`).
+``tests/test_demo_calibration.py`` measures all of it.
 
 Parts: :mod:`ar_core.demo.customers` (customers, users, stories, credit limits),
 :mod:`ar_core.demo.ledger` (the simulation), :mod:`ar_core.demo.writers` (file formats),
+:mod:`ar_core.demo.cases` (the dispute and inquiry cases, worked between the weekly imports),
 :mod:`ar_core.demo.workflow` (contacts, promises, escalations, FX rates).
 """
 
@@ -212,7 +216,9 @@ def load_demo_if_empty(
     touched). The files are generated into ``data_dir/demo`` unless already there, then every
     file is read and validated *before* anything is written, so a bad file leaves the store
     empty. Writes go through the same services as the app, acting as the built-in ``system``
-    admin: users, customer master, then each week's extract through ``import_extract``.
+    admin: users, customer master, then each week's extract through ``import_extract``; before
+    each week's import the demo team works the dispute cases of the week before it
+    (:class:`ar_core.demo.cases.CaseDesk`), and after the last the contacts and promises.
 
     Collectors own their customers through the master's ``collector`` column; the company codes
     in :data:`DEMO_USERS` are not assigned, because a company-code assignment opens the whole
@@ -254,9 +260,14 @@ def load_demo_if_empty(
                     roles=user["roles"], email=user["email"], must_change_password=False)  # fmt: skip
     upsert_customer_master(engine, system, master)
     set_letterhead(engine, system, DEMO_LETTERHEAD)
-    for as_of, result in extracts:  # every demo week is a full-ledger extract
-        import_snapshot(engine, system, result, as_of=as_of, scope=Scope.whole_ledger())
+    from ar_core.demo.cases import CaseDesk
     from ar_core.demo.workflow import load_demo_workflow
 
-    load_demo_workflow(engine, seed=seed, items_by_date={as_of: result.items for as_of, result in extracts})
+    items_by_date = {as_of: result.items for as_of, result in extracts}
+    desk = CaseDesk(engine, [as_of for as_of, _ in extracts], items_by_date, seed=seed)
+    for k, (as_of, result) in enumerate(extracts):  # every demo week is a full-ledger extract
+        desk.before_import(k)  # the team's case work of the week before this key date
+        import_snapshot(engine, system, result, as_of=as_of, scope=Scope.whole_ledger())
+    desk.finish()
+    load_demo_workflow(engine, seed=seed, items_by_date=items_by_date)
     return True

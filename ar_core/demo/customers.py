@@ -106,13 +106,24 @@ class Story:
     country: str
     behaviour: int  #: index into BEHAVIOURS: how the customer paid before the story
     risk_class: str
-    terms: str
+    terms: str | None  #: None: the customer keeps its terms (a story cast ``in_place``)
     volume: float  #: the customer's document volume as a quantile of all customers' volumes
+    #: Cast on the free customer of the country with the story's behaviour whose volume is nearest,
+    #: keeping its volume and terms: the regular ledger is then drawn exactly as without the story
+    #: (same documents, amounts and numbers for every other customer) and only the story's own
+    #: lines change (:func:`ar_core.demo.ledger.simulate`).
+    in_place: bool = False
 
 
 SERIAL_PAYER, INSOLVENCY, BIG_DISPUTE, CREDIT_BALANCE = 1, 2, 3, 4
+#: The customer group whose group prices the price-list change lost (one code per member).
+PRICING_GROUP: tuple[int, ...] = (5, 6, 7, 8)
+LOGISTICS_HUB = 9
+#: The group's name stem: its members share it, as the companies of one group do in a ledger.
+GROUP_STEM = "Sommerfeld Baustoffe"
 #: The demo's deliberate cases (README "Demo data"). Their ledger is shaped in
-#: :mod:`ar_core.demo.ledger`, their contact and promise history in :mod:`ar_core.demo.workflow`.
+#: :mod:`ar_core.demo.ledger`, their contact and promise history in :mod:`ar_core.demo.stories`
+#: and their dispute cases in :mod:`ar_core.demo.cases`.
 STORIES: tuple[Story, ...] = (
     # promises to pay every other week and breaks each one; pays late, but pays
     Story(SERIAL_PAYER, "serial payer", "Van Houten Groothandel B.V.", "NL", 2, "C", "Z030", 0.97),
@@ -123,7 +134,27 @@ STORIES: tuple[Story, ...] = (
     Story(BIG_DISPUTE, "big dispute", "Groupe Lemaire Industrie SAS", "FR", 1, "A", "Z045", 0.995),
     # paid an invoice run twice: a large unapplied payment makes the balance negative
     Story(CREDIT_BALANCE, "credit balance", "Auer Kältetechnik GmbH", "AT", 0, "A", "Z030", 0.9),
+    # a customer group whose agreed group prices were not carried into the price list of early
+    # October: since then it disputes most invoices as PRICE_LIST (credit notes for the difference)
+    *(
+        Story(
+            code, f"pricing group {key}", f"{GROUP_STEM} {name}", country, behaviour, risk, None, volume, True
+        )
+        for code, key, name, country, behaviour, risk, volume in (
+            (PRICING_GROUP[0], "north", "Nord GmbH", "DE", 0, "A", 0.93),
+            (PRICING_GROUP[1], "south", "Süd GmbH", "DE", 0, "B", 0.9),
+            (PRICING_GROUP[2], "west", "West GmbH & Co. KG", "DE", 1, "A", 0.87),
+            (PRICING_GROUP[3], "austria", "Österreich GmbH", "AT", 0, "A", 0.88),
+        )
+    ),
+    # a cross-dock warehouse whose goods receipt counts deliveries short: QUANTITY disputes all
+    # quarter, each waiting for logistics' proof of delivery
+    Story(LOGISTICS_HUB, "logistics hub", "Venlo Logistics Hub B.V.", "NL", 0, "B", None, 0.97, True),
 )
+#: Story codes cast in place: their regular lines are drawn, then replaced by the story's.
+IN_PLACE: tuple[int, ...] = tuple(s.code for s in STORIES if s.in_place)
+#: Story keys of the pricing group's members.
+GROUP_KEYS: tuple[str, ...] = tuple(s.key for s in STORIES if s.code in PRICING_GROUP)
 
 
 def _ascii(text: str) -> str:
@@ -252,8 +283,10 @@ def with_stories(book: CustomerBook) -> CustomerBook:
     """The book with the :data:`STORIES` cast: each goes to the first EUR-only customer of its country.
 
     The customer keeps its number, collector and company code and takes the story's name,
-    payment behaviour, risk class, terms and volume. A story whose country has no free customer
-    (a very small demo) is left out.
+    payment behaviour, risk class, terms and volume. A story cast ``in_place`` goes to the free
+    EUR-only customer of its country and behaviour whose volume is nearest to the story's, and
+    takes only its name and risk class. A story whose country has no free customer (a very small
+    demo) is left out.
     """
     master, behaviour, weight = book.master, book.behaviour.copy(), book.weight.copy()
     terms, story = book.terms_days.copy(), book.story.copy()
@@ -268,11 +301,17 @@ def with_stories(book: CustomerBook) -> CustomerBook:
         free = np.flatnonzero(
             (master["country"].to_numpy() == s.country) & (book.doc_currency == "") & (story == 0)
         )
+        if s.in_place:
+            free = free[behaviour[free] == s.behaviour]
         if free.size == 0:
             continue
-        i = int(free[0])
-        story[i], behaviour[i], weight[i] = s.code, s.behaviour, volume
-        terms[i], term_keys[i], risks[i], names[i] = TERMS_DAYS[s.terms], s.terms, s.risk_class, s.name
+        if s.in_place:
+            i = int(free[np.argmin(np.abs(np.log(weight[free] / volume)))])
+            story[i], risks[i], names[i] = s.code, s.risk_class, s.name
+        else:
+            i = int(free[0])
+            story[i], behaviour[i], weight[i] = s.code, s.behaviour, volume
+            terms[i], term_keys[i], risks[i], names[i] = TERMS_DAYS[s.terms], s.terms, s.risk_class, s.name
         emails[i] = f"{emails[i].split('@')[0]}@{_ascii(s.name.rsplit(' ', 1)[0])[:24]}.example.com"
     master = master.with_columns(
         pl.Series("name", names),

@@ -11,12 +11,22 @@ Dates are ``int32`` day numbers since 1970-01-01 (numpy's epoch) until a snapsho
 from __future__ import annotations
 
 import math
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
 
-from ar_core.demo.customers import BIG_DISPUTE, CREDIT_BALANCE, FX_RATES, INSOLVENCY, CustomerBook
+from ar_core.demo.customers import (
+    BIG_DISPUTE,
+    CREDIT_BALANCE,
+    FX_RATES,
+    IN_PLACE,
+    INSOLVENCY,
+    LOGISTICS_HUB,
+    PRICING_GROUP,
+    CustomerBook,
+)
 
 #: Document types in simulation order: invoices (positive), credit memos and payments on account.
 KINDS = ("RV", "DR", "DG", "DZ")
@@ -39,6 +49,13 @@ NEVER_PAID = 0.06
 DISPUTE_RATE = (0.05, 0.06, 0.1, 0.12)
 #: A disputed invoice clears this many days after the dispute was raised at the earliest.
 DISPUTE_DAYS = (45, 220)
+#: Share of those disputes the ERP flags when they are raised (a dispute case in SAP, the
+#: extract's ``disputed``); the others are settled informally and flagged only when still open
+#: this many days later (a dispute that drags on gets its case). About 4 % of the open items and
+#: 5 % of open AR are then in dispute, some 2,300 cases in the quarter for a team of eight (all
+#: flagged at once: 11 %, 14 % and 5,600 cases).
+ERP_FLAGGED = 0.25
+FLAGGED_AFTER_DAYS = 160
 #: The insolvency story: the customer's last payment was this many days before the first snapshot.
 INSOLVENCY_STOP_DAYS = 30
 #: The big-dispute story: share of the invoices posted in (first snapshot - 45 days, last - 14
@@ -50,6 +67,23 @@ CREDIT_BALANCE_MARGIN = 25_000
 #: Dispute reason codes and their frequency.
 REASONS = ("PRICE", "QUANTITY", "DAMAGED", "NO_PO", "DUPLICATE")
 REASON_SHARE = (0.35, 0.2, 0.15, 0.18, 0.12)
+#: The pricing group's story: the price list changed on the Monday this many days before the last
+#: key date (seven weeks back: 05.10. for the key date 20.11.); from then on this share of the
+#: group's invoices is disputed as PRICE_LIST a few days after posting (the agreed group prices
+#: were not carried into the new list), and paid once the credit note for the difference is in.
+PRICE_LIST_CHANGE_DAYS = 7 * 7 - 3
+PRICE_LIST_SHARE = 0.6
+PRICE_LIST_SETTLED_DAYS = (20, 50)
+#: The logistics hub's story: this share of its invoices is disputed as QUANTITY at goods receipt
+#: (days after posting), and paid in full or in part long after (logistics is slow to prove delivery).
+HUB_SHARE = 0.45
+HUB_DISPUTE_DAYS = (2, 8)
+HUB_SETTLED_DAYS = (35, 100)
+#: Reason codes a story sets instead of the drawn one (``story_reason`` 1, 2, ...).
+STORY_REASONS = ("PRICE_LIST", "QUANTITY")
+#: SAP Dispute Management case ids of the story customers' disputes (two invoices per case): the
+#: number range starts here (12 digits, as FSCM's CASE_ID).
+DISPUTE_CASE_BASE = 400_000_100_000
 #: Dunning: days overdue from which level 1..4 applies (grace period, then 14-day intervals).
 DUNNING_FROM = (8, 22, 36, 50)
 NEVER = 2**30
@@ -102,13 +136,16 @@ def simulate(
 
     story = book.story[cust]
     disputed = invoice & (rng.random(n) < np.array(DISPUTE_RATE)[behaviour])
-    disputed &= (story == 0) | (story == BIG_DISPUTE)  # each story tells one thing: one has disputes
+    # each story tells one thing: one has disputes (stories cast in place first draw as regular
+    # customers, see _erp_disputes)
+    disputed &= (story == 0) | (story == BIG_DISPUTE) | np.isin(story, IN_PLACE)
     dispute_day = np.where(disputed, post + rng.integers(3, 36, n), NEVER)
     lo, hi = np.array(DELAY).T
     delay = lo[behaviour] + rng.random(n) * (hi - lo)[behaviour]
     share, (f_lo, f_hi) = FORGOTTEN
     delay += np.where(rng.random(n) < share, rng.integers(f_lo, f_hi, n), 0)  # the forgotten invoice
     clear = due + delay.astype(np.int64)
+    undisputed = clear
     clear = np.where(disputed, np.maximum(clear, dispute_day + rng.integers(*DISPUTE_DAYS, n)), clear)
     long_tail = rng.random(n)
     clear = np.where(
@@ -133,7 +170,22 @@ def simulate(
     dispute_day = np.where(big, post + rng.integers(7, 21, n), dispute_day)
     clear = np.where(big, NEVER, clear)
 
+    # Which lines a file shows is decided here, as if the stories cast in place were regular
+    # customers: every other line keeps its row and so its amount and number (enrich draws by row).
     keep = (post <= last) & (clear > first) & ~paid_after
+
+    disputed, dispute_day, clear, story_reason, case_no = _erp_disputes(
+        rng,
+        last,
+        cust=cust,
+        story=story,
+        invoice=kind == 0,
+        post=post,
+        disputed=disputed,
+        dispute_day=dispute_day,
+        clear=clear,
+        undisputed=np.where(never, NEVER, _to_weekday(np.maximum(undisputed, post + 1), forward=True)),
+    )
     lines = pl.DataFrame(
         {
             "doc": doc[keep],
@@ -145,10 +197,91 @@ def simulate(
             "due": due[keep].astype(np.int32),
             "clear": clear[keep].astype(np.int32),
             "dispute_day": dispute_day[keep].astype(np.int32),
+            "story_reason": story_reason[keep],
+            "case_no": case_no[keep],
             "special": np.zeros(int(keep.sum()), dtype=bool),
         }
     )
     return pl.concat([lines, _double_payments(book, n_docs, first)])
+
+
+def _erp_disputes(
+    rng: np.random.Generator,
+    last: int,
+    *,
+    cust: np.ndarray,
+    story: np.ndarray,
+    invoice: np.ndarray,
+    post: np.ndarray,
+    disputed: np.ndarray,
+    dispute_day: np.ndarray,
+    clear: np.ndarray,
+    undisputed: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The disputes as the ERP shows them: which are flagged, and the stories cast in place.
+
+    ``undisputed`` is when each line would clear without its dispute. Returns (disputed,
+    dispute_day, clear, story_reason, case_no). Drawn after every other draw of the ledger, so
+    the rest of it is the same with or without these stories.
+    """
+    in_place = np.isin(story, IN_PLACE)
+    regular = in_place & disputed  # those customers' regular disputes: paid as if undisputed
+    # only some regular disputes are flagged in the ERP when raised, the others once they drag on
+    later = disputed & (story != BIG_DISPUTE) & (rng.random(len(cust)) >= ERP_FLAGGED)
+    flag_day = dispute_day + FLAGGED_AFTER_DAYS
+    disputed = disputed & (~later | (clear > flag_day))
+    dispute_day = np.where(later, np.where(clear > flag_day, flag_day, NEVER), dispute_day)
+
+    # the pricing group and the logistics hub dispute as their stories say
+    n = len(cust)
+    group = np.isin(story, PRICING_GROUP) & invoice & (post >= price_list_change(last))
+    group &= rng.random(n) < PRICE_LIST_SHARE
+    hub = (story == LOGISTICS_HUB) & invoice & (rng.random(n) < HUB_SHARE)
+    story_day = np.where(group, post + rng.integers(4, 11, n), post + rng.integers(*HUB_DISPUTE_DAYS, n))
+    settled = np.where(group, rng.integers(*PRICE_LIST_SETTLED_DAYS, n), rng.integers(*HUB_SETTLED_DAYS, n))
+    told = group | hub
+    settled_day = _to_weekday(np.maximum(undisputed, story_day + settled), forward=True)
+    plain = np.where(told & (undisputed < NEVER), settled_day, undisputed)
+    clear = np.where(told | regular, plain, clear)
+    disputed = (disputed & ~in_place) | told
+    dispute_day = np.where(told, story_day, np.where(in_place, NEVER, dispute_day))
+    story_reason = np.where(group, 1, np.where(hub, 2, 0)).astype(np.int8)
+    case_no, dispute_day, clear = _dispute_cases(cust, told, dispute_day, clear)
+    return disputed, dispute_day, clear, story_reason, case_no
+
+
+def price_list_change(last: int) -> int:
+    """The day (number) the pricing group's price list changed: a Monday seven weeks before ``last``."""
+    return last - PRICE_LIST_CHANGE_DAYS
+
+
+def price_list_change_date(last_as_of: date) -> date:
+    """:func:`price_list_change` of the last key date, as a date (05.10.2026 for 20.11.2026)."""
+    return last_as_of - timedelta(days=PRICE_LIST_CHANGE_DAYS)
+
+
+def _dispute_cases(
+    cust: np.ndarray, told: np.ndarray, dispute_day: np.ndarray, clear: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """SAP dispute cases for the story disputes: two invoices of a customer per case, in dispute order.
+
+    Both items of a case are disputed on the later one's day and cleared on the later clearing
+    day, as one case is decided and settled at once. Returns (case number, 0 = none; dispute
+    days; clearing days). A loop over the few story customers, with whole-array steps inside.
+    """
+    case_no = np.zeros(len(cust), dtype=np.int32)
+    dispute_day, clear = dispute_day.copy(), clear.copy()
+    next_no = 1
+    for c in np.unique(cust[told]):
+        rows = np.flatnonzero(told & (cust == c))
+        rows = rows[np.lexsort((rows, dispute_day[rows]))]
+        pair = np.arange(len(rows)) // 2
+        starts = np.arange(0, len(rows), 2)
+        case_no[rows] = next_no + pair
+        dispute_day[rows] = np.maximum.reduceat(dispute_day[rows], starts)[pair]
+        clear[rows] = np.maximum.reduceat(clear[rows], starts)[pair]
+        next_no += int(pair[-1]) + 1
+    return case_no, dispute_day, clear
 
 
 def _double_payments(book: CustomerBook, n_docs: int, first: int) -> pl.DataFrame:
@@ -166,6 +299,8 @@ def _double_payments(book: CustomerBook, n_docs: int, first: int) -> pl.DataFram
             "due": post,
             "clear": np.full(len(cust), NEVER, dtype=np.int32),
             "dispute_day": np.full(len(cust), NEVER, dtype=np.int32),
+            "story_reason": np.zeros(len(cust), dtype=np.int8),
+            "case_no": np.zeros(len(cust), dtype=np.int32),
             "special": np.ones(len(cust), dtype=bool),
         }
     )
@@ -246,6 +381,8 @@ def enrich(ledger: pl.DataFrame, book: CustomerBook, rng: np.random.Generator) -
         rate[doc_ccy == ccy] = int(fx * 10_000)
     local = np.sign(doc_cents) * ((np.abs(doc_cents) * rate + 5_000) // 10_000)
     reason = np.array(REASONS)[rng.choice(len(REASONS), size=n, p=REASON_SHARE)]
+    told = ledger["story_reason"].to_numpy()
+    reason = np.where(told > 0, np.array(("", *STORY_REASONS))[told], reason)
     master = book.master
     return ledger.with_columns(
         amount=pl.Series(local),
@@ -283,7 +420,11 @@ def documents_needed(book: CustomerBook, items: int, first: int, last: int, seed
     A pilot run measures the share of documents open at ``last``; the real run scales by it.
     """
     pilot = min(max(items * 6, 20_000), 400_000)
-    ledger = simulate(book, pilot, np.random.default_rng([seed, 99]), first, last)
+    # the regular business: stories cast in place change their own lines only, not the volume
+    regular = replace(
+        book, story=np.where(np.isin(book.story, IN_PLACE), 0, book.story).astype(book.story.dtype)
+    )
+    ledger = simulate(regular, pilot, np.random.default_rng([seed, 99]), first, last)
     open_last = ledger.filter((pl.col("post") <= last) & (pl.col("clear") > last)).height
     return max(1, math.ceil(pilot * items / max(open_last, 1)))
 
@@ -304,7 +445,9 @@ def snapshot(
     Open items only, or with ``cleared_since`` an "all items" extract that also holds the lines
     cleared after that date and up to ``as_of`` (clearing date and clearing document set).
     Dispute flags and dunning levels are as the ERP shows them that day: a dispute appears once
-    raised, and a disputed item's dunning level stays where it was (dunning block).
+    flagged (when raised, or months later for one settled informally that drags on), with its SAP
+    dispute case id where it has one, and a disputed item's dunning level stays where it was
+    (dunning block).
     """
     d = day(as_of)
     lower = d if cleared_since is None else day(cleared_since)
@@ -349,6 +492,9 @@ def snapshot(
             pl.when(pl.col("kind") < 2).then(dunning).otherwise(0).cast(pl.Int8).alias("dunning_level"),
             disputed_now.alias("disputed"),
             pl.when(disputed_now).then(pl.col("reason")).alias("dispute_reason"),
+            pl.when(disputed_now & (pl.col("case_no") > 0))
+            .then((pl.col("case_no").cast(pl.Int64) + DISPUTE_CASE_BASE).cast(pl.String))
+            .alias("dispute_case"),
             pl.when(pl.col("kind") == 0)
             .then(pl.col("doc_no"))
             .when(pl.col("kind") == 1)

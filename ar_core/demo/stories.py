@@ -1,8 +1,10 @@
-"""The demo's four named stories: a serial promise breaker, an insolvency, a big dispute, a credit balance.
+"""The demo's named stories: a serial promise breaker, an insolvency, a big dispute, a credit balance,
+and the disputes stories of a customer group hit by a price-list change and of a logistics hub.
 
 Each writer gives one customer a contact, promise and escalation history that tells its story on
 the worklist and the huddle; the routine workflow (:mod:`ar_core.demo.workflow`) leaves these
-customers alone so that each tells one story only.
+customers alone so that each tells one story only. The dispute cases of the group and the hub are
+worked in :mod:`ar_core.demo.cases`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sqlalchemy as sa
 
 from ar_core.access import Actor, get_actor
 from ar_core.collections import DELINQUENCY_REASONS, ITEM_FIELDS, create_promise, escalate, log_contacts
-from ar_core.demo.customers import DEMO_USERS, STORIES
+from ar_core.demo.customers import DEMO_USERS, GROUP_KEYS, STORIES
 from ar_core.demo.workflow import _at, _identity, _overdue
 from ar_core.ledger import load_customer_items, open_items
 from ar_core.store.models import Customer
@@ -326,9 +328,72 @@ def _credit_balance(
     return {"contacts": 1}
 
 
+def _disputed_calls(
+    engine: sa.Engine, rng: np.random.Generator, customer: str, frames: list[Frame], notes: str
+) -> dict[str, int]:
+    """One "dispute raised" call in the first week the customer's story disputes show, one in the last."""
+    actor = _collector(engine, customer)
+    if actor is None:
+        return {}
+    weeks = [k for k, frame in enumerate(frames) if _mine(frame, customer)["disputed"].fill_null(False).any()]
+    entries = []
+    for k in dict.fromkeys(weeks[:1] + weeks[-1:]):
+        _, day, _ = frames[k]
+        disputed = _mine(frames[k], customer).filter(pl.col("disputed").fill_null(False))
+        entries.append(
+            _call(
+                customer,
+                day,
+                rng,
+                "dispute raised",
+                notes.format(count=disputed.height, amount=_eur(disputed["amount"].sum())),
+                reason="DISPUTE",
+                next_action="dispute follow-up",
+                next_action_date=day + timedelta(days=7),
+            )
+        )
+    if entries:
+        log_contacts(engine, actor, entries)
+    return {"contacts": len(entries)}
+
+
+def _pricing_group(
+    engine: sa.Engine, lead: Actor, rng: np.random.Generator, customer: str, frames: list[Frame]
+) -> dict[str, int]:
+    """A group member's AP blocks the invoices billed at the new list price instead of the group price."""
+    from ar_core.demo.ledger import price_list_change_date
+
+    change = price_list_change_date(frames[-1][1])
+    return _disputed_calls(
+        engine,
+        rng,
+        customer,
+        frames,
+        f"AP blocks {{count}} invoices ({{amount}}) billed since the price list of {change:%d.%m.}: "
+        "the group price is missing. Master data is asked to correct the conditions; credit notes "
+        "for the difference follow.",
+    )
+
+
+def _logistics_hub(
+    engine: sa.Engine, lead: Actor, rng: np.random.Generator, customer: str, frames: list[Frame]
+) -> dict[str, int]:
+    """The hub's goods receipt counts deliveries short again and again."""
+    return _disputed_calls(
+        engine,
+        rng,
+        customer,
+        frames,
+        "Goods receipt at the hub counts deliveries short: {count} invoices ({amount}) blocked. "
+        "Logistics is asked for the carrier's proofs of delivery.",
+    )
+
+
 STORY_WRITERS = {
     "serial payer": _serial_payer,
     "insolvency": _insolvency,
     "big dispute": _big_dispute,
     "credit balance": _credit_balance,
+    **dict.fromkeys(GROUP_KEYS, _pricing_group),
+    "logistics hub": _logistics_hub,
 }

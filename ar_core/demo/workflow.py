@@ -8,7 +8,9 @@ that cleared the next week makes a kept promise, one still open a broken promise
 The story customers (:data:`ar_core.demo.customers.STORIES`) get their own history instead of the
 routine one: the serial payer's four broken promises and a second voice, the insolvency case's
 calls from "cash-flow problems" to "restructuring talks" and its escalation to the lead, the big
-dispute's calls with its reason codes, the credit-balance customer's refund request.
+dispute's calls with its reason codes, the credit-balance customer's refund request, the pricing
+group's and the logistics hub's dispute calls. The dispute and inquiry cases themselves are worked
+week by week between the imports (:mod:`ar_core.demo.cases`).
 Seeded: the same demo gives the same records. Small on purpose: it runs on the first start.
 """
 

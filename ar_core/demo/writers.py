@@ -45,6 +45,7 @@ GERMAN_LABELS: dict[str, str] = {
     "country": "Land",
     "disputed": "Streitfall",
     "dispute_reason": "Klärungsgrund",
+    "dispute_case": "Klärungsfall",
 }
 #: A user-defined layout as saved from Excel: other order, no baseline/posting date.
 CSV_LAYOUT = [
@@ -64,6 +65,7 @@ CSV_LAYOUT = [
     "dunning_level",
     "disputed",
     "dispute_reason",
+    "dispute_case",
     "assignment",
     "reference",
     "text",
@@ -90,6 +92,7 @@ XLSX_LAYOUT = [
     "dunning_level",
     "disputed",
     "dispute_reason",
+    "dispute_case",
     "collector",
 ]
 _C1 = re.compile(b"[\x80-\x9f]")
