@@ -488,3 +488,17 @@ def test_reminder_for_an_inquiry_asks_for_an_answer():
     assert "Please send us what the customer asked for" in text
     assert "credit note" not in text
     assert "  (no items listed)" in text
+
+
+def test_the_cases_behind_a_pareto_row_are_exactly_those_it_counts():
+    from ar_core.disputes.analysis import cases_behind
+
+    frame = pl.DataFrame(
+        {"case_id": [1, 2, 3, 4], "reason": ["A", "B", "A", "C"], "category": ["pricing", None, "pricing", None],
+         "resolver_department": ["sales", None, "sales", "billing"],
+         "amount": [Decimal("10.00"), Decimal("30.00"), Decimal("20.00"), Decimal("5.00")]},
+    )  # fmt: skip
+    assert cases_behind(frame, "reason", "A")["case_id"].to_list() == [3, 1]  # largest first
+    assert cases_behind(frame, "category", "unmapped")["case_id"].to_list() == [2, 4]
+    assert cases_behind(frame, "resolver", None)["case_id"].to_list() == [2]
+    assert cases_behind(frame, "resolver", "billing")["case_id"].to_list() == [4]

@@ -45,6 +45,7 @@ _EXPORTS: dict[str, str] = {
     "CASE_SCHEMA": "analysis",
     "GROUPINGS": "analysis",
     "UNMAPPED": "analysis",
+    "cases_behind": "analysis",
     "credit_note_share": "analysis",
     "cycle_time": "analysis",
     "cycle_time_distribution": "analysis",

@@ -122,6 +122,14 @@ def _keyed(cases: pl.DataFrame, by: str) -> pl.DataFrame:
     return cases.with_columns(key.alias(_keys(by)[0]))
 
 
+def cases_behind(cases: pl.DataFrame, by: str, key: str | None) -> pl.DataFrame:
+    """The cases a Pareto row of ``by`` counts (``key`` as that row shows it; ``None``: the cases
+    without a key, e.g. no resolver department), largest amount first — the drill-down."""
+    column = _keyed(cases, by)[_keys(by)[0]]
+    chosen = column.is_null() if key is None else column == key
+    return cases.filter(chosen).sort(["amount", "case_id"], descending=[True, False])
+
+
 def _name_agg(by: str) -> list[pl.Expr]:
     """A customer's name as on its latest case (names change between extracts)."""
     if by != "customer":

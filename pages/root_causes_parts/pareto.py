@@ -7,7 +7,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ar_core.disputes import GROUPINGS, UNMAPPED, pareto
+from ar_core.disputes import UNMAPPED, cases_behind, pareto
 from pages.root_causes_parts.controls import Scope
 from ui.components import count_column, date_column, money_column, record_table
 from ui.data import sticky
@@ -140,12 +140,7 @@ def drill_down(scope: Scope, table: pl.DataFrame, by: str, currency: str) -> Non
     )
     if key is None:
         return
-    column = pl.col(GROUPINGS[by])
-    if by == "category":
-        column = column.fill_null(UNMAPPED)
-    behind = scope.basis.filter(column.is_null() if key == NONE else column == key).sort(
-        "amount", descending=True
-    )
+    behind = cases_behind(scope.basis, by, None if key == NONE else key)
     st.markdown(f"**{behind.height:,} cases** behind {escape(labels[key])}, largest first:")
     name = pl.col("customer_name").fill_null(pl.col("customer_id"))
     resolved = ["resolved"] if behind["resolved"].is_not_null().any() else []
