@@ -494,7 +494,8 @@ def test_the_cases_behind_a_pareto_row_are_exactly_those_it_counts():
     from ar_core.disputes.analysis import cases_behind
 
     frame = pl.DataFrame(
-        {"case_id": [1, 2, 3, 4], "reason": ["A", "B", "A", "C"], "category": ["pricing", None, "pricing", None],
+        {"case_id": [1, 2, 3, 4], "reason": ["A", "B", "A", "C"],
+         "category": ["pricing", None, "pricing", None],
          "resolver_department": ["sales", None, "sales", "billing"],
          "amount": [Decimal("10.00"), Decimal("30.00"), Decimal("20.00"), Decimal("5.00")]},
     )  # fmt: skip

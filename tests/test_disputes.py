@@ -350,3 +350,15 @@ def test_the_case_tables_are_read_once_per_change_and_every_change_shows(store, 
     update_case(store, COLLECTOR, case, next_action_date=date(2026, 12, 2))
     assert _case(store, case)["next_action_date"] == date(2026, 12, 2)
     assert len(reads) == 2
+
+
+def test_an_inquiry_is_answered_and_a_dispute_cannot_be(store, make_result):
+    import_snapshot(store, LEAD, make_result(_week(), as_of=W3), scope=WHOLE)
+    inquiry = open_case(store, COLLECTOR, "C2", reason="STATEMENT", case_type="inquiry")
+    with pytest.raises(InvalidInput, match="an inquiry ends as answered"):
+        resolve_case(store, COLLECTOR, inquiry, "credit note issued")
+    resolve_case(store, COLLECTOR, inquiry, "answered")
+    assert _case(store, inquiry)["resolution"] == "answered"
+    dispute = list_cases(store, LEAD).filter(reason="PRICE")["case_id"].item()
+    with pytest.raises(InvalidInput, match="a dispute ends as"):
+        resolve_case(store, COLLECTOR, dispute, "answered")

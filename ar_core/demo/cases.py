@@ -133,8 +133,8 @@ LEVEL_2_DAYS_LATE = 21
 INQUIRIES_PER_WEEK = 4
 INQUIRY_REASONS = (("INVOICE_COPY", 0.45), ("STATEMENT", 0.3), ("CLARIFICATION", 0.25))
 INQUIRY_IN_TIME = 0.7
-#: How an answered inquiry is resolved: the vocabulary has no "answered", and the customer pays.
-ANSWERED = REJECTED
+#: How an answered inquiry is resolved.
+ANSWERED = "answered"
 #: The people the cases go to (fictitious), per resolver department.
 RESOLVERS: dict[str, tuple[str, ...]] = {
     "sales": (

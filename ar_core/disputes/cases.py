@@ -465,8 +465,10 @@ def resolve_case(
     case = _writable(engine, actor, case_id)
     if case.status not in tx.WORKING:
         raise InvalidInput("status", f"case {case_id} is already {case.status}")
-    if resolution not in tx.RESOLUTIONS:
-        raise InvalidInput("resolution", f"unknown resolution {resolution!r}")
+    if resolution not in tx.RESOLUTIONS_BY_TYPE[case.case_type]:
+        allowed = ", ".join(tx.RESOLUTIONS_BY_TYPE[case.case_type])
+        article = "an" if case.case_type == tx.INQUIRY else "a"
+        raise InvalidInput("resolution", f"{article} {case.case_type} ends as {allowed}, not {resolution!r}")
     resolved = resolved or config.today()
     if not case.opened <= resolved <= config.today():
         raise InvalidInput("resolved", "the resolved date lies between the opening day and today")

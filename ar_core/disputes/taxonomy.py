@@ -32,7 +32,14 @@ CREDIT_NOTE, REJECTED, PARTIAL_CREDIT, WRITE_OFF, CLEARED_IN_ERP, DUPLICATE = (
     "credit note issued", "rejected — customer pays", "partial credit", "write-off", "cleared in ERP",
     "duplicate",
 )  # fmt: skip
-RESOLUTIONS = (CREDIT_NOTE, REJECTED, PARTIAL_CREDIT, WRITE_OFF, CLEARED_IN_ERP, DUPLICATE)
+#: How an inquiry ends: the customer has the copy, the statement or the explanation it asked for.
+ANSWERED = "answered"
+RESOLUTIONS = (CREDIT_NOTE, REJECTED, PARTIAL_CREDIT, WRITE_OFF, CLEARED_IN_ERP, DUPLICATE, ANSWERED)
+#: Case type -> the resolutions it may end with (an inquiry is answered, or was a duplicate).
+RESOLUTIONS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    DISPUTE: (CREDIT_NOTE, REJECTED, PARTIAL_CREDIT, WRITE_OFF, CLEARED_IN_ERP, DUPLICATE),
+    INQUIRY: (ANSWERED, DUPLICATE, CLEARED_IN_ERP),
+}
 #: Resolutions that credit the customer: the credited amount is asked for (billing-quality signal).
 CREDITING = (CREDIT_NOTE, PARTIAL_CREDIT)
 

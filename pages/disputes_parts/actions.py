@@ -16,7 +16,7 @@ from ar_core.disputes import (
     DEPARTMENTS,
     LEVELS,
     MOVES,
-    RESOLUTIONS,
+    RESOLUTIONS_BY_TYPE,
     WORKING,
     escalate_case,
     move_case,
@@ -163,7 +163,8 @@ def _resolve(eng, actor, case, _reasons, today) -> None:
     with st.form(FORM_RESOLVE):
         forms.slot("status")
         c1, c2, c3 = st.columns(3)
-        resolution = c1.selectbox("Resolution", RESOLUTIONS, key=_key(FORM_RESOLVE, "dp_rs_resolution", case))
+        choices = RESOLUTIONS_BY_TYPE[case["type"]]
+        resolution = c1.selectbox("Resolution", choices, key=_key(FORM_RESOLVE, "dp_rs_resolution", case))
         forms.slot("resolution", c1)
         resolved = c2.date_input(
             "Resolved on",
