@@ -31,20 +31,46 @@ def worklist_for(
 
     Ranks count within what is returned: "rank 1" is this reader's (or the chosen collector's)
     first call, not the team's. ``collector`` narrows it to that collector's own view: a
-    collector may ask for themselves only. The dispute and inquiry cases are read with the same
-    portfolio rule (``disputes.list_cases``), so their follow-ups and disputed parts count exactly
-    for the customers returned.
+    collector may ask for themselves only. The team's ranked list behind it is computed once
+    per change and shared by every session (:func:`shared_team_worklist`), so one collector's call
+    makes one recomputation, not one per open browser; the portfolio rule is applied after.
     """
-    from ar_core.collections.team import team_worklist
-
-    cases, parts = cases_being_worked(engine, actor)
-    frame, missing = team_worklist(engine, snapshot_id, as_of, today=today, cases=cases, case_items=parts)
+    frame, missing = shared_team_worklist(engine, snapshot_id, as_of, today=today)
     frame = in_portfolio(frame, readable_customers(engine, actor))
     if collector:
         if collector != actor.username and not actor.has(*READ_ALL_ROLES):
             raise PermissionDenied(f"{actor.username} may not see {collector}'s worklist")
         frame = in_portfolio(frame, collector_scope(engine, collector))
     return rank_within(frame), missing
+
+
+def workflow_mark(engine: sa.Engine) -> tuple[int, ...]:
+    """Moves with every write: the audit log's last entry (every service audits its writes), and
+    the case tables' version (the snapshot sync closes cases item by item)."""
+    from ar_core.disputes import cases_version
+    from ar_core.store.models import AuditEntry
+
+    with engine.connect() as conn:
+        last = conn.execute(sa.select(sa.func.coalesce(sa.func.max(AuditEntry.id), 0))).scalar_one()
+    return (int(last), *cases_version(engine))
+
+
+def shared_team_worklist(
+    engine: sa.Engine, snapshot_id: int, as_of: date, *, today: date | None = None
+) -> tuple[pl.DataFrame, list[str]]:
+    """The whole team's ranked worklist with every case being worked laid over it (services only),
+    once per snapshot chain, day and change of the workflow records (:func:`workflow_mark`)."""
+    from ar_core.collections.team import team_worklist
+    from ar_core.disputes import working_cases
+    from ar_core.ledger import ledger_key
+    from ar_core.memo import memo
+
+    def compute() -> tuple[pl.DataFrame, list[str]]:
+        cases, parts = working_cases(engine)
+        return team_worklist(engine, snapshot_id, as_of, today=today, cases=cases, case_items=parts)
+
+    key = (ledger_key(engine, snapshot_id), as_of, today, workflow_mark(engine))
+    return memo(engine, "team_worklist", key, compute, keep=4)
 
 
 def cases_being_worked(

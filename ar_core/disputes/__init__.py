@@ -66,6 +66,7 @@ _EXPORTS: dict[str, str] = {
 }
 #: For other areas' services only (the snapshot lifecycle in collections).
 _SERVICE: dict[str, str] = {
+    "working_cases": "cases",
     "insert_case": "cases",
     "prepare_case": "cases",
     "reopen_cleared": "sync",

@@ -651,6 +651,25 @@ def list_cases(
     scope = readable_customers(engine, actor)
     if customer_id is not None:
         check_customer_access(engine, actor, customer_id, write=False)
+    return _listed(engine, scope, status=status, customer_id=customer_id, case_type=case_type)
+
+
+def working_cases(engine: sa.Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every case being worked (``LIST_SCHEMA``) and its items with the case's ``customer_id``
+    (services only: the team worklist overlays them, then scopes itself)."""
+    cases = _listed(engine, None, status="open")
+    items = _item_rows(engine).filter(pl.col("case_id").is_in(cases["case_id"].to_list()))
+    return cases, items.select(*ITEM_COLUMNS_OUT, "customer_id")
+
+
+def _listed(
+    engine: sa.Engine,
+    scope: frozenset[str] | None,
+    *,
+    status: str,
+    customer_id: str | None = None,
+    case_type: str | None = None,
+) -> pl.DataFrame:
     frame = _case_rows(engine)
     if status == "open":
         frame = frame.filter(pl.col("status").is_in(tx.WORKING))
@@ -738,6 +757,11 @@ def _read_case_rows(engine: sa.Engine) -> pl.DataFrame:
     return pl.DataFrame(
         rows, schema={col.name: raw[col.name] for col in query.selected_columns}, orient="row"
     )
+
+
+#: The columns of :func:`case_items`.
+ITEM_COLUMNS_OUT = ("case_id", "company_code", "fiscal_year", "doc_no", "line_item", "amount", "item_amount",
+                    "currency", "due_date", "cleared_on")  # fmt: skip
 
 
 def case_items(engine: sa.Engine, actor: Actor, case_ids: Sequence[int]) -> pl.DataFrame:
