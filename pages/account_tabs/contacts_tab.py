@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from ar_core.collections import (
@@ -13,16 +12,16 @@ from ar_core.collections import (
     OUTCOMES,
     PROMISE_TO_PAY,
     CallResult,
-    correct_contact,
     list_contacts,
     record_contact,
 )
 from pages.account_tabs.case_fields import candidates, case_fields
 from pages.account_tabs.common import Account, fk, local, saved
+from pages.account_tabs.correction_form import correction_form
 from pages.account_tabs.promise_form import PROMISE_SLOTS, promise_fields
 from ui import forms, tables
 
-FORM_LOG, FORM_CORRECT = "log_contact", "correct_contact"
+FORM_LOG = "log_contact"
 #: The promise's refusals show under this form's promise fields (the Promises tab has its own).
 PROMISE_PLACES = {f: f"ct_{f}" for f in PROMISE_SLOTS}
 
@@ -68,7 +67,7 @@ def render(ctx: Account) -> None:
             },
         )
     if ctx.writable and not log.is_empty():
-        _correction_form(ctx, log)
+        correction_form(ctx, log)
 
 
 def _log_form(ctx: Account) -> None:
@@ -128,34 +127,3 @@ def _done(result: CallResult) -> str:
     if result.case_id is not None:
         done += f" Case {result.case_id} opened and linked to it."
     return done
-
-
-def _correction_form(ctx: Account, log: pl.DataFrame) -> None:
-    with (
-        st.expander("Correct an entry (entries are never edited; a correction is added)"),
-        st.form(FORM_CORRECT),
-    ):
-        current = log.filter(pl.col("effective"))
-        target = st.selectbox("Entry", current["contact_id"].to_list(), key=fk(FORM_CORRECT, "corr_id"))
-        note = st.text_input("What was wrong", key=fk(FORM_CORRECT, "corr_note"))
-        st.caption("Fill in only what changes; empty fields keep the entry's value.")
-        k1, k2, k3 = st.columns(3)
-        fix_outcome = k1.selectbox("Outcome", ["", *OUTCOMES], key=fk(FORM_CORRECT, "corr_outcome"))
-        fix_action = k2.selectbox("Next action", ["", *NEXT_ACTIONS], key=fk(FORM_CORRECT, "corr_next"))
-        fix_date = k3.date_input(
-            "Next action date", value=None, format="DD.MM.YYYY", key=fk(FORM_CORRECT, "corr_date")
-        )
-        fix_notes = st.text_area("Notes (replace)", key=fk(FORM_CORRECT, "corr_notes"))
-        proposed = {
-            "outcome": fix_outcome,
-            "next_action": fix_action,
-            "next_action_date": fix_date,
-            "notes": fix_notes,
-        }
-        changes = {k: v for k, v in proposed.items() if v}
-        if st.form_submit_button("Add correction"):
-            saved(
-                lambda: correct_contact(ctx.engine, ctx.actor, target, note=note, **changes),
-                "Correction added; the original entry stays in the log.",
-                FORM_CORRECT,
-            )

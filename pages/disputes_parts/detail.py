@@ -10,15 +10,14 @@ import sqlalchemy as sa
 import streamlit as st
 
 from ar_core.access import Actor
-from ar_core.disputes import WORKING, add_note, case_detail
+from ar_core.disputes import WORKING, case_detail
 from ar_core.errors import ArDeskError
 from pages.disputes_parts import actions
-from pages.disputes_parts.common import TYPE_LABELS, level_expr, level_label, page_link
-from ui import disputes, fmt, forms
-from ui.components import date_column, money_column, record_table, time_column
+from pages.disputes_parts.common import TYPE_LABELS, level_label, page_link
+from pages.disputes_parts.thread import escalations, notes
+from ui import disputes, fmt
+from ui.components import date_column, money_column, record_table
 from ui.text import escape, or_dash
-
-FORM_NOTE = "dp_note"
 
 
 def show(eng: sa.Engine, actor: Actor, case_id: int, today: date, time_zone: str) -> None:
@@ -122,34 +121,4 @@ def items(case: dict[str, Any]) -> None:
         },
         download=f"case-{case['case_id']}-items",
         placeholder="—",
-    )
-
-
-def notes(eng: sa.Engine, actor: Actor, case: dict[str, Any], time_zone: str) -> None:
-    """The thread, oldest first (append-only: a note is never edited), and a new note."""
-    thread: pl.DataFrame = case["notes"]
-    if thread.is_empty():
-        st.caption("No note yet.")
-    for note in thread.iter_rows(named=True):
-        st.markdown(
-            f"**{escape(note['by'])}** · {fmt.local_time(note['at'], time_zone)}  \n{escape(note['text'])}"
-        )
-    if not case["may_write"]:
-        return
-    with st.form(FORM_NOTE):
-        text = st.text_area("New note", key=forms.key(FORM_NOTE, "dp_note_text"), height=80)
-        forms.slot("text")
-        if st.form_submit_button("Add note"):
-            disputes.save(lambda: add_note(eng, actor, case["case_id"], text), "Note added.", FORM_NOTE)
-
-
-def escalations(case: dict[str, Any], time_zone: str) -> None:
-    frame: pl.DataFrame = case["escalations"]
-    if frame.is_empty():
-        st.caption("Not escalated.")
-        return
-    record_table(
-        frame.with_columns(level_expr()),
-        {"at": time_column("When"), "level": "Level", "to_whom": "To whom", "reason": "Why", "by": "By"},
-        time_zone=time_zone,
     )

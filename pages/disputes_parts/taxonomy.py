@@ -10,17 +10,15 @@ from ar_core.access import Actor
 from ar_core.disputes import (
     CASE_TYPES,
     CATEGORIES,
-    DAY_KINDS,
     DEPARTMENTS,
     set_reason,
-    set_sla_settings,
-    sla_settings,
 )
+from pages.disputes_parts.sla import sla_form
 from ui import disputes, forms
 from ui.components import count_column, money_column, record_table
 from ui.text import escape
 
-FORM_REASON, FORM_SLA = "dp_reason_form", "dp_sla_form"
+FORM_REASON = "dp_reason_form"
 NEW = "(new reason)"
 #: SLA days offered for a code nobody has mapped yet (the core counts it with its own default until then).
 NEW_SLA_DAYS = 10
@@ -75,7 +73,7 @@ def editor(eng: sa.Engine, actor: Actor, reasons: dict) -> None:
             },
             download="dispute-reasons",
         )
-    _sla_form(eng, actor)
+    sla_form(eng, actor)
 
 
 def _reason_form(eng: sa.Engine, actor: Actor, reasons: dict, picked: str) -> None:
@@ -143,34 +141,4 @@ def _reason_form(eng: sa.Engine, actor: Actor, reasons: dict, picked: str) -> No
                 ),
                 f"Reason {escape(chosen.strip().upper())} saved. New cases are due by its SLA.",
                 FORM_REASON,
-            )
-
-
-def _sla_form(eng: sa.Engine, actor: Actor) -> None:
-    """How SLA days count: calendar days, or working days without the public holidays of a country."""
-    current = sla_settings(eng)
-    with st.form(FORM_SLA):
-        st.markdown("**How SLA days count** (for cases opened from now on; open cases keep their due date)")
-        c1, c2 = st.columns(2)
-        kind = c1.radio(
-            "Days",
-            DAY_KINDS,
-            index=DAY_KINDS.index(current["kind"]),
-            horizontal=True,
-            format_func=lambda k: f"{k} days",
-            key=forms.key(FORM_SLA, "dp_sla_kind"),
-        )
-        forms.slot("kind", c1)
-        country = c2.text_input(
-            "Public holidays of (country code)",
-            value=current["country"],
-            key=forms.key(FORM_SLA, "dp_sla_country"),
-            help="e.g. DE, NL, BE",
-        )
-        forms.slot("country", c2)
-        if st.form_submit_button("Save"):
-            disputes.save(
-                lambda: set_sla_settings(eng, actor, kind=kind, country=country.strip()),
-                "How SLA days count is saved.",
-                FORM_SLA,
             )

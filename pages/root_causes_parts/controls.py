@@ -16,6 +16,20 @@ TYPES = {"dispute": "Disputes", "inquiry": "Inquiries", "both": "Both"}
 BASES = {"open": "Open now", "period": "Opened in a period"}
 
 
+#: The groupings of the Pareto view and their labels.
+LABELS = {
+    "reason": "Reason",
+    "category": "Root-cause category",
+    "customer": "Customer",
+    "resolver": "Resolver department",
+    "company_code": "Company code",
+    "country": "Country",
+    "collector": "Collector",
+}
+#: How a case without the key (no country, no resolver yet) is named and chosen.
+NONE = "(none)"
+
+
 @dataclass(frozen=True)
 class Scope:
     cases: pl.DataFrame  #: every case of the chosen type (trend, cycle time and credit notes work on it)

@@ -7,25 +7,15 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from ar_core.disputes import UNMAPPED, cases_behind, pareto
-from pages.root_causes_parts.controls import Scope
-from ui.components import count_column, date_column, money_column, record_table
+from ar_core.disputes import pareto
+from pages.root_causes_parts.controls import LABELS, NONE, Scope
+from pages.root_causes_parts.drill import drill_down
+from ui.components import count_column, money_column, record_table
 from ui.data import sticky
 from ui.text import escape
 
-LABELS = {
-    "reason": "Reason",
-    "category": "Root-cause category",
-    "customer": "Customer",
-    "resolver": "Resolver department",
-    "company_code": "Company code",
-    "country": "Country",
-    "collector": "Collector",
-}
 #: Bars drawn at most (the table below lists every key; the line keeps the share of all keys).
 TOP = 25
-#: How a case without the key (no country, no resolver yet) is named and chosen.
-NONE = "(none)"
 VITAL, OTHER, LINE = "#1f4e79", "#9db7d1", "#c0392b"
 
 
@@ -124,60 +114,6 @@ def table_of(table: pl.DataFrame, by: str, currency: str) -> None:
     }
     shown = table.select("label", pl.exclude("label"))
     record_table(shown, columns, download=f"pareto-{by}", height=min(38 + 35 * table.height, 400))
-
-
-def drill_down(scope: Scope, table: pl.DataFrame, by: str, currency: str) -> None:
-    """The cases behind one key: clicked in the chart, or chosen here."""
-    labels = dict(zip(table["key"].to_list(), table["label"].to_list(), strict=True))
-    box = f"rc_key_{by}"
-    key = st.selectbox(
-        f"Cases behind one {LABELS[by].lower()}",
-        list(labels),
-        format_func=labels.get,
-        index=None,
-        placeholder="Click a bar or choose one",
-        key=box,
-    )
-    if key is None:
-        return
-    behind = cases_behind(scope.basis, by, None if key == NONE else key)
-    st.markdown(f"**{behind.height:,} cases** behind {escape(labels[key])}, largest first:")
-    name = pl.col("customer_name").fill_null(pl.col("customer_id"))
-    resolved = ["resolved"] if behind["resolved"].is_not_null().any() else []
-    record_table(
-        behind.select(
-            pl.format("disputes?case={}", pl.col("case_id")).alias("link"),
-            name.alias("customer"),
-            "reason",
-            pl.col("category").fill_null(UNMAPPED),
-            "status",
-            "collector",
-            "resolver_department",
-            "opened",
-            "due",
-            *resolved,
-            "amount",
-        ),
-        {
-            "link": st.column_config.LinkColumn(
-                "Case", display_text=r"case=(\d+)$", width=60, help="Opens the case on the Disputes page"
-            ),
-            "customer": st.column_config.TextColumn("Customer", width=240),
-            "reason": "Reason",
-            "category": "Root cause",
-            "status": "Status",
-            "collector": "Owner",
-            "resolver_department": "Resolver",
-            "opened": date_column("Opened"),
-            "due": date_column("Due"),
-            "resolved": date_column("Resolved"),
-            "amount": money_column(f"Amount ({currency})"),
-        },
-        download=f"cases-behind-{by}-{key}",
-        placeholder="—",
-        height=min(38 + 35 * behind.height, 420),
-        key="rc_behind",
-    )
 
 
 def show(scope: Scope, currency: str) -> None:
