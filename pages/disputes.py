@@ -27,8 +27,6 @@ cases = disputes.cases(actor)  # the core applies the portfolio rule
 #    app.py keeps the URL's query string until a page run ends, and a stopped run never ends.
 case_id = common.chosen_case()
 if case_id is not None:
-    if case_id not in cases["case_id"]:
-        disputes.reread(actor, case_id)  # opened meanwhile (the account view, another instance)
     common.back_to_list()
     detail.show(eng, actor, case_id, today, settings.get_time_zone(eng))
 

@@ -24,34 +24,20 @@ from ui.resources import engine
 
 #: Session key: the message of the save that caused this run (shown once at the top).
 FLASH = "dp_flash"
-#: Session key: the case a deep link named that the cached frame did not hold (read again once).
-REREAD = "dp_reread_for"
-#: Process-wide count of the case writes made here, and per user of the reads forced by a deep link.
+#: Process-wide count of the saves made here: a reason edit changes the analysis but not the cases.
 _writes = itertools.count(1)
 _version: dict[str, int] = {"": 0}
 
 
-def _key(actor: Actor | None = None) -> tuple:
+def _key() -> tuple:
     listing = data.snapshot_list()
     latest = int(listing["snapshot_id"][-1]) if listing.height else None
-    return latest, cases_version(engine()), _version[""], _version.get(actor.username, 0) if actor else 0
+    return latest, cases_version(engine()), _version[""]
 
 
 def cases(actor: Actor) -> pl.DataFrame:
     """Every case ``actor`` may read, whatever its status (``disputes.LIST_SCHEMA``, case currency)."""
-    return _cases(actor, _key(actor))
-
-
-def reread(actor: Actor, case_id: int) -> pl.DataFrame:
-    """The cases read again for ``actor`` alone, once per case a deep link names and the frame lacks.
-
-    A case opened on the account view (or by another instance) since the frame was read is then
-    listed at once; a case the user may not read is looked for once, not on every rerun.
-    """
-    if st.session_state.get(REREAD) != case_id:
-        st.session_state[REREAD] = case_id
-        _version[actor.username] = next(_writes)
-    return cases(actor)
+    return _cases(actor, _key())
 
 
 @st.cache_resource(ttl=60, max_entries=16)
@@ -62,7 +48,7 @@ def _cases(actor: Actor, version: tuple) -> pl.DataFrame:
 def analysis(actor: Actor) -> tuple[pl.DataFrame, list[str]]:
     """The cases for the analysis (``disputes.CASE_SCHEMA``: amounts in the reporting currency), and
     the currencies without a rate at the latest snapshot (those cases keep their own amount)."""
-    return _analysis(actor, _key(actor), settings.get_reporting_currency(engine()))
+    return _analysis(actor, _key(), settings.get_reporting_currency(engine()))
 
 
 @st.cache_resource(ttl=60, max_entries=16)
@@ -89,7 +75,7 @@ def _reasons(version: tuple) -> dict:
 
 def unmapped(actor: Actor) -> pl.DataFrame:
     """Reason codes of cases no category covers yet: code, cases, amount."""
-    return _unmapped(actor, _key(actor))
+    return _unmapped(actor, _key())
 
 
 @st.cache_resource(ttl=60, max_entries=4)
@@ -98,7 +84,7 @@ def _unmapped(actor: Actor, version: tuple) -> pl.DataFrame:
 
 
 def refresh() -> None:
-    """Read the cases again on the next call (after a write of this process, or a case not yet held)."""
+    """Read again on the next call: after a save here (a reason edit is not in the cases' version)."""
     _version[""] = next(_writes)
 
 

@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-import polars as pl
 import sqlalchemy as sa
 
 from ar_core.access import Actor, record
@@ -37,10 +36,12 @@ def import_snapshot(engine: sa.Engine, actor: Actor, result: ExtractResult, **op
     outcome = import_extract(engine, actor, result, on_retire=undo_decisions, **options)
     if outcome.snapshot_id is None:  # a dry run
         return outcome
+    # the file's items stand for the composed ledger only when the snapshot is a full one
     items = result.items if not outcome.undone_on_replace else None
-    decided = _decide(engine, outcome.snapshot_id, items)
-    full = items is not None and is_full_snapshot(engine, outcome.snapshot_id)
-    sync_cases(engine, actor, snapshot_id=outcome.snapshot_id, items=items if full else None)
+    ledger = items if items is not None and is_full_snapshot(engine, outcome.snapshot_id) else None
+    loaded = {outcome.snapshot_id: ledger} if ledger is not None else None
+    decided = refresh_promise_statuses(engine, loaded=loaded)
+    sync_cases(engine, actor, snapshot_id=outcome.snapshot_id, items=ledger)
     return replace(outcome, promises_decided=decided)
 
 
@@ -54,12 +55,6 @@ def remove_snapshot(engine: sa.Engine, actor: Actor, snapshot_id: int, reason: s
         refresh_promise_statuses(engine)
     sync_cases(engine, actor)  # cases it closed are open again: the latest ledger decides anew
     return reopened
-
-
-def _decide(engine: sa.Engine, snapshot_id: int, items: pl.DataFrame | None) -> int:
-    """The frame handed on stands for the composed ledger, so only a full snapshot's own items may."""
-    full = items is not None and is_full_snapshot(engine, snapshot_id)
-    return refresh_promise_statuses(engine, loaded={snapshot_id: items} if full else None)
 
 
 def undo_decisions(conn: sa.Connection, actor: Actor, as_of: date, snapshot_id: int) -> int:
