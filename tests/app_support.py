@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from ar_core.access.actor import Actor
 from ar_core.access.users import create_user
 from ar_core.store.db import make_engine, migrate
+from ui import keys
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -55,4 +56,17 @@ def open_page(page: str, username: str) -> AppTest:
     at.session_state["authentication_status"] = True
     at.session_state["username"] = username
     at.run()
+    return at
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Run the account page with its tab ``label`` open: only the open tab runs (and is sent).
+
+    The tab is chosen as the browser does, through its session key (also before the first run);
+    the page keeps it over saves. An unknown label would quietly open the first tab: refused here.
+    """
+    at.session_state[keys.ACCOUNT_TAB] = label
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state[keys.ACCOUNT_TAB] == label, f"no tab {label!r} on the page"
     return at

@@ -10,19 +10,21 @@ from decimal import Decimal
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
 from ar_core.collections import contacts
 from ar_core.collections.lifecycle import import_snapshot
 from ar_core.disputes import case_items, list_cases, open_case
 from ar_core.ingest import read_extract
 from ar_core.ledger.customers import upsert_customer_master
-from tests.app_support import ROOT, SYSTEM, app_store
+from tests.app_support import ROOT, SYSTEM, app_store, open_tab
 from tests.samples import fbl5n_german_text
 
 MUELLER, BAKKER = "0000100001", "0000100002"
 USERS = {"lena": ["lead"], "colin": ["collector"], "cora": ["collector"], "carl": ["controller"]}
 OPEN_DISPUTE = "FormSubmitter:open_dispute-Open dispute"
 SAVE_CONTACT = "FormSubmitter:log_contact-Save contact"
+DISPUTES, CONTACTS = "Disputes", "Contacts"
 
 
 @pytest.fixture
@@ -45,14 +47,13 @@ def ledger(tmp_path, monkeypatch):
         yield engine
 
 
-def page(username: str, customer: str) -> AppTest:
+def page(username: str, customer: str, tab: str) -> AppTest:
+    """The account page with ``tab`` open (only the open tab runs)."""
     at = AppTest.from_file(str(ROOT / "pages/account.py"), default_timeout=30)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = username
     at.query_params["customer"] = customer
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_tab(at, tab)
 
 
 def edit(at: AppTest, key: str, rows: dict[int, dict]) -> None:
@@ -68,8 +69,20 @@ def _doc(doc_no: str, amount: str | None = None) -> dict:
     return {"company_code": "1000", "fiscal_year": 2026, "doc_no": doc_no, "line_item": 1, "amount": amount}
 
 
+def _tab(at: AppTest, label: str):
+    return next(t for t in at.tabs if t.label == label)
+
+
 def _disputes_tab(at: AppTest):
-    return next(t for t in at.tabs if t.label == "Disputes")
+    return _tab(at, DISPUTES)
+
+
+def _field_block(block, key: str):
+    """The innermost block (a form's column) holding the widget ``key``."""
+    for child in block.children.values():
+        if isinstance(child, Block) and any(getattr(n, "key", None) == key for n in child):
+            return _field_block(child, key)
+    return block
 
 
 def _editors(block) -> list:
@@ -87,7 +100,7 @@ def test_the_tab_lists_the_customers_cases_each_linked_to_its_page(ledger):
     inquiry = open_case(ledger, SYSTEM, BAKKER, reason="INVOICE_COPY", case_type="inquiry")
     resolve_case(ledger, SYSTEM, inquiry, "duplicate")
     open_case(ledger, SYSTEM, MUELLER, reason="PRICE", items=[_doc("1800000001")])  # another customer's
-    at = page("cora", BAKKER)
+    at = page("cora", BAKKER, DISPUTES)
     table = next(d for d in _disputes_tab(at).dataframe if "reason_label" in d.value.columns)
     assert table.value["case"].tolist() == [f"/disputes?case={inquiry}", f"/disputes?case={first}"]
     assert table.value["type"].tolist() == ["inquiry", "dispute"]
@@ -102,7 +115,7 @@ def test_the_tab_lists_the_customers_cases_each_linked_to_its_page(ledger):
 
 
 def test_open_a_dispute_over_part_of_an_invoice(ledger):
-    at = page("cora", BAKKER)
+    at = page("cora", BAKKER, DISPUTES)
     (editor,) = _editors(_disputes_tab(at))
     assert editor["doc_no"].tolist() == ["1800000003", "1800000004"]  # Bakker's open invoices
     assert [float(a) for a in editor["disputed"]] == [10000.0, 0.1]  # the open amounts by default
@@ -131,7 +144,7 @@ def test_open_a_dispute_over_part_of_an_invoice(ledger):
 
 
 def test_refusals_show_under_their_fields_and_keep_what_was_typed(ledger):
-    at = page("cora", BAKKER)
+    at = page("cora", BAKKER, DISPUTES)
     at.text_area(key="dp_note").input("call back Friday")
     at.form_submit_button(key=OPEN_DISPUTE).click().run()  # neither reason nor items
     assert "choose a reason of the taxonomy" in errors(at)[0]
@@ -153,7 +166,7 @@ def test_refusals_show_under_their_fields_and_keep_what_was_typed(ledger):
 
 def test_a_controller_reads_the_cases_and_sees_no_form(ledger):
     open_case(ledger, SYSTEM, BAKKER, reason="PRICE", items=[_doc("1800000003")])
-    at = page("carl", BAKKER)
+    at = page("carl", BAKKER, DISPUTES)
     assert any("reason_label" in d.value.columns for d in _disputes_tab(at).dataframe)
     assert not at.form_submit_button and not _editors(at)
 
@@ -162,7 +175,7 @@ def test_a_controller_reads_the_cases_and_sees_no_form(ledger):
 
 
 def test_a_dispute_raised_on_a_call_opens_the_case_linked_to_the_contact(ledger):
-    at = page("cora", BAKKER)
+    at = page("cora", BAKKER, CONTACTS)
     at.selectbox(key="ct_outcome").select("dispute raised")
     at.text_area(key="ct_notes").input("Customer: 3 pallets short")
     at.form_submit_button(key=SAVE_CONTACT).click().run()  # no reason, no items: refused
@@ -182,7 +195,7 @@ def test_a_dispute_raised_on_a_call_opens_the_case_linked_to_the_contact(ledger)
 
 
 def test_an_inquiry_logged_from_a_contact_needs_no_item(ledger):
-    at = page("colin", MUELLER)
+    at = page("colin", MUELLER, CONTACTS)
     at.selectbox(key="ct_outcome").select("reached")
     at.selectbox(key="ct_cs_reason").select("PRICE")  # a dispute reason with another outcome: refused
     at.form_submit_button(key=SAVE_CONTACT).click().run()
@@ -196,11 +209,14 @@ def test_an_inquiry_logged_from_a_contact_needs_no_item(ledger):
 
 
 def test_a_promise_refusal_shows_under_the_contact_forms_own_field(ledger):
-    at = page("colin", MUELLER)
+    at = page("colin", MUELLER, CONTACTS)
     at.selectbox(key="ct_outcome").select("promise to pay")
     at.text_input(key="ct_pr_amount").input("1.234,57")
     at.form_submit_button(key=SAVE_CONTACT).click().run()
-    contacts_tab = next(t for t in at.tabs if t.label == "Contacts")
-    promises_tab = next(t for t in at.tabs if t.label == "Promises to pay")
+    contacts_tab, promises_tab = _tab(at, CONTACTS), _tab(at, "Promises to pay")
     assert any("exceeds the open debits" in e.value for e in contacts_tab.error)
+    # under the contact form's own amount field (the Promises tab's form has the same fields)
+    amount_field = _field_block(contacts_tab, "ct_pr_amount")
+    assert amount_field.type == "column"
+    assert any("exceeds the open debits" in e.value for e in amount_field.error)
     assert not any("exceeds the open debits" in e.value for e in promises_tab.error)

@@ -11,7 +11,7 @@ from ar_core.collections import contacts, promises
 from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
 from ar_core.ledger.customers import upsert_customer_master
-from tests.app_support import SYSTEM, app_store
+from tests.app_support import SYSTEM, app_store, open_tab
 from tests.app_support import open_page as _open
 from tests.samples import fbl5n_german_text
 
@@ -91,7 +91,7 @@ def test_collector_sees_only_own_portfolio_on_every_page(ledger):
 
 def test_collector_logs_a_call_and_a_promise(ledger):
     """One form, one submit: the call with the outcome "promise to pay" and the promise it brought."""
-    at = open_page("pages/account.py", "colin")
+    at = open_tab(open_page("pages/account.py", "colin"), "Contacts")
     at.selectbox(key="ct_channel").select("phone")
     at.selectbox(key="ct_outcome").select("promise to pay")
     at.selectbox(key="ct_reason").select("LIQUIDITY")
@@ -140,7 +140,7 @@ def test_collector_logs_a_call_and_a_promise(ledger):
 
 
 def test_bad_promise_amount_is_refused_and_nothing_stored(ledger):
-    at = open_page("pages/account.py", "colin")
+    at = open_tab(open_page("pages/account.py", "colin"), "Promises to pay")
     at.text_input(key="pr_amount").input("12,3x")
     at.form_submit_button(key="FormSubmitter:promise-Save promise").click().run()
     assert "'12,3x' is not an amount" in at.error[0].value
@@ -205,7 +205,7 @@ def test_lead_enters_an_fx_rate(ledger):
 def test_correction_changes_the_next_action_date_and_keeps_the_original(ledger):
     contacts.log_contact(ledger, SYSTEM, MUELLER, channel="phone", outcome="reached", next_action="call",
                          next_action_date=date(2026, 12, 24))  # fmt: skip
-    at = open_page("pages/account.py", "colin")
+    at = open_tab(open_page("pages/account.py", "colin"), "Contacts")  # corrections sit under the log
     at.text_input(key="corr_note").input("wrong date: call back on Monday")
     at.date_input(key="corr_date").set_value(date(2026, 11, 23))
     at.form_submit_button(key="FormSubmitter:correct_contact-Add correction").click().run()
@@ -224,7 +224,7 @@ def test_correction_changes_the_next_action_date_and_keeps_the_original(ledger):
 def test_escalation_reaches_the_second_voice_and_is_resolved(ledger):
     from ar_core.collections.escalations import escalation_frame
 
-    at = open_page("pages/account.py", "colin")
+    at = open_tab(open_page("pages/account.py", "colin"), "Second voice")
     assert at.selectbox(key="esc_to").value is None  # no default: the collector chooses
     at.selectbox(key="esc_to").select("cora")
     at.text_input(key="esc_why").input("refuses to talk to me")
@@ -233,8 +233,9 @@ def test_escalation_reaches_the_second_voice_and_is_resolved(ledger):
     # cora now has Müller on her worklist besides her own Bakker, and closes the case
     at = open_page("pages/worklist.py", "cora")
     assert sorted(at.dataframe[0].value["customer_id"].tolist()) == [MUELLER, BAKKER]
-    at = open_page("pages/account.py", "cora")
-    at.selectbox(key="acct_pick").select(MUELLER).run()
+    at = open_tab(open_page("pages/account.py", "cora"), "Second voice")
+    at.selectbox(key="acct_pick").select(MUELLER).run()  # the tab stays open for another customer
+    assert not at.exception, at.exception
     assert any("Escalated by colin to **cora**" in w.value for w in at.warning)
     escalation_id = escalation_frame(ledger)["escalation_id"][0]
     at.text_input(key=f"esc_resolution_{escalation_id}").input("customer pays on Friday")
