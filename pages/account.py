@@ -13,9 +13,8 @@ import polars as pl
 import streamlit as st
 
 from ar_core import settings
-from ar_core.access import check_customer_access, may_write
+from ar_core.access import may_write
 from ar_core.collections import cases_being_worked, open_escalations, with_case_parts
-from ar_core.errors import ArDeskError
 from ar_core.ledger import customer_items, open_summary
 from pages.account_tabs import (
     common,
@@ -23,6 +22,7 @@ from pages.account_tabs import (
     disputes_tab,
     history_tab,
     items_tab,
+    picker,
     promises_tab,
     voice_tab,
 )
@@ -40,42 +40,8 @@ snaps = components.snapshots_or_stop("No snapshot yet: accounts appear with the 
 latest = snaps.row(-1, named=True)
 as_of: date = latest["as_of"]
 
-allowed = data.customers(actor)  # the core applies the portfolio rule
-ids = allowed["customer_id"].to_list()
-wanted = st.query_params.get(common.PARAM)
-if wanted is not None and wanted not in ids:
-    try:  # the service says why: unknown customer, or not in this user's portfolio
-        check_customer_access(eng, actor, wanted, write=False)
-        reason = "it is not in the customer master"
-    except ArDeskError as exc:
-        reason = str(exc)
-    st.error(
-        f"Customer {escape(repr(wanted))} cannot be opened: {escape(reason)}. "
-        "Pick one below or go back to the worklist."
-    )
-    wanted = None
-if wanted is not None:  # remembered at once: a rerun may interrupt this run before its end
-    st.session_state[keys.ACCOUNT] = wanted
-if not ids:
-    st.info("No customers in your portfolio yet. Ask your lead to assign your portfolio.")
-    st.stop()
-if wanted is None:
-    last = st.session_state.get(keys.ACCOUNT)
-    wanted = last if last in ids else ids[0]
-if st.session_state.get(common.PICK) != wanted:
-    st.session_state[common.PICK] = wanted
-names = dict(zip(ids, allowed["name"].fill_null("").to_list(), strict=True))
-customer_id = st.selectbox(
-    "Customer",
-    ids,
-    format_func=lambda c: f"{c} — {names.get(c, '')}",
-    key=common.PICK,
-    on_change=common.picked,
-)
-if common.PARAM not in st.query_params:  # a refused one stays (and so does its message) until a choice
-    st.query_params[common.PARAM] = customer_id
-st.session_state[keys.ACCOUNT] = customer_id
-cust = allowed.filter(pl.col("customer_id") == customer_id).row(0, named=True)
+cust = picker.choose(eng, actor)
+customer_id = cust["customer_id"]
 writable = may_write(eng, actor, customer_id)
 time_zone = settings.get_time_zone(eng)
 
@@ -137,6 +103,9 @@ ctx = common.Account(
 items_tab.aging_chart(ctx)
 SECTIONS = {"Open items": items_tab, "Item history": history_tab, "Contacts": contacts_tab,
             "Promises to pay": promises_tab, "Second voice": voice_tab, "Disputes": disputes_tab}  # fmt: skip
-for tab, section in zip(st.tabs(list(SECTIONS), key="acct_tabs"), SECTIONS.values(), strict=True):
-    with tab:
-        section.render(ctx)
+# Only the open tab runs (and is sent): a switch reruns the page, the key keeps the tab over saves.
+tabs = st.tabs(list(SECTIONS), key=keys.ACCOUNT_TAB, on_change="rerun")
+for tab, section in zip(tabs, SECTIONS.values(), strict=True):
+    if tab.open:
+        with tab:
+            section.render(ctx)

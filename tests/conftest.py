@@ -18,6 +18,9 @@ from typing import Any
 import polars as pl
 import pytest
 import sqlalchemy as sa
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from ar_core.access.actor import Actor
 from ar_core.schema import ITEM_SCHEMA
@@ -137,3 +140,28 @@ def make_result() -> Callable[..., Any]:
         )
 
     return build
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """The bytes of every file an AppTest page run offers, by the file name the user gets (also
+    those written only when clicked: written here, as the click would)."""
+    offered: dict[str, bytes] = {}
+
+    class Recording(MemoryMediaFileStorage):
+        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+            if filename and isinstance(path_or_data, bytes):
+                offered[filename] = path_or_data
+            return super().load_and_get_id(path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    real_deferred = MediaFileManager.add_deferred
+
+    def deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        """A download written when it is clicked: written here, as the click would."""
+        data = data_callable()
+        offered[file_name] = data.encode() if isinstance(data, str) else data
+        return real_deferred(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", deferred)
+    return offered

@@ -10,8 +10,6 @@ import io
 from datetime import date
 
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from ar_core.access.audit import record_many
@@ -30,21 +28,6 @@ def _rows(data: bytes) -> list[dict[str, str]]:
 
 def _texts(at: AppTest, *kinds: str) -> list[str]:
     return [element.value for kind in kinds for element in getattr(at, kind)]
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """The bytes of every file a page run offers, by the file name the user gets."""
-    offered: dict[str, bytes] = {}
-
-    class Recording(MemoryMediaFileStorage):
-        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
-            if filename and isinstance(path_or_data, bytes):
-                offered[filename] = path_or_data
-            return super().load_and_get_id(path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
-    return offered
 
 
 @pytest.fixture

@@ -337,3 +337,59 @@ def test_the_reason_names_the_amount_of_the_collectable_column():
     row = wl.row(0, named=True)
     assert (row["overdue_amount"], row["overdue_collectable"]) == (Decimal("7000.00"), Decimal("5000.00"))
     assert row["reasons"][0] == "EUR 5,000 overdue (collectable)"
+
+
+# --- ranking again after a workflow write: only the changed customers are scored again ------------
+
+
+def _rerank(previous, promises=PROMISES, contacts=CONTACTS, escalations=ESCALATIONS):
+    from ar_core.collections.priority import PriorityConfig
+    from ar_core.collections.worklist import customer_base, rerank
+
+    config = PriorityConfig()
+    base = customer_base(_items(ITEMS), AS_OF, config, RATES)
+    return rerank(previous, base, AS_OF, CUSTOMERS, contacts, promises, escalations, config, RATES)
+
+
+def test_ranking_again_after_a_call_equals_a_full_ranking_and_scores_only_that_customer(monkeypatch):
+    from ar_core.collections import worklist
+
+    first, held = _rerank(None)
+    assert first.equals(_build())  # the full ranking, as build_worklist gives it
+    scored: list[list[str]] = []
+    real = worklist._scored
+    monkeypatch.setattr(
+        worklist, "_scored", lambda rows, *a: scored.append(rows["customer_id"].to_list()) or real(rows, *a)
+    )
+    # K3 was never contacted; a call today with a call-back on 27.11. parks it
+    call = {"customer_id": ["K3"], "last_contact_at": [AS_OF], "last_outcome": ["reached"],
+            "next_action": ["call"], "next_action_date": [date(2026, 11, 27)]}  # fmt: skip
+    called = pl.concat([CONTACTS, pl.DataFrame(call)], how="vertical_relaxed")
+    again, held = _rerank(held, contacts=called)
+    assert scored == [["K3"]]
+    assert again.equals(_build(contacts_summary=called))
+    k3 = again.filter(pl.col("customer_id") == "K3").row(0, named=True)
+    assert (k3["due_today"], k3["next_action_date"]) == (False, date(2026, 11, 27))
+    assert k3["days_since_contact"] == 0
+    # the escalation of K2 resolved: K2 alone again, and the ranks follow the new scores
+    scored.clear()
+    again, held = _rerank(held, contacts=called, escalations=ESCALATIONS.clear())
+    assert scored == [["K2"]]
+    assert again.equals(_build(contacts_summary=called, escalations=ESCALATIONS.clear()))
+    assert again["rank"].to_list() == list(range(1, again.height + 1))
+    # nothing changed: nothing scored
+    scored.clear()
+    same, _ = _rerank(held, contacts=called, escalations=ESCALATIONS.clear())
+    assert scored == [[]] and same.equals(again)
+
+
+def test_ranking_again_under_other_rules_scores_everyone():
+    from ar_core.collections.priority import PriorityConfig
+    from ar_core.collections.worklist import customer_base, rerank
+
+    _, held = _rerank(None)
+    heavier = PriorityConfig(amount_weight=PriorityConfig().amount_weight * 2)
+    base = customer_base(_items(ITEMS), AS_OF, heavier, RATES)
+    ranked, _ = rerank(held, base, AS_OF, CUSTOMERS, CONTACTS, PROMISES, ESCALATIONS, heavier, RATES)
+    assert ranked.equals(_build(config=heavier))
+    assert not ranked["score"].equals(_build()["score"])

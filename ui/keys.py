@@ -11,6 +11,8 @@ CONFIRM_DELETE = "confirm_delete_snapshot"
 #: Name of the mapping saved on the previous run, to confirm it after the rerun.
 MAPPING_SAVED = "mapping_saved"
 ACCOUNT = "account_customer_id"
+#: The open tab of the account page (only that tab runs).
+ACCOUNT_TAB = "acct_tabs"
 #: Set after a login by the form: the browser has not confirmed the login cookie yet.
 COOKIE_TO_WRITE = "login_cookie_to_write"
 #: Set after a logout: the browser has not confirmed that the login cookie is gone.

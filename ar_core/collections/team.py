@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from ar_core import settings
 from ar_core.collections import contacts, escalations, promises
 from ar_core.collections.priority import PriorityConfig
-from ar_core.collections.worklist import customer_base, rank_customers, with_case_disputes
+from ar_core.collections.worklist import customer_base, rerank, with_case_disputes
 from ar_core.errors import NotFound
 from ar_core.ledger import (
     all_customers,
@@ -90,11 +90,22 @@ def team_worklist(
 
     customer_rows, missing = memo(engine, "worklist_base", key, base, keep=4)
     if case_items is not None and not case_items.is_empty():
-        ledger = items if items is not None else ledger_items(engine, snapshot_id)  # shared, not reloaded
-        customer_rows = with_case_disputes(
-            customer_rows, ledger, case_items, as_of, config, fx, edges, reporting=reporting
-        )
-    frame = rank_customers(
+        base_rows = customer_rows
+
+        def overlaid() -> pl.DataFrame:
+            ledger = items if items is not None else ledger_items(engine, snapshot_id)  # shared, not reloaded
+            return with_case_disputes(
+                base_rows, ledger, case_items, as_of, config, fx, edges, reporting=reporting
+            )
+
+        # the case parts change with the cases, not with each call logged: keyed by their content
+        parts_key = (case_items.height, int(case_items.hash_rows(seed=7).sum()))
+        customer_rows = memo(engine, "worklist_case_base", (key, parts_key), overlaid, keep=4)
+    # The last ranking of this base: the next call scores again only the customers whose workflow
+    # records changed (one holder per base, shared by every session; the newest ranking wins).
+    held = memo(engine, "worklist_ranking", (key, id(customer_rows)), lambda: [None], keep=4)
+    frame, held[0] = rerank(
+        held[0],
         customer_rows,
         as_of,
         all_customers(engine),

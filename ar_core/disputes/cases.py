@@ -23,6 +23,7 @@ from ar_core.disputes import taxonomy as tx
 from ar_core.errors import InvalidInput, NotFound, PermissionDenied
 from ar_core.money import from_cents, to_cents
 from ar_core.schema import doc_key
+from ar_core.store import marks
 from ar_core.store.bulk import from_cents as cents_to_money
 from ar_core.store.db import write_transaction
 from ar_core.store.models import (
@@ -382,6 +383,7 @@ def insert_case(
         created_at=now, updated_at=now,
     )  # fmt: skip
     case_id = conn.execute(sa.insert(DisputeCase).values(**values).returning(DisputeCase.id)).scalar_one()
+    marks.advance(conn, marks.DISPUTE_CASES)
     if rows:
         conn.execute(sa.insert(DisputeCaseItem), [{**r, "case_id": case_id} for r in rows])
     _note(conn, actor, case_id, prepared["note"])
@@ -414,6 +416,7 @@ def _update(
     conn.execute(
         sa.update(DisputeCase).where(DisputeCase.id == case.id).values(**changes, updated_at=utcnow())
     )
+    marks.advance(conn, marks.DISPUTE_CASES)
     record(
         conn,
         actor,
@@ -427,6 +430,7 @@ def _update(
 
 def _note(conn: sa.Connection, actor: Actor, case_id: int, text: str) -> None:
     if text.strip():
+        marks.advance(conn, marks.DISPUTE_CASES)
         conn.execute(
             sa.insert(DisputeNote).values(
                 case_id=case_id,
@@ -656,10 +660,22 @@ def list_cases(
 
 def working_cases(engine: sa.Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every case being worked (``LIST_SCHEMA``) and its items with the case's ``customer_id``
-    (services only: the team worklist overlays them, then scopes itself)."""
-    cases = _listed(engine, None, status="open")
-    items = _item_rows(engine).filter(pl.col("case_id").is_in(cases["case_id"].to_list()))
-    return cases, items.select(*ITEM_COLUMNS_OUT, "customer_id")
+    (services only: the team worklist overlays them, then scopes itself).
+
+    Computed once per change of the cases, the customer master or the reasons and shared (never
+    mutate it): every call or promise logged makes the team worklist rank again, not this.
+    """
+    from ar_core.ledger import customers_version
+    from ar_core.memo import memo
+
+    def compute() -> tuple[pl.DataFrame, pl.DataFrame]:
+        cases = _listed(engine, None, status="open")
+        items = _item_rows(engine).filter(pl.col("case_id").is_in(cases["case_id"].to_list()))
+        return cases, items.select(*ITEM_COLUMNS_OUT, "customer_id")
+
+    reasons = tuple(sorted(reason_taxonomy(engine).items()))
+    key = (cases_version(engine), customers_version(engine), reasons)
+    return memo(engine, "working_cases", key, compute, keep=2)
 
 
 def _listed(
@@ -708,16 +724,22 @@ def _listed(
 
 
 def cases_version(engine: sa.Engine) -> tuple[Any, ...]:
-    """Changes whenever a case or an item is added, changed or cleared (cheap: one aggregate each).
+    """Changes whenever a case or an item is added, changed or cleared: primary-key lookups only.
 
-    Reason edits are not in it (:func:`reason_taxonomy` is read on every call); caches of derived
-    frames key on it, so a write anywhere shows at the next rerun.
+    Every write to the case tables advances their change mark in its own transaction (the
+    services here, the import's sync, the removal's reopening); the tables' last ids guard
+    writes that bypass the services (the demo's bulk load). Caches of derived frames key on
+    it, so a write anywhere shows at the next rerun. Reason edits are not in it
+    (:func:`reason_taxonomy` is read on every call).
     """
-    c, i = DisputeCase, DisputeCaseItem
     with engine.connect() as conn:
-        cases = conn.execute(sa.select(sa.func.count(), sa.func.max(c.updated_at), sa.func.max(c.id))).one()
-        items = conn.execute(sa.select(sa.func.count(), sa.func.count(i.cleared_on), sa.func.max(i.id))).one()
-    return (*cases, *items)
+        last = conn.execute(
+            sa.select(
+                sa.select(sa.func.max(DisputeCase.id)).scalar_subquery(),
+                sa.select(sa.func.max(DisputeCaseItem.id)).scalar_subquery(),
+            )
+        ).one()
+        return (marks.current(conn, marks.DISPUTE_CASES), *last)
 
 
 def _case_rows(engine: sa.Engine) -> pl.DataFrame:

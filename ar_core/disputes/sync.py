@@ -25,7 +25,7 @@ from ar_core.access import Actor, record, record_many
 from ar_core.disputes import sla as sla_rules
 from ar_core.disputes import taxonomy as tx
 from ar_core.disputes.cases import _ledger, item_key_expr, latest_snapshot, reason_taxonomy, sla_settings
-from ar_core.store import bulk
+from ar_core.store import bulk, marks
 from ar_core.store.db import write_transaction
 from ar_core.store.models import Customer, DisputeCase, DisputeCaseItem, utcnow
 
@@ -81,6 +81,7 @@ def _close_cleared(
         .agg(pl.col("clearing_date").min())
     )
     gone = gone.join(dates, on="_item_key", how="left").with_columns(pl.col("clearing_date").fill_null(as_of))
+    marks.advance(conn, marks.DISPUTE_CASES)
     conn.execute(
         sa.update(DisputeCaseItem)
         .where(DisputeCaseItem.id == sa.bindparam("item_id"))
@@ -228,6 +229,7 @@ def _open_disputed(
         "currency", "due_date",
     )  # fmt: skip
     bulk.insert_frame(conn, DisputeCaseItem.__table__, items)
+    marks.advance(conn, marks.DISPUTE_CASES)
     return cases.height, items.height - cases.height
 
 
@@ -270,6 +272,7 @@ def reopen_cleared(conn: sa.Connection, actor: Actor, as_of: date, snapshot_id: 
     A case it closed as "cleared in ERP" is open again; one that had its own resolution goes back
     to resolved. Runs inside the removal's transaction; returns the number of cases reopened.
     """
+    marks.advance(conn, marks.DISPUTE_CASES)
     conn.execute(
         sa.update(DisputeCaseItem)
         .where(DisputeCaseItem.cleared_by_snapshot_id == snapshot_id)

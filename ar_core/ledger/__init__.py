@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "cleared_between": "clearing",
     "EXTRACT_FIELDS": "customers",
     "SOURCES": "customers",
+    "find_customers": "customers",
     "list_customers": "customers",
     "move_customers": "customers",
     "upsert_customer_master": "customers",
@@ -80,6 +81,7 @@ _EXPORTS: dict[str, str] = {
 #: For other areas' services only, never pages: unscoped reads and transaction pieces.
 _SERVICE: dict[str, str] = {
     "all_customers": "customers",
+    "customers_version": "customers",
     "customers_from_items": "customers",
     "merge_customers": "customers",
     "undo_snapshot_changes": "customers",

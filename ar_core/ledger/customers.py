@@ -272,9 +272,13 @@ def all_customers(engine: sa.Engine) -> pl.DataFrame:
     customer table (every insert and update stamps ``updated_at``; a removal changes the count)
     and shared: the worklist overlays it on every rerun.
     """
+    return memo(engine, "all_customers", customers_version(engine), lambda: _read_customers(engine), keep=2)
+
+
+def customers_version(engine: sa.Engine) -> tuple:
+    """Changes with every insert, update and removal of a customer (what caches of it key on)."""
     with engine.connect() as conn:
-        version = tuple(conn.execute(sa.select(sa.func.count(), sa.func.max(Customer.updated_at))).one())
-    return memo(engine, "all_customers", version, lambda: _read_customers(engine), keep=2)
+        return tuple(conn.execute(sa.select(sa.func.count(), sa.func.max(Customer.updated_at))).one())
 
 
 def _read_customers(engine: sa.Engine) -> pl.DataFrame:
@@ -285,6 +289,22 @@ def _read_customers(engine: sa.Engine) -> pl.DataFrame:
         frame = pl.DataFrame([tuple(r) for r in conn.execute(query)], schema=schema, orient="row")
     frame = frame.with_columns(from_cents("credit_limit_cents").alias("credit_limit"))
     return frame.select(list(CUSTOMER_SCHEMA))
+
+
+def find_customers(customers: pl.DataFrame, text: str, limit: int) -> pl.DataFrame:
+    """The rows of ``customers`` whose number or name holds ``text``, at most ``limit``, in their order.
+
+    A number matches with or without SAP's leading zeros (``100001`` finds ``0000100001``); a
+    name matches case-insensitively anywhere. Blank text finds the first ``limit`` rows.
+    """
+    words = text.strip()
+    if not words:
+        return customers.head(limit)
+    number = words.lstrip("0") or words
+    name = pl.col("name").fill_null("").str.to_lowercase()
+    by_number = pl.col("customer_id").str.strip_chars_start("0").str.contains(number, literal=True)
+    hit = by_number | name.str.contains(words.lower(), literal=True)
+    return customers.filter(hit).head(limit)
 
 
 def list_customers(engine: sa.Engine, actor: Actor) -> pl.DataFrame:

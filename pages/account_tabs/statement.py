@@ -24,7 +24,7 @@ def download(ctx: Account) -> None:
     )
     c2.download_button(
         f"Statement of account (XLSX, {language.upper()})",
-        statement_xlsx(
+        lambda: statement_xlsx(  # written when it is clicked, not on every run
             ctx.customer,
             ctx.items,
             ctx.as_of,

@@ -32,7 +32,7 @@ from ar_core.store.models.ledger import (
     SnapshotTotal,
     VersionBlock,
 )
-from ar_core.store.models.shared import AppSetting, SavedMapping
+from ar_core.store.models.shared import AppSetting, ChangeMark, SavedMapping
 from ar_core.store.types import BigId, UTCDateTime, utcnow
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "BigId",
+    "ChangeMark",
     "ContactEntry",
     "Customer",
     "CustomerChange",

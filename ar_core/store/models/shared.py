@@ -35,3 +35,12 @@ class AppSetting(Base):
     value: Mapped[str] = mapped_column(sa.Text())
     updated_by: Mapped[str] = mapped_column(sa.String(40))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChangeMark(Base):
+    """A counter per group of tables, advanced by every write to them (``ar_core.store.marks``)."""
+
+    __tablename__ = "change_marks"
+
+    area: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    mark: Mapped[int] = mapped_column(sa.BigInteger(), server_default="0")
