@@ -98,3 +98,22 @@ def test_a_mark_counts_its_writes(store):
         before = marks.current(conn, marks.DISPUTE_CASES)
         marks.advance(conn, marks.DISPUTE_CASES)  # the seeded row of the migration
         assert marks.current(conn, marks.DISPUTE_CASES) == before + 1
+
+
+def test_the_customers_version_moves_with_each_master_change_and_the_portfolio_follows(store, make_result):
+    import polars as pl
+
+    from ar_core.access import own_portfolio
+    from ar_core.ledger import customers_version
+    from ar_core.ledger.customers import upsert_customer_master
+
+    import_snapshot(store, LEAD, make_result(_week(), as_of=W1), scope=WHOLE)  # C1 of c.meyer
+    assert own_portfolio(store, "c.meyer") == {"C1"}
+    before = customers_version(store)
+    upsert_customer_master(store, LEAD, pl.DataFrame({"customer_id": ["C1"], "collector": ["j.vos"]}))
+    assert customers_version(store) != before
+    assert own_portfolio(store, "c.meyer") == set() and own_portfolio(store, "j.vos") == {"C1"}
+    # the same master again changes nothing, and the version stays
+    same = customers_version(store)
+    upsert_customer_master(store, LEAD, pl.DataFrame({"customer_id": ["C1"], "collector": ["j.vos"]}))
+    assert customers_version(store) == same

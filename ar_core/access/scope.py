@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from ar_core.access.actor import Actor
 from ar_core.access.users import PORTFOLIO_KINDS, _portfolio, parse_roles
 from ar_core.errors import NotFound, PermissionDenied
+from ar_core.memo import memo
+from ar_core.store import marks
 from ar_core.store.models import Customer, Escalation, User
 
 #: Roles that see every customer; everybody else only sees their portfolio.
@@ -39,9 +41,21 @@ def own_portfolio(engine: sa.Engine, username: str) -> frozenset[str]:
     with engine.connect() as conn:
         user = conn.execute(sa.select(User.id).where(User.username == username)).first()
         assigned = _portfolio(conn, user.id) if user else {key: [] for key in PORTFOLIO_KINDS.values()}
-        owned = sa.or_(Customer.collector == username, Customer.company_code.in_(assigned["company_codes"]))
-        ids = set(conn.execute(sa.select(Customer.customer_id).where(owned)).scalars())
-    return frozenset(ids | set(assigned["customers"]))
+        codes = tuple(sorted(assigned["company_codes"]))
+        # the customers' change mark and highest id (``ledger.customers_version``): two index look-ups
+        version = (
+            marks.current(conn, marks.CUSTOMERS),
+            conn.execute(sa.select(sa.func.max(Customer.customer_id))).scalar(),
+        )
+
+    def owned() -> frozenset[str]:
+        # read once per change of the customers and shared: every read of every page asks for it
+        where = sa.or_(Customer.collector == username, Customer.company_code.in_(codes))
+        with engine.connect() as conn:
+            return frozenset(conn.execute(sa.select(Customer.customer_id).where(where)).scalars())
+
+    shared = memo(engine, "own_portfolio", (username, codes, version), owned, keep=64)
+    return shared | set(assigned["customers"])
 
 
 #: Roles that may write workflow records for any customer.

@@ -28,6 +28,7 @@ from ar_core.access import (
 from ar_core.errors import ArDeskError, InvalidInput
 from ar_core.memo import memo
 from ar_core.schema import CUSTOMER_SCHEMA
+from ar_core.store import marks
 from ar_core.store.bulk import from_cents, to_cents
 from ar_core.store.db import write_transaction
 from ar_core.store.models import Customer, CustomerChange, utcnow
@@ -143,6 +144,8 @@ def merge_customers(
                 .values(created_by_snapshot_id=snapshot_id)
             )
     _record_changes(conn, actor, result, source=source, snapshot_id=snapshot_id, now=now)
+    if result["inserted"] or result["updated"]:
+        marks.advance(conn, marks.CUSTOMERS)
     return result
 
 
@@ -226,6 +229,8 @@ def undo_snapshot_changes(conn: sa.Connection, actor: Actor | str, snapshot_id: 
                before={f: after[f] for f in restore},
                after={**restore, "source": "undo", "snapshot_id": snapshot_id})  # fmt: skip
         counts["restored"] += 1
+    if counts["restored"] or counts["removed"]:
+        marks.advance(conn, marks.CUSTOMERS)
     return counts
 
 
@@ -276,9 +281,17 @@ def all_customers(engine: sa.Engine) -> pl.DataFrame:
 
 
 def customers_version(engine: sa.Engine) -> tuple:
-    """Changes with every insert, update and removal of a customer (what caches of it key on)."""
+    """Changes with every insert, update and removal of a customer (what caches of it key on).
+
+    The customers' change mark, advanced by the two writers (:func:`merge_customers`, which every
+    upload, import and admin move goes through, and :func:`undo_snapshot_changes`); the highest id
+    guards a row written past them. Two index look-ups, however many customers.
+    """
     with engine.connect() as conn:
-        return tuple(conn.execute(sa.select(sa.func.count(), sa.func.max(Customer.updated_at))).one())
+        return (
+            marks.current(conn, marks.CUSTOMERS),
+            conn.execute(sa.select(sa.func.max(Customer.customer_id))).scalar(),
+        )
 
 
 def _read_customers(engine: sa.Engine) -> pl.DataFrame:

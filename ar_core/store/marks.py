@@ -12,6 +12,8 @@ from ar_core.store.models import ChangeMark
 
 #: The dispute and inquiry cases and their items (``ar_core.disputes``).
 DISPUTE_CASES = "dispute_cases"
+#: The customer master (``ar_core.ledger.customers``; portfolios read it on every page run).
+CUSTOMERS = "customers"
 
 
 def advance(conn: sa.Connection, area: str) -> None:

@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("mark", sa.BigInteger(), nullable=False, server_default="0"),
     )
     # seeded, so that two first writes at once both find the row to advance
-    op.bulk_insert(marks, [{"area": "dispute_cases", "mark": 0}])
+    op.bulk_insert(marks, [{"area": "dispute_cases", "mark": 0}, {"area": "customers", "mark": 0}])
 
 
 def downgrade() -> None:
