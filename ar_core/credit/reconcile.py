@@ -142,6 +142,12 @@ def read_customer_list(
     """
     if sign not in SIGNS:
         raise InvalidInput("sign", f"sign must be one of {', '.join(SIGNS)}, not {sign!r}")
+    if mapping is not None:  # misuse, not bad input: raised, before the guard that turns errors into problems
+        unknown = sorted((set(mapping.columns) | set(mapping.constants)) - set(LIST_COLUMNS))
+        if unknown:
+            raise InvalidInput(
+                "mapping", f"a customer's list maps only {', '.join(LIST_COLUMNS)}; not {', '.join(unknown)}"
+            )
     try:
         frame, problems = _read_list(data, filename, mapping)
     except Unreadable as exc:
@@ -174,15 +180,7 @@ def _auto_plan(headers: list[str]) -> ColumnPlan:
 
 
 def _plan(headers: list[str], mapping: Mapping | None, filename: str) -> tuple[ColumnPlan, list[Problem]]:
-    if mapping is None:
-        plan = _auto_plan(headers)
-    else:
-        unknown = sorted((set(mapping.columns) | set(mapping.constants)) - set(LIST_COLUMNS))
-        if unknown:
-            raise InvalidInput(
-                "mapping", f"a customer's list maps only {', '.join(LIST_COLUMNS)}; not {', '.join(unknown)}"
-            )
-        plan = generic.plan(headers, mapping, filename)
+    plan = _auto_plan(headers) if mapping is None else generic.plan(headers, mapping, filename)
     fatal = list(plan.problems)
     seen = ", ".join(f"'{h}'" for h in headers if h)[:600]
     for column, what in _REQUIRED.items():
