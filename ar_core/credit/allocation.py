@@ -145,6 +145,7 @@ def build_ledger(invoices: pl.DataFrame, account_cols: tuple[str, ...]) -> Ledge
             item_key_expr(),
             doc_key_expr(),
             _cents_expr(),
+            normalise_reference_expr("doc_no").alias("_docn"),
             normalise_reference_expr("reference").alias("_ref"),
             normalise_reference_expr("assignment").alias("_asg"),
             pl.col("doc_date").cast(pl.Int32).fill_null(0).alias("_day"),
@@ -156,13 +157,17 @@ def build_ledger(invoices: pl.DataFrame, account_cols: tuple[str, ...]) -> Ledge
     names = frame.select(pl.col("_acct_text").unique().sort())["_acct_text"].to_list()
     accounts = {tuple(n.split("\x1f")): i for i, n in enumerate(names)}
     frame = (
-        frame.join(pl.DataFrame({"_acct_text": names, "_acct": range(len(names))}), on="_acct_text")
+        frame.join(
+            pl.DataFrame({"_acct_text": names, "_acct": list(range(len(names)))}, schema={"_acct_text": pl.String, "_acct": pl.Int64}),
+            on="_acct_text",
+        )
         .sort("_acct", "_day", "_item_key")
         .with_row_index("_idx")
     )
     forms = pl.concat(
         [
             frame.select("_acct", pl.col("_doc_key").alias("form"), "_idx", pl.lit("doc").alias("kind")),
+            frame.select("_acct", pl.col("_docn").alias("form"), "_idx", pl.lit("doc").alias("kind")),
             frame.select("_acct", pl.col("_ref").alias("form"), "_idx", pl.lit("ref").alias("kind")),
             frame.select("_acct", pl.col("_asg").alias("form"), "_idx", pl.lit("ref").alias("kind")),
         ]
