@@ -22,6 +22,7 @@ from typing import Any, Literal
 import fastexcel
 import polars as pl
 
+from ar_core.credit.references import normalise_reference as shared_normalise
 from ar_core.errors import InvalidInput
 from ar_core.ingest import generic, guard, parse, text, xlsx
 from ar_core.ingest.build import choose_file_totals, stage
@@ -39,7 +40,7 @@ from ar_core.ingest.validate import (
 )
 from ar_core.ledger.account import with_document_amount
 from ar_core.ledger.items import open_items
-from ar_core.schema import MONEY, doc_key
+from ar_core.schema import MONEY
 
 Sign = Literal["owed_positive", "owed_negative"]
 SIGNS: tuple[str, ...] = ("owed_positive", "owed_negative")
@@ -263,32 +264,16 @@ def _no_header(mapping: Mapping | None) -> str:
 
 # --- normalising what the customer quotes ---------------------------------------------------------
 
-#: Words customers put before our number ("RE 0018000123", "Rechnung Nr. 4711", "factuur 12").
-_PREFIX = re.compile(
-    r"^(?:RECHNUNGSNUMMER|RECHNUNGSNR|RECHNUNG|RECHN|RGNR|RG|RE|FACTUURNUMMER|FACTUURNR|FACTUUR|"
-    r"FACTURE|FACT|INVOICE|INVNO|INV|NUMMER|NUMBER|NR|NO|N°)(?![A-Z])"
-)
-_SEPARATORS = re.compile(r"[^0-9A-Z]+")
-
 
 def normalise_reference(value: object) -> str | None:
-    """A quoted document number reduced to what identifies it, or ``None`` if nothing is left.
+    """A quoted document number in the compared form, ``None`` when nothing is left.
 
-    Upper case; prefixes such as RE, INV, Rechnung, factuur (and Nr./No.) dropped; separators
-    (spaces, ``-``, ``/``, ``.``) dropped; leading zeros dropped by :func:`doc_key`. Our own
-    document numbers and references go through the same function, so both sides compare alike.
+    The credit area's one rule (:func:`ar_core.credit.references.normalise_reference`): prefixes
+    such as RE, INV, Rechnung, factuur dropped, then separators, then leading zeros
+    (:func:`ar_core.schema.doc_key`). Our document numbers and references pass the same function,
+    so both sides compare alike.
     """
-    if value is None:
-        return None
-    s = str(value).strip().upper()
-    while True:
-        s = s.lstrip(" .:#/_-\t")
-        stripped = _PREFIX.sub("", s, count=1)
-        if stripped == s:
-            break
-        s = stripped
-    compact = _SEPARATORS.sub("", s)
-    return doc_key(compact) if compact else None
+    return shared_normalise(value) or None
 
 
 # --- the reconciliation ---------------------------------------------------------------------------
