@@ -8,7 +8,6 @@ mid-word), a shorter one ended where the bank put a space — so nothing is lost
 
 from __future__ import annotations
 
-import itertools
 import re
 from datetime import date
 from decimal import Decimal
@@ -69,11 +68,15 @@ def looks_like_mt940(text: str) -> bool:
     return bool(re.search(r"^:20:", head, re.M) and re.search(r"^:(60[FM]|61|62[FM]):", head, re.M))
 
 
-def join_lines(lines: list[str]) -> str:
-    """One field's lines as one text (see the module doc for why a full line joins without a space)."""
+def join_lines(lines: list[str], tag: str = "86") -> str:
+    """One field's lines as one text (see the module doc for why a full line joins without a space).
+
+    The first line is measured with its tag (":86:" counts towards the 65 characters).
+    """
     text = lines[0]
-    for previous, line in itertools.pairwise(lines):
-        text += line if len(previous) >= LINE_WIDTH else " " + line
+    widths = [len(lines[0]) + len(tag) + 2, *(len(line) for line in lines[1:])]
+    for width, line in zip(widths, lines[1:], strict=False):
+        text += line if width >= LINE_WIDTH else " " + line
     return text
 
 
