@@ -581,3 +581,26 @@ def test_written_transactions_read_back(txs, version, message):
         (amount, direction, name, " ".join(p.strip() for p in pieces))
         for amount, direction, name, pieces in txs
     ]
+
+
+def test_notification_without_account_currency_takes_the_entry_currency():
+    data = camt([statement([entry("10.00", [tx("10.00")])], opening=None)], message="054")
+    data = data.replace(b"<Ccy>EUR</Ccy>", b"")
+    assert read_bank_file(data, "n.xml").statements["account_currency"].to_list() == ["EUR"]
+
+
+def test_utf16_document_is_read():
+    data = camt([statement([entry("1.00", [tx("1.00", name="Ödön")])])], encoding="UTF-16")
+    assert one_tx(data)["counterparty_name"] == "Ödön"
+
+
+def test_pending_entry_is_left_out_of_the_balance_check():
+    pending = entry("99.00", [tx("99.00")]).replace("<Sts>BOOK</Sts>", "<Sts>PDNG</Sts>")
+    data = camt([statement([entry("10.00", [tx("10.00")]), pending], closing=("1010.00", "CRDT"))])
+    result = read_bank_file(data, "p.xml")
+    assert result.warnings == [] and result.transactions.height == 2
+
+
+def test_one_huge_text_node_is_read_in_linear_time():
+    data = camt([statement([entry("1.00", [tx("1.00", ustrd=("x" * 20_000_000,))])])])
+    assert len(one_tx(data)["remittance"]) == 20_000_000

@@ -86,6 +86,7 @@ def parse_xml(data: bytes) -> tuple[Node, str]:
     parser.buffer_text = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     stack: list[Node] = []
+    texts: list[list[str]] = []  # text pieces per open element, joined once (no quadratic +=)
     root: list[Node] = []
     namespace: list[str] = []
     count = 0
@@ -112,15 +113,16 @@ def parse_xml(data: bytes) -> tuple[Node, str]:
         else:
             root.append(node)
         stack.append(node)
+        texts.append([])
 
     def end(_name: str) -> None:
-        node = stack.pop()
-        if node.children:
-            node.text = ""  # layout whitespace between child elements
+        node, pieces = stack.pop(), texts.pop()
+        if not node.children:  # text between child elements is layout
+            node.text = "".join(pieces)
 
     def chars(text: str) -> None:
-        if stack:
-            stack[-1].text += text
+        if texts:
+            texts[-1].append(text)
 
     parser.StartDoctypeDeclHandler = refuse_dtd
     parser.EntityDeclHandler = refuse_dtd
@@ -267,6 +269,8 @@ def _read_statement(stmt: Node, name: str, source: str, header_created, out: Row
         status = entry.get("Sts", "Sts/Cd")
         if status not in _NOT_BOOKED:
             movement += signed
+    if currency is None and entries:  # camt.054 often names no account currency
+        currency = (entries[0].find("Amt").attrs or {}).get("Ccy")  # type: ignore[union-attr]
     if opening is not None and closing is not None and opening[0] + movement != closing[0]:
         out.problems.append(
             Problem(
