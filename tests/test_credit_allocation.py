@@ -18,7 +18,9 @@ COLUMNS = ["company_code", "customer_id", "doc_no", "fiscal_year", "line_item", 
 COLUMNS += ["due_date", "amount", "currency", "reference", "assignment", "text", "clearing_date"]
 
 
-def item(doc, amount, cust="C1", day=1, ref=None, asg=None, text=None, cur="EUR", cleared=None):
+def item(  # noqa: PLR0917
+    doc, amount, cust="C1", day=1, ref=None, asg=None, text=None, cur="EUR", cleared=None
+):
     return {
         "company_code": "1000",
         "customer_id": cust,
@@ -51,7 +53,9 @@ def one(result):
 
 
 def test_reference_exact_names_the_text_and_amounts():
-    row = one(suggest(item("1800000017", "1190.00", day=2), item("1700000001", "-1190.00", ref="RE 1800000017")))
+    row = one(
+        suggest(item("1800000017", "1190.00", day=2), item("1700000001", "-1190.00", ref="RE 1800000017"))
+    )
     assert row["rule"] == "reference"
     assert row["invoice_docs"] == ["1800000017"]
     assert row["invoice_keys"] == [item_key("1000", 2025, "1800000017", 1)]
@@ -66,7 +70,7 @@ def test_reference_with_leading_zeros_and_several_numbers_leaves_the_credit_resi
     result = suggest(
         item("0018000123", "100.00"),
         item("0018000124", "200.00"),
-        item("0018000125", "50.00"),
+        item("0018000125", "40.00"),
         item("1700000002", "-350.00", text="Rechnung 18000123 u. 18000124"),
     )
     row = one(result)
@@ -75,6 +79,22 @@ def test_reference_with_leading_zeros_and_several_numbers_leaves_the_credit_resi
     assert row["amount"] == Decimal("300.00") and row["residual"] == Decimal("50.00")
     assert row["confidence"] == 0.97
     assert "residual 50.00 of the credit" in row["evidence"]
+
+
+def test_the_rest_of_a_quoting_credit_equal_to_one_invoice_joins_it():
+    row = one(
+        suggest(
+            item("0018000123", "100.00"),
+            item("0018000199", "250.00"),
+            item("1700000002", "-350.00", text="Rechnung 18000123 u. 18000919"),  # second number typo'd
+        )
+    )
+    assert (row["rule"], row["invoice_docs"], row["confidence"]) == (
+        "reference",
+        ["0018000123", "0018000199"],
+        0.95,
+    )
+    assert row["residual"] == Decimal("0.00")
 
 
 def test_invoice_reference_quoting_the_credit():
@@ -90,13 +110,19 @@ def test_dutch_reference_and_a_quoted_subset():
             item("9000001", "-250.00", text="factuur 2016Q3-0004 en 2016Q3-0005"),
         )
     )
-    assert (row["rule"], row["invoice_docs"], row["amount"]) == ("reference", ["2016Q3-0005"], Decimal("250.00"))
+    assert (row["rule"], row["invoice_docs"], row["amount"]) == (
+        "reference",
+        ["2016Q3-0005"],
+        Decimal("250.00"),
+    )
 
 
 def test_exact_amount_unique_then_oldest_then_ambiguous():
     unique = one(suggest(item("A1", "99.00"), item("A2", "10.00"), item("CR", "-99.00", day=20)))
     assert (unique["rule"], unique["invoice_docs"], unique["confidence"]) == ("amount", ["A1"], 0.75)
-    oldest = one(suggest(item("A1", "99.00", day=5), item("A2", "99.00", day=3), item("CR", "-99.00", day=20)))
+    oldest = one(
+        suggest(item("A1", "99.00", day=5), item("A2", "99.00", day=3), item("CR", "-99.00", day=20))
+    )
     assert (oldest["rule"], oldest["invoice_docs"], oldest["confidence"]) == ("amount", ["A2"], 0.6)
     tied = one(suggest(item("A1", "99.00", day=3), item("A2", "99.00", day=3), item("CR", "-99.00", day=20)))
     assert tied["rule"] == "ambiguous" and tied["invoice_docs"] == [] and tied["amount"] == Decimal("0.00")
@@ -161,7 +187,11 @@ def test_partial_by_reference_and_only_invoice():
 
 
 def test_partial_quote_but_amount_elsewhere_is_ambiguous():
-    row = one(suggest(item("1800000050", "1000.00"), item("A9", "400.00"), item("CR", "-400.00", ref="RE 1800000050")))
+    row = one(
+        suggest(
+            item("1800000050", "1000.00"), item("A9", "400.00"), item("CR", "-400.00", ref="RE 1800000050")
+        )
+    )
     assert row["rule"] == "ambiguous" and row["candidates"] == [["1800000050"], ["A9"]]
 
 
@@ -174,7 +204,9 @@ def test_group_rule_needs_approval_and_needs_the_columns():
     assert row["customer_id"] == "C1"
     by_vat = pl.DataFrame({"customer_id": ["C1", "C2"], "vat_id": ["DE123", "de123"]})
     assert one(suggest(*rows, customers=by_vat))["rule"] == "group"
-    assert suggest(*rows, customers=pl.DataFrame({"customer_id": ["C1", "C2"], "name": ["a", "b"]})).is_empty()
+    assert suggest(
+        *rows, customers=pl.DataFrame({"customer_id": ["C1", "C2"], "name": ["a", "b"]})
+    ).is_empty()
     assert suggest(*rows).is_empty()
 
 
@@ -211,7 +243,9 @@ def test_deterministic_under_shuffle():
 
 cents = st.integers(min_value=1, max_value=50_000)
 ledger_rows = st.lists(
-    st.tuples(st.sampled_from(["C1", "C2", "C3"]), cents, st.booleans(), st.integers(1, 28), st.integers(0, 30)),
+    st.tuples(
+        st.sampled_from(["C1", "C2", "C3"]), cents, st.booleans(), st.integers(1, 28), st.integers(0, 30)
+    ),
     min_size=1,
     max_size=25,
 )

@@ -24,7 +24,9 @@ PAYMENT_SCHEMA = {
 }
 
 
-def pay(pid, amount, name=None, iban=None, remit=None, cref=None, e2e=None):
+def pay(  # noqa: PLR0917
+    pid, amount, name=None, iban=None, remit=None, cref=None, e2e=None
+):
     return {
         "payment_id": pid,
         "amount": Decimal(amount),
@@ -51,7 +53,9 @@ CUSTOMERS = pl.DataFrame({"customer_id": ["C1", "C2"], "name": ["Müller Maschin
 
 
 def match(*payments, **kw):
-    return match_payments(pl.DataFrame(list(payments), schema=PAYMENT_SCHEMA), LEDGER, CUSTOMERS, IBANS, AS_OF, **kw)
+    return match_payments(
+        pl.DataFrame(list(payments), schema=PAYMENT_SCHEMA), LEDGER, CUSTOMERS, IBANS, AS_OF, **kw
+    )
 
 
 def test_iban_then_reference_rule():
@@ -70,7 +74,10 @@ def test_reference_decides_the_customer_and_structured_reference():
 
 def test_name_similarity_is_flagged_and_amount_stays_at_that_customer():
     row = match(pay(4, "1200.00", name="MUELLER MASCHINENBAU GMBH & CO. KG")).row(0, named=True)
-    assert (row["customer_id"], row["name_flag"]) == ("C1", True)  # "mueller" ~ "müller", for a human to check
+    assert (row["customer_id"], row["name_flag"]) == (
+        "C1",
+        True,
+    )  # "mueller" ~ "müller", for a human to check
     assert match(pay(4, "1200.00", name="Bakkerij Jansen")).row(0, named=True)["customer_id"] is None
     row = match(pay(5, "1200.00", name="Müller Maschinenbau")).row(0, named=True)
     assert (row["customer_id"], row["customer_rule"], row["name_flag"]) == ("C1", "name", True)
@@ -95,7 +102,9 @@ def test_unknown_payer_is_unmatched_and_one_row_per_payment():
 def test_partial_payment_and_tolerance():
     row = match(pay(9, "300.00", iban="DE89370400440532013000", remit="RE 1800000019")).row(0, named=True)
     assert (row["rule"], row["amount"], row["residual"]) == ("partial", Decimal("300.00"), Decimal("400.00"))
-    row = match(pay(10, "699.99", iban="DE89370400440532013000"), tolerance=Decimal("0.01")).row(0, named=True)
+    row = match(pay(10, "699.99", iban="DE89370400440532013000"), tolerance=Decimal("0.01")).row(
+        0, named=True
+    )
     assert (row["rule"], row["invoice_docs"], row["amount"]) == ("amount", ["1800000019"], Decimal("699.99"))
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from ar_core.credit.references import document_numbers, match_documents, normalise_reference, normalise_reference_expr
+from ar_core.credit.references import (
+    document_numbers,
+    match_documents,
+    normalise_reference,
+    normalise_reference_expr,
+)
 
 
 @pytest.mark.parametrize(

@@ -158,7 +158,10 @@ def build_ledger(invoices: pl.DataFrame, account_cols: tuple[str, ...]) -> Ledge
     accounts = {tuple(n.split("\x1f")): i for i, n in enumerate(names)}
     frame = (
         frame.join(
-            pl.DataFrame({"_acct_text": names, "_acct": list(range(len(names)))}, schema={"_acct_text": pl.String, "_acct": pl.Int64}),
+            pl.DataFrame(
+                {"_acct_text": names, "_acct": list(range(len(names)))},
+                schema={"_acct_text": pl.String, "_acct": pl.Int64},
+            ),
             on="_acct_text",
         )
         .sort("_acct", "_day", "_item_key")
@@ -322,9 +325,14 @@ def _reference(credit: Credit, ledger: Ledger, tol: int, hits: list, rule: str =
     if total <= credit.cents + tol:
         exact = abs(total - credit.cents) <= tol
         conf = (0.99 if exact else 0.97) - (0.02 if only_ref else 0.0)
+        rest = _rest_invoice(credit, ledger, idx, credit.cents - total) if not exact else None
+        if rest is not None:  # the rest of the credit is exactly one more invoice (a typo'd second number)
+            idx, total, conf = [*idx, rest], total + int(ledger.cents[rest]), 0.95
         amount = min(total, credit.cents)
         residual = credit.cents - amount
         evidence = f"{via} {written} → {_invoice_text(ledger, idx)}; credit {money_text(credit.cents)}"
+        if rest is not None:
+            evidence += f"; the rest equals invoice {ledger.doc[rest]}"
         if residual:
             evidence += f"; residual {money_text(residual)} of the credit"
         return Row(credit, idx, amount, residual, rule, conf, evidence)
@@ -348,6 +356,16 @@ def _reference(credit: Credit, ledger: Ledger, tol: int, hits: list, rule: str =
     # Quoted invoices larger than the credit: rule 4 decides, after the amount rule had its say.
     evidence = f"{via} {written} → {_invoice_text(ledger, idx)} larger than the credit"
     return Row(credit, idx, credit.cents, total - credit.cents, "partial", 0.70, evidence)
+
+
+def _rest_invoice(credit: Credit, ledger: Ledger, quoted: list[int], rest: int) -> int | None:
+    """The one unclaimed, unquoted invoice of the credit's account for exactly ``rest``, if any."""
+    if credit.account < 0 or rest <= 0:
+        return None
+    lo, hi = ledger.slice(credit.account)
+    found = [int(lo + f) for f in np.nonzero((ledger.cents[lo:hi] == rest) & ~ledger.claimed[lo:hi])[0]]
+    found = [f for f in found if f not in quoted]
+    return found[0] if len(found) == 1 else None
 
 
 def _ambiguous(credit: Credit, ledger: Ledger, sets: list[list[int]], conf: float, why: str) -> Row:
@@ -473,7 +491,9 @@ def _pattern(refs: list[str]) -> bool:
     return prefix >= max(4, int(0.6 * min(len(r) for r in refs)))
 
 
-def _many_to_one(credit: Credit, ledger: Ledger, tol: int, max_set: int, max_candidates: int) -> Row | None:
+def _many_to_one(  # noqa: PLR0911 - one early exit per bound
+    credit: Credit, ledger: Ledger, tol: int, max_set: int, max_candidates: int
+) -> Row | None:
     """Rule 3: a small set of the account's invoices summing to the credit."""
     lo, hi = ledger.slice(credit.account)
     if hi - lo < 2:
@@ -556,7 +576,8 @@ def _group(credit: Credit, ledger: Ledger, tol: int) -> Row | None:
         if not cands:
             return None
         c = cands[0]
-        evidence = f"amount {money_text(credit.cents)} equals invoice {ledger.doc[c]} of customer {ledger.customer[c]}"
+        evidence = f"amount {money_text(credit.cents)} equals invoice {ledger.doc[c]}"
+        evidence += f" of customer {ledger.customer[c]}"
         row = Row(credit, [c], min(int(ledger.cents[c]), credit.cents), 0, "group", 0.75, evidence)
         row.residual = credit.cents - row.amount
     if row.rule == "ambiguous":
@@ -578,7 +599,7 @@ def _claim(ledger: Ledger, row: Row) -> bool:
     return True
 
 
-def allocate(
+def allocate(  # noqa: PLR0912 - the five stages read best in one place
     credits: list[Credit], ledger: Ledger, *, tolerance: int, max_set: int, max_candidates: int
 ) -> dict[int, Row]:
     """Run the rules in order over ``credits`` (hits attached); the suggestion per credit index."""

@@ -143,13 +143,19 @@ def match_payments(
     who: list[tuple[str | None, str | None, bool, str]] = []
     cols = ("payment_id", "amount", "currency", "counterparty_name", "counterparty_iban", "remittance")
     cols += ("creditor_reference", "end_to_end_id", "booking_date")
-    for pid, amount, cur, name, iban, remit, cref, e2e, booked in payments.select(cols).sort("payment_id").iter_rows():
+    for pid, amount, cur, name, iban, remit, cref, e2e, booked in (
+        payments.select(cols).sort("payment_id").iter_rows()
+    ):
         text = " | ".join(str(t) for t in (cref, remit, e2e) if t)
         cref_form = normalise_reference(cref) if cref else ""
         cust, rule, flag, why = None, None, False, ""
         by_iban = ibans.get(normalise_iban(iban), set())
         if len(by_iban) == 1:
-            cust, rule, why = next(iter(by_iban)), "iban", f"IBAN {normalise_iban(iban)} known for the customer"
+            cust, rule, why = (
+                next(iter(by_iban)),
+                "iban",
+                f"IBAN {normalise_iban(iban)} known for the customer",
+            )
         if cust is None:
             if owners is None:
                 owners = _reference_owners(ledger)
@@ -185,7 +191,10 @@ def match_payments(
 
 
 def _frame(
-    credits: list[Credit], who: list[tuple[str | None, str | None, bool, str]], decided: dict[int, Row], ledger: Ledger
+    credits: list[Credit],
+    who: list[tuple[str | None, str | None, bool, str]],
+    decided: dict[int, Row],
+    ledger: Ledger,
 ) -> pl.DataFrame:
     data: dict[str, list] = {k: [] for k in MATCH_SCHEMA}
     for ci, credit in enumerate(credits):
