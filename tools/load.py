@@ -751,7 +751,18 @@ class Session:
         box = self.page.get_by_role("combobox", name=label, exact=True)
         choice = self.page.get_by_role("option", name=option, exact=True)
         await self.open_box(box, choice)
-        await self.timed("filter", choice.click, None)
+
+        async def pick() -> None:
+            try:
+                await choice.click(timeout=5000)
+            except Exception as exc:  # a list drawn again under the pointer (detached): open it once more
+                if "Timeout" not in type(exc).__name__:
+                    raise
+                await self.page.keyboard.press("Escape")
+                await self.open_box(box, choice)
+                await choice.click(timeout=self.timeout_ms)
+
+        await self.timed("filter", pick, None)
         await self.page.keyboard.press("Escape")
 
     async def open_box(self, box, shown) -> None:
@@ -760,10 +771,11 @@ class Session:
         await self.page.keyboard.press("ArrowDown")  # a click on the box does not always open it
         try:
             await shown.first.wait_for(state="visible", timeout=2000)
-        except Exception as exc:  # nor does the key always: then a click
+        except Exception as exc:  # nor does the key always: then a click (unless it opened meanwhile)
             if "Timeout" not in type(exc).__name__:
                 raise
-            await box.click()
+            if await box.get_attribute("aria-expanded") != "true":
+                await box.click()
             await shown.first.wait_for(state="visible", timeout=self.timeout_ms)
 
     async def value(self, label: str) -> str:
@@ -792,13 +804,22 @@ class Session:
         elif move == "today":
             await self.toggle_today()
         elif move == "country":
-            options = page.get_by_role("option")
-            await self.open_box(country, options)
-            names = [o for o in await options.all_inner_texts() if o != "Select all"]
-            picked = await page.get_by_role("option", selected=True).all_inner_texts()
-            await page.keyboard.press("Escape")
-            # one country at a time: pick one, and next time pick it again to drop it
-            await self.choose("Country", picked[0] if picked else self.rng.choice(names))
+            # one country at a time: pick one, and next time drop it again (the chip's last-one key)
+            box = page.get_by_test_id("stMultiSelect").filter(has=country)
+            empty = box.locator('input[placeholder="Choose options"]')
+            if not await empty.count():  # the placeholder goes when a country is chosen
+
+                async def drop() -> None:
+                    await country.focus()
+                    await page.keyboard.press("Backspace")
+
+                await self.timed("filter", drop, empty)
+            else:
+                options = page.get_by_role("option")
+                await self.open_box(country, options)
+                names = [o for o in await options.all_inner_texts() if o not in ("Select all", "No results")]
+                await page.keyboard.press("Escape")
+                await self.choose("Country", self.rng.choice(names))
         else:
             current = await self.value("Portfolio")
             await self.choose("Portfolio", self.rng.choice([o for o in PORTFOLIOS if o != current]))
