@@ -91,6 +91,11 @@ CUSTOMER_SCHEMA: dict[str, pl.DataType] = {
     "contact_name": pl.String(),
     "contact_phone": pl.String(),
     "contact_email": pl.String(),
+    #: The group (allocations across it need approval): parent customer number, VAT id.
+    "parent_id": pl.String(),
+    "vat_id": pl.String(),
+    #: The customer's IBANs, separated by ";": incoming bank payments are matched by them.
+    "ibans": pl.String(),
 }
 
 ROLES: tuple[str, ...] = ("collector", "lead", "controller", "admin")

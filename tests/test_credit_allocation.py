@@ -117,13 +117,13 @@ def test_dutch_reference_and_a_quoted_subset():
     )
 
 
-def test_exact_amount_unique_then_oldest_then_ambiguous():
+def test_exact_amount_unique_else_ambiguous_even_when_one_is_older():
     unique = one(suggest(item("A1", "99.00"), item("A2", "10.00"), item("CR", "-99.00", day=20)))
     assert (unique["rule"], unique["invoice_docs"], unique["confidence"]) == ("amount", ["A1"], 0.75)
-    oldest = one(
-        suggest(item("A1", "99.00", day=5), item("A2", "99.00", day=3), item("CR", "-99.00", day=20))
-    )
-    assert (oldest["rule"], oldest["invoice_docs"], oldest["confidence"]) == ("amount", ["A2"], 0.6)
+    # only the age tells them apart (A2 of day 3 is older): no suggestion, both candidates
+    older = one(suggest(item("A1", "99.00", day=5), item("A2", "99.00", day=3), item("CR", "-99.00", day=20)))
+    assert (older["rule"], older["invoice_docs"], older["candidates"]) == ("ambiguous", [], [["A1"], ["A2"]])
+    assert older["confidence"] == 0.3  # 0.6 over two candidates
     tied = one(suggest(item("A1", "99.00", day=3), item("A2", "99.00", day=3), item("CR", "-99.00", day=20)))
     assert tied["rule"] == "ambiguous" and tied["invoice_docs"] == [] and tied["amount"] == Decimal("0.00")
     assert tied["candidates"] == [["A1"], ["A2"]]

@@ -36,6 +36,9 @@ MASTER = pl.DataFrame(
         "contact_name": ["Frau Schulz", None],
         "contact_phone": ["+49 40 1234", None],
         "contact_email": ["ap@mueller.example", None],
+        "parent_id": [None, "0000100001"],
+        "vat_id": ["DE123456789", "NL001234567B01"],
+        "ibans": ["DE89370400440532013000", "NL91ABNA0417164300;NL20INGB0001234567"],
     },
     schema=CUSTOMER_SCHEMA,
 )

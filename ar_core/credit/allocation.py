@@ -8,7 +8,8 @@ an invoice serves at most one suggestion and a stronger rule always gets it firs
    reference/assignment quotes the credit's document) and their open sum is at most the credit
    (the rest is the credit's residual), or exactly one subset of them equals the credit;
 2. ``amount`` — one open invoice of the same account (customer, company code, currency) for the
-   exact amount (within ``tolerance``); ties go to reference similarity, then the oldest invoice;
+   exact amount (within ``tolerance``); ties go to reference similarity; invoices told apart only by
+   their age are reported as ambiguous (age alone was right half the time in the bench);
 3. ``many_to_one`` — a set of 2..``max_set`` invoices summing to the credit, found by a bounded
    meet-in-the-middle search over the ``max_candidates`` invoices nearest in date; a pair always
    counts, three or four only as a date run or with a shared reference pattern (otherwise any
@@ -30,7 +31,7 @@ reference, one quoted subset equals       0.96
 amount, unique, similar reference         0.90
 amount, tie broken by reference           0.80
 amount, unique                            0.75
-amount, tie broken by age (oldest)        0.60
+amount, tied but for age                  ambiguous: age alone assigns nothing
 many_to_one, pair as run/pattern          0.85; −0.05 per further invoice; 0.65 pair alone
 partial, quoted invoice                   0.70
 partial, only open invoice                0.50
@@ -51,7 +52,7 @@ import numpy as np
 import polars as pl
 
 from ar_core.credit.references import normalise_reference_expr, spans
-from ar_core.ledger.items import open_items
+from ar_core.ledger import open_items
 from ar_core.money import format_amount, from_cents, to_cents
 from ar_core.schema import MONEY, doc_key, doc_key_expr
 
@@ -423,8 +424,9 @@ def _amount(credit: Credit, ledger: Ledger, tol: int, pending: Row | None) -> Ro
         return _ambiguous(credit, ledger, [[c] for c in tied], 0.6, "same amount: ")
     elif rank(best)[0] > rank(ranked[1])[0]:
         conf, why = 0.80, f"reference closest ({sims[best]:.2f})"
-    else:
-        conf, why = 0.60, "oldest of the invoices with that amount"
+    else:  # only the age tells them apart: a human decides (age alone was right half the time)
+        tied = [c for c in ranked if rank(c)[0] == rank(best)[0]]
+        return _ambiguous(credit, ledger, [[c] for c in tied], 0.6, "same amount, only the age differs: ")
     amount = min(int(ledger.cents[best]), credit.cents)
     evidence = (
         f"amount {money_text(credit.cents)} equals invoice {ledger.doc[best]} "

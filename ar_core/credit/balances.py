@@ -17,8 +17,15 @@ from decimal import Decimal
 import polars as pl
 
 from ar_core.errors import InvalidInput
-from ar_core.ledger.aging import DEFAULT_EDGES, NOT_DUE, aging_table, bucket_expr, bucket_labels, with_aging
-from ar_core.ledger.items import open_items
+from ar_core.ledger import (
+    DEFAULT_EDGES,
+    NOT_DUE,
+    aging_table,
+    bucket_expr,
+    bucket_labels,
+    open_items,
+    with_aging,
+)
 from ar_core.schema import MONEY
 
 #: SAP document types of residual items and payment differences: ``AB`` (accounting document, as

@@ -28,7 +28,7 @@ from ar_core.credit.allocation import (
     money_text,
 )
 from ar_core.credit.references import normalise_reference, spans
-from ar_core.ledger.items import open_items
+from ar_core.ledger import open_items
 from ar_core.money import from_cents, to_cents
 from ar_core.schema import MONEY
 

@@ -18,10 +18,10 @@ from babel.dates import format_date
 
 from ar_core.credit.reconcile import Reconciliation
 from ar_core.errors import ArDeskError
-from ar_core.ledger.account import (
+from ar_core.ledger import (
     LOCALES,
-    _bank_lines,
-    _letterhead_lines,
+    bank_lines,
+    letterhead_lines,
     statement_labels,
     statement_language,
 )
@@ -344,7 +344,7 @@ def _heading(sheet, customer, as_of, language, labels, head_labels, letterhead, 
     if letterhead.get("company_name"):
         write_row(sheet, r, [letterhead["company_name"]], formats["title"])
         r += 1
-    for line in _letterhead_lines(letterhead, head_labels):
+    for line in letterhead_lines(letterhead, head_labels):
         write_row(sheet, r, [line])
         r += 1
     r += 1 if r else 0
@@ -380,7 +380,7 @@ def _summary(sheet, r, rec, currency, labels, head_labels, letterhead, formats) 
     _money_line(sheet, r + 9, labels["explained"], rec.explained, currency, formats, bold=True)
     _money_line(sheet, r + 10, labels["unexplained"], rec.unexplained, currency, formats)
     write_row(sheet, r + 12, [labels["note"]])
-    bank = _bank_lines(letterhead, head_labels)
+    bank = bank_lines(letterhead, head_labels)
     if bank:
         write_row(sheet, r + 14, [labels["bank_intro"]], formats["bold"])
         for i, line in enumerate(bank):

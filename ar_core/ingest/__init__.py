@@ -3,6 +3,7 @@ and the column mappings a lead saves for the next upload.
 
 Public API: :func:`read_extract`, :func:`read_customer_master`, :func:`source_headers`,
 :func:`validation_report_xlsx`, :func:`spool` (a validated extract parked on disk until Commit),
+:func:`read_customer_list` (a customer's own open-items list, for a reconciliation),
 :class:`Mapping`, :class:`Problem`, :class:`ExtractResult`, and the saved mappings.
 """
 
@@ -17,6 +18,11 @@ from ar_core.ingest.spool import spool  # noqa: F401 - a public name
 #: Public name -> the module of this package that defines it.
 _EXPORTS: dict[str, str] = {
     "read_customer_master": "customers",
+    "LIST_LABELS": "customer_list",
+    "SIGNS": "customer_list",
+    "Sign": "customer_list",
+    "THEIR_SCHEMA": "customer_list",
+    "read_customer_list": "customer_list",
     "Mapping": "mapping",
     "read_extract": "reader",
     "validation_report_xlsx": "report",

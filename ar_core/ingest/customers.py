@@ -49,6 +49,29 @@ CUSTOMER_LABELS: dict[str, tuple[str, ...]] = {
     "contact_name": ("Ansprechpartner", "Contact", "Contact name", "Contactpersoon"),
     "contact_phone": ("Telefon", "Phone", "Telefoon"),
     "contact_email": ("E-Mail", "Email", "E-mail address"),
+    "parent_id": (
+        "Konzern",
+        "Konzernzentrale",
+        "Muttergesellschaft",
+        "Parent",
+        "Parent customer",
+        "Group",
+        "Moedermaatschappij",
+        "Concern",
+    ),
+    "vat_id": (
+        "USt-IdNr.",
+        "USt-IdNr",
+        "Umsatzsteuer-ID",
+        "VAT ID",
+        "VAT number",
+        "VAT",
+        "btw-nummer",
+        "BTW-nummer",
+        "BTW-id",
+        "Btw-identificatienummer",
+    ),
+    "ibans": ("IBAN", "IBANs", "Bankverbindung", "Bank account", "Bankrekening", "Rekeningnummer"),
 }
 _INDEX = {fold(label): c for c, labels in CUSTOMER_LABELS.items() for label in (c, *labels)}
 

@@ -15,6 +15,8 @@ _EXPORTS: dict[str, str] = {
     "item_timeline": "account",
     "statement_labels": "account",
     "statement_language": "account",
+    "bank_lines": "account",
+    "letterhead_lines": "account",
     "statement_xlsx": "account",
     "with_document_amount": "account",
     "AGING_DIMENSIONS": "aging",

@@ -133,7 +133,7 @@ def statement_labels(language: str) -> dict:
     return labels.get((language or "en").lower(), labels["en"])
 
 
-def _letterhead_lines(letterhead: dict[str, str], labels: dict) -> list[str]:
+def letterhead_lines(letterhead: dict[str, str], labels: dict) -> list[str]:
     lines = [letterhead.get("address", "")]
     contact = [
         labels["letterhead"][f].format(value=letterhead[f])
@@ -144,7 +144,7 @@ def _letterhead_lines(letterhead: dict[str, str], labels: dict) -> list[str]:
     return [line for text in lines for line in text.splitlines() if line.strip()]
 
 
-def _bank_lines(letterhead: dict[str, str], labels: dict) -> list[str]:
+def bank_lines(letterhead: dict[str, str], labels: dict) -> list[str]:
     return [
         labels["letterhead"][f].format(value=letterhead[f])
         for f in ("bank_name", "iban", "bic")
@@ -191,7 +191,7 @@ def statement_xlsx(
     for (currency,), section in rows.group_by("doc_cur", maintain_order=True):
         r = _write_section(sheet, r, str(currency), section, as_of, labels, formats)
     write_row(sheet, r, [labels["note"]])
-    bank = _bank_lines(letterhead, labels)
+    bank = bank_lines(letterhead, labels)
     if bank:
         write_row(sheet, r + 2, [labels["bank_intro"]], formats["bold"])
         for i, line in enumerate(bank):
@@ -211,7 +211,7 @@ def _write_heading(sheet, customer, as_of, language, labels, letterhead, formats
     if letterhead.get("company_name"):
         write_row(sheet, r, [letterhead["company_name"]], formats["title"])
         r += 1
-    for line in _letterhead_lines(letterhead, labels):
+    for line in letterhead_lines(letterhead, labels):
         write_row(sheet, r, [line])
         r += 1
     r += 1 if r else 0

@@ -14,6 +14,14 @@ from __future__ import annotations
 from ar_core.store.models.access import ApprovalLimit, ApprovalRequest, AuditEntry, PortfolioAssignment, User
 from ar_core.store.models.base import Base
 from ar_core.store.models.collections import ContactEntry, Escalation, Promise, PromiseItem
+from ar_core.store.models.credit import (
+    AllocationDecision,
+    BankPayment,
+    BankStatement,
+    CreditRefund,
+    CustomerIban,
+    Reconciliation,
+)
 from ar_core.store.models.disputes import (
     DisputeCase,
     DisputeCaseItem,
@@ -36,16 +44,21 @@ from ar_core.store.models.shared import AppSetting, ChangeMark, SavedMapping
 from ar_core.store.types import BigId, UTCDateTime, utcnow
 
 __all__ = [
+    "AllocationDecision",
     "AppSetting",
     "ApprovalLimit",
     "ApprovalRequest",
     "AuditEntry",
+    "BankPayment",
+    "BankStatement",
     "Base",
     "BigId",
     "ChangeMark",
     "ContactEntry",
+    "CreditRefund",
     "Customer",
     "CustomerChange",
+    "CustomerIban",
     "DisputeCase",
     "DisputeCaseItem",
     "DisputeEscalation",
@@ -58,6 +71,7 @@ __all__ = [
     "PortfolioAssignment",
     "Promise",
     "PromiseItem",
+    "Reconciliation",
     "SavedMapping",
     "Snapshot",
     "SnapshotMember",

@@ -29,6 +29,11 @@ class Customer(Base):
     contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(60))
     contact_email: Mapped[str | None] = mapped_column(sa.String(200))
+    #: the group: the parent's customer number and the VAT id (allocations across a group need approval)
+    parent_id: Mapped[str | None] = mapped_column(sa.String(40))
+    vat_id: Mapped[str | None] = mapped_column(sa.String(40))
+    #: the customer's bank accounts, separated by ";" (incoming payments are matched by them)
+    ibans: Mapped[str | None] = mapped_column(sa.String(400))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: The snapshot whose import created this customer (removing it removes the customer too).
     created_by_snapshot_id: Mapped[int | None] = mapped_column(BigId)

@@ -1,0 +1,35 @@
+"""Credit balances and cash from the bank: open credits and miscellaneous items, what each credit
+or bank payment settles (suggestions a person accepts, rejects or splits), refunds with four
+eyes, the clearing proposal for the ERP, and the reconciliation with the customer's own list.
+
+Pure rules (``references``, ``allocation``, ``payments``, ``balances``, ``reconcile``,
+``statement``) sit apart from the services (``bank``, ``decisions``, ``reconciling``), which take
+the acting user and apply the portfolio rule.
+"""
+
+from __future__ import annotations
+
+from ar_core.facade import lazy
+
+#: Public name -> the module of this package that defines it.
+_EXPORTS: dict[str, str] = {
+    # pure rules
+    "normalise_reference": "references",
+    "document_numbers": "references",
+    "SUGGESTION_SCHEMA": "allocation",
+    "suggest_allocations": "allocation",
+    "MATCH_SCHEMA": "payments",
+    "match_payments": "payments",
+    "open_credits": "balances",
+    "credits_by": "balances",
+    "net_credit_customers": "balances",
+    "miscellaneous_items": "balances",
+    "misc_aging": "balances",
+    "reconcile_totals": "balances",
+    "Reconciliation": "reconcile",
+    "read_customer_list": "reconcile",
+    "reconciliation_xlsx": "statement",
+}
+#: For other areas' services only, never pages.
+_SERVICE: dict[str, str] = {}
+__getattr__, __dir__ = lazy(__name__, _EXPORTS, _SERVICE)
