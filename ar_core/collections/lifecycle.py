@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from ar_core.access import Actor, record
 from ar_core.collections.promises import refresh_promise_statuses
+from ar_core.credit.bank import apply_payments
 from ar_core.disputes import reopen_cleared, sync_cases
 from ar_core.ingest import ExtractResult
 from ar_core.ledger import ImportOutcome, delete_snapshot, import_extract, is_full_snapshot
@@ -42,6 +43,7 @@ def import_snapshot(engine: sa.Engine, actor: Actor, result: ExtractResult, **op
     loaded = {outcome.snapshot_id: ledger} if ledger is not None else None
     decided = refresh_promise_statuses(engine, loaded=loaded)
     sync_cases(engine, actor, snapshot_id=outcome.snapshot_id, items=ledger)
+    apply_payments(engine, actor, outcome.snapshot_id)  # bank payments this snapshot shows applied
     return replace(outcome, promises_decided=decided)
 
 

@@ -616,8 +616,10 @@ def mark_applied(conn: sa.Connection, actor: Actor | str, snapshot_id: int) -> i
     A transaction piece (no role check): the snapshot import's caller runs it right after the
     snapshot committed (its items are read through the engine). Returns the payments marked.
     """
-    as_of, open_keys = _snapshot_open_keys(conn.engine, snapshot_id)
     rows = conn.execute(_matched_query(None).where(_PAYMENTS.c.applied_snapshot_id.is_(None))).all()
+    if not rows:  # most snapshot imports: no ledger read at all
+        return 0
+    as_of, open_keys = _snapshot_open_keys(conn.engine, snapshot_id)
     ids = [
         r.id for r in rows if _applied(r.booking_date, json.loads(r.invoice_keys or "[]"), as_of, open_keys)
     ]
