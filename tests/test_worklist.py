@@ -393,3 +393,20 @@ def test_ranking_again_under_other_rules_scores_everyone():
     ranked, _ = rerank(held, base, AS_OF, CUSTOMERS, CONTACTS, PROMISES, ESCALATIONS, heavier, RATES)
     assert ranked.equals(_build(config=heavier))
     assert not ranked["score"].equals(_build()["score"])
+
+
+def test_a_payment_not_yet_applied_leaves_the_collectable_amount_and_says_so():
+    # K1 owes 4,000.00 overdue (collectable); the bank shows 1,500.00 paid, not yet applied by the ERP
+    paid = pl.DataFrame({"customer_id": ["K1"], "paid_unapplied": [Decimal("1500.00")]})
+    wl = _build(paid=paid)
+    k1 = wl.filter(pl.col("customer_id") == "K1").row(0, named=True)
+    assert (k1["overdue_collectable"], k1["paid_unapplied"]) == (Decimal("2500.00"), Decimal("1500.00"))
+    assert k1["overdue_amount"] == Decimal("4000.00")  # the ERP's figure stays
+    assert k1["reasons"][-1] == "EUR 1,500 paid, not yet applied"
+    assert k1["score"] < _build().filter(pl.col("customer_id") == "K1")["score"].item()
+    # a payment above the overdue amount leaves nothing collectable, never a negative amount
+    paid_all = pl.DataFrame({"customer_id": ["K1"] * 2, "paid_unapplied": [Decimal("3000"), Decimal("2000")]})
+    k1 = _build(paid=paid_all).filter(pl.col("customer_id") == "K1").row(0, named=True)
+    assert (k1["overdue_collectable"], k1["paid_unapplied"]) == (Decimal("0.00"), Decimal("5000.00"))
+    others = _build(paid=paid).filter(pl.col("customer_id") != "K1")
+    assert others["paid_unapplied"].to_list() == [Decimal("0.00")] * others.height

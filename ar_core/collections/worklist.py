@@ -35,7 +35,7 @@ from datetime import date
 
 import polars as pl
 
-from ar_core.collections.priority import PriorityConfig, score_customers
+from ar_core.collections.priority import PriorityConfig, money_text, score_customers
 from ar_core.errors import InvalidInput
 from ar_core.ledger import (
     DEFAULT_EDGES,
@@ -83,6 +83,7 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "unconverted_items",
     "credit_limit_unrated",
     "dispute_followups",
+    "paid_unapplied",
 )
 #: Rule outcomes an agreed next action does not replace (they need a lead's eyes).
 _RULES_FIRST = ("legal review", "second-voice escalation")
@@ -365,6 +366,7 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     today: date | None = None,
     cases: pl.DataFrame | None = None,
     case_items: pl.DataFrame | None = None,
+    paid: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Rank the customers with open items at ``as_of`` (:data:`WORKLIST_COLUMNS` + extras).
 
@@ -377,13 +379,14 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     :func:`ar_core.ledger.fx.to_reporting` to name the currencies in a warning.
 
     ``cases`` (the cases being worked) and ``case_items`` (their items, with the case's
-    ``customer_id``) add the dispute follow-ups and the disputed parts of items (module docstring).
+    ``customer_id``) add the dispute follow-ups and the disputed parts of items (module docstring);
+    ``paid`` (customer_id, paid_unapplied) the bank payments the ERP has not applied yet.
     """
     config = config or PriorityConfig()
     base = customer_base(items, as_of, config, rates, edges, reporting=reporting)
     base = with_case_disputes(base, items, case_items, as_of, config, rates, edges, reporting=reporting)
     return rank_customers(base, as_of, customers, contacts_summary, promises, escalations, config, rates,
-                          reporting=reporting, today=today, cases=cases)  # fmt: skip
+                          reporting=reporting, today=today, cases=cases, paid=paid)  # fmt: skip
 
 
 def customer_base(
@@ -433,11 +436,12 @@ def rank_customers(  # noqa: PLR0917 - the workflow inputs, in the order build_w
     reporting: str = "EUR",
     today: date | None = None,
     cases: pl.DataFrame | None = None,
+    paid: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Overlay the workflow records (master data, contacts, promises, escalations, the follow-ups
-    of cases being worked) on a base; rank."""
+    of cases being worked, bank payments not yet applied) on a base; rank."""
     ranked, _ = rerank(None, base, as_of, customers, contacts_summary, promises, escalations, config, rates,
-                       reporting=reporting, today=today, cases=cases)  # fmt: skip
+                       reporting=reporting, today=today, cases=cases, paid=paid)  # fmt: skip
     return ranked
 
 
@@ -465,6 +469,7 @@ def rerank(  # noqa: PLR0917 - rank_customers' inputs after the previous ranking
     reporting: str = "EUR",
     today: date | None = None,
     cases: pl.DataFrame | None = None,
+    paid: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, Ranking]:
     """:func:`rank_customers`, scoring again only the customers whose inputs changed since ``previous``.
 
@@ -474,7 +479,7 @@ def rerank(  # noqa: PLR0917 - rank_customers' inputs after the previous ranking
     """
     now = max(today or as_of, as_of)
     rows = _feature_rows(
-        base, customers, contacts_summary, promises, escalations, cases, rates, reporting, now
+        base, customers, contacts_summary, promises, escalations, cases, rates, reporting, now, paid
     )
     rules = (config, reporting, now, rows.schema)  # the same columns, or the hashes do not compare
     hashes = rows.select("customer_id", rows.hash_rows(seed=11).alias("_h"))
@@ -503,8 +508,9 @@ def _feature_rows(  # noqa: PLR0917 - rank_customers' inputs
     rates: pl.DataFrame | None,
     reporting: str,
     now: date,
+    paid: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    rows = _master(base, customers, rates, reporting)
+    rows = _with_paid(_master(base, customers, rates, reporting), paid)
     return (
         rows.join(_promise_features(promises, now), on="customer_id", how="left")
         .join(_contact_features(contacts_summary, now), on="customer_id", how="left")
@@ -516,6 +522,21 @@ def _feature_rows(  # noqa: PLR0917 - rank_customers' inputs
             (pl.col("open_promise_date") <= now).fill_null(False).alias("promise_due"),
             pl.col("escalated_to").is_not_null().alias("escalated"),
         )
+    )
+
+
+def _with_paid(rows: pl.DataFrame, paid: pl.DataFrame | None) -> pl.DataFrame:
+    """Bank payments matched to the customer and not yet applied in the ERP (``paid``: customer_id,
+    paid_unapplied in the reporting currency) leave the collectable amount while they wait: nobody
+    chases a customer who paid yesterday."""
+    zero = pl.lit(0).cast(MONEY)
+    if paid is None or paid.is_empty():
+        return rows.with_columns(zero.alias("paid_unapplied"))
+    per = paid.group_by("customer_id").agg(pl.col("paid_unapplied").sum().cast(MONEY))
+    rows = rows.join(per, on="customer_id", how="left").with_columns(pl.col("paid_unapplied").fill_null(zero))
+    left = pl.col("overdue_collectable") - pl.col("paid_unapplied")
+    return rows.with_columns(
+        pl.when(left > 0).then(left).otherwise(zero).cast(MONEY).alias("overdue_collectable")
     )
 
 
@@ -547,6 +568,11 @@ def _scored(rows: pl.DataFrame, config: PriorityConfig, reporting: str, now: dat
                 .then(pl.lit("1 dispute follow-up due"))
                 .when(followups > 1)
                 .then(pl.format("{} dispute follow-ups due", followups)),
+                pl.when(pl.col("paid_unapplied") > 0).then(
+                    pl.concat_str(
+                        money_text(pl.col("paid_unapplied"), reporting), pl.lit(" paid, not yet applied")
+                    )
+                ),
             )
             .list.drop_nulls()
             .alias("reasons"),

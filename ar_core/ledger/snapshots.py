@@ -716,16 +716,6 @@ def cleared_between_snapshots(engine: sa.Engine, prev_id: int, now_id: int) -> p
     return bulk.items_frame(rows).with_columns(rows["cleared_on"])
 
 
-def _in_sorted(values: Any, ascending: Any) -> Any:
-    """Mask of ``values`` found in the ascending array ``ascending`` (a binary search each)."""
-    import numpy as np
-
-    if not ascending.size:
-        return np.zeros(values.size, bool)
-    at = np.minimum(np.searchsorted(ascending, values), ascending.size - 1)
-    return ascending[at] == values
-
-
 def _cleared_versions(
     conn: sa.Connection, prev_id: int, now_id: int, prev_as_of: date, now_as_of: date, *, unique: bool
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -745,16 +735,16 @@ def _cleared_versions(
     flags[now_ids] |= 2
     both = np.flatnonzero(flags).astype(np.int64)
     held = flags[both]
-    # one pass over the blocks of both snapshots, all columns: the cleared rows come from it too
-    versions = bulk.read_versions(conn, both)
+    # the narrow columns of both snapshots' versions first (a column of a block is read alone),
+    # every column only of the versions found cleared
+    slim = bulk.read_versions(conn, both, narrow[1:])
     in_prev, in_now = (held & 1).astype(bool), (held & 2).astype(bool)  # masks over ``both``
     if unique:
-        open_in_both = in_prev & in_now & versions["clearing_date"].is_null().to_numpy()
+        open_in_both = in_prev & in_now & slim["clearing_date"].is_null().to_numpy()
         prev_rows, now_rows = prev_rows[~open_in_both[in_prev]], now_rows[~open_in_both[in_now]]
         in_prev, in_now = in_prev & ~open_in_both, in_now & ~open_in_both
-    slim = versions.select(narrow)
     prev = bulk.with_source_rows(slim.filter(pl.Series(in_prev)), prev_rows)
     now = bulk.with_source_rows(slim.filter(pl.Series(in_now)), now_rows)
     cleared = cleared_between(prev, now, now_as_of, prev_as_of=prev_as_of)
     order = cleared.select("id", "source_row", "cleared_on").sort("id")
-    return versions.filter(pl.Series(_in_sorted(both, order["id"].to_numpy()))), order
+    return bulk.read_versions(conn, order["id"].to_numpy()), order
