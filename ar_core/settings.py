@@ -11,6 +11,7 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -279,3 +280,56 @@ def set_letterhead(engine: sa.Engine, actor: Actor, values: dict[str, str]) -> N
     if too_long:
         raise InvalidInput("values", f"letterhead field(s) longer than 300 characters: {', '.join(too_long)}")
     set_setting(engine, actor, LETTERHEAD, clean, dict.fromkeys(LETTERHEAD_FIELDS, ""))
+
+
+# --- credit allocation and refunds ------------------------------------------------------------
+
+ALLOCATION_TOLERANCE = "allocation_tolerance"
+REFUND_APPROVAL_THRESHOLD = "refund_approval_threshold"
+#: How far a credit and the invoices it settles may differ and still count as equal (0: exact).
+DEFAULT_ALLOCATION_TOLERANCE = Decimal("0.00")
+#: Refunds up to this amount (reporting currency) are approved at once; above it four eyes decide.
+DEFAULT_REFUND_APPROVAL_THRESHOLD = Decimal("1000.00")
+#: Largest allocation tolerance a lead may set: beyond it "equal" stops meaning anything.
+MAX_ALLOCATION_TOLERANCE = Decimal("100.00")
+
+
+def _stored_money(engine: sa.Engine, key: str, default: Decimal) -> Decimal:
+    stored = get_setting(engine, key, None)
+    return default if stored is None else Decimal(str(stored)).quantize(Decimal("0.01"))
+
+
+def _money_input(value: Decimal | str, field: str, maximum: Decimal | None) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise InvalidInput(field, f"{value!r} is not an amount") from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(field, f"give a non-negative amount with at most two decimals, got {value!r}")
+    if maximum is not None and amount > maximum:
+        raise InvalidInput(field, f"at most {maximum}, got {amount}")
+    return amount.quantize(Decimal("0.01"))
+
+
+def get_allocation_tolerance(engine: sa.Engine) -> Decimal:
+    """The credit allocation's amount tolerance (default 0.00: exact amounts only)."""
+    return _stored_money(engine, ALLOCATION_TOLERANCE, DEFAULT_ALLOCATION_TOLERANCE)
+
+
+def set_allocation_tolerance(engine: sa.Engine, actor: Actor, tolerance: Decimal | str) -> None:
+    """Set the allocation tolerance (0.00 to :data:`MAX_ALLOCATION_TOLERANCE`); stored as exact text."""
+    amount = _money_input(tolerance, "tolerance", MAX_ALLOCATION_TOLERANCE)
+    set_setting(engine, actor, ALLOCATION_TOLERANCE, str(amount), str(DEFAULT_ALLOCATION_TOLERANCE))
+
+
+def get_refund_approval_threshold(engine: sa.Engine) -> Decimal:
+    """Refunds above this amount (reporting currency) need a four-eyes approval (default 1000.00)."""
+    return _stored_money(engine, REFUND_APPROVAL_THRESHOLD, DEFAULT_REFUND_APPROVAL_THRESHOLD)
+
+
+def set_refund_approval_threshold(engine: sa.Engine, actor: Actor, threshold: Decimal | str) -> None:
+    """Set the refund approval threshold (a non-negative amount in the reporting currency)."""
+    amount = _money_input(threshold, "threshold", None)
+    set_setting(
+        engine, actor, REFUND_APPROVAL_THRESHOLD, str(amount), str(DEFAULT_REFUND_APPROVAL_THRESHOLD)
+    )
