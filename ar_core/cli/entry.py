@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 
-from ar_core.cli import bank, disputes, imports, setup, snapshots, users, worklist
+from ar_core.cli import bank, credit, disputes, imports, setup, snapshots, users, worklist
 
 #: The command groups, in the order ``--help`` lists them.
-GROUPS = (imports, snapshots, worklist, disputes, bank, setup, users)
+GROUPS = (imports, snapshots, worklist, disputes, bank, credit, setup, users)
 
 
 def build_parser() -> argparse.ArgumentParser:
