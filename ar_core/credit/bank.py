@@ -18,10 +18,10 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.access import Actor, check_customer_access, readable_customers, record
-from ar_core.access.scope import WRITE_ALL_ROLES
+from ar_core.access import WRITE_ALL_ROLES, Actor, check_customer_access, readable_customers, record
+from ar_core.credit.allocation import item_key_expr
+from ar_core.credit.payments import normalise_iban as _compact
 from ar_core.errors import InvalidInput, NotFound, PermissionDenied
-from ar_core.ingest.bank.checks import normalise_iban
 from ar_core.money import from_cents, to_cents
 from ar_core.schema import MONEY
 from ar_core.store.bulk import insert_frame
@@ -66,6 +66,13 @@ UNAPPLIED_SCHEMA: dict[str, pl.DataType] = {
     "payments": pl.Int64(),
     "invoice_keys": pl.List(pl.String()),
 }
+
+
+def normalise_iban(text: object) -> str:
+    """An IBAN as compared: no spaces, upper case, a leading "IBAN" label dropped (masters carry it)."""
+    compact = _compact(text)
+    return compact[4:].lstrip(":") if compact.startswith("IBAN") else compact
+
 
 _STATEMENTS = BankStatement.__table__
 _PAYMENTS = BankPayment.__table__
@@ -203,16 +210,26 @@ def _match(engine: sa.Engine, payments: pl.DataFrame) -> pl.DataFrame:
     """``match_payments`` against the latest snapshot's open items, the master and the known IBANs."""
     from ar_core.config import today
     from ar_core.credit.payments import match_payments
-    from ar_core.disputes.cases import latest_snapshot
     from ar_core.ledger import all_customers, ledger_items
     from ar_core.schema import ITEM_SCHEMA
 
-    latest = latest_snapshot(engine)
+    latest = _latest_snapshot(engine)
     items = ledger_items(engine, latest[0]) if latest else pl.DataFrame(schema=ITEM_SCHEMA)
     customers = all_customers(engine)
     return match_payments(
         payments, items, customers, known_ibans(engine, customers), latest[1] if latest else today()
     )
+
+
+def _latest_snapshot(engine: sa.Engine) -> tuple[int, date] | None:
+    """(id, as-of) of the latest snapshot in force: what payments are matched against.
+
+    The rule of ``disputes.latest_snapshot``, read from the ledger (credit does not depend on disputes).
+    """
+    from ar_core.ledger import snapshot_register
+
+    listing = snapshot_register(engine)
+    return (listing[0].snapshot_id, listing[0].as_of) if listing else None
 
 
 def known_ibans(engine: sa.Engine, customers: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -525,11 +542,9 @@ def _chosen_invoices(
 
 
 def _open_items(engine: sa.Engine, customer_id: str) -> pl.DataFrame:
-    from ar_core.disputes.cases import item_key_expr, latest_snapshot
-    from ar_core.ledger import ledger_items
-    from ar_core.ledger.items import open_items
+    from ar_core.ledger import ledger_items, open_items
 
-    latest = latest_snapshot(engine)
+    latest = _latest_snapshot(engine)
     if latest is None:
         return pl.DataFrame(schema={"_item_key": pl.String(), "doc_no": pl.String(), "_cents": pl.Int64()})
     items = open_items(ledger_items(engine, latest[0]), latest[1]).filter(
@@ -598,9 +613,7 @@ def _applied(booked: date | None, keys: list[str], as_of: date, open_keys: set[s
 
 def _snapshot_open_keys(engine: sa.Engine, snapshot_id: int) -> tuple[date, set[str]]:
     """The as-of date of ``snapshot_id`` (in force) and the keys of its composed ledger's open items."""
-    from ar_core.disputes.cases import item_key_expr
-    from ar_core.ledger import ledger_items, snapshot_register
-    from ar_core.ledger.items import open_items
+    from ar_core.ledger import ledger_items, open_items, snapshot_register
 
     found = [s for s in snapshot_register(engine) if s.snapshot_id == snapshot_id]
     if not found:
