@@ -32,6 +32,13 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/worklist.py", "Worklist", ":material/format_list_numbered:", (), "worklist"),
     PageSpec("pages/account.py", "Customer account", ":material/person:", (), "account"),
     PageSpec("pages/disputes.py", "Disputes", ":material/gavel:", (), "disputes"),
+    PageSpec(
+        "pages/credit_balances.py",
+        "Credit balances",
+        ":material/savings:",
+        ("collector", "lead", "controller", "admin"),
+        "credit_balances",
+    ),
     PageSpec("pages/huddle.py", "Huddle", ":material/groups:", ("lead", "admin"), "huddle"),
     PageSpec("pages/root_causes.py", "Root causes", ":material/insights:", READ_ALL_ROLES, "root_causes"),
     PageSpec("pages/home.py", "Overview", ":material/dashboard:", (), "home"),

@@ -1,0 +1,154 @@
+"""What the tabs of the Credit balances page share: the page context, labels, open invoices to pick."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+import streamlit as st
+
+from ar_core import disputes
+from ar_core.access import WRITE_ALL_ROLES, Actor
+from ar_core.errors import ArDeskError
+from ar_core.ledger import customer_items, open_items
+from ui import data, fmt, forms
+from ui.components import date_column, money_column
+from ui.text import escape
+
+#: Session key of the open tab (kept over saves and reruns).
+TAB = "cr_tab"
+#: Roles that record collection work (a controller only reads).
+WRITERS = ("collector", *WRITE_ALL_ROLES)
+
+
+@dataclass(frozen=True)
+class Credit:
+    """What every tab needs: who acts, the store, the latest snapshot."""
+
+    actor: Actor
+    engine: sa.Engine
+    snapshot_id: int
+    as_of: date
+
+    @property
+    def writes(self) -> bool:
+        """May record decisions (collectors on their portfolio, leads and admins); controllers read."""
+        return self.actor.has(*WRITERS)
+
+    @property
+    def whole_team(self) -> bool:
+        return self.actor.has("lead", "admin", "controller")
+
+
+#: Readable labels of the columns the credit views share.
+LABELS = {
+    "customer_id": "Customer",
+    "customer_name": "Name",
+    "company_code": "Company code",
+    "collector": "Collector",
+    "doc_no": "Document",
+    "doc_type": "Doc type",
+    "age_days": "Age (days)",
+    "age_bucket": "Age",
+    "currency": "Currency",
+    "reference": "Reference",
+    "text": "Text",
+    "days_overdue": "Days overdue",
+    "bucket": "Aging bucket",
+    "reasons": "Why listed",
+}
+
+
+def columns(**extra) -> dict:
+    """Column labels and formats: the shared labels, dates as dates, money as money, plus ``extra``."""
+    return {
+        **LABELS,
+        "doc_date": date_column("Document date"),
+        "due_date": date_column("Due date"),
+        "amount": money_column("Amount"),
+        **extra,
+    }
+
+
+def texts(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
+    """List columns joined into one readable text (``a, b``), enums as plain text, for the grid."""
+    out = []
+    for name in names:
+        if name not in frame.columns:
+            continue
+        dtype = frame.schema[name]
+        if isinstance(dtype, pl.List):
+            out.append(pl.col(name).list.eval(pl.element().cast(pl.String)).list.join(", ").alias(name))
+        else:
+            out.append(pl.col(name).cast(pl.String))
+    return frame.with_columns(out) if out else frame
+
+
+def refused(exc: ArDeskError, what: str) -> None:
+    """A read the service refused, said on the page instead of a traceback."""
+    st.error(f"{what}: {escape(exc)}")
+
+
+def open_invoices(ctx: Credit, customer_id: str) -> dict[str, str]:
+    """The customer's open invoices (debits) at the latest snapshot: item key -> readable label.
+
+    Read through the scoped ledger read (outside the portfolio: none); the key is the item identity
+    the credit services take (``ar_core.disputes.item_key``).
+    """
+    if not customer_id:
+        return {}
+    try:
+        items = customer_items(ctx.engine, ctx.actor, ctx.snapshot_id, customer_id)
+    except ArDeskError:
+        return {}
+    debits = open_items(items, ctx.as_of).filter(pl.col("amount") > 0).sort("due_date", "doc_no")
+    return {
+        disputes.item_key(r["company_code"], r["fiscal_year"], r["doc_no"], r["line_item"]): (
+            f"{r['doc_no']} · {fmt.money(r['amount'], r['currency'])} · due {fmt.day(r['due_date'])}"
+        )
+        for r in debits.iter_rows(named=True)
+    }
+
+
+def keys_of_documents(choices: dict[str, str], docs: list[str]) -> list[str]:
+    """The item keys among ``choices`` whose label starts with one of the document numbers ``docs``."""
+    wanted = {str(d) for d in docs}
+    return [key for key, label in choices.items() if label.split(" · ", 1)[0] in wanted]
+
+
+#: Session key: the message of the save that caused this run.
+FLASH = "cr_flash"
+
+
+def saved(
+    action: Callable[[], object],
+    done: str | Callable[[Any], str],
+    form: str | None = None,
+    *,
+    fields: Mapping[str, str] | None = None,
+) -> bool:
+    """Save through ``ui.data.save``; on success rerun so every tab shows the new state.
+
+    A refusal stays as an error under its field (``fields``: see ``ui.data.save``) with what was
+    typed still in the form; on success ``form`` starts its next round, empty, and the message
+    survives the rerun (:func:`show_flash`). ``done`` may be made from what the service returned.
+    """
+    returned: list[Any] = []
+    if not data.save(lambda: returned.append(action()), fields=fields):
+        return False
+    if form is not None:
+        forms.next_round(form)
+    st.session_state[FLASH] = done(returned[0]) if callable(done) else done
+    st.rerun()
+    return True  # not reached: st.rerun() ends the run
+
+
+def show_flash() -> None:
+    """The message of the save that caused this run, always in the same place."""
+    slot = st.empty()
+    if message := st.session_state.pop(FLASH, None):
+        slot.success(message)
