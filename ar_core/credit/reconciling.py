@@ -34,7 +34,7 @@ def reconcile_customer(
     against the list in ``data``; ``(None, problems)`` when the list has errors (a half-read list
     would explain the difference wrongly). Read access to the customer is checked first.
     """
-    from ar_core.credit import read_customer_list, reconcile
+    from ar_core.credit.reconcile import read_customer_list, reconcile
     from ar_core.disputes import latest_snapshot
     from ar_core.ledger import load_customer_items
 
