@@ -35,7 +35,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from ar_core.credit.bank import import_bank_statement
+    from ar_core.credit import import_bank_statement
     from ar_core.errors import ArDeskError, InvalidInput
 
     path: Path = args.file
@@ -66,7 +66,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_payments(args: argparse.Namespace) -> int:
-    from ar_core.credit.bank import bank_payments
+    from ar_core.credit import bank_payments
 
     engine = open_store()
     frame = bank_payments(engine, CLI_ACTOR, status=args.status)

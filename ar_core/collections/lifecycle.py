@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from ar_core.access import Actor, record
 from ar_core.collections.promises import refresh_promise_statuses
-from ar_core.credit.bank import apply_payments
+from ar_core.credit import apply_payments
 from ar_core.disputes import reopen_cleared, sync_cases
 from ar_core.ingest import ExtractResult
 from ar_core.ledger import ImportOutcome, delete_snapshot, import_extract, is_full_snapshot

@@ -29,7 +29,20 @@ _EXPORTS: dict[str, str] = {
     "Reconciliation": "reconcile",
     "read_customer_list": "reconcile",
     "reconciliation_xlsx": "statement",
+    # services: bank statements and the cash they show
+    "IMPORT_ROLES": "bank",
+    "PAYMENT_SCHEMA": "bank",
+    "STATUS_CHOICES": "bank",
+    "UNAPPLIED_SCHEMA": "bank",
+    "bank_payments": "bank",
+    "confirm_payment": "bank",
+    "import_bank_statement": "bank",
+    "unapplied_payments": "bank",
 }
 #: For other areas' services only, never pages.
-_SERVICE: dict[str, str] = {}
+_SERVICE: dict[str, str] = {
+    "apply_payments": "bank",
+    "known_ibans": "bank",
+    "mark_applied": "bank",
+}
 __getattr__, __dir__ = lazy(__name__, _EXPORTS, _SERVICE)

@@ -91,7 +91,7 @@ def import_bank_statement(engine: sa.Engine, actor: Actor, data: bytes, filename
     IBAN check-digit warnings are reported, never a reason to drop a payment.
     """
     actor.require(*IMPORT_ROLES, doing="import bank statements")
-    from ar_core.ingest.bank import read_bank_file
+    from ar_core.ingest import read_bank_file
 
     bank = read_bank_file(data, filename)
     if bank.errors:

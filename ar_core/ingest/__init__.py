@@ -18,6 +18,7 @@ from ar_core.ingest.spool import spool  # noqa: F401 - a public name
 #: Public name -> the module of this package that defines it.
 _EXPORTS: dict[str, str] = {
     "read_customer_master": "customers",
+    "read_bank_file": "bank",
     "LIST_LABELS": "customer_list",
     "SIGNS": "customer_list",
     "Sign": "customer_list",
