@@ -263,3 +263,19 @@ def test_unapplied_until_a_later_snapshot_clears_the_invoice(ledger, make_result
 def _snapshot_id(engine, as_of: date) -> int:
     with engine.connect() as conn:
         return conn.execute(sa.text("SELECT id FROM snapshots WHERE as_of = :d"), {"d": as_of}).scalar_one()
+
+
+def test_the_team_worklist_leaves_cash_not_yet_applied_out_of_the_collectable_amount(ledger):
+    from ar_core.collections.queries import shared_team_worklist
+    from ar_core.ledger import list_snapshots
+
+    sid = list_snapshots(ledger)["snapshot_id"].max()
+    before, _ = shared_team_worklist(ledger, sid, S1, today=date(2024, 3, 6))
+    row = before.filter(pl.col("customer_id") == C1).row(0, named=True)
+    assert (row["overdue_collectable"], row["paid_unapplied"]) == (Decimal("1690.00"), Decimal("0.00"))
+    import_bank_statement(ledger, LEAD, day_one(), "day1.xml")  # 1,190.00 for 1800000017 of C1
+    after, _ = shared_team_worklist(ledger, sid, S1, today=date(2024, 3, 6))
+    row = after.filter(pl.col("customer_id") == C1).row(0, named=True)
+    # 1,190.00 + 500.00 overdue, 1,190.00 of it paid at the bank: 500.00 left to collect
+    assert (row["overdue_collectable"], row["paid_unapplied"]) == (Decimal("500.00"), Decimal("1190.00"))
+    assert "EUR 1,190 paid, not yet applied" in row["reasons"]

@@ -29,6 +29,7 @@ from ar_core.ledger import (
     to_reporting,
 )
 from ar_core.memo import memo
+from ar_core.schema import MONEY
 
 
 def snapshot_for(engine: sa.Engine, as_of: date | None = None) -> tuple[int, date]:
@@ -117,8 +118,23 @@ def team_worklist(
         reporting=reporting,
         today=today,
         cases=cases,
+        paid=_paid(engine, snapshot_id, fx, reporting),
     )
     return frame, missing
+
+
+def _paid(engine: sa.Engine, snapshot_id: int, fx: pl.DataFrame, reporting: str) -> pl.DataFrame | None:
+    """Bank payments matched to a customer and not yet applied in the ERP, in the reporting currency."""
+    from ar_core.credit import team_unapplied
+
+    unapplied = team_unapplied(engine, snapshot_id)
+    if unapplied.is_empty():
+        return None
+    frame = unapplied.select(
+        "customer_id", "currency", "amount", pl.lit(None, MONEY).alias("amount_reporting")
+    )
+    converted, _missing = to_reporting(frame, fx, reporting)
+    return converted.select("customer_id", pl.col("amount_rep").fill_null(0).alias("paid_unapplied"))
 
 
 def warm_up(engine: sa.Engine) -> None:

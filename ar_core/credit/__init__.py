@@ -44,5 +44,6 @@ _SERVICE: dict[str, str] = {
     "apply_payments": "bank",
     "known_ibans": "bank",
     "mark_applied": "bank",
+    "team_unapplied": "bank",
 }
 __getattr__, __dir__ = lazy(__name__, _EXPORTS, _SERVICE)

@@ -580,8 +580,32 @@ def unapplied_payments(engine: sa.Engine, actor: Actor, snapshot_id: int) -> pl.
     snapshot dated after the booking day exists. Payments booked after the snapshot are
     unapplied there. Scoped like :func:`bank_payments` (:data:`UNAPPLIED_SCHEMA`).
     """
+    return _unapplied(engine, readable_customers(engine, actor), snapshot_id)
+
+
+def team_unapplied(engine: sa.Engine, snapshot_id: int) -> pl.DataFrame:
+    """:func:`unapplied_payments` of every customer (services only: the team worklist lays it over
+    its ranking, then scopes itself); read once per snapshot and change of the payments."""
+    from ar_core.memo import memo
+
+    p = _PAYMENTS.c
+    with engine.connect() as conn:
+        version = tuple(
+            conn.execute(sa.select(sa.func.count(), sa.func.max(p.id), sa.func.max(p.confirmed_at))).one()
+        )
+    if not version[0]:
+        return pl.DataFrame(schema=UNAPPLIED_SCHEMA)
+    return memo(
+        engine,
+        "team_unapplied",
+        (snapshot_id, version),
+        lambda: _unapplied(engine, None, snapshot_id),
+        keep=4,
+    )
+
+
+def _unapplied(engine: sa.Engine, scope: frozenset[str] | None, snapshot_id: int) -> pl.DataFrame:
     as_of, open_keys = _snapshot_open_keys(engine, snapshot_id)
-    scope = readable_customers(engine, actor)
     with engine.connect() as conn:
         rows = conn.execute(_matched_query(scope)).all()
     sums: dict[tuple[str, str], list] = {}
