@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from ar_core import credit
+from ar_core.credit import bank_payments, confirm_payment, import_bank_statement
 from ar_core.errors import ArDeskError
 from pages.credit_parts.common import Credit, open_invoices, refused, saved, texts
 from ui import forms
@@ -66,7 +66,7 @@ def upload(ctx: Credit) -> None:
         return
 
     def run() -> dict:
-        report = credit.import_bank_statement(ctx.engine, ctx.actor, file.getvalue(), file.name)
+        report = import_bank_statement(ctx.engine, ctx.actor, file.getvalue(), file.name)
         st.session_state[OUTCOME] = report
         return report
 
@@ -98,7 +98,7 @@ def outcome() -> None:
 
 def payments(ctx: Credit) -> None:
     try:
-        every = credit.bank_payments(ctx.engine, ctx.actor, status="all")
+        every = bank_payments(ctx.engine, ctx.actor, status="all")
     except ArDeskError as exc:
         refused(exc, "The bank payments cannot be shown")
         return
@@ -153,7 +153,7 @@ def confirm(ctx: Credit, row: dict) -> None:
         if not st.form_submit_button("Confirm", type="primary"):
             return
     saved(
-        lambda: credit.confirm_payment(
+        lambda: confirm_payment(
             ctx.engine, ctx.actor, pid, customer_id=customer, invoice_keys=invoices or None
         ),
         f"Payment {pid} confirmed for customer {escape(customer)}.",

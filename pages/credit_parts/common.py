@@ -11,8 +11,8 @@ import polars as pl
 import sqlalchemy as sa
 import streamlit as st
 
-from ar_core import disputes
 from ar_core.access import WRITE_ALL_ROLES, Actor
+from ar_core.disputes import item_key
 from ar_core.errors import ArDeskError
 from ar_core.ledger import customer_items, open_items
 from ui import data, fmt, forms
@@ -107,7 +107,7 @@ def open_invoices(ctx: Credit, customer_id: str) -> dict[str, str]:
         return {}
     debits = open_items(items, ctx.as_of).filter(pl.col("amount") > 0).sort("due_date", "doc_no")
     return {
-        disputes.item_key(r["company_code"], r["fiscal_year"], r["doc_no"], r["line_item"]): (
+        item_key(r["company_code"], r["fiscal_year"], r["doc_no"], r["line_item"]): (
             f"{r['doc_no']} · {fmt.money(r['amount'], r['currency'])} · due {fmt.day(r['due_date'])}"
         )
         for r in debits.iter_rows(named=True)

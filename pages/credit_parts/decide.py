@@ -8,7 +8,13 @@ from decimal import Decimal
 import polars as pl
 import streamlit as st
 
-from ar_core import credit
+from ar_core.credit import (
+    accept_suggestion,
+    record_confirmation,
+    reject_suggestion,
+    request_refund,
+    split_allocation,
+)
 from pages.credit_parts.common import Credit, keys_of_documents, open_invoices, saved
 from ui import data, forms
 from ui.text import escape
@@ -68,7 +74,7 @@ def accept(ctx: Credit, row: dict) -> None:
     elif row["rule"] == "ambiguous":
         invoice_keys = []  # the service says: choose a candidate
     saved(
-        lambda: credit.accept_suggestion(ctx.engine, ctx.actor, key, invoice_keys=invoice_keys),
+        lambda: accept_suggestion(ctx.engine, ctx.actor, key, invoice_keys=invoice_keys),
         f"Credit {row['credit_doc']}: allocation accepted.",
         FORM_ACCEPT,
     )
@@ -81,7 +87,7 @@ def reject(ctx: Credit, row: dict) -> None:
         if not st.form_submit_button("Reject", type="primary"):
             return
     saved(
-        lambda: credit.reject_suggestion(ctx.engine, ctx.actor, row["credit_key"], reason),
+        lambda: reject_suggestion(ctx.engine, ctx.actor, row["credit_key"], reason),
         f"Credit {row['credit_doc']}: suggestion rejected.",
         FORM_REJECT,
         fields={"reason": "cr_reject_reason"},
@@ -119,7 +125,7 @@ def split(ctx: Credit, row: dict) -> None:
         for r in rows
     ]
     saved(
-        lambda: credit.split_allocation(ctx.engine, ctx.actor, row["credit_key"], allocations),
+        lambda: split_allocation(ctx.engine, ctx.actor, row["credit_key"], allocations),
         f"Credit {row['credit_doc']}: split over {len(allocations)} invoice(s).",
         FORM_SPLIT,
     )
@@ -132,7 +138,7 @@ def refund(ctx: Credit, row: dict) -> None:
         if not st.form_submit_button("Request refund", type="primary"):
             return
     saved(
-        lambda: credit.request_refund(ctx.engine, ctx.actor, row["credit_key"], reason),
+        lambda: request_refund(ctx.engine, ctx.actor, row["credit_key"], reason),
         lambda refund_id: f"Credit {row['credit_doc']}: refund {refund_id} requested.",
         FORM_REFUND,
         fields={"reason": "cr_refund_reason"},
@@ -153,7 +159,7 @@ def confirm(ctx: Credit, row: dict) -> None:
         if not st.form_submit_button("Save confirmation", type="primary"):
             return
     saved(
-        lambda: credit.record_confirmation(ctx.engine, ctx.actor, row["credit_key"], text, on),
+        lambda: record_confirmation(ctx.engine, ctx.actor, row["credit_key"], text, on),
         f"Credit {row['credit_doc']}: the customer's confirmation is noted.",
         FORM_CONFIRM,
     )

@@ -9,7 +9,15 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from ar_core import credit, settings
+from ar_core import settings
+from ar_core.credit import (
+    credits_by,
+    misc_aging,
+    miscellaneous_items,
+    net_credit_customers,
+    open_credits,
+    reconcile_totals,
+)
 from ar_core.ledger import items_for
 from pages.credit_parts import charts
 from pages.credit_parts.common import Credit, columns, texts
@@ -44,7 +52,7 @@ def render(ctx: Credit) -> None:
     items = items_for(ctx.engine, ctx.actor, ctx.snapshot_id)
     customers = data.customers(ctx.actor)
     edges = tuple(settings.get_aging_edges(ctx.engine))
-    credits = credit.open_credits(items, ctx.as_of, customers, edges=edges)
+    credits = open_credits(items, ctx.as_of, customers, edges=edges)
     reconciled(items, ctx, customers)
     whose = "the ledger" if ctx.whole_team else "your portfolio"
     if credits.is_empty():
@@ -58,14 +66,14 @@ def render(ctx: Credit) -> None:
     elif view == "totals":
         totals(items, shown, picked, ctx, customers=customers, edges=edges)
     elif view == "refunds":
-        refunds(apply(credit.net_credit_customers(items, ctx.as_of, customers), picked, who_only=True))
+        refunds(apply(net_credit_customers(items, ctx.as_of, customers), picked, who_only=True))
     else:
         misc(items, ctx, customers, picked, edges)
 
 
 def reconciled(items: pl.DataFrame, ctx: Credit, customers: pl.DataFrame) -> None:
     """One line: do the views add up to the snapshot, to the cent, per currency."""
-    check = credit.reconcile_totals(items, ctx.as_of, customers)
+    check = reconcile_totals(items, ctx.as_of, customers)
     figures = check["currencies"]
     if not figures:
         return
@@ -104,7 +112,7 @@ def totals(items, shown, picked: CreditFilters, ctx: Credit, *, customers, edges
         st.info("No open credit with these filters.")
         return
     kept = items if picked.is_empty() else _items_of(items, shown)
-    table = credit.credits_by(kept, ctx.as_of, by, customers, edges=edges)
+    table = credits_by(kept, ctx.as_of, by, customers, edges=edges)
     key = {"customer": "customer_id", "age": "age_bucket"}.get(by, by)
     table = texts(table, key)
     charts.totals(table, key, BY[by], ordered=by == "age")
@@ -146,9 +154,7 @@ def refunds(frame: pl.DataFrame) -> None:
 
 def misc(items, ctx: Credit, customers, picked: CreditFilters, edges) -> None:
     """Residuals, small differences, odd document types and items without a due date, with their aging."""
-    listed = apply(
-        credit.miscellaneous_items(items, ctx.as_of, customers, edges=edges), picked, who_only=True
-    )
+    listed = apply(miscellaneous_items(items, ctx.as_of, customers, edges=edges), picked, who_only=True)
     if listed.is_empty():
         st.info("No miscellaneous items (residuals, small differences, unusual document types).")
         return
@@ -160,7 +166,7 @@ def misc(items, ctx: Credit, customers, picked: CreditFilters, edges) -> None:
     record_table(readable, columns(), download="miscellaneous-items")
     st.subheader("Aging of the miscellaneous items")
     kept = items if picked.is_empty() else _items_of(items, listed)
-    aging = credit.misc_aging(kept, ctx.as_of, customers, edges=edges)
+    aging = misc_aging(kept, ctx.as_of, customers, edges=edges)
     money = {c: money_column(c) for c in aging.columns if c != "currency"}
     record_table(
         aging, {"currency": "Currency", **money, "total": money_column("Total")}, download="misc-aging"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from ar_core import collections, credit, settings
+from ar_core import settings
+from ar_core.collections import open_points_as_cases, record_reconciliation
+from ar_core.credit import reconciliation_xlsx
 from ar_core.ledger import STATEMENT_LANGUAGES, statement_language
 from pages.credit_parts.common import Credit, saved
 from ui import fmt
@@ -99,7 +101,7 @@ def statement(ctx: Credit, customer: dict, rec) -> None:
     )
     c2.download_button(
         "Reconciliation statement (XLSX)",
-        lambda: credit.reconciliation_xlsx(
+        lambda: reconciliation_xlsx(
             rec, customer, rec.as_of, language=language, letterhead=settings.get_letterhead(ctx.engine)
         ),
         file_name=f"reconciliation-{customer['customer_id']}-{rec.as_of.isoformat()}.xlsx",
@@ -116,7 +118,7 @@ def actions(ctx: Credit, customer: dict, source_file: str, rec, chosen: tuple) -
     c1, c2 = st.columns(2)
     if c1.button("Record on the account", key="cr_rec_record", icon=":material/note_add:"):
         saved(
-            lambda: collections.record_reconciliation(ctx.engine, ctx.actor, cid, rec, source_file),
+            lambda: record_reconciliation(ctx.engine, ctx.actor, cid, rec, source_file),
             f"The reconciliation with {escape(source_file)} is recorded on the account of {escape(cid)}.",
         )
     count = ours.height + theirs.height
@@ -128,7 +130,7 @@ def actions(ctx: Credit, customer: dict, source_file: str, rec, chosen: tuple) -
         help="Select rows of the two lists of open points above.",
     ):
         saved(
-            lambda: collections.open_points_as_cases(
+            lambda: open_points_as_cases(
                 ctx.engine,
                 ctx.actor,
                 cid,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from ar_core import credit
+from ar_core.credit import reconcile_customer
 from ar_core.errors import ArDeskError
 from ar_core.ledger import find_customers
 from pages.credit_parts import reconciled
@@ -84,7 +84,7 @@ def run(ctx: Credit, customer: dict, file, sign: str) -> None:
         forms.show_refusal("file", "Choose the customer's file first.")
         return
     try:
-        rec, problems = credit.reconcile_customer(
+        rec, problems = reconcile_customer(
             ctx.engine, ctx.actor, customer["customer_id"], file.getvalue(), file.name, sign=sign
         )
     except ArDeskError as exc:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from ar_core import credit, settings
+from ar_core import settings
+from ar_core.credit import allocation_suggestions, clearing_proposal, clearing_proposal_files
 from ar_core.errors import ArDeskError
 from pages.credit_parts import decide
 from pages.credit_parts.common import Credit, refused, texts
@@ -51,7 +52,7 @@ HIDDEN = ("credit_key", "invoice_keys", "invoice_customers", "candidates", "deci
 
 def render(ctx: Credit) -> None:
     try:
-        frame = credit.allocation_suggestions(ctx.engine, ctx.actor)
+        frame = allocation_suggestions(ctx.engine, ctx.actor)
     except ArDeskError as exc:
         refused(exc, "The suggestions cannot be shown")
         return
@@ -108,7 +109,7 @@ def clearing(ctx: Credit) -> None:
     """Accepted and split allocations for the ERP team: pending until a snapshot shows them cleared."""
     st.subheader("Clearing proposal")
     try:
-        proposal = credit.clearing_proposal(ctx.engine, ctx.actor)
+        proposal = clearing_proposal(ctx.engine, ctx.actor)
     except ArDeskError as exc:
         refused(exc, "The clearing proposal cannot be shown")
         return
@@ -132,7 +133,7 @@ def clearing(ctx: Credit) -> None:
         },
         time_zone=settings.get_time_zone(ctx.engine),
     )
-    files = lambda: credit.clearing_proposal_files(ctx.engine, ctx.actor)  # noqa: E731 - written when clicked
+    files = lambda: clearing_proposal_files(ctx.engine, ctx.actor)  # noqa: E731 - written when clicked
     c1, c2 = st.columns(2)
     c1.download_button(
         "Clearing proposal (XLSX)",
