@@ -4,7 +4,8 @@ from the bank, and the reconciliation with a customer's own list.
 A collector sees their portfolio, a lead the team's, a controller reads without forms. Only the
 open tab runs (a switch reruns the page; the key keeps the tab over saves). The views are
 ``ar_core.credit``'s pure functions over the items the user may read; decisions, imports and
-reconciliations go through its services. The sections live in ``pages/credit_parts``.
+reconciliations go through its services. Bank statements are imported by leads and admins.
+The sections live in ``pages/credit_parts``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.credit_parts import bank, common, open_credits, reconciliation, suggestions
-from ui import components
+from ui import components, fmt
 from ui.guard import require
 from ui.resources import engine
 
@@ -30,6 +31,9 @@ latest = components.latest_snapshot(
     )
 )
 ctx = common.Credit(actor=actor, engine=eng, snapshot_id=latest["snapshot_id"], as_of=latest["as_of"])
+# Whose credits: the portfolio rule of the core decides what every tab reads, this line says it.
+who = "All customers" if ctx.whole_team else "Your portfolio"
+st.subheader(f"{who} — snapshot of {fmt.day(ctx.as_of)}, amounts in each company code's currency")
 if not ctx.writes:
     st.caption("Read only: your role sees the credits and decisions but records none.")
 
