@@ -40,7 +40,7 @@ def _money(value) -> str | None:
 
 
 def _cmd_allocate(args: argparse.Namespace) -> int:
-    from ar_core.credit.decisions import allocation_suggestions
+    from ar_core.credit import allocation_suggestions
 
     frame = allocation_suggestions(open_store(), CLI_ACTOR, as_of=args.as_of)
     rows = []
@@ -91,9 +91,9 @@ def _plain(frame) -> list[dict]:
 
 
 def _cmd_reconcile(args: argparse.Namespace) -> int:
-    from ar_core.credit.reconciling import reconcile_customer
+    from ar_core.credit import reconcile_customer
     from ar_core.errors import ArDeskError
-    from ar_core.ingest.mapping import Mapping
+    from ar_core.ingest import Mapping
 
     try:
         mapping = Mapping.from_yaml(args.mapping.read_text(encoding="utf-8")) if args.mapping else None

@@ -25,7 +25,7 @@ from ar_core.store.models import Reconciliation as ReconciliationRow
 from ar_core.store.models import Snapshot
 
 if TYPE_CHECKING:
-    from ar_core.credit.reconcile import Reconciliation
+    from ar_core.credit import Reconciliation
 
 #: The contact-log words of a reconciliation: the customer answered (their list is the answer).
 CHANNEL, OUTCOME = "e-mail", "reached"

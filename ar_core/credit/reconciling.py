@@ -13,8 +13,7 @@ import sqlalchemy as sa
 
 from ar_core.access import Actor, check_customer_access
 from ar_core.errors import InvalidInput
-from ar_core.ingest.mapping import Mapping
-from ar_core.ingest.result import ERROR, Problem
+from ar_core.ingest import Mapping, Problem
 
 if TYPE_CHECKING:
     from ar_core.credit.reconcile import Reconciliation
@@ -35,15 +34,15 @@ def reconcile_customer(
     would explain the difference wrongly). Read access to the customer is checked first.
     """
     from ar_core.credit.reconcile import read_customer_list, reconcile
-    from ar_core.disputes import latest_snapshot
-    from ar_core.ledger import load_customer_items
+    from ar_core.ledger import load_customer_items, snapshot_register
 
     check_customer_access(engine, actor, customer_id, write=False)
-    latest = latest_snapshot(engine)
-    if latest is None:
+    snapshots = snapshot_register(engine)
+    if not snapshots:
         raise InvalidInput("customer_id", "there is no snapshot yet: import an extract first")
+    latest = (snapshots[0].snapshot_id, snapshots[0].as_of)
     theirs, problems = read_customer_list(data, filename, mapping, sign=sign)
-    if any(p.severity == ERROR for p in problems):
+    if any(p.severity == "error" for p in problems):  # ingest.result.ERROR
         return None, problems
     ours = load_customer_items(engine, latest[0], [customer_id]).filter(pl.col("customer_id") == customer_id)
     return reconcile(ours, theirs, latest[1]), problems
