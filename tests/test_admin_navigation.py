@@ -13,6 +13,7 @@ def test_every_page_has_its_file_name_as_url_path():
         "worklist",
         "account",
         "disputes",
+        "credit_balances",
         "huddle",
         "root_causes",
         "home",

@@ -92,14 +92,15 @@ def test_deactivated_user_is_stopped(app_env):
 def test_navigation_lists_only_pages_of_the_role():
     from ui.navigation import pages_for
 
-    collector = ["Worklist", "Customer account", "Disputes", "Overview"]
+    collector = ["Worklist", "Customer account", "Disputes", "Credit balances", "Overview"]
     assert [p[1] for p in pages_for(frozenset({"collector"}))] == collector
-    controller = ["Worklist", "Customer account", "Disputes", "Root causes", "Overview"]
+    controller = ["Worklist", "Customer account", "Disputes", "Credit balances", "Root causes", "Overview"]
     assert [p[1] for p in pages_for(frozenset({"controller"}))] == controller
     lead = [
         "Worklist",
         "Customer account",
         "Disputes",
+        "Credit balances",
         "Huddle",
         "Root causes",
         "Overview",

@@ -15,6 +15,8 @@ _EXPORTS: dict[str, str] = {
     "CallResult": "calls",
     "case_candidates": "calls",
     "record_contact": "calls",
+    "open_points_as_cases": "reconciliations",
+    "record_reconciliation": "reconciliations",
     "CONTACT_SCHEMA": "contacts",
     "CORRECTABLE": "contacts",
     "MAX_NOTES_CHARS": "contacts",

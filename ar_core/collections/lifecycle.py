@@ -17,10 +17,11 @@ import sqlalchemy as sa
 
 from ar_core.access import Actor, record
 from ar_core.collections.promises import refresh_promise_statuses
-from ar_core.credit import apply_payments
+from ar_core.credit import apply_payments, sync_posted
 from ar_core.disputes import reopen_cleared, sync_cases
 from ar_core.ingest import ExtractResult
 from ar_core.ledger import ImportOutcome, delete_snapshot, import_extract, is_full_snapshot
+from ar_core.store.db import write_transaction
 from ar_core.store.models import Promise
 
 #: Promise verdicts a removed snapshot may have decided (``open`` and ``cancelled`` are not verdicts).
@@ -44,6 +45,8 @@ def import_snapshot(engine: sa.Engine, actor: Actor, result: ExtractResult, **op
     decided = refresh_promise_statuses(engine, loaded=loaded)
     sync_cases(engine, actor, snapshot_id=outcome.snapshot_id, items=ledger)
     apply_payments(engine, actor, outcome.snapshot_id)  # bank payments this snapshot shows applied
+    with write_transaction(engine, actor) as conn:  # accepted allocations it shows cleared: posted
+        sync_posted(conn, actor, outcome.snapshot_id, items=ledger)
     return replace(outcome, promises_decided=decided)
 
 

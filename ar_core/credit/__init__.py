@@ -38,12 +38,31 @@ _EXPORTS: dict[str, str] = {
     "confirm_payment": "bank",
     "import_bank_statement": "bank",
     "unapplied_payments": "bank",
+    # services: decisions on what a credit settles, refunds, the clearing proposal
+    "CLEARING_SCHEMA": "decisions",
+    "DECIDED_SCHEMA": "decisions",
+    "REFUND_SCHEMA": "decisions",
+    "STATUSES": "decisions",
+    "accept_suggestion": "decisions",
+    "allocation_suggestions": "decisions",
+    "approve_refund": "decisions",
+    "clearing_proposal": "decisions",
+    "clearing_proposal_files": "decisions",
+    "list_refunds": "decisions",
+    "record_confirmation": "decisions",
+    "reject_refund": "decisions",
+    "reject_suggestion": "decisions",
+    "request_refund": "decisions",
+    "split_allocation": "decisions",
+    # services: the reconciliation with the customer's own list
+    "reconcile_customer": "reconciling",
 }
 #: For other areas' services only, never pages.
 _SERVICE: dict[str, str] = {
     "apply_payments": "bank",
     "known_ibans": "bank",
     "mark_applied": "bank",
+    "sync_posted": "decisions",
     "team_unapplied": "bank",
 }
 __getattr__, __dir__ = lazy(__name__, _EXPORTS, _SERVICE)
