@@ -1,4 +1,4 @@
-"""Settings (lead, admin): priority, promises and aging, FX rates, team and imports, letterhead. Audited.
+"""Settings (lead, admin): priority, promises and aging, FX rates, team and imports, credits, letterhead.
 
 Each tab is a function in ``pages/settings_parts``; ``ar_core.settings`` checks every value and
 writes the audit entry, and a save clears the ledger-derived caches (``ui.data.save``).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.settings_parts import NOTICE, fx, general, priority
+from pages.settings_parts import NOTICE, credit, fx, general, priority
 from ui.guard import require
 from ui.resources import engine
 
@@ -20,8 +20,8 @@ st.caption("Every change is written to the audit log with the values before and 
 if notice := st.session_state.pop(NOTICE, None):
     st.success(notice)
 
-weights, promises, rates, team, letterhead = st.tabs(
-    ["Priority score", "Promises & aging", "FX rates", "Team & imports", "Letterhead"]
+weights, promises, rates, team, credits, letterhead = st.tabs(
+    ["Priority score", "Promises & aging", "FX rates", "Team & imports", "Credits", "Letterhead"]
 )
 
 # How the worklist ranks customers.
@@ -47,6 +47,10 @@ with rates:
 # The team's time zone and when an FX rate or an extract deserves a warning.
 with team:
     general.team_and_imports(eng, actor)
+
+# How exact a credit allocation must be, and when a refund needs four eyes.
+with credits:
+    credit.credits(eng, actor)
 
 # The sender printed on statements of account.
 with letterhead:

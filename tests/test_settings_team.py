@@ -103,3 +103,26 @@ def test_team_tab_saves_time_zone_fx_age_and_coverage(app_env):
     at.text_input(key="lh_iban").input("NL91 ABNA 0417 1643 00")
     at.form_submit_button(key="FormSubmitter:letterhead-Save letterhead").click().run()
     assert get_letterhead(app_env)["iban"] == "NL91 ABNA 0417 1643 00"
+
+
+def test_credits_tab_sets_the_allocation_tolerance_and_the_refund_threshold(app_env):
+    from decimal import Decimal
+
+    from ar_core.settings import get_allocation_tolerance, get_refund_approval_threshold
+
+    at = open_page("pages/settings.py", "lena")
+    assert at.text_input(key="credit_tolerance").value == "0.00"
+    assert at.text_input(key="credit_refund_threshold").value == "1000.00"
+    at.text_input(key="credit_tolerance").input("0.05")
+    at.text_input(key="credit_refund_threshold").input("2500.00")
+    at.form_submit_button(key="FormSubmitter:credit_settings-Save").click().run()
+    assert not at.exception, at.exception
+    assert (get_allocation_tolerance(app_env), get_refund_approval_threshold(app_env)) == (
+        Decimal("0.05"),
+        Decimal("2500.00"),
+    )
+    # a tolerance above 100.00 is refused under its field and nothing changes
+    at.text_input(key="credit_tolerance").input("250")
+    at.form_submit_button(key="FormSubmitter:credit_settings-Save").click().run()
+    assert any("at most 100.00" in e.value for e in at.error)
+    assert get_allocation_tolerance(app_env) == Decimal("0.05")

@@ -532,7 +532,7 @@ def _cli_start_floor(_data: Path, _work: Path) -> None:
     _median_run([sys.executable, "-c", "import polars"], os.environ.copy())
 
 
-from tools import bench_store  # noqa: E402  (its functions import bench lazily)
+from tools import bench_credit, bench_store  # noqa: E402  (their functions import bench lazily)
 
 MEASUREMENTS: list[Measurement] = [
     Measurement(
@@ -624,6 +624,21 @@ MEASUREMENTS: list[Measurement] = [
         prepare=bench_store.prepare,
         max_ratio=100.0,
         max_seconds=0.2,
+    ),
+    # --- issue 10: credit allocation and bank statements (tools.bench_credit) ---
+    Measurement(
+        name="credit: allocation suggestions, 100,000 open credits vs 1,000,000 open items",
+        ours=bench_credit.bench_allocate,
+        baseline=bench_credit.bench_allocate_floor,
+        max_ratio=1000.0,
+        max_seconds=30.0,
+    ),
+    Measurement(
+        name="credit: camt.053 of 10,000 entries imported and matched (100,000 open items)",
+        ours=bench_credit.bench_camt,
+        baseline=bench_credit.bench_camt_floor,
+        max_ratio=1000.0,
+        max_seconds=10.0,
     ),
     # --- issue 9: the root-cause views on 50,000 cases (absolute budget; a plain sum is the floor) ---
     Measurement(
@@ -745,6 +760,10 @@ def run(data: Path, only: str | None = None) -> int:
             f"-> {'PASS' if ok else 'OVER'} (budget {budget})",
             flush=True,
         )
+    if not only or only.lower() in "credit: precision and recall":
+        # issue 10: quality of the suggestions on labelled cases (targets: precision >= 0.99, recall >= 0.90)
+        print("credit: precision and recall of the allocation suggestions on labelled cases", flush=True)
+        bench_credit.report(1)
     return 1 if failed else 0
 
 

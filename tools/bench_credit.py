@@ -242,3 +242,116 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- make bench (tools.bench): the issue's budgets, each measured beside a floor ------------------
+
+
+def _speed_frame() -> pl.DataFrame:
+    """About 100,000 open credits against 1,000,000 open invoices (labelled cases, topped up)."""
+    frame, truth = labelled_cases(7, 50_000, 1_000_000)
+    extra = 100_000 - truth.height
+    if extra > 0:
+        more = frame.filter(pl.col("amount") > 0).sample(extra, seed=1, with_replacement=True)
+        more = more.with_columns(
+            (pl.lit("17") + pl.int_range(pl.len()).cast(pl.String).str.zfill(9)).alias("doc_no"),
+            (-pl.col("amount") - Decimal("0.07")).cast(pl.Decimal(18, 2)).alias("amount"),
+            pl.lit(2024, pl.Int32).alias("fiscal_year"),
+        )
+        frame = pl.concat([frame, more])
+    return frame
+
+
+def bench_allocate(_data, _work) -> None:
+    from tools.bench import _Timed
+
+    frame = _speed_frame()
+    with _Timed():
+        suggest_allocations(frame, None, AS_OF)
+
+
+def bench_allocate_floor(_data, _work) -> None:
+    """One pass over the same items grouped by customer and currency: what any rule must at least read."""
+    from tools.bench import _Timed
+
+    frame = _speed_frame()
+    with _Timed():
+        frame.group_by("customer_id", "currency").agg(pl.col("amount").sum(), pl.len())
+
+
+CAMT_ENTRIES = 10_000
+
+
+def _camt_text(items: pl.DataFrame, entries: int) -> bytes:
+    """A camt.053.001.02 statement of ``entries`` incoming payments quoting open invoices."""
+    rng = random.Random(53)  # noqa: S311 - a load pattern, not a secret
+    invoices = items.filter(pl.col("amount") > 0).select("doc_no", "amount", "customer_name").rows()
+    parts = []
+    for n in range(entries):
+        doc, amount, name = invoices[rng.randrange(len(invoices))]
+        parts.append(
+            '<Ntry><Amt Ccy="EUR">{a}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+            "<BookgDt><Dt>2025-07-01</Dt></BookgDt><ValDt><Dt>2025-07-01</Dt></ValDt>"
+            "<AcctSvcrRef>B{n}</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>"
+            '<AmtDtls><TxAmt><Amt Ccy="EUR">{a}</Amt></TxAmt></AmtDtls>'
+            "<RltdPties><Dbtr><Nm>{name}</Nm></Dbtr></RltdPties>"
+            "<RmtInf><Ustrd>Rechnung {doc}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>".format(
+                a=f"{amount:.2f}", n=n, name=(name or "Kunde").replace("&", "und"), doc=doc
+            )
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+        "<GrpHdr><MsgId>BENCH</MsgId><CreDtTm>2025-07-01T18:00:00</CreDtTm></GrpHdr>"
+        "<Stmt><Id>BENCH-1</Id><ElctrncSeqNb>1</ElctrncSeqNb><CreDtTm>2025-07-01T18:00:00</CreDtTm>"
+        "<Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>"
+        + "".join(parts)
+        + "</Stmt></BkToCstmrStmt></Document>"
+    ).encode()
+
+
+def _camt_store(work) -> tuple[object, bytes]:
+    """A store holding one snapshot of 100,000 open items, and a statement paying some of them."""
+    from ar_core.access.actor import Actor
+    from ar_core.collections.lifecycle import import_snapshot
+    from ar_core.ingest.result import ExtractResult
+    from ar_core.store.db import make_engine, migrate
+
+    frame, _truth = labelled_cases(3, 5_000, 100_000)
+    engine = make_engine(f"sqlite:///{work / 'camt.sqlite'}")
+    migrate(engine)
+    lead = Actor(username="bench", name="Benchmark", roles=frozenset({"lead"}))
+    frame = frame.with_columns(
+        [pl.lit(None, dtype).alias(c) for c, dtype in ITEM_SCHEMA.items() if c not in frame.columns]
+    ).with_columns(
+        pl.lit("Kunde ").add(pl.col("customer_id")).alias("customer_name"), pl.lit(False).alias("disputed")
+    )
+    rows = frame.with_columns(pl.int_range(1, pl.len() + 1).alias("source_row")).select(list(ITEM_SCHEMA))
+    result = ExtractResult(
+        file_name="bench.csv", file_hash="bench", source_format="bench", as_of=AS_OF, items=rows
+    )
+    import_snapshot(engine, lead, result)
+    return engine, _camt_text(frame, CAMT_ENTRIES)
+
+
+def bench_camt(_data, work) -> None:
+    from ar_core.access.actor import Actor
+    from ar_core.credit import import_bank_statement
+    from tools.bench import _Timed
+
+    engine, data = _camt_store(work)
+    lead = Actor(username="bench", name="Benchmark", roles=frozenset({"lead"}))
+    with _Timed():
+        outcome = import_bank_statement(engine, lead, data, "bench.xml")
+    assert outcome["transactions"] == CAMT_ENTRIES, outcome
+
+
+def bench_camt_floor(_data, work) -> None:
+    """Parsing the same XML with the standard library (what reading it costs at least)."""
+    import xml.etree.ElementTree as ET
+
+    from tools.bench import _Timed
+
+    _engine, data = _camt_store(work)
+    with _Timed():
+        ET.fromstring(data)  # noqa: S314 - our own generated file
