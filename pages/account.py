@@ -88,6 +88,12 @@ if mine.height:
         f"**Rank {r['rank']}** of {ranked.height} · score {r['score']:.0f} · next best action: "
         f"**{escape(r['next_action'])}** ({due})  \n" + "; ".join(escape(x) for x in r["reasons"])
     )
+    if r["paid_unapplied"]:  # matched at the bank, not yet applied in the ERP: not chased meanwhile
+        st.success(
+            f"**Paid, not yet applied:** {fmt.money(r['paid_unapplied'], r['currency'])} arrived at the "
+            "bank and waits for the ERP; it is left out of the collectable amount (Credit balances → "
+            "Bank payments)."
+        )
 pending = open_escalations(eng, actor).filter(pl.col("customer_id") == customer_id)
 for esc in pending.iter_rows(named=True):
     st.warning(

@@ -279,3 +279,24 @@ def test_the_team_worklist_leaves_cash_not_yet_applied_out_of_the_collectable_am
     # 1,190.00 + 500.00 overdue, 1,190.00 of it paid at the bank: 500.00 left to collect
     assert (row["overdue_collectable"], row["paid_unapplied"]) == (Decimal("500.00"), Decimal("1190.00"))
     assert "EUR 1,190 paid, not yet applied" in row["reasons"]
+
+
+def test_the_account_page_says_paid_not_yet_applied(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from ar_core.ingest import ExtractResult
+    from tests.app_support import app_store
+    from tests.conftest import items_frame
+    from tests.test_account_page import page
+
+    with app_store(tmp_path, monkeypatch, {"lena": ["lead"]}, "long-enough-pw") as engine:
+        result = ExtractResult(file_name="w.csv", file_hash="w", as_of=S1, items=items_frame(LEDGER))
+        import_snapshot(engine, LEAD, result, scope=Scope.whole_ledger())
+        monkeypatch.setenv("AR_TODAY", "2024-03-06")
+        at = page("lena", C1)
+        assert not [s for s in at.success if "Paid, not yet applied" in s.value]
+        import_bank_statement(engine, LEAD, day_one(), "day1.xml")
+        st.cache_resource.clear()  # what the Bank payments tab's save does (ui.data.refresh)
+        at = page("lena", C1)
+        paid = [s.value for s in at.success if "Paid, not yet applied" in s.value]
+        assert paid and "EUR 1,190.00" in paid[0]
