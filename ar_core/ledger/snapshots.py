@@ -712,7 +712,7 @@ def cleared_between_snapshots(engine: sa.Engine, prev_id: int, now_id: int) -> p
     if composed:
         prev, now = load_items(engine, prev_id), load_items(engine, now_id)
         return cleared_between(prev, now, now_as_of, prev_as_of=prev_as_of)
-    rows = full.with_columns(order["source_row"], order["cleared_on"]).sort("customer_id", "source_row", "id")
+    rows = bulk.customer_then_file_order(full.with_columns(order["source_row"], order["cleared_on"]))
     return bulk.items_frame(rows).with_columns(rows["cleared_on"])
 
 

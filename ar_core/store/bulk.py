@@ -397,11 +397,11 @@ def read_snapshot_rows(
     """One snapshot's rows in the store layout (+ ``source_row``), by customer, then file order."""
     frame = member_rows(conn, *_members(conn, snapshot_id), columns)
     if sort and "customer_id" in frame.columns:
-        frame = _customer_then_file_order(frame)
+        frame = customer_then_file_order(frame)
     return frame if with_id else frame.drop("id")
 
 
-def _customer_then_file_order(frame: pl.DataFrame) -> pl.DataFrame:
+def customer_then_file_order(frame: pl.DataFrame) -> pl.DataFrame:
     """Sort by customer, then source row (then version id).
 
     An extract listed by customer (the usual case) is in that order once sorted by source row,
