@@ -1,4 +1,7 @@
-"""What the tabs of the Credit balances page share: the page context, labels, open invoices to pick."""
+"""What the tabs of the Credit balances page share: the page context, open invoices to pick, saving.
+
+The grid labels and texts live in ``labels``, so this module stays about state and writes.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,6 @@ from ar_core.disputes import item_key
 from ar_core.errors import ArDeskError
 from ar_core.ledger import customer_items, open_items
 from ui import data, fmt, forms
-from ui.components import date_column, money_column
 from ui.text import escape
 
 #: Session key of the open tab (kept over saves and reruns).
@@ -44,50 +46,6 @@ class Credit:
         return self.actor.has("lead", "admin", "controller")
 
 
-#: Readable labels of the columns the credit views share.
-LABELS = {
-    "customer_id": "Customer",
-    "customer_name": "Name",
-    "company_code": "Company code",
-    "collector": "Collector",
-    "doc_no": "Document",
-    "doc_type": "Doc type",
-    "age_days": "Age (days)",
-    "age_bucket": "Age",
-    "currency": "Currency",
-    "reference": "Reference",
-    "text": "Text",
-    "days_overdue": "Days overdue",
-    "bucket": "Aging bucket",
-    "reasons": "Why listed",
-}
-
-
-def columns(**extra) -> dict:
-    """Column labels and formats: the shared labels, dates as dates, money as money, plus ``extra``."""
-    return {
-        **LABELS,
-        "doc_date": date_column("Document date"),
-        "due_date": date_column("Due date"),
-        "amount": money_column("Amount"),
-        **extra,
-    }
-
-
-def texts(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
-    """List columns joined into one readable text (``a, b``), enums as plain text, for the grid."""
-    out = []
-    for name in names:
-        if name not in frame.columns:
-            continue
-        dtype = frame.schema[name]
-        if isinstance(dtype, pl.List):
-            out.append(pl.col(name).list.eval(pl.element().cast(pl.String)).list.join(", ").alias(name))
-        else:
-            out.append(pl.col(name).cast(pl.String))
-    return frame.with_columns(out) if out else frame
-
-
 def refused(exc: ArDeskError, what: str) -> None:
     """A read the service refused, said on the page instead of a traceback."""
     st.error(f"{what}: {escape(exc)}")
@@ -112,6 +70,14 @@ def open_invoices(ctx: Credit, customer_id: str) -> dict[str, str]:
         )
         for r in debits.iter_rows(named=True)
     }
+
+
+def credit_invoices(ctx: Credit, row: dict) -> dict[str, str]:
+    """Open invoices of a credit's customer (and of the group's customers a group row names)."""
+    choices: dict[str, str] = {}
+    for customer_id in dict.fromkeys([row["customer_id"], *(row["invoice_customers"] or [])]):
+        choices |= open_invoices(ctx, customer_id)
+    return choices
 
 
 def keys_of_documents(choices: dict[str, str], docs: list[str]) -> list[str]:
