@@ -30,6 +30,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from ar_core.demo.credits import with_clear_credits
 from ar_core.demo.customers import DEMO_USERS, CustomerBook, make_customers, with_credit_limits, with_stories
 from ar_core.demo.ledger import (
     balances,
@@ -139,6 +140,7 @@ def generate_demo(
     out_dir = Path(out_dir)
     private_dir(out_dir)  # the extracts hold the whole (demo) ledger: owner only
     book, ledger, dates = build_ledger(items=items, seed=seed, weeks=weeks, last_as_of=last_as_of)
+    ledger = with_clear_credits(ledger, book, day(dates[-1]), seed)  # three credits that settle at a glance
     paths = [write_customer_master(book.master, out_dir / CUSTOMER_FILE)]
     for i, (as_of, fmt) in enumerate(zip(dates, week_formats(weeks), strict=True)):
         cleared_since = dates[i - 1] if i == weeks - 1 and weeks > 1 else None
@@ -270,4 +272,7 @@ def load_demo_if_empty(
         import_snapshot(engine, system, result, as_of=as_of, scope=Scope.whole_ledger())
     desk.finish()
     load_demo_workflow(engine, seed=seed, items_by_date=items_by_date)
+    from ar_core.demo.bank import load_demo_bank  # the next bank day's statement, as the lead imports it
+
+    load_demo_bank(engine, extracts[-1][1].items, extracts[-1][0], seed=seed, folder=demo_dir)
     return True
