@@ -127,9 +127,6 @@ def test_the_clearing_proposal_opens_with_its_rows_and_the_total_to_the_cent(db)
     assert sheet.max_row == totals[0][0].row  # nothing below the totals
 
 
-@pytest.mark.xfail(
-    strict=True, reason="Decided at (UTC) is written as text 'YYYY-MM-DD HH:MM', not a date cell"
-)
 def test_the_clearing_proposal_writes_the_decision_time_as_a_date(db):
     _accept_all(db)
     sheet = _book(clearing_proposal_files(db, LEAD)[0])["Clearing proposal"]

@@ -73,5 +73,5 @@ def record_table(
     """
     if time_zone is not None:
         frame = frame.with_columns(cs.datetime(time_zone="*").dt.convert_time_zone(time_zone))
-    options = {"hide_index": True, "width": "stretch", **options}
+    options = {"hide_index": True, "width": "stretch", "placeholder": "", **options}  # blank, not "None"
     return tables.show(frame, download=download, column_config=dict(columns), **options)

@@ -20,6 +20,7 @@ _EXPORTS: dict[str, str] = {
     "suggest_allocations": "allocation",
     "MATCH_SCHEMA": "payments",
     "match_payments": "payments",
+    "normalise_name": "payments",
     "open_credits": "balances",
     "credits_by": "balances",
     "net_credit_customers": "balances",

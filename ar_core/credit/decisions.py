@@ -772,6 +772,7 @@ def clearing_proposal_files(engine: sa.Engine, actor: Actor) -> tuple[bytes, byt
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "#,##0.00"})
     money_bold = book.add_format({"num_format": "#,##0.00", "bold": True, "top": 1})
+    stamp = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
     headers = ["Company code", "Customer", "Credit document", "Invoices", "Amount", "Currency", "Status",
                "Decided by", "Decided at (UTC)"]  # fmt: skip
     write_row(sheet, 0, headers, bold)
@@ -783,8 +784,9 @@ def clearing_proposal_files(engine: sa.Engine, actor: Actor) -> tuple[bytes, byt
             [row["company_code"], row["customer_id"], row["credit_doc"], ", ".join(row["invoice_docs"])],
         )
         sheet.write_number(r, 4, float(row["amount"]), money)  # xlsx stores doubles; cents are exact in them
-        at = row["decided_at"].strftime("%Y-%m-%d %H:%M") if row["decided_at"] else None
-        write_row(sheet, r, [None] * 5 + [row["currency"], row["status"], row["decided_by"], at])
+        write_row(sheet, r, [None] * 5 + [row["currency"], row["status"], row["decided_by"]])
+        if row["decided_at"]:  # a date cell (Excel has no time zones: the UTC wall time)
+            sheet.write_datetime(r, 8, row["decided_at"].replace(tzinfo=None), stamp)
     totals = frame.group_by("currency", "status").agg(pl.col("amount").sum()).sort("currency", "status")
     r += 2
     for total in totals.iter_rows(named=True):

@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 import polars as pl
 
-from ar_core.ingest.bank.checks import iban_check_digits
+from ar_core.ingest import iban_check_digits
 from ar_core.ledger import open_items
 
 if TYPE_CHECKING:
@@ -384,7 +384,7 @@ def demo_bank_file(
 def _name_twins(engine: sa.Engine) -> set[str]:
     """Customers whose name, once legal forms are dropped, another customer has ("De Groot Voeding
     B.V." and "... V.O.F."): a payment of theirs is rightly left to a person, not a demo case."""
-    from ar_core.credit.payments import normalise_name
+    from ar_core.credit import normalise_name
     from ar_core.ledger import all_customers
 
     master = all_customers(engine).select("customer_id", "name").drop_nulls()

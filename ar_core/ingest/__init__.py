@@ -19,6 +19,8 @@ from ar_core.ingest.spool import spool  # noqa: F401 - a public name
 _EXPORTS: dict[str, str] = {
     "read_customer_master": "customers",
     "read_bank_file": "bank",
+    "iban_check_digits": "bank",
+    "iban_valid": "bank",
     "LIST_LABELS": "customer_list",
     "SIGNS": "customer_list",
     "Sign": "customer_list",

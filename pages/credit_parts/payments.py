@@ -18,17 +18,13 @@ from ui.text import escape
 
 FORM_CONFIRM = "cr_bank_confirm"
 STATUS = {"all": "All", "matched": "Matched", "ambiguous": "Ambiguous", "unmatched": "Unmatched"}
+# Whether and to what a payment was matched first (it fits 1,600 px), the bank's details after.
 COLUMNS = {
     "payment_id": "Payment",
     "booking_date": date_column("Booked"),
-    "value_date": date_column("Value date"),
     "amount": money_column("Amount"),
     "currency": "Currency",
     "counterparty_name": "Payer",
-    "counterparty_iban": "Payer IBAN",
-    "remittance": st.column_config.TextColumn("Remittance", width="large"),
-    "creditor_reference": "Creditor reference",
-    "end_to_end_id": "End-to-end id",
     "customer_id": "Customer",
     "invoice_docs": "Invoices",
     "rule": "Rule",
@@ -36,9 +32,14 @@ COLUMNS = {
         "Confidence", min_value=0.0, max_value=1.0, format="percent"
     ),
     "status": "Status",
-    "evidence": st.column_config.TextColumn("Evidence", width="large"),
-    "name_flag": st.column_config.CheckboxColumn("Name differs"),
     "applied": st.column_config.CheckboxColumn("Applied in ERP"),
+    "name_flag": st.column_config.CheckboxColumn("Name differs"),
+    "remittance": st.column_config.TextColumn("Remittance", width="large"),
+    "counterparty_iban": "Payer IBAN",
+    "creditor_reference": "Creditor reference",
+    "end_to_end_id": "End-to-end id",
+    "evidence": st.column_config.TextColumn("Evidence", width="large"),
+    "value_date": date_column("Value date"),
     "statement_key": "Statement",
 }
 
@@ -65,8 +66,10 @@ def render(ctx: Credit) -> None:
     if shown.is_empty():
         st.info(f"No {STATUS[status].lower()} payment.")
         return
+    # an IBAN as printed on paper, in groups of four
+    grouped = pl.col("counterparty_iban").str.replace_all(r"(.{4})", "$1 ").str.strip_chars()
     event = record_table(
-        texts(shown, "invoice_docs"),
+        texts(shown, "invoice_docs").with_columns(grouped).select([c for c in COLUMNS if c in shown.columns]),
         COLUMNS,
         download="bank-payments",
         on_select="rerun" if ctx.writes else "ignore",

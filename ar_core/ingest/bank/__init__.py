@@ -8,6 +8,7 @@ and ``problems``; the check-digit functions of :mod:`ar_core.ingest.bank.checks`
 from __future__ import annotations
 
 from ar_core.ingest.bank.checks import (
+    iban_check_digits,
     iban_valid,
     nl_payment_reference_valid,
     normalise_iban,
@@ -20,6 +21,7 @@ __all__ = [
     "STATEMENT_SCHEMA",
     "TRANSACTION_SCHEMA",
     "BankFile",
+    "iban_check_digits",
     "iban_valid",
     "nl_payment_reference_valid",
     "normalise_iban",
