@@ -293,3 +293,36 @@ def test_a_controller_sees_every_tab_and_no_form(ledger, tab):
     assert not at.get("form")
     assert not [b for b in at.button if b.key in ("cr_rec_record", "cr_rec_cases")]
     assert not at.get("file_uploader")
+
+
+def test_the_outcome_goes_on_the_account_and_an_open_point_becomes_a_case(ledger):
+    from ar_core.collections.contacts import list_contacts
+    from ar_core.disputes import list_cases
+
+    at = page("colin", "Reconciliation")
+    at.selectbox(key="cr_rec_customer").select(MUELLER)
+    run(at)
+    # their list: our invoice, and a payment of 250.00 we do not know
+    theirs = THEIR_LIST + b"ZAHLUNG-77;05.10.2026;-250,00;EUR;Zahlung\n"
+    at.file_uploader(key="cr_rec_file").set_value(("mueller.csv", theirs, "text/csv"))
+    submit(at, "cr_rec", "Reconcile")
+    assert [m.value for m in at.metric] == ["EUR 0.00", "EUR 750.00", "EUR -750.00"]
+    at.button(key="cr_rec_record").click()
+    run(at)
+    assert any("is recorded on the account of 0000100001" in m.value for m in at.success)
+    assert list_contacts(ledger, SYSTEM, MUELLER).height == 1
+    # a credit only we list is no case: refused under the button, nothing opened
+    assert at.button(key="cr_rec_cases").disabled
+    select(at, "cr_rec_ours", 0)
+    at.button(key="cr_rec_cases").click()
+    run(at)
+    assert any("only invoices become cases" in e.value for e in at.error)
+    assert list_cases(ledger, SYSTEM, status="open", customer_id=MUELLER).is_empty()
+    # their payment line becomes one inquiry without items
+    select(at, "cr_rec_ours")
+    select(at, "cr_rec_theirs", 0)
+    at.button(key="cr_rec_cases").click()
+    run(at)
+    assert any("1 case(s) opened" in m.value for m in at.success)
+    cases = list_cases(ledger, SYSTEM, status="open", customer_id=MUELLER)
+    assert (cases.height, cases["type"].item(), cases["items"].item()) == (1, "inquiry", 0)
