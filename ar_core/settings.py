@@ -330,6 +330,4 @@ def get_refund_approval_threshold(engine: sa.Engine) -> Decimal:
 def set_refund_approval_threshold(engine: sa.Engine, actor: Actor, threshold: Decimal | str) -> None:
     """Set the refund approval threshold (a non-negative amount in the reporting currency)."""
     amount = _money_input(threshold, "threshold", None)
-    set_setting(
-        engine, actor, REFUND_APPROVAL_THRESHOLD, str(amount), str(DEFAULT_REFUND_APPROVAL_THRESHOLD)
-    )
+    set_setting(engine, actor, REFUND_APPROVAL_THRESHOLD, str(amount), str(DEFAULT_REFUND_APPROVAL_THRESHOLD))
