@@ -326,3 +326,19 @@ def test_the_outcome_goes_on_the_account_and_an_open_point_becomes_a_case(ledger
     assert any("1 case(s) opened" in m.value for m in at.success)
     cases = list_cases(ledger, SYSTEM, status="open", customer_id=MUELLER)
     assert (cases.height, cases["type"].item(), cases["items"].item()) == (1, "inquiry", 0)
+
+
+def test_a_credit_of_a_refund_candidate_is_marked_for_refund_from_the_view(ledger):
+    from ar_core.credit import list_refunds
+
+    at = page("lena", "Open credits", cr_view="refunds")
+    # Bakker: 150.00 owed against a credit of 400.00, a net credit of 250.00; its one credit is offered
+    assert list(at.selectbox(key="cr_rf_credit").options) == [f"{BAKKER} — 1600000003 (EUR -400.00)"]
+    submit(at, "cr_refund", "Request refund")  # no reason: refused under the field
+    assert any("say why" in e.value for e in at.error)
+    at.text_input(key="cr_rf_reason").input("customer asks for the money back")
+    submit(at, "cr_refund", "Request refund")
+    refunds = list_refunds(ledger, SYSTEM)
+    assert refunds.select("credit_doc", "amount", "status").rows() == [
+        ("1600000003", Decimal("400.00"), "approved")
+    ]

@@ -96,8 +96,10 @@ def open_credits(
 
     Columns: customer_id, customer_name, company_code, collector, doc_no, doc_type, doc_date,
     due_date, age_days (as_of − doc_date), age_bucket (:func:`age_bucket_expr`), amount,
-    currency, reference, text.
+    currency, reference, text, credit_key (the item key the decisions and refunds name).
     """
+    from ar_core.credit.allocation import item_key_expr
+
     age = (pl.lit(as_of) - pl.col("doc_date")).dt.total_days().cast(pl.Int32)
     credits = _with_master(open_items(items, as_of).filter(pl.col("amount") < 0), customers)
     return (
@@ -118,6 +120,7 @@ def open_credits(
             "currency",
             "reference",
             "text",
+            item_key_expr().alias("credit_key"),
         )
         .sort("age_days", "customer_id", "doc_no", descending=[True, False, False], nulls_last=True)
     )

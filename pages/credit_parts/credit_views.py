@@ -11,8 +11,10 @@ import streamlit as st
 from ar_core.credit import credits_by, misc_aging, miscellaneous_items
 from pages.credit_parts import charts
 from pages.credit_parts.common import Credit
+from pages.credit_parts.decide_forms import refund
 from pages.credit_parts.filters import CreditFilters, apply
 from pages.credit_parts.labels import columns, texts
+from ui import fmt
 from ui.components import count_column, money_column, record_table
 from ui.data import sticky
 
@@ -61,7 +63,8 @@ def _items_of(items: pl.DataFrame, shown: pl.DataFrame) -> pl.DataFrame:
     return items.join(shown.select(on).unique(), on=on, how="semi", nulls_equal=True)
 
 
-def refunds(frame: pl.DataFrame) -> None:
+def refunds(frame: pl.DataFrame, credits: pl.DataFrame, ctx: Credit) -> None:
+    """The customers we owe money; one of their credits can be marked for refund right here."""
     if frame.is_empty():
         st.info("No customer with a net credit balance: nobody is owed a refund.")
         return
@@ -77,6 +80,17 @@ def refunds(frame: pl.DataFrame) -> None:
         },
         download="net-credit-customers",
     )
+    owed = credits.filter(pl.col("customer_id").is_in(frame["customer_id"].implode()))
+    if not ctx.writes or owed.is_empty():
+        return
+    labels = {
+        r["credit_key"]: f"{r['customer_id']} — {r['doc_no']} ({fmt.money(r['amount'], r['currency'])})"
+        for r in owed.iter_rows(named=True)
+    }
+    st.markdown("**Mark a credit for refund**")
+    key = st.selectbox("Credit", list(labels), format_func=labels.get, key="cr_rf_credit")
+    doc = owed.filter(pl.col("credit_key") == key)["doc_no"].item()
+    refund(ctx, {"credit_key": key, "credit_doc": doc})
 
 
 def misc(items, ctx: Credit, customers, picked: CreditFilters, edges) -> None:

@@ -48,7 +48,7 @@ def render(ctx: Credit) -> None:
     elif view == "totals":
         totals(items, shown, picked, ctx, customers=customers, edges=edges)
     elif view == "refunds":
-        refunds(apply(net_credit_customers(items, ctx.as_of, customers), picked, who_only=True))
+        refunds(apply(net_credit_customers(items, ctx.as_of, customers), picked, who_only=True), credits, ctx)
     else:
         misc(items, ctx, customers, picked, edges)
 
