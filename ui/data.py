@@ -165,3 +165,35 @@ def sticky(key: str, default: object, options: list | None = None) -> None:
             value = default
     st.session_state[key] = value
     st.session_state[kept] = value
+
+
+def save_and_rerun(
+    action: Callable[[], object],
+    done: str | Callable[[object], str],
+    form: str | None = None,
+    *,
+    flash: str,
+    fields: Mapping[str, str] | None = None,
+) -> bool:
+    """:func:`save`, then on success rerun the page so every part shows the new state.
+
+    A refusal stays as an error under its field with what was typed still in the form; on success
+    ``form`` starts its next round, empty, and the message (``done``, or made from what the service
+    returned) survives the rerun in ``st.session_state[flash]`` (:func:`show_flash`).
+    """
+    returned: list[object] = []
+    if not save(lambda: returned.append(action()), fields=fields):
+        return False
+    if form is not None:
+        forms.next_round(form)
+    st.session_state[flash] = done(returned[0]) if callable(done) else done
+    st.rerun()
+    return True  # not reached: st.rerun() ends the run
+
+
+def show_flash(flash: str) -> None:
+    """The message of the save that caused this run, always in the same slot (the page keeps its
+    element positions, so the open tab stays open)."""
+    slot = st.empty()
+    if message := st.session_state.pop(flash, None):
+        slot.success(message)

@@ -56,29 +56,12 @@ def saved(
     *,
     fields: Mapping[str, str] | None = None,
 ) -> bool:
-    """Save through ``ui.data.save``; on success rerun the page so everything shows the new state.
-
-    The message survives the rerun (shown by :func:`show_flash` at the top); a refusal stays as
-    an error beside the form (``fields``: see ``ui.data.save``), with what the user typed still
-    in it. On success ``form`` starts its next round, empty. ``done`` may be made from what the
-    service returned (``lambda case_id: f"Case {case_id} opened."``).
-    """
-    returned: list[Any] = []
-    if not data.save(lambda: returned.append(action()), fields=fields):
-        return False
-    if form is not None:
-        forms.next_round(form)
-    st.session_state[FLASH] = done(returned[0]) if callable(done) else done
-    st.rerun()
-    return True  # not reached: st.rerun() ends the run
+    """Save through ``ui.data.save_and_rerun``: the message survives the rerun (:func:`show_flash`)."""
+    return data.save_and_rerun(action, done, form, flash=FLASH, fields=fields)
 
 
 def show_flash() -> None:
-    """The message of the save that caused this run."""
-    # Always the same slot, so the page keeps its element positions and the open tab stays open.
-    slot = st.empty()
-    if message := st.session_state.pop(FLASH, None):
-        slot.success(message)
+    data.show_flash(FLASH)
 
 
 def back_link() -> None:

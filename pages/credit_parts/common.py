@@ -18,7 +18,7 @@ from ar_core.access import WRITE_ALL_ROLES, Actor
 from ar_core.disputes import item_key
 from ar_core.errors import ArDeskError
 from ar_core.ledger import customer_items, open_items
-from ui import data, fmt, forms
+from ui import data, fmt
 from ui.text import escape
 
 #: Session key of the open tab (kept over saves and reruns).
@@ -97,24 +97,9 @@ def saved(
     *,
     fields: Mapping[str, str] | None = None,
 ) -> bool:
-    """Save through ``ui.data.save``; on success rerun so every tab shows the new state.
-
-    A refusal stays as an error under its field (``fields``: see ``ui.data.save``) with what was
-    typed still in the form; on success ``form`` starts its next round, empty, and the message
-    survives the rerun (:func:`show_flash`). ``done`` may be made from what the service returned.
-    """
-    returned: list[Any] = []
-    if not data.save(lambda: returned.append(action()), fields=fields):
-        return False
-    if form is not None:
-        forms.next_round(form)
-    st.session_state[FLASH] = done(returned[0]) if callable(done) else done
-    st.rerun()
-    return True  # not reached: st.rerun() ends the run
+    """Save through ``ui.data.save_and_rerun``: the message survives the rerun (:func:`show_flash`)."""
+    return data.save_and_rerun(action, done, form, flash=FLASH, fields=fields)
 
 
 def show_flash() -> None:
-    """The message of the save that caused this run, always in the same place."""
-    slot = st.empty()
-    if message := st.session_state.pop(FLASH, None):
-        slot.success(message)
+    data.show_flash(FLASH)
