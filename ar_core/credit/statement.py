@@ -14,16 +14,14 @@ import io
 from datetime import date
 from decimal import Decimal
 
-from babel.dates import format_date
-
 from ar_core.credit.reconcile import Reconciliation
 from ar_core.errors import ArDeskError
 from ar_core.ledger import (
     LOCALES,
     bank_lines,
-    letterhead_lines,
     statement_labels,
     statement_language,
+    write_heading,
 )
 from ar_core.spreadsheet import new_workbook, write_row
 
@@ -339,21 +337,8 @@ def reconciliation_xlsx(
 
 
 def _heading(sheet, customer, as_of, language, labels, head_labels, letterhead, formats) -> int:  # noqa: PLR0917
-    """Letterhead, title, as-of date and customer number; the next free row."""
-    r = 0
-    if letterhead.get("company_name"):
-        write_row(sheet, r, [letterhead["company_name"]], formats["title"])
-        r += 1
-    for line in letterhead_lines(letterhead, head_labels):
-        write_row(sheet, r, [line])
-        r += 1
-    r += 1 if r else 0
-    name = customer.get("name") or customer["customer_id"]
-    as_of_text = format_date(as_of, "long", locale=LOCALES[language])
-    write_row(sheet, r, [labels["title"].format(customer=name)], formats["title"])
-    write_row(sheet, r + 1, [labels["subtitle"].format(as_of=as_of_text)])
-    write_row(sheet, r + 2, [labels["customer_no"], customer["customer_id"]])
-    return r + 4
+    """Letterhead, title, as-of date and customer number, as on the statement of account."""
+    return write_heading(sheet, customer, as_of, language, labels, letterhead, formats, head_labels)
 
 
 def _money_line(sheet, r, label, value: Decimal, currency, formats, *, bold=False) -> None:  # noqa: PLR0917

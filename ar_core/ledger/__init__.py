@@ -17,6 +17,7 @@ _EXPORTS: dict[str, str] = {
     "statement_language": "account",
     "bank_lines": "account",
     "letterhead_lines": "account",
+    "write_heading": "account",
     "statement_xlsx": "account",
     "with_document_amount": "account",
     "AGING_DIMENSIONS": "aging",

@@ -184,7 +184,7 @@ def statement_xlsx(
         "day": book.add_format({"num_format": "dd.mm.yyyy"}),
     }
     sheet = book.add_worksheet(labels["sheet"][:31])
-    r = _write_heading(sheet, customer, as_of, language, labels, letterhead, formats)
+    r = write_heading(sheet, customer, as_of, language, labels, letterhead, formats)
     if rows.is_empty():
         write_row(sheet, r, [labels["no_items"]])
         r += 1
@@ -205,13 +205,20 @@ def statement_xlsx(
     return out.getvalue()
 
 
-def _write_heading(sheet, customer, as_of, language, labels, letterhead, formats) -> int:  # noqa: PLR0917
-    """Letterhead, title, as-of date and customer number; returns the next free row."""
+def write_heading(  # noqa: PLR0917 - the sheet and what it says, in reading order
+    sheet, customer, as_of, language, labels, letterhead, formats, letterhead_labels=None
+) -> int:
+    """Letterhead, title, as-of date and customer number of a statement; returns the next free row.
+
+    Shared by every statement to the customer (of account, of a reconciliation); ``labels`` hold
+    the title, subtitle and customer-number texts, ``letterhead_labels`` (default ``labels``) the
+    letterhead's.
+    """
     r = 0
     if letterhead.get("company_name"):
         write_row(sheet, r, [letterhead["company_name"]], formats["title"])
         r += 1
-    for line in letterhead_lines(letterhead, labels):
+    for line in letterhead_lines(letterhead, letterhead_labels or labels):
         write_row(sheet, r, [line])
         r += 1
     r += 1 if r else 0
