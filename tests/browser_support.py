@@ -112,3 +112,34 @@ def log_in(page, user: str, password: str, *, settle: bool = False) -> None:
         idle(page, settle=settle)
         return
     pytest.fail(f"could not log in as {user}")
+
+
+@contextmanager
+def demo_server(folder: Path, items: int = 3000) -> Iterator[str]:
+    """The real app on a small demo store of its own (``items`` open items): its base URL."""
+    from ar_core.demo import load_demo_if_empty
+    from ar_core.store.db import make_engine, migrate
+
+    url = f"sqlite:///{folder / 'demo.sqlite'}"
+    engine = make_engine(url)
+    migrate(engine)
+    assert load_demo_if_empty(engine, folder, items=items)
+    engine.dispose()
+    with serve(url, folder) as base:
+        yield base
+
+
+@contextmanager
+def lead_page(base: str, user: str, password: str, width: int = 1600, height: int = 1100) -> Iterator:
+    """A fresh Chromium page of ``width`` px, logged in as ``user`` on ``base``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+        page.goto(base)
+        log_in(page, user, password, settle=True)
+        try:
+            yield page
+        finally:
+            browser.close()

@@ -14,14 +14,19 @@ import re
 
 import pytest
 
-from ar_core.demo import DEMO_USERS, load_demo_if_empty
-from ar_core.store.db import make_engine, migrate
-from tests.browser_support import ARTIFACTS, idle, launch, log_in, serve, skip_unless_enabled
+from ar_core.demo import DEMO_USERS
+from tests.browser_support import (
+    ARTIFACTS,
+    demo_server,
+    idle,
+    lead_page,
+    skip_unless_enabled,
+)
 
 pytestmark = pytest.mark.browser
 skip_unless_enabled()
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from tests.test_bank_camt import camt, entry, statement, tx  # noqa: E402
 
@@ -54,25 +59,14 @@ STORY = "Auer Kältetechnik GmbH"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A small demo (about 3,000 open items, its bank statement imported) on its own store."""
-    tmp = tmp_path_factory.mktemp("browser_credit")
-    url = f"sqlite:///{tmp / 'demo.sqlite'}"
-    engine = make_engine(url)
-    migrate(engine)
-    assert load_demo_if_empty(engine, tmp, items=3000)
-    engine.dispose()
-    with serve(url, tmp) as base:
+    with demo_server(tmp_path_factory.mktemp("browser_credit")) as base:
         yield base
 
 
 @pytest.fixture
 def page(server):
-    with sync_playwright() as pw:
-        browser = launch(pw)
-        pg = browser.new_context(viewport={"width": 1600, "height": 1100}).new_page()
-        pg.goto(server)
-        log_in(pg, LEAD["username"], LEAD["password"], settle=True)
+    with lead_page(server, LEAD["username"], LEAD["password"]) as pg:
         yield pg
-        browser.close()
 
 
 def _idle(page) -> None:

@@ -16,14 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from ar_core.demo import DEMO_USERS, load_demo_if_empty
-from ar_core.store.db import make_engine, migrate
-from tests.browser_support import idle, launch, log_in, serve, skip_unless_enabled
+from ar_core.demo import DEMO_USERS
+from tests.browser_support import demo_server, idle, lead_page, skip_unless_enabled
 
 pytestmark = pytest.mark.browser
 skip_unless_enabled()
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 SHOTS = Path(os.environ.get("AR_SHOTS_DIR", Path(tempfile.gettempdir()) / "shots"))
 LEAD = next(u for u in DEMO_USERS if u["username"] == "lena.lead")
@@ -33,25 +32,14 @@ CHART = '[data-testid="stVegaLiteChart"]'
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A small demo (about 3,000 open items, a few hundred dispute cases) on its own store."""
-    tmp = tmp_path_factory.mktemp("browser_root_causes")
-    url = f"sqlite:///{tmp / 'demo.sqlite'}"
-    engine = make_engine(url)
-    migrate(engine)
-    assert load_demo_if_empty(engine, tmp, items=3000)
-    engine.dispose()
-    with serve(url, tmp) as base:
+    with demo_server(tmp_path_factory.mktemp("browser_root_causes")) as base:
         yield base
 
 
 @pytest.fixture
 def page(server):
-    with sync_playwright() as pw:
-        browser = launch(pw)
-        pg = browser.new_context(viewport={"width": 1600, "height": 1100}).new_page()
-        pg.goto(server)
-        log_in(pg, LEAD["username"], LEAD["password"], settle=True)
+    with lead_page(server, LEAD["username"], LEAD["password"]) as pg:
         yield pg
-        browser.close()
 
 
 def _idle(page) -> None:
