@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -347,6 +348,32 @@ def _members(conn: sa.Connection, snapshot_id: int) -> tuple[np.ndarray, np.ndar
     return decode_members(rows)
 
 
+#: Decoded narrow reads of blocks kept per process (a block is immutable once written, and the key
+#: holds its size and checksum, so a rewritten or another store's block is never mistaken for it):
+#: the clearing and identity columns every comparison of two snapshots reads again.
+_DECODED: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+_DECODED_LOCK = threading.Lock()
+_DECODED_MAX = 512
+_DECODED_MAX_COLUMNS = 8
+
+
+def _decode_kept(store: str, block_id: int, data: bytes, columns: list[str]) -> pl.DataFrame:
+    if len(columns) > _DECODED_MAX_COLUMNS:
+        return decode_block(data, columns)
+    key = (store, block_id, len(data), zlib.crc32(data), tuple(columns))
+    with _DECODED_LOCK:
+        hit = _DECODED.get(key)
+        if hit is not None:
+            _DECODED.move_to_end(key)
+            return hit
+    frame = decode_block(data, columns)
+    with _DECODED_LOCK:
+        _DECODED[key] = frame
+        while len(_DECODED) > _DECODED_MAX:
+            _DECODED.popitem(last=False)
+    return frame
+
+
 def read_versions(conn: sa.Connection, ids: np.ndarray, columns: Sequence[str] | None = None) -> pl.DataFrame:
     """Versions by ascending id (same order out), ``id`` + ``columns`` (default: all)."""
     cols = list(columns or VERSION_COLUMNS)
@@ -365,13 +392,14 @@ def read_versions(conn: sa.Connection, ids: np.ndarray, columns: Sequence[str] |
         ).all()
     )
     # per block: the wanted rows (ascending ids, so a sorted mask), in parallel; then in id order
+    store = str(conn.engine.url)
     cut = np.flatnonzero(np.diff(which)) + 1
     spans = list(zip(np.r_[0, cut], np.r_[cut, ids.size], strict=True))
 
     def one(k: int) -> pl.DataFrame:
         block = int(needed[k])
         lo, hi = spans[k]
-        frame = decode_block(data[int(meta[block, 0])], cols)
+        frame = _decode_kept(store, int(meta[block, 0]), data[int(meta[block, 0])], cols)
         if hi - lo != frame.height:
             mask = np.zeros(frame.height, bool)
             mask[ids[lo:hi] - firsts[block]] = True
