@@ -51,6 +51,11 @@ PURE = {
     "ar_core.collections.reason_codes", "ar_core.collections.promise_status",
     "ar_core.disputes.taxonomy", "ar_core.disputes.sla", "ar_core.disputes.analysis",
     "ar_core.disputes.export",
+    "ar_core.credit.references", "ar_core.credit.allocation", "ar_core.credit.payments",
+    "ar_core.credit.balances", "ar_core.credit.reconcile", "ar_core.credit.statement",
+    "ar_core.ingest.result", "ar_core.ingest.bank.camt", "ar_core.ingest.bank.mt940",
+    "ar_core.ingest.bank.checks", "ar_core.ingest.bank.common", "ar_core.ingest.bank.result",
+    "ar_core.performance.kpis",
 }  # fmt: skip
 
 
