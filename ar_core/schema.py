@@ -75,6 +75,36 @@ def doc_key_expr(col: str = "doc_no") -> pl.Expr:
     return pl.when(stripped == "").then(pl.lit("0")).otherwise(stripped).alias("_doc_key")
 
 
+def item_key(company_code: str | None, fiscal_year: int | None, doc_no: str, line_item: int | None) -> str:
+    """An item's identity as one string: ``company_code|fiscal_year|doc_key|line_item``.
+
+    The one key cases, allocation decisions, refunds and bank matches name an item by.
+    """
+    return "|".join(
+        [
+            "" if company_code is None else str(company_code),
+            "" if fiscal_year is None else str(int(fiscal_year)),
+            doc_key(doc_no),
+            "" if line_item is None else str(int(line_item)),
+        ]
+    )
+
+
+def item_key_expr():
+    """:func:`item_key` over an items frame (named ``_item_key``)."""
+    import polars as pl
+
+    return pl.concat_str(
+        [
+            pl.col("company_code").fill_null(""),
+            pl.col("fiscal_year").cast(pl.String).fill_null(""),
+            doc_key_expr(),
+            pl.col("line_item").cast(pl.String).fill_null(""),
+        ],
+        separator="|",
+    ).alias("_item_key")
+
+
 #: Customer master columns (customer master file and the ``customers`` table).
 CUSTOMER_SCHEMA: dict[str, pl.DataType] = {
     "customer_id": pl.String(),

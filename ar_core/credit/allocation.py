@@ -54,7 +54,7 @@ import polars as pl
 from ar_core.credit.references import normalise_reference_expr, spans
 from ar_core.ledger import open_items
 from ar_core.money import format_amount, from_cents, to_cents
-from ar_core.schema import MONEY, doc_key, doc_key_expr
+from ar_core.schema import MONEY, doc_key, doc_key_expr, item_key_expr
 
 SUGGESTION_SCHEMA: dict[str, pl.DataType] = {
     "credit_key": pl.String(),
@@ -85,22 +85,6 @@ MAX_QUOTED_SUBSET = 10
 SEARCH_BUDGET = 4_000
 #: Most candidate sets listed on an ambiguous row.
 MAX_LISTED = 5
-
-
-def item_key_expr() -> pl.Expr:
-    """``company_code|fiscal_year|doc_key|line_item`` — ``ar_core.disputes.cases.item_key`` as a column.
-
-    Repeated here (same rule, same ``doc_key``) because ``cases`` pulls in the store.
-    """
-    return pl.concat_str(
-        [
-            pl.col("company_code").fill_null(""),
-            pl.col("fiscal_year").cast(pl.String).fill_null(""),
-            doc_key_expr(),
-            pl.col("line_item").cast(pl.String).fill_null(""),
-        ],
-        separator="|",
-    ).alias("_item_key")
 
 
 def money_text(cents: int) -> str:

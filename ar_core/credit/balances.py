@@ -98,7 +98,7 @@ def open_credits(
     due_date, age_days (as_of − doc_date), age_bucket (:func:`age_bucket_expr`), amount,
     currency, reference, text, credit_key (the item key the decisions and refunds name).
     """
-    from ar_core.credit.allocation import item_key_expr
+    from ar_core.schema import item_key_expr
 
     age = (pl.lit(as_of) - pl.col("doc_date")).dt.total_days().cast(pl.Int32)
     credits = _with_master(open_items(items, as_of).filter(pl.col("amount") < 0), customers)

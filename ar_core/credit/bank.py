@@ -19,11 +19,10 @@ import polars as pl
 import sqlalchemy as sa
 
 from ar_core.access import WRITE_ALL_ROLES, Actor, check_customer_access, readable_customers, record
-from ar_core.credit.allocation import item_key_expr
 from ar_core.credit.payments import normalise_iban as _compact
 from ar_core.errors import InvalidInput, NotFound, PermissionDenied
 from ar_core.money import from_cents, to_cents
-from ar_core.schema import MONEY
+from ar_core.schema import MONEY, item_key_expr
 from ar_core.store.bulk import insert_frame
 from ar_core.store.db import write_transaction
 from ar_core.store.models import utcnow

@@ -28,11 +28,11 @@ import sqlalchemy as sa
 
 from ar_core import config
 from ar_core.access import Actor, check_customers_access, readable_customers, record
-from ar_core.credit.allocation import SUGGESTION_SCHEMA, customer_groups, item_key_expr
+from ar_core.credit.allocation import SUGGESTION_SCHEMA, customer_groups
 from ar_core.errors import InvalidInput, NotFound
 from ar_core.memo import memo
 from ar_core.money import from_cents, to_cents
-from ar_core.schema import MONEY
+from ar_core.schema import MONEY, item_key_expr
 from ar_core.store.db import write_transaction
 from ar_core.store.models import AllocationDecision, ApprovalRequest, CreditRefund, Snapshot, utcnow
 

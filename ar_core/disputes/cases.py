@@ -22,7 +22,7 @@ from ar_core.disputes import sla as sla_rules
 from ar_core.disputes import taxonomy as tx
 from ar_core.errors import InvalidInput, NotFound, PermissionDenied
 from ar_core.money import from_cents, to_cents
-from ar_core.schema import doc_key
+from ar_core.schema import doc_key, item_key, item_key_expr  # noqa: F401 - item_key(_expr) re-exported
 from ar_core.store import marks
 from ar_core.store.bulk import from_cents as cents_to_money
 from ar_core.store.db import write_transaction
@@ -44,33 +44,6 @@ SLA_SETTING = "dispute_sla"
 DEFAULT_SLA = {"kind": sla_rules.CALENDAR, "country": "DE"}
 MAX_NOTE_CHARS = 4_000
 SOURCES = ("extract", "account", "contact", "manual")
-
-
-def item_key(company_code: str | None, fiscal_year: int | None, doc_no: str, line_item: int | None) -> str:
-    """An item's identity as one string (document without leading zeros, ``schema.doc_key``)."""
-    return "|".join(
-        [
-            "" if company_code is None else str(company_code),
-            "" if fiscal_year is None else str(int(fiscal_year)),
-            doc_key(doc_no),
-            "" if line_item is None else str(int(line_item)),
-        ]
-    )
-
-
-def item_key_expr() -> pl.Expr:
-    """:func:`item_key` over an items frame (``_item_key``)."""
-    from ar_core.schema import doc_key_expr
-
-    return pl.concat_str(
-        [
-            pl.col("company_code").fill_null(""),
-            pl.col("fiscal_year").cast(pl.String).fill_null(""),
-            doc_key_expr(),
-            pl.col("line_item").cast(pl.String).fill_null(""),
-        ],
-        separator="|",
-    ).alias("_item_key")
 
 
 # --- settings and taxonomy ---------------------------------------------------------------------

@@ -24,7 +24,8 @@ import sqlalchemy as sa
 from ar_core.access import Actor, record, record_many
 from ar_core.disputes import sla as sla_rules
 from ar_core.disputes import taxonomy as tx
-from ar_core.disputes.cases import _ledger, item_key_expr, latest_snapshot, reason_taxonomy, sla_settings
+from ar_core.disputes.cases import _ledger, latest_snapshot, reason_taxonomy, sla_settings
+from ar_core.schema import item_key_expr
 from ar_core.store import bulk, marks
 from ar_core.store.db import write_transaction
 from ar_core.store.models import Customer, DisputeCase, DisputeCaseItem, utcnow
