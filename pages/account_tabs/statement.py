@@ -22,9 +22,11 @@ def download(ctx: Account) -> None:
         format_func=lambda code: f"{LANGUAGE_NAMES[code]}{' (customer)' if code == default else ''}",
         key=f"st_lang_{ctx.customer_id}",
     )
+    # Written on every run, not deferred to the click: a deferred file here let a busy server write
+    # the first customer into a deep link's URL (tests/test_browser_account.py, under CPU load).
     c2.download_button(
         f"Statement of account (XLSX, {language.upper()})",
-        lambda: statement_xlsx(  # written when it is clicked, not on every run
+        statement_xlsx(
             ctx.customer,
             ctx.items,
             ctx.as_of,
