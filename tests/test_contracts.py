@@ -34,7 +34,7 @@ ALLOWED: dict[str, set[str]] = {
     "collections": {"access", "ledger", "ingest", "disputes", "credit"},
     "disputes": {"access", "ledger", "ingest"},
     "credit": {"access", "ledger", "ingest"},
-    "performance": {"access", "ledger", "collections", "disputes"},
+    "performance": {"access", "ledger", "collections", "disputes", "credit"},
     "recovery": {"access", "ledger", "collections", "disputes"},
     "knowledge": {"access"},
     "reporting": {"access", "ledger", "collections", "disputes", "credit", "performance"},

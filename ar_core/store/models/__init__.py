@@ -5,7 +5,7 @@ convert to and from ``Decimal(18, 2)`` at the store boundary (see ``ar_core.stor
 schema itself is created by the Alembic migrations in ``ar_core/store/migrations``; these models
 describe it for queries and must be kept in step with the migrations (a test compares them).
 
-One module per area (``access``, ``ledger``, ``collections``, ``disputes``, ``shared``); every model is
+One module per area (``access``, ``ledger``, ``collections``, ``disputes``, ``credit``, ``performance``, ``reporting``, ``shared``); every model is
 imported here, so ``from ar_core.store.models import Snapshot`` works and the metadata is complete.
 """
 
@@ -40,6 +40,8 @@ from ar_core.store.models.ledger import (
     SnapshotTotal,
     VersionBlock,
 )
+from ar_core.store.models.performance import CoachingAction, CoachingNote, CollectorTarget, MonthlySales
+from ar_core.store.models.reporting import ReportRun
 from ar_core.store.models.shared import AppSetting, ChangeMark, SavedMapping
 from ar_core.store.types import BigId, UTCDateTime, utcnow
 
@@ -51,6 +53,9 @@ __all__ = [
     "AuditEntry",
     "BankPayment",
     "BankStatement",
+    "CoachingAction",
+    "CoachingNote",
+    "CollectorTarget",
     "Base",
     "BigId",
     "ChangeMark",
@@ -67,11 +72,13 @@ __all__ = [
     "Escalation",
     "FxRate",
     "ItemLayout",
+    "MonthlySales",
     "OpenItem",
     "PortfolioAssignment",
     "Promise",
     "PromiseItem",
     "Reconciliation",
+    "ReportRun",
     "SavedMapping",
     "Snapshot",
     "SnapshotMember",
