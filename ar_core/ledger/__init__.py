@@ -98,6 +98,7 @@ _SERVICE: dict[str, str] = {
     "load_customer_items": "snapshots",
     "load_items": "snapshots",
     "load_snapshot_items": "snapshots",
+    "cleared_between_snapshots": "snapshots",  # performance: cash collected per collector
     "resolve_scope": "snapshots",
     "snapshot_scopes": "snapshots",
 }
