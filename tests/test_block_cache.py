@@ -39,3 +39,12 @@ def test_wide_reads_are_not_kept():
     assert bulk._decode_kept("sqlite:///x", 9, data, columns) is not bulk._decode_kept(
         "sqlite:///x", 9, data, columns
     )
+
+
+def test_the_document_key_is_derived_once_with_the_narrow_read():
+    """``_doc_key`` (the number without leading zeros) is kept decoded, so comparing snapshots
+    does not strip a million document numbers again on every comparison."""
+    data = _block(["0090001234", "90001235", "000"], None)
+    keys = bulk._decode_kept("sqlite:///z", 11, data, ["_doc_key", "clearing_date"])
+    assert keys.rows() == [("90001234", None), ("90001235", None), ("0", None)]
+    assert bulk._decode_kept("sqlite:///z", 11, data, ["_doc_key", "clearing_date"]) is keys

@@ -27,8 +27,8 @@ def overdue_debit(as_of: date) -> pl.Expr:
 
 
 def with_identity(items: pl.DataFrame) -> pl.DataFrame:
-    """``items`` plus the ``_doc_key`` column of :data:`KEY`."""
-    return items.with_columns(doc_key_expr())
+    """``items`` plus the ``_doc_key`` column of :data:`KEY` (kept when a store read derived it)."""
+    return items if "_doc_key" in items.columns else items.with_columns(doc_key_expr())
 
 
 def snapshot_facts(items: pl.DataFrame, as_of: date) -> dict[str, int | bool]:

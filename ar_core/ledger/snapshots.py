@@ -726,7 +726,7 @@ def _cleared_versions(
 
     prev_ids, prev_rows = bulk.snapshot_members(conn, prev_id)
     now_ids, now_rows = bulk.snapshot_members(conn, now_id)
-    narrow = ["id", "company_code", "customer_id", "fiscal_year", "doc_no", "line_item", "clearing_date"]
+    narrow = ["id", "company_code", "customer_id", "fiscal_year", bulk.DOC_KEY, "line_item", "clearing_date"]
     # version ids are small dense integers: membership flags over their range give the union
     # and both masks in linear time (no sort, no binary searches)
     top = int(max(prev_ids.max(initial=-1), now_ids.max(initial=-1))) + 1

@@ -38,7 +38,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from ar_core.errors import ArDeskError
-from ar_core.schema import ITEM_COLUMNS, ITEM_SCHEMA, MONEY
+from ar_core.schema import ITEM_COLUMNS, ITEM_SCHEMA, MONEY, doc_key_expr
 from ar_core.store.db import sqlite_path
 from ar_core.store.models import SnapshotMember, VersionBlock
 from ar_core.store.staging import remove_stale_staging
@@ -357,16 +357,28 @@ _DECODED_MAX = 512
 _DECODED_MAX_COLUMNS = 8
 
 
+#: A derived column a read may ask for beside the stored ones: the document key
+#: (``ar_core.schema.doc_key``), computed from ``doc_no`` once per kept block.
+DOC_KEY = "_doc_key"
+
+
+def _decode(data: bytes, columns: list[str]) -> pl.DataFrame:
+    if DOC_KEY not in columns:
+        return decode_block(data, columns)
+    stored = ["doc_no" if c == DOC_KEY else c for c in columns]
+    return decode_block(data, stored).with_columns(doc_key_expr()).select(columns)
+
+
 def _decode_kept(store: str, block_id: int, data: bytes, columns: list[str]) -> pl.DataFrame:
     if len(columns) > _DECODED_MAX_COLUMNS:
-        return decode_block(data, columns)
+        return _decode(data, columns)
     key = (store, block_id, len(data), zlib.crc32(data), tuple(columns))
     with _DECODED_LOCK:
         hit = _DECODED.get(key)
         if hit is not None:
             _DECODED.move_to_end(key)
             return hit
-    frame = decode_block(data, columns)
+    frame = _decode(data, columns)
     with _DECODED_LOCK:
         _DECODED[key] = frame
         while len(_DECODED) > _DECODED_MAX:
@@ -375,9 +387,10 @@ def _decode_kept(store: str, block_id: int, data: bytes, columns: list[str]) -> 
 
 
 def read_versions(conn: sa.Connection, ids: np.ndarray, columns: Sequence[str] | None = None) -> pl.DataFrame:
-    """Versions by ascending id (same order out), ``id`` + ``columns`` (default: all)."""
+    """Versions by ascending id (same order out), ``id`` + ``columns`` (default: all; may name
+    :data:`DOC_KEY`)."""
     cols = list(columns or VERSION_COLUMNS)
-    schema = version_schema()
+    schema = {**version_schema(), DOC_KEY: pl.String()}
     if ids.size == 0:
         return pl.DataFrame(schema={"id": pl.Int64(), **{c: schema[c] for c in cols}})
     meta = _block_meta(conn)
