@@ -7,6 +7,7 @@ the page that runs after login: a page's identity in Streamlit is its URL path.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -23,6 +24,9 @@ from ui import data, keys
 from ui.guard import SESSION_ENDED_MESSAGE, renew_session, session_user
 from ui.navigation import PAGES, pages_for
 from ui.resources import authenticator, engine
+from ui.run_log import logged_run
+
+RUN_STARTED = time.perf_counter()
 
 st.set_page_config(page_title="AR Desk", page_icon=":material/account_balance:", layout="wide")
 st.session_state[keys.APP_RAN] = True
@@ -165,5 +169,6 @@ navigation = st.navigation(pages)
 if (held := st.session_state.get(keys.HELD_QUERY)) and not st.query_params:
     st.query_params.from_dict(held)
 _sidebar()
-navigation.run()
+with logged_run(RUN_STARTED, navigation.url_path):
+    navigation.run()
 st.session_state.pop(keys.HELD_QUERY, None)

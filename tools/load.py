@@ -511,10 +511,16 @@ class Sampler(threading.Thread):
 
 
 @contextlib.contextmanager
-def server(store: Store, today: date, log_path: Path):
-    """``streamlit run app.py`` on the load store; yields ``(base_url, pid)`` once healthy."""
+def server(store: Store, today: date, log_path: Path, run_log: Path | None = None):
+    """``streamlit run app.py`` on the load store; yields ``(base_url, pid)`` once healthy.
+
+    With ``run_log`` the app writes the server-side duration of every script run there
+    (``ui.run_log``).
+    """
     port = free_port()
     env = {**store.env, "AR_LOGIN_SLEEP": "0", "AR_TODAY": today.isoformat()}
+    if run_log is not None:
+        env["AR_RUN_LOG"] = str(run_log)
     command = [store.python, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false"]  # fmt: skip
@@ -1095,6 +1101,13 @@ def report(results: Results, figures: dict) -> None:
           f"{verdict(p95, MAX_RERUN_P95_S)}  [filter, huddle next]")  # fmt: skip
     print(f"p95 rerun incl. saves  {_s(both)} s  (budget ≤ {MAX_RERUN_P95_S:g} s)  "
           f"{verdict(both, MAX_RERUN_P95_S)}  [+ log a call, huddle step]")  # fmt: skip
+    runs = figures.get("server_runs", {}).get("all", {})
+    if runs.get("count"):
+        print(f"server time per run    p50 {_s(runs['p50'])} s, p95 {_s(runs['p95'])} s, "
+              f"max {_s(runs['max'])} s over {runs['count']} complete runs "
+              "(app.py start to page end, no browser)")  # fmt: skip
+        for page, s in figures["server_runs"]["pages"].items():
+            print(f"    {page:<18}{s['count']:>6}  p50 {_s(s['p50'])} s  p95 {_s(s['p95'])} s")
     print(f"server RSS peak        {rss['peak']:.0f} MB (mean in the routine {rss['mean_routine']:.0f} MB)  "
           f"(budget ≤ {MAX_RSS_MB:.0f} MB)  {verdict(rss['peak'], MAX_RSS_MB)}")  # fmt: skip
     print(f"CPU in the routine     server {cpu['server']:.2f}, driver (Chromium + Playwright) "
@@ -1108,6 +1121,28 @@ def report(results: Results, figures: dict) -> None:
         "errors": "PASS" if not results.errors else "OVER",
         "writes_lost": "PASS" if not w["lost"] else "OVER",
     }
+
+
+def read_server_runs(path: Path, start: float, end: float) -> dict[str, list[float]]:
+    """Seconds of the script runs that ran to their end between ``start`` and ``end`` (wall clock),
+    per URL path, from the app's run log (``ui.run_log``); runs cut short by a rerun are left out."""
+    runs: dict[str, list[float]] = {}
+    if not path.exists():
+        return runs
+    for line in path.read_text(encoding="utf-8").splitlines():
+        began, seconds, url_path, outcome = line.split("\t")
+        if outcome == "done" and start <= float(began) <= end:
+            runs.setdefault(url_path or "worklist", []).append(float(seconds))
+    return runs
+
+
+def server_run_figures(path: Path, sampler: Sampler) -> dict:
+    """p50/p95 of the server's own time per run in the routine, per page and over all pages."""
+    start = sampler.phase_marks.get("routine", (0, 0.0))[1]
+    end = sampler.phase_marks.get("end", (0, time.time()))[1]
+    runs = read_server_runs(path, start, end)
+    return {"pages": {page: stats(v) for page, v in sorted(runs.items())},
+            "all": stats([v for values in runs.values() for v in values])}  # fmt: skip
 
 
 def count_writes(store: Store, results: Results, tag: str) -> dict:
@@ -1204,7 +1239,8 @@ def measure(args: argparse.Namespace, store: Store, built: dict, stamp: str) -> 
     results = Results()
     tag = f"load{stamp[2:8]}{stamp[9:15]}".lower()
     log_path = shots / "server.log"
-    with server(store, LOAD_AS_OF, log_path) as (base, pid):
+    run_log = shots / "server-runs.tsv"
+    with server(store, LOAD_AS_OF, log_path, run_log) as (base, pid):
         print(f"server: {base} (pid {pid}), log {log_path}", flush=True)
         sampler = Sampler(pid)
         sampler.start()
@@ -1220,7 +1256,7 @@ def measure(args: argparse.Namespace, store: Store, built: dict, stamp: str) -> 
     figures = {"when": stamp, "config": config, "store": built, "run": run, **machine_figures(sampler),
                "writes": count_writes(store, results, tag), "loops": results.loops, "errors": results.errors,
                **latency_figures(results), "latencies_s": results.latencies,
-               "server_log": str(log_path)}  # fmt: skip
+               "server_runs": server_run_figures(run_log, sampler), "server_log": str(log_path)}  # fmt: skip
     report(results, figures)
     return figures
 
