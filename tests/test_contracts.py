@@ -56,6 +56,8 @@ PURE = {
     "ar_core.ingest.result", "ar_core.ingest.bank.camt", "ar_core.ingest.bank.mt940",
     "ar_core.ingest.bank.checks", "ar_core.ingest.bank.common", "ar_core.ingest.bank.result",
     "ar_core.performance.kpis",
+    "ar_core.performance.coaching",
+    "ar_core.performance.followups", "ar_core.performance.sales_file",
 }  # fmt: skip
 
 

@@ -27,14 +27,66 @@ _EXPORTS: dict[str, str] = {
 }
 # Each capability of the package keeps its own block of names (separate owners, no merge clashes).
 #: KPIs of a period read from the store, the monthly sales file, the ``kpis`` command's rows.
-_PERIOD: dict[str, str] = {}
+_PERIOD: dict[str, str] = {
+    "ArSource": "period",
+    "PERIOD_SCHEMA": "period",
+    "SALES_ROLES": "period",
+    "SalesImport": "period",
+    "ar_source": "period",
+    "import_monthly_sales": "period",
+    "period_kpis": "period",
+    "stored_sales": "period",
+    "SALES_SCHEMA": "kpis",
+    "DISPUTE_KPI_SCHEMA": "followups",
+    "PROMISE_KPI_SCHEMA": "followups",
+    "dispute_kpis": "followups",
+    "followup_notes": "followups",
+    "promise_kpis": "followups",
+    "MAX_SALES_BYTES": "sales_file",
+    "SALES_HEADERS": "sales_file",
+    "SalesProblem": "sales_file",
+    "SalesRow": "sales_file",
+    "parse_sales_file": "sales_file",
+}
 #: Expected payment dates, expected cash per week, the backtest.
 _FORECAST: dict[str, str] = {}
 #: Coaching metrics per collector and week, targets, 1:1 notes.
-_COACHING: dict[str, str] = {}
+_COACHING: dict[str, str] = {
+    "DEFAULT_TOP_N": "coaching",
+    "METRIC_DEFINITIONS": "coaching",
+    "MEDIAN_SCHEMA": "coaching",
+    "METRIC_SCHEMA": "coaching",
+    "period_totals": "coaching",
+    "team_median": "coaching",
+    "weekly_metrics": "coaching",
+    "weeks_of": "coaching",
+    "COACH_ROLES": "metrics",
+    "CollectorMetrics": "metrics",
+    "collector_metrics": "metrics",
+    "ATTAINMENT_SCHEMA": "targets",
+    "TARGET_METRICS": "targets",
+    "TARGET_ROLES": "targets",
+    "TARGET_SCHEMA": "targets",
+    "TargetMetric": "targets",
+    "attainment": "targets",
+    "list_targets": "targets",
+    "set_target": "targets",
+    "set_top_n": "targets",
+    "top_n_setting": "targets",
+    "COACHING_ACTION_SCHEMA": "one_on_ones",
+    "COACHING_NOTE_ROLES": "one_on_ones",
+    "COACHING_NOTE_SCHEMA": "one_on_ones",
+    "add_coaching_note": "one_on_ones",
+    "coaching_notes": "one_on_ones",
+}
 _EXPORTS.update(_PERIOD)
 _EXPORTS.update(_FORECAST)
 _EXPORTS.update(_COACHING)
 #: For other areas' services only (reporting), never pages.
-_SERVICE: dict[str, str] = {}
+_SERVICE: dict[str, str] = {
+    # coaching: every collector's weekly metrics, unscoped (memoised)
+    "team_metrics": "metrics",
+    # period KPIs: whether a snapshot's ledger lists cleared items (memoised)
+    "holds_cleared": "period",
+}
 __getattr__, __dir__ = lazy(__name__, _EXPORTS, _SERVICE)

@@ -12,7 +12,10 @@ For a period ``start``..``end`` (both days included):
   AR = AR at ``end``; ending *current* AR = the part of ending AR due on or after ``end``.
 - Credit sales (:func:`credit_sales`) = invoices dated within the period; an invoice is an item with
   ``amount > 0`` (credit notes, payments and payments on account are negative). ``source`` says
-  ``"invoices"``: the monthly-sales-file source for open-item-only extracts is not built yet.
+  ``"invoices"``; when the extracts hold open items only, :func:`kpis` takes the credit sales per
+  month from a monthly sales table instead (``sales=``, source ``"sales_file"``).
+- Beginning AR may come from another extract than ending AR (``beginning=``): the snapshot of the
+  day before the period, when the one used for ending AR does not reach back.
 - DSO (simple) = ending AR ÷ credit sales × D.
 - DSO (count-back): from ending AR subtract each month's credit sales, newest month first, adding
   that month's days (within the period), until the remainder is smaller than a month's sales; that
@@ -243,14 +246,31 @@ def monthly_sales(
 # --- everything at once ------------------------------------------------------------------------------
 
 
-def kpis(
-    items: pl.DataFrame, start: date, end: date, *, by: str | None = None, amount: str = "amount"
+#: The monthly sales table :func:`kpis` accepts as ``sales=`` (plus the grouping column when grouped).
+SALES_SCHEMA: dict[str, pl.DataType] = {"year": pl.Int32(), "month": pl.Int32(), "sales": MONEY}
+
+
+def kpis(  # noqa: PLR0913 - the inputs of a KPI are many, each optional but the extract
+    items: pl.DataFrame,
+    start: date,
+    end: date,
+    *,
+    by: str | None = None,
+    amount: str = "amount",
+    beginning: pl.DataFrame | None = None,
+    sales: pl.DataFrame | None = None,
+    source: str | None = None,
 ) -> pl.DataFrame:
     """Every KPI of ``start``..``end`` with its inputs (:data:`KPI_SCHEMA`), one row per group.
 
     ``by=None`` gives one row, the total; ``by`` one of :data:`GROUPINGS` gives one row per value of
     that column (first column, sorted, nulls last) among the items dated up to ``end``, so the money
     inputs of the groups sum to the total. ``items`` is an extract holding cleared items.
+
+    ``beginning``: the extract beginning AR is taken from (default ``items``). ``sales``: credit
+    sales per month (:data:`SALES_SCHEMA`, plus the ``by`` column when grouped) used instead of the
+    invoices of ``items``; months of the period missing from it count 0. ``source`` is written to
+    the ``source`` column (default ``"sales_file"`` with ``sales``, else ``"invoices"``).
     """
     if by is not None and by not in GROUPINGS:
         raise InvalidInput("by", f"KPIs are grouped by one of {', '.join(GROUPINGS)}, not {by!r}")
@@ -288,15 +308,41 @@ def kpis(
     ]
     keys = [by] if by else []
     if by:
-        grouped = relevant.group_by(by).agg(*aggs, *month_aggs).sort(by, nulls_last=True)
+        grouped = relevant.group_by(by).agg(*aggs, *month_aggs)
     else:
         grouped = relevant.select(*aggs, *month_aggs)
+    if beginning is not None:
+        begun = beginning.filter(pl.col("doc_date") <= before)
+        begun = begun.group_by(by).agg(aggs[0]) if by else begun.select(aggs[0])
+        grouped = _replace(grouped.drop("beginning_ar"), begun, by)
+    if sales is not None:
+        per_month = [
+            pl.col("sales").filter((pl.col("year") == y) & (pl.col("month") == m)).sum().alias(f"_m{i}")
+            for i, (y, m, _d) in enumerate(months)
+        ]
+        sold_frame = sales.group_by(by).agg(*per_month) if by else sales.select(*per_month)
+        sold_frame = sold_frame.with_columns(
+            pl.sum_horizontal(f"_m{i}" for i in range(len(months))).cast(MONEY).alias("credit_sales")
+        )
+        grouped = _replace(
+            grouped.drop("credit_sales", *(f"_m{i}" for i in range(len(months)))), sold_frame, by
+        )
+    if by:
+        grouped = grouped.sort(by, nulls_last=True)
+    label = source or ("sales_file" if sales is not None else "invoices")
 
     rows = []
     for row in grouped.iter_rows(named=True):
-        rows.append({**{k: row[k] for k in keys}, **_row(row, start, end, days, months)})
+        rows.append({**{k: row[k] for k in keys}, **_row(row, start, end, days, months), "source": label})
     schema = {**({by: items.schema.get(by, pl.String())} if by else {}), **KPI_SCHEMA}
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def _replace(grouped: pl.DataFrame, columns: pl.DataFrame, by: str | None) -> pl.DataFrame:
+    """``grouped`` with ``columns`` beside it, per group (a group in only one of them counts 0 there)."""
+    if by is None:
+        return pl.concat([grouped, columns], how="horizontal")
+    return grouped.join(columns, on=by, how="full", coalesce=True, nulls_equal=True)
 
 
 def _money(value: object) -> Decimal:

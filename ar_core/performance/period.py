@@ -1,0 +1,449 @@
+"""KPIs of a period read from the store: which snapshot gives AR at a date, where the credit sales
+come from, the actor's portfolio, the reporting currency; and the monthly sales file import.
+
+AR at a date ``d`` (:func:`ar_source`), first that exists:
+
+1. the snapshot whose as-of date is ``d`` (its items open at ``d``): "snapshot of 30.09.2026";
+2. reconstructed from the earliest later snapshot that holds cleared items (an "all items"
+   extract: open at ``d`` = dated on or before ``d`` and not cleared by ``d``);
+3. the latest snapshot before ``d``, said plainly: "nearest earlier snapshot of ...";
+
+no snapshot at all -> ``InvalidInput`` naming the date. Credit sales are the invoices dated in the
+period in the ledger used for ending AR when it holds cleared items; when it holds open items only,
+the monthly sales table per company code and month where it has the month (source
+``"sales_file"``), else the invoices still visible, with a note that they understate sales.
+
+Every amount is in the reporting currency (settings), converted with ``ledger.to_reporting`` at the
+rates in force at the end of the period; an item whose currency has no rate is left out and named
+in the notes, never summed in its own currency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import polars as pl
+import sqlalchemy as sa
+
+from ar_core.access import (
+    READ_ALL_ROLES,
+    Actor,
+    collector_scope,
+    in_portfolio,
+    own_portfolio,
+    parse_roles,
+    readable_customers,
+    record,
+)
+from ar_core.errors import InvalidInput, PermissionDenied
+from ar_core.memo import memo
+from ar_core.performance.followups import (
+    DISPUTE_KPI_SCHEMA,
+    PROMISE_KPI_SCHEMA,
+    dispute_kpis,
+    followup_notes,
+    promise_kpis,
+)
+from ar_core.performance.kpis import GROUPINGS, KPI_SCHEMA, SALES_SCHEMA, kpis, period_days
+from ar_core.performance.sales_file import SalesProblem, parse_sales_file
+from ar_core.schema import MONEY
+
+#: Who may import a monthly sales file.
+SALES_ROLES = ("lead", "controller", "admin")
+
+#: The columns :func:`period_kpis` gives after the grouping column.
+PERIOD_SCHEMA: dict[str, pl.DataType] = {
+    **KPI_SCHEMA,
+    "currency": pl.String(),
+    "sales_source": pl.String(),
+    "beginning_source": pl.String(),
+    "ending_source": pl.String(),
+    **PROMISE_KPI_SCHEMA,
+    **DISPUTE_KPI_SCHEMA,
+}
+_ITEM_COLS = ("company_code", "customer_id", "doc_date", "due_date", "amount", "currency",
+              "amount_reporting", "clearing_date", "collector", "country")  # fmt: skip
+_NO_OWNER = "(no collector)"
+
+
+@dataclass(frozen=True)
+class ArSource:
+    """Where AR at ``day`` is read from: the snapshot, how (``kind``) and the text people read."""
+
+    day: date
+    snapshot_id: int
+    as_of: date
+    kind: str  # "snapshot" | "reconstructed" | "earlier"
+    text: str
+
+
+def _d(day: date) -> str:
+    return f"{day:%d.%m.%Y}"
+
+
+def holds_cleared(engine: sa.Engine, snapshot_id: int) -> bool:
+    """Whether the ledger at ``snapshot_id`` lists cleared items (any clearing date set)."""
+    from ar_core.ledger import ledger_items, ledger_key
+
+    def compute() -> bool:
+        return bool(ledger_items(engine, snapshot_id).get_column("clearing_date").is_not_null().any())
+
+    return memo(engine, "kpi_holds_cleared", ledger_key(engine, snapshot_id), compute, keep=256)
+
+
+def ar_source(engine: sa.Engine, day: date) -> ArSource:
+    """The snapshot AR at the end of ``day`` is read from (see the module's rule)."""
+    from ar_core.ledger import snapshot_register
+
+    snaps = sorted(((s.as_of, s.snapshot_id) for s in snapshot_register(engine)), reverse=True)
+    exact = [sid for as_of, sid in snaps if as_of == day]
+    if exact:
+        return ArSource(day, exact[0], day, "snapshot", f"snapshot of {_d(day)}")
+    later = sorted((as_of, -sid) for as_of, sid in snaps if as_of > day)
+    for as_of, neg in later:
+        if holds_cleared(engine, -neg):
+            return ArSource(
+                day, -neg, as_of, "reconstructed", f"reconstructed from the all-items extract of {_d(as_of)}"
+            )
+    earlier = [(as_of, sid) for as_of, sid in snaps if as_of < day]
+    if earlier:
+        as_of, sid = earlier[0]
+        return ArSource(day, sid, as_of, "earlier",
+                        f"nearest earlier snapshot of {_d(as_of)} (no snapshot of {_d(day)} and no later all-items extract)")  # fmt: skip
+    raise InvalidInput(
+        "date", f"no snapshot to read AR at {_d(day)} from: import an extract of that date first"
+    )
+
+
+def _owners(engine: sa.Engine, customers: pl.DataFrame) -> pl.DataFrame:
+    """``customer_id -> collector``: the portfolio owner by the worklist's rule (``access.own_portfolio``).
+
+    A customer in several collectors' portfolios goes to the one its master or extract names, else
+    to the first by user name; a customer in none keeps the collector its items name.
+    """
+    from ar_core.store.models import User
+
+    with engine.connect() as conn:
+        users = conn.execute(sa.select(User.username, User.roles).where(User.active.is_(True))).all()
+    pairs = [(cid, name) for name, roles in sorted(users) if "collector" in parse_roles(roles)
+             for cid in own_portfolio(engine, name)]  # fmt: skip
+    owned = pl.DataFrame(pairs, schema={"customer_id": pl.String(), "_owner": pl.String()}, orient="row")
+    named = customers.select("customer_id", pl.col("collector").alias("_named"))
+    return (
+        named.join(owned, on="customer_id", how="left")
+        .with_columns(_pref=(pl.col("_owner") == pl.col("_named")).fill_null(False))
+        .sort("customer_id", "_pref", "_owner", descending=[False, True, False], nulls_last=True)
+        .unique("customer_id", keep="first", maintain_order=True)
+        .select("customer_id", pl.coalesce("_owner", "_named", pl.lit(_NO_OWNER)).alias("owner"))
+    )
+
+
+def _scope(engine: sa.Engine, actor: Actor, collector: str | None) -> frozenset[str] | None:
+    scope = readable_customers(engine, actor)
+    if collector:
+        if collector != actor.username and not actor.has(*READ_ALL_ROLES):
+            raise PermissionDenied(f"{actor.username} may not see {collector}'s KPIs")
+        theirs = collector_scope(engine, collector)
+        scope = theirs if scope is None else scope & theirs
+    return scope
+
+
+def _ledger(
+    engine: sa.Engine, snapshot_id: int, scope: frozenset[str] | None, company_code: str | None
+) -> pl.DataFrame:
+    from ar_core.ledger import ledger_items
+
+    items = in_portfolio(ledger_items(engine, snapshot_id).select(_ITEM_COLS), scope)
+    return items.filter(pl.col("company_code") == company_code) if company_code else items
+
+
+def _convert(frame: pl.DataFrame, rates: pl.DataFrame, reporting: str) -> tuple[pl.DataFrame, list[str]]:
+    from ar_core.ledger import to_reporting
+
+    converted, missing = to_reporting(frame, rates, reporting)
+    return converted.filter(pl.col("amount_rep").is_not_null()), missing
+
+
+def stored_sales(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
+    """Every month of the monthly sales table (no customer data): company code, year, month, sales."""
+    from ar_core.money import from_cents
+    from ar_core.store.models import MonthlySales
+
+    actor.require(*SALES_ROLES, "collector", doing="read the monthly sales")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(MonthlySales.company_code, MonthlySales.year, MonthlySales.month, MonthlySales.currency,
+                      MonthlySales.sales_cents, MonthlySales.source_file, MonthlySales.imported_by,
+                      MonthlySales.imported_at)
+            .order_by(MonthlySales.company_code, MonthlySales.year, MonthlySales.month)
+        ).all()  # fmt: skip
+    schema = {"company_code": pl.String(), "year": pl.Int32(), "month": pl.Int32(), "currency": pl.String(),
+              "sales": MONEY, "source_file": pl.String(), "imported_by": pl.String(),
+              "imported_at": pl.Datetime("us", "UTC")}  # fmt: skip
+    data = [(r[0], r[1], r[2], r[3], from_cents(r[4]), *r[5:]) for r in rows]
+    return pl.DataFrame(data, schema=schema, orient="row")
+
+
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    months, (y, m) = [], (start.year, start.month)
+    while (y, m) <= (end.year, end.month):
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)  # noqa: PLR2004
+    return months
+
+
+def _sales_table(
+    engine: sa.Engine, actor: Actor, ending: pl.DataFrame, start: date, end: date, by: str | None,
+    rates: pl.DataFrame, reporting: str, company_code: str | None,
+) -> tuple[pl.DataFrame, list[str], bool]:  # fmt: skip
+    """Monthly sales per company code from the file where it has the month, else visible invoices;
+    and whether the file had any month of the period."""
+    months = _months(start, end)
+    wanted = pl.DataFrame(months, schema={"year": pl.Int32(), "month": pl.Int32()}, orient="row")
+    stored = stored_sales(engine, actor).join(wanted, on=["year", "month"], how="semi")
+    if company_code:
+        stored = stored.filter(pl.col("company_code") == company_code)
+    codes = sorted(set(ending.get_column("company_code").drop_nulls().unique()) | set(stored["company_code"]))
+    have = {(c, y, m) for c, y, m in stored.select("company_code", "year", "month").iter_rows()}
+    gaps = [(c, y, m) for c in codes for y, m in months if (c, y, m) not in have]
+    filed, missing = _convert(stored.select("company_code", "year", "month", pl.col("sales").alias("amount"),
+                                            "currency"), rates, reporting)  # fmt: skip
+    filed = filed.select("company_code", "year", "month", pl.col("amount_rep").alias("sales"))
+    invoices = (
+        ending.filter((pl.col("amount") > 0) & pl.col("doc_date").is_between(start, end))
+        .group_by("company_code", year=pl.col("doc_date").dt.year().cast(pl.Int32),
+                  month=pl.col("doc_date").dt.month().cast(pl.Int32))
+        .agg(sales=pl.col("amount_rep").sum().cast(MONEY))
+    )  # fmt: skip
+    gap_frame = pl.DataFrame(gaps, schema={"company_code": pl.String(), "year": pl.Int32(), "month": pl.Int32()},
+                             orient="row")  # fmt: skip
+    visible = invoices.join(gap_frame, on=["company_code", "year", "month"], how="semi")
+    table = pl.concat([filed, visible.select(filed.columns)])
+    notes = [f"credit sales: no rate for {', '.join(missing)} in the sales file"] if missing else []
+    if gaps:
+        listed = ", ".join(f"{c} {m:02d}.{y}" for c, y, m in gaps[:6]) + (" ..." if len(gaps) > 6 else "")  # noqa: PLR2004
+        notes.append(f"credit sales: the sales file has no figure for {listed}: the invoices still visible "
+                     "are used there, and open-item extracts understate sales")  # fmt: skip
+    cols = [by] if by else []
+    return table.select(*cols, *SALES_SCHEMA), notes, not stored.is_empty()
+
+
+def period_kpis(  # noqa: PLR0913, PLR0915 - one entry point, each argument a filter of the same read
+    engine: sa.Engine,
+    actor: Actor,
+    start: date,
+    end: date,
+    *,
+    by: str | None = None,
+    company_code: str | None = None,
+    collector: str | None = None,
+) -> pl.DataFrame:
+    """Every KPI of ``start``..``end`` with its inputs and sources (:data:`PERIOD_SCHEMA`), one row per group.
+
+    ``by``: ``None`` (one total row), ``"company_code"``, ``"collector"`` (the portfolio owner) or
+    ``"country"``. ``actor`` reads their portfolio only; ``collector`` narrows to that collector's
+    portfolio (the lead's "collector X" view); ``company_code`` to one company code.
+    """
+    from ar_core.ledger import reporting_rates
+    from ar_core.settings import get_reporting_currency
+
+    if by is not None and by not in GROUPINGS:
+        raise InvalidInput("by", f"KPIs are grouped by one of {', '.join(GROUPINGS)}, not {by!r}")
+    period_days(start, end)
+    reporting = get_reporting_currency(engine)
+    rates = reporting_rates(engine, end, reporting)
+    scope = _scope(engine, actor, collector)
+    begin_src = ar_source(engine, start - timedelta(days=1))
+    end_src = ar_source(engine, end)
+    ending, missing = _convert(_ledger(engine, end_src.snapshot_id, scope, company_code), rates, reporting)
+    beginning, missing_b = _convert(
+        _ledger(engine, begin_src.snapshot_id, scope, company_code), rates, reporting
+    )
+    notes: list[str] = []
+    if set(missing) | set(missing_b):
+        notes.append(f"no {reporting} rate at {_d(end)} for {', '.join(sorted(set(missing) | set(missing_b)))}: "
+                     "those items are left out")  # fmt: skip
+    for src in (begin_src, end_src):
+        if src.kind == "earlier":
+            notes.append(f"AR at {_d(src.day)}: {src.text}")
+    owners = None
+    if by == "collector":
+        customers = pl.concat(
+            [ending.select("customer_id", "collector"), beginning.select("customer_id", "collector")]
+        )
+        owners = _owners(engine, customers.unique("customer_id", keep="first"))
+        ending = (
+            ending.join(owners, on="customer_id", how="left")
+            .with_columns(collector=pl.col("owner"))
+            .drop("owner")
+        )
+        beginning = (
+            beginning.join(owners, on="customer_id", how="left")
+            .with_columns(collector=pl.col("owner"))
+            .drop("owner")
+        )
+
+    sales = None
+    if holds_cleared(engine, end_src.snapshot_id):
+        source = "invoices"
+    elif by in (None, "company_code") and scope is None:
+        sales, sales_notes, from_file = _sales_table(engine, actor, ending, start, end, by, rates, reporting,
+                                                     company_code)  # fmt: skip
+        if from_file:
+            source = "sales_file"
+            notes += sales_notes
+        else:
+            source, sales = "invoices", None
+            notes.append("credit sales: the extract holds open items only and the monthly sales file has no "
+                         "month of the period: the invoices still visible are used, which understates sales")  # fmt: skip
+    else:
+        source = "invoices"
+        notes.append("credit sales: the extract holds open items only and the monthly sales file is kept per "
+                     "company code: the invoices still visible are used, which understates sales")  # fmt: skip
+
+    frame = kpis(
+        ending, start, end, by=by, amount="amount_rep", beginning=beginning, sales=sales, source=source
+    )
+
+    promise_frame_ = _promises(
+        engine, actor, scope, ending, beginning, by, owners, rates, reporting, company_code
+    )
+    disputes_ = _disputes(engine, actor, scope, by, owners, company_code)
+    follow_p = promise_kpis(promise_frame_, start, end, by=by)
+    follow_d = dispute_kpis(disputes_, start, end, by=by)
+    if by:
+        frame = frame.join(follow_p, on=by, how="left", nulls_equal=True).join(
+            follow_d, on=by, how="left", nulls_equal=True
+        )
+    else:
+        frame = pl.concat([frame, follow_p, follow_d], how="horizontal")
+    frame = frame.with_columns(
+        pl.lit(reporting).alias("currency"),
+        pl.col("source").alias("sales_source"),
+        pl.lit(begin_src.text).alias("beginning_source"),
+        pl.lit(end_src.text).alias("ending_source"),
+        *(
+            pl.col(c).fill_null(0)
+            for c in (
+                "promises_due",
+                "promises_kept",
+                "promises_undecided",
+                "disputes_resolved",
+                "open_disputes",
+            )
+        ),  # fmt: skip
+        *(
+            pl.col(c).fill_null(Decimal(0)).cast(MONEY)
+            for c in ("promises_due_amount", "promises_kept_amount")
+        ),
+    )
+    all_notes = [
+        "; ".join(filter(None, [row["notes"], *followup_notes(row), *notes])) or None
+        for row in frame.select("notes", *PROMISE_KPI_SCHEMA, *DISPUTE_KPI_SCHEMA).iter_rows(named=True)
+    ]
+    frame = frame.with_columns(pl.Series("notes", all_notes, dtype=pl.String()))
+    key = {by: frame.schema[by]} if by else {}
+    return frame.select(pl.col(c).cast(t) for c, t in {**key, **PERIOD_SCHEMA}.items())
+
+
+def _customer_groups(ending: pl.DataFrame, beginning: pl.DataFrame, by: str) -> pl.DataFrame:
+    both = pl.concat([ending.select("customer_id", by), beginning.select("customer_id", by)])
+    return both.unique("customer_id", keep="first")
+
+
+def _promises(
+    engine: sa.Engine, actor: Actor, scope: frozenset[str] | None, ending: pl.DataFrame, beginning: pl.DataFrame,
+    by: str | None, owners: pl.DataFrame | None, rates: pl.DataFrame, reporting: str, company_code: str | None,
+) -> pl.DataFrame:  # fmt: skip
+    from ar_core.collections import list_promises
+
+    promises = in_portfolio(list_promises(engine, actor), scope)
+    if company_code:
+        known = pl.concat([ending.select("customer_id"), beginning.select("customer_id")]).unique()
+        promises = promises.join(known, on="customer_id", how="semi")
+    converted, _ = _convert(promises.select("customer_id", "status", "promised_date", "amount", "currency"),
+                            rates, reporting)  # fmt: skip
+    converted = converted.with_columns(pl.col("amount_rep").alias("amount"))
+    if by == "collector" and owners is not None:
+        converted = converted.join(owners.rename({"owner": "collector"}), on="customer_id", how="left")
+        converted = converted.with_columns(pl.col("collector").fill_null(_NO_OWNER))
+    elif by:
+        converted = converted.join(_customer_groups(ending, beginning, by), on="customer_id", how="left")
+    return converted
+
+
+def _disputes(
+    engine: sa.Engine, actor: Actor, scope: frozenset[str] | None, by: str | None,
+    owners: pl.DataFrame | None, company_code: str | None,
+) -> pl.DataFrame:  # fmt: skip
+    from ar_core.disputes import analysis_cases
+
+    cases = in_portfolio(analysis_cases(engine, actor), scope)
+    if company_code:
+        cases = cases.filter(pl.col("company_code") == company_code)
+    if by == "collector" and owners is not None:
+        cases = cases.drop("collector").join(
+            owners.rename({"owner": "collector"}), on="customer_id", how="left"
+        )
+        cases = cases.with_columns(pl.col("collector").fill_null(_NO_OWNER))
+    return cases
+
+
+# --- the monthly sales file -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SalesImport:
+    """What a sales file import stored: months written, of them replaced, and the problems."""
+
+    stored: int
+    replaced: int
+    problems: list[SalesProblem]
+
+
+def import_monthly_sales(engine: sa.Engine, actor: Actor, filename: str, data: bytes) -> SalesImport:
+    """Store a monthly sales file (leads, controllers, admins), all rows or none, audited old and new.
+
+    On any problem nothing is stored and the problems are returned (``stored == 0``).
+    """
+    from ar_core.money import to_cents
+    from ar_core.store.db import write_transaction
+    from ar_core.store.models import MonthlySales
+
+    actor.require(*SALES_ROLES, doing="import a monthly sales file")
+    rows, problems = parse_sales_file(filename, data)
+    if problems or not rows:
+        return SalesImport(0, 0, problems or [SalesProblem(filename, None, None, "no rows in the file")])
+    replaced: dict[str, str] = {}
+    written: dict[str, str] = {}
+    with write_transaction(engine, actor) as conn:
+        for row in rows:
+            label = f"{row.company_code} {row.year}-{row.month:02d}"
+            old = conn.execute(
+                sa.select(MonthlySales).where(
+                    MonthlySales.company_code == row.company_code, MonthlySales.year == row.year,
+                    MonthlySales.month == row.month,
+                )
+            ).scalar_one_or_none()  # fmt: skip
+            value = f"{row.sales:.2f} {row.currency}"
+            written[label] = value
+            if old is not None:
+                replaced[label] = f"{Decimal(old.sales_cents).scaleb(-2):.2f} {old.currency}"
+                conn.execute(
+                    sa.update(MonthlySales).where(MonthlySales.id == old.id).values(
+                        sales_cents=to_cents(row.sales), currency=row.currency, source_file=filename[:255],
+                        imported_by=actor.username,
+                    )
+                )  # fmt: skip
+            else:
+                conn.execute(
+                    sa.insert(MonthlySales).values(
+                        company_code=row.company_code, year=row.year, month=row.month, currency=row.currency,
+                        sales_cents=to_cents(row.sales), source_file=filename[:255], imported_by=actor.username,
+                    )
+                )  # fmt: skip
+        record(conn, actor, "import_monthly_sales", "monthly_sales", filename[:100],
+               before=replaced or None, after={"file_name": filename, "months": written})  # fmt: skip
+    return SalesImport(len(rows), len(replaced), [])
