@@ -56,6 +56,7 @@ PURE = {
     "ar_core.ingest.result", "ar_core.ingest.bank.camt", "ar_core.ingest.bank.mt940",
     "ar_core.ingest.bank.checks", "ar_core.ingest.bank.common", "ar_core.ingest.bank.result",
     "ar_core.performance.kpis",
+    "ar_core.reporting.layouts", "ar_core.reporting.sheets", "ar_core.reporting.checks", "ar_core.reporting.workbook",
     "ar_core.performance.coaching",
     "ar_core.performance.followups", "ar_core.performance.sales_file",
 }  # fmt: skip

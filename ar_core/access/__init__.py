@@ -16,6 +16,7 @@ _EXPORTS: dict[str, str] = {
     "MAX_AMOUNT": "approvals",
     "MAX_SUBJECT_CHARS": "approvals",
     "REQUEST_SCHEMA": "approvals",
+    "ROLE_DECIDED": "approvals",
     "STATUSES": "approvals",
     "approve": "approvals",
     "list_limits": "approvals",

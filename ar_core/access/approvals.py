@@ -5,7 +5,9 @@ document, a report) and optionally an amount with its currency. Only a person ot
 requester decides it, and only within their approval limit for the kind (:func:`set_approval_limit`,
 admin only): a limit has a maximum amount (``None``: unlimited) and applies only in its own
 currency; an unlimited limit without a currency applies in every currency. A request without an
-amount needs only a limit for its kind. The requester may withdraw a request while it is pending.
+amount needs only a limit for its kind. A kind of :data:`ROLE_DECIDED` (a report sign-off: no
+amount to limit) needs no limit but one of its roles. The requester may withdraw a request while
+it is pending.
 
 Every step is audited in the same transaction as the change (entity ``approval_request`` or
 ``approval_limit``), and every write re-reads the acting user's active flag and roles from the
@@ -35,6 +37,9 @@ from ar_core.store.models import ApprovalLimit, ApprovalRequest, User, utcnow
 #: What can be put up for approval.
 KINDS = ("write_off", "legal_handover", "payment_plan", "refund", "sop_version", "report_signoff")
 STATUSES = ("pending", "approved", "rejected", "withdrawn")
+#: Kinds decided by role instead of an approval limit: a report sign-off has no amount to limit,
+#: and every holder of one of these roles (other than the requester) may decide it.
+ROLE_DECIDED: dict[str, tuple[str, ...]] = {"report_signoff": ("lead", "controller")}
 #: Roles that see every request in :func:`list_requests`; others see what they asked or decided.
 #: Largest amount accepted: far above any receivable, far below what a Decimal(18, 2) holds.
 MAX_AMOUNT = Decimal("1000000000000")
@@ -195,16 +200,20 @@ def request_approval(
 
 def _decide(engine: sa.Engine, actor: Actor, request_id: int, status: str, note: str | None) -> None:
     with write_transaction(engine, actor) as conn:
-        _acting_user(conn, actor)
+        roles = _acting_user(conn, actor)
         row = _request_row(conn, request_id)
         if row.status != "pending":
             raise ApprovalRefused(f"approval request {request_id} is already {row.status}")
         if row.requested_by == actor.username:
             raise ApprovalRefused("four eyes: somebody other than the requester must decide this request")
-        limit = _limit(conn, actor.username, row.kind)
-        if limit is None:
+        limit = None if row.kind in ROLE_DECIDED else _limit(conn, actor.username, row.kind)
+        if row.kind in ROLE_DECIDED:
+            if roles.isdisjoint(ROLE_DECIDED[row.kind]):
+                needed = " or ".join(ROLE_DECIDED[row.kind])
+                raise ApprovalRefused(f"{actor.username} may not decide {row.kind}: needs the role {needed}")
+        elif limit is None:
             raise ApprovalRefused(f"{actor.username} has no approval limit for {row.kind}")
-        if not limit.covers(row.amount_cents, row.currency):
+        elif not limit.covers(row.amount_cents, row.currency):
             raise ApprovalRefused(
                 f"{_money(row.amount_cents)} {row.currency} lies outside the approval limit "
                 f"of {actor.username} for {row.kind} ({_limit_text(limit)})"
@@ -359,13 +368,16 @@ def waiting_for(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
     A deactivated (or unknown) user has nothing waiting.
     """
     with engine.connect() as conn:
-        active = conn.execute(sa.select(User.active).where(User.username == actor.username)).scalar()
-        if not active:
+        user = conn.execute(sa.select(User.active, User.roles).where(User.username == actor.username)).first()
+        if user is None or not user.active:
             return _frame([])
         limits = {
             r.kind: Limit(r.max_amount_cents, r.currency)
             for r in conn.execute(sa.select(ApprovalLimit).where(ApprovalLimit.username == actor.username))
+            if r.kind not in ROLE_DECIDED
         }
+        roles = set(user.roles.split(","))
+        limits |= {kind: Limit(None, None) for kind, who in ROLE_DECIDED.items() if roles.intersection(who)}
         if not limits:
             return _frame([])
         rows = conn.execute(

@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 
 from ar_core.cli import bank, credit, disputes, imports, setup, snapshots, users, worklist
+from ar_core.cli import report
 
 #: The command groups, in the order ``--help`` lists them.
-GROUPS = (imports, snapshots, worklist, disputes, bank, credit, setup, users)
+GROUPS = (imports, snapshots, worklist, disputes, bank, credit, report, setup, users)
 
 
 def build_parser() -> argparse.ArgumentParser:
