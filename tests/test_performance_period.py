@@ -70,7 +70,11 @@ def test_a_quarter_from_a_snapshot_and_an_all_items_extract(store_all_items):
     assert row["ending_source"] == "snapshot of 30.11.2026"
     assert (row["sales_source"], row["source"]) == ("invoices", "invoices")
     # beginning I1 1000 + I2 2000; ending I4 1500 + I5 2500 + I6 500; current I5 + I6
-    assert (row["beginning_ar"], row["ending_ar"], row["ending_current_ar"]) == (D("3000"), D("4500"), D("3000"))
+    assert (row["beginning_ar"], row["ending_ar"], row["ending_current_ar"]) == (
+        D("3000"),
+        D("4500"),
+        D("3000"),
+    )
     assert row["credit_sales"] == D("7500.00")  # I3 3000 (Sep), I4 1500 (Oct), I5 + I6 3000 (Nov)
     assert row["dso_simple"] == D("54.60")  # 4500 / 7500 × 91
     assert row["best_possible_dso"] == D("36.40")  # 3000 / 7500 × 91
@@ -90,7 +94,11 @@ def test_ar_at_a_date_between_snapshots_is_reconstructed_from_the_all_items_extr
     assert row["beginning_source"] == "reconstructed from the all-items extract of 30.11.2026"
     assert row["ending_source"] == "reconstructed from the all-items extract of 30.11.2026"
     # 30.09: I2 (cleared 01.10) 2000 + I3 (cleared 25.10) 3000; 31.10: I4 1500, not yet due
-    assert (row["beginning_ar"], row["ending_ar"], row["ending_current_ar"]) == (D("5000"), D("1500"), D("1500"))
+    assert (row["beginning_ar"], row["ending_ar"], row["ending_current_ar"]) == (
+        D("5000"),
+        D("1500"),
+        D("1500"),
+    )
     assert row["credit_sales"] == D("1500.00")
     assert (row["dso_simple"], row["best_possible_dso"], row["add"]) == (D("31.00"), D("31.00"), D("0.00"))
     assert row["cei"] == D("100.00")
@@ -125,7 +133,11 @@ def test_a_collector_sees_their_portfolio_only(store_all_items):
     engine = store_all_items
     mine = period_kpis(engine, MEYER, date(2026, 9, 1), NOV30).row(0, named=True)
     # C1, C3 only: beginning I1 1000; ending I4 1500 + I6 500; sales I3 3000 + I4 1500 + I6 500
-    assert (mine["beginning_ar"], mine["ending_ar"], mine["credit_sales"]) == (D("1000"), D("2000"), D("5000"))
+    assert (mine["beginning_ar"], mine["ending_ar"], mine["credit_sales"]) == (
+        D("1000"),
+        D("2000"),
+        D("5000"),
+    )
     as_lead = period_kpis(engine, LEAD, date(2026, 9, 1), NOV30, collector="c.meyer").row(0, named=True)
     assert (as_lead["beginning_ar"], as_lead["ending_ar"], as_lead["credit_sales"]) == (
         D("1000"), D("2000"), D("5000"))  # fmt: skip

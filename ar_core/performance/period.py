@@ -422,11 +422,11 @@ def import_monthly_sales(engine: sa.Engine, actor: Actor, filename: str, data: b
         for row in rows:
             label = f"{row.company_code} {row.year}-{row.month:02d}"
             old = conn.execute(
-                sa.select(MonthlySales).where(
+                sa.select(MonthlySales.id, MonthlySales.sales_cents, MonthlySales.currency).where(
                     MonthlySales.company_code == row.company_code, MonthlySales.year == row.year,
                     MonthlySales.month == row.month,
                 )
-            ).scalar_one_or_none()  # fmt: skip
+            ).first()  # fmt: skip
             value = f"{row.sales:.2f} {row.currency}"
             written[label] = value
             if old is not None:
