@@ -37,6 +37,8 @@ _PERIOD: dict[str, str] = {
     "period_kpis": "period",
     "stored_sales": "period",
     "SALES_SCHEMA": "kpis",
+    "KPI_DEFINITIONS": "kpis",
+    "last_full_periods": "kpis",
     "DISPUTE_KPI_SCHEMA": "followups",
     "PROMISE_KPI_SCHEMA": "followups",
     "dispute_kpis": "followups",

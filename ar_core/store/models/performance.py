@@ -53,7 +53,8 @@ class CollectorTarget(Base):
 
 
 class CoachingNote(Base):
-    """The note of one 1:1 between a lead and a collector; never changed or deleted."""
+    """The note of one 1:1 between a lead and a collector; never changed or deleted (the database
+    refuses UPDATE and DELETE, migration 0013)."""
 
     __tablename__ = "coaching_notes"
 

@@ -67,8 +67,40 @@ def upgrade() -> None:
         sa.Column("due_date", sa.Date(), nullable=False),
     )
     op.create_index("ix_coaching_actions_note_id", "coaching_actions", ["note_id"])
+    for table in APPEND_ONLY:
+        _append_only(table)
+
+
+#: 1:1 notes and their agreed actions are never changed or deleted (as ``dispute_notes`` in 0010).
+APPEND_ONLY = ("coaching_notes", "coaching_actions")
+
+
+def _append_only(table: str) -> None:
+    """Refuse UPDATE and DELETE in the database itself."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            f"""
+            CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION '{table} is append-only: % is not allowed', TG_OP;
+            END $$
+            """
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+        )
+    else:
+        for event in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {event} is not allowed'); END"
+            )
 
 
 def downgrade() -> None:
     for table in TABLES:
         op.drop_table(table)
+    if op.get_bind().dialect.name == "postgresql":
+        for table in APPEND_ONLY:
+            op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
