@@ -15,7 +15,13 @@ def test_the_three_defaults_are_valid_and_use_only_catalogue_topics():
         "weekly": "weekly",
         "monthly": "monthly",
     }
-    assert [s.topic for s in layouts["weekly"].sheets] == ["aging", "kpis", "top_cases", "disputes", "credits"]
+    assert [s.topic for s in layouts["weekly"].sheets] == [
+        "aging",
+        "kpis",
+        "top_cases",
+        "disputes",
+        "credits",
+    ]
     assert layouts["weekly"].period == "week" and layouts["monthly"].period == "month"
     assert all(s.topic in TOPICS for lay in layouts.values() for s in lay.sheets)
     assert all(lay.default for lay in layouts.values())
@@ -54,24 +60,50 @@ def test_a_copied_layout_in_the_folder_is_read_and_a_default_name_replaces_the_d
         ("kind: yearly\ntitle: T\nsheets: [{topic: aging}]\n", "kind", "one of daily, weekly, monthly"),
         ("kind: daily\nsheets: [{topic: aging}]\n", "title", "give a text"),
         ("kind: daily\ntitle: T\nsheets: []\n", "sheets", "at least one sheet"),
-        ("kind: daily\ntitle: T\nsheets: [{topic: horoscope}]\n", "sheets[0].topic", "unknown topic 'horoscope'"),
-        ("kind: daily\ntitle: T\nsheets: [{topic: aging, columns: [total, colour]}]\n", "sheets[0].columns",
-         "aging has no column 'colour'"),
-        ("kind: daily\ntitle: T\nsheets: [{topic: top_cases, thresholds: {top_n: many}}]\n",
-         "sheets[0].thresholds.top_n", "whole number"),
-        ("kind: daily\ntitle: T\nsheets: [{topic: top_cases, thresholds: {window_days: 3}}]\n",
-         "sheets[0].thresholds.window_days", "top_cases has no threshold 'window_days' (it has: top_n)"),
-        ("kind: daily\ntitle: T\nsheets: [{topic: aging, group_by: weather}]\n", "sheets[0].group_by",
-         "aging groups by collector"),
-        ("kind: daily\ntitle: T\nsheets: [{topic: aging, title: 'a/b'}]\n", "sheets[0].title", "no sheet name"),
-        ("kind: daily\ntitle: T\nsheets: [{topic: aging}, {topic: aging}]\n", "sheets[1].title",
-         "two sheets are called 'Aging'"),
+        (
+            "kind: daily\ntitle: T\nsheets: [{topic: horoscope}]\n",
+            "sheets[0].topic",
+            "unknown topic 'horoscope'",
+        ),
+        (
+            "kind: daily\ntitle: T\nsheets: [{topic: aging, columns: [total, colour]}]\n",
+            "sheets[0].columns",
+            "aging has no column 'colour'",
+        ),
+        (
+            "kind: daily\ntitle: T\nsheets: [{topic: top_cases, thresholds: {top_n: many}}]\n",
+            "sheets[0].thresholds.top_n",
+            "whole number",
+        ),
+        (
+            "kind: daily\ntitle: T\nsheets: [{topic: top_cases, thresholds: {window_days: 3}}]\n",
+            "sheets[0].thresholds.window_days",
+            "top_cases has no threshold 'window_days' (it has: top_n)",
+        ),
+        (
+            "kind: daily\ntitle: T\nsheets: [{topic: aging, group_by: weather}]\n",
+            "sheets[0].group_by",
+            "aging groups by collector",
+        ),
+        (
+            "kind: daily\ntitle: T\nsheets: [{topic: aging, title: 'a/b'}]\n",
+            "sheets[0].title",
+            "no sheet name",
+        ),
+        (
+            "kind: daily\ntitle: T\nsheets: [{topic: aging}, {topic: aging}]\n",
+            "sheets[1].title",
+            "two sheets are called 'Aging'",
+        ),
         ("kind: daily\ntitle: T\ncolour: red\nsheets: [{topic: aging}]\n", "colour", "unknown key"),
-        ("kind: daily\ntitle: T\nsheets: [{topic: kpis, thresholds: {period: decade}}]\n",
-         "sheets[0].thresholds.period", "week, month, quarter"),
+        (
+            "kind: daily\ntitle: T\nsheets: [{topic: kpis, thresholds: {period: decade}}]\n",
+            "sheets[0].thresholds.period",
+            "week, month, quarter",
+        ),
         ("kind: daily\ntitle: [unclosed\nsheets: x\n", "line 3", "not valid YAML"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_layout_file_is_refused_naming_the_file_and_the_key(tmp_path, body, key, says):
     path = tmp_path / "ours.yaml"
     path.write_text(body, encoding="utf-8")
@@ -91,6 +123,8 @@ def test_one_bad_file_in_the_folder_stops_the_listing_with_its_name(tmp_path):
 
 def test_two_files_of_one_name_are_refused(tmp_path):
     for file in ("a.yaml", "b.yaml"):
-        (tmp_path / file).write_text("name: same\nkind: daily\ntitle: X\nsheets: [{topic: aging}]\n", encoding="utf-8")
+        (tmp_path / file).write_text(
+            "name: same\nkind: daily\ntitle: X\nsheets: [{topic: aging}]\n", encoding="utf-8"
+        )
     with pytest.raises(InvalidInput, match=r"b\.yaml: name: 'same' is also the name of a\.yaml"):
         load_layouts(tmp_path)

