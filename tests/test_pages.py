@@ -92,9 +92,13 @@ def test_deactivated_user_is_stopped(app_env):
 def test_navigation_lists_only_pages_of_the_role():
     from ui.navigation import pages_for
 
-    collector = ["Worklist", "Customer account", "Disputes", "Credit balances", "Overview"]
+    collector = ["Worklist", "Customer account", "Disputes", "Credit balances", "Collector metrics", "KPIs",
+                 "Overview"]  # fmt: skip
     assert [p[1] for p in pages_for(frozenset({"collector"}))] == collector
-    controller = ["Worklist", "Customer account", "Disputes", "Credit balances", "Root causes", "Overview"]
+    controller = [
+        "Worklist", "Customer account", "Disputes", "Credit balances", "Root causes", "KPIs", "Overview",
+        "Reports",
+    ]  # fmt: skip
     assert [p[1] for p in pages_for(frozenset({"controller"}))] == controller
     lead = [
         "Worklist",
@@ -102,8 +106,11 @@ def test_navigation_lists_only_pages_of_the_role():
         "Disputes",
         "Credit balances",
         "Huddle",
+        "Collector metrics",
         "Root causes",
+        "KPIs",
         "Overview",
+        "Reports",
         "Upload",
         "Settings",
     ]

@@ -35,3 +35,18 @@ SESSION_ENDED = "ardesk_session_ended"
 APP_RAN = "ardesk_app_ran"
 #: How often the guard re-ran such a session through app.py (bounded: never a loop).
 APP_REDIRECTS = "ardesk_app_redirects"
+#: KPIs page: the kind of period (month, quarter, from–to), the chosen month / quarter / dates,
+#: the grouping, and the monthly sales file offered for import.
+KPI_PRESET = "kpi_preset"
+KPI_MONTH = "kpi_month"
+KPI_QUARTER = "kpi_quarter"
+KPI_RANGE = "kpi_range"
+KPI_BY = "kpi_by"
+KPI_SALES_FILE = "kpi_sales_file"
+#: Reports page: the layout and snapshot date chosen, the report just produced, the flash message,
+#: the produced run chosen in the list.
+REPORT_LAYOUT = "rp_layout"
+REPORT_DATE = "rp_date"
+REPORT_PRODUCED = "rp_produced"
+REPORT_FLASH = "rp_flash"
+REPORT_RUN = "rp_run"

@@ -19,6 +19,7 @@ import polars as pl
 
 from ar_core.credit import credits_by
 from ar_core.disputes import opened_between, pareto
+from ar_core.errors import ArDeskError
 from ar_core.ledger import aging_table, bucket_labels, with_aging
 from ar_core.reporting.layouts import TOPICS, Column, Layout, SheetSpec
 from ar_core.schema import MONEY
@@ -290,9 +291,20 @@ def _kpi_rows(spec: SheetSpec, layout: Layout, inputs: Inputs) -> tuple[pl.DataF
     )
 
 
+def _unavailable(spec: SheetSpec, layout: Layout, inputs: Inputs, exc: ArDeskError) -> Sheet:
+    """A KPI sheet whose period the store cannot give (no snapshot at its start): said in a row."""
+    start, end = period_for(str(spec.thresholds.get("period") or layout.period), inputs.as_of)
+    columns = _columns(spec)
+    text = f"No KPIs for {_day(start)} to {_day(end)}: {exc}"
+    return Sheet(spec.title, spec.topic, _message(columns, text), columns, note=text)
+
+
 def kpis(spec: SheetSpec, inputs: Inputs, layout: Layout) -> Sheet:
     """The KPIs of the period with their inputs, per group and in total."""
-    frame, start, end = _kpi_rows(spec, layout, inputs)
+    try:
+        frame, start, end = _kpi_rows(spec, layout, inputs)
+    except ArDeskError as exc:
+        return _unavailable(spec, layout, inputs, exc)
     if "currency" not in frame.columns:
         frame = frame.with_columns(pl.lit(inputs.reporting).alias("currency"))
     columns = _columns(spec)
@@ -364,7 +376,10 @@ def _input_text(row: dict, name: str, reporting: str) -> str:
 def kpi_definitions(spec: SheetSpec, inputs: Inputs, layout: Layout) -> Sheet:
     """One row per KPI of the period's total: value, definition and inputs."""
     start, end = period_for(str(spec.thresholds.get("period") or layout.period), inputs.as_of)
-    total = inputs.kpis(None, start, end)
+    try:
+        total = inputs.kpis(None, start, end)
+    except ArDeskError as exc:
+        return _unavailable(spec, layout, inputs, exc)
     row = total.row(0, named=True) if total.height else {}
     notes = dict(part.split(": ", 1) for part in (row.get("notes") or "").split("; ") if ": " in part)
     rows = []

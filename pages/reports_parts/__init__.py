@@ -1,0 +1,1 @@
+"""Sections of the Reports page (pages/reports.py)."""
