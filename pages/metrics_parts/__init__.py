@@ -1,0 +1,1 @@
+"""Sections of the Collector metrics page (pages/collector_metrics.py)."""

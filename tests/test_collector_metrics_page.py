@@ -1,0 +1,110 @@
+"""Collector metrics page through AppTest: a collector sees their own figures and the team median and
+no other collector anywhere on the page; the lead compares both and works a 1:1 (note, target)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import polars as pl
+import pytest
+
+from ar_core.performance import add_coaching_note, coaching_notes, list_targets
+from tests.app_support import app_store, open_page
+from tests.coaching_setup import LENA, seed
+
+PAGE = "pages/collector_metrics.py"
+USERS = {"anna": ["collector"], "ben": ["collector"], "lena": ["lead"], "root": ["admin"]}
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch, make_result):
+    with app_store(tmp_path, monkeypatch, USERS, "long-enough-pw") as engine:
+        seed(engine, make_result, users=False)
+        yield engine
+
+
+def rendered(at) -> str:
+    """Every element the page sent (text, tables as Arrow bytes, chart specs and data), as text."""
+    found = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            found.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(found)
+
+
+def test_a_collector_sees_their_own_figures_the_median_and_no_other_collector(store):
+    add_coaching_note(
+        store, LENA, "ben", date(2026, 11, 20), "Only for ben", [("Call Cedar", date(2026, 11, 27))]
+    )
+    add_coaching_note(
+        store,
+        LENA,
+        "anna",
+        date(2026, 11, 16),
+        "Calls before noon",
+        [("Top 5 on Monday", date(2026, 11, 17))],
+    )
+    at = open_page(PAGE, "anna")
+    assert not at.exception, at.exception
+    text = rendered(at)
+    assert not re.search(r"\bben\b", text, re.IGNORECASE)  # neither the username nor the display name
+    assert "Only for ben" not in text and "Call Cedar" not in text
+    assert "Team median" in text
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Cash collected (EUR)"] == "EUR 1,200.00"  # 200 + 1,000 over both weeks
+    assert any("Team median: EUR 625.00" in c.value for c in at.caption)  # 125 + 500
+    weekly = at.dataframe[0].value
+    assert sorted(weekly["cash_collected"].astype(float).tolist()) == [200.0, 1000.0]
+    assert "collector" not in weekly.columns
+    chart = at.get("vega_lite_chart")[0].proto.spec
+    assert "You" in chart and "Team median" in chart
+    # the 1:1 of 16.11.: its action was due on 17.11. and is flagged
+    assert any("past the due date" in w.value for w in at.warning)
+    assert "Calls before noon" in text
+    assert "Set a target" not in text and "Record a 1:1" not in text  # no lead forms
+
+
+def test_fewer_than_two_snapshots_say_so(tmp_path, monkeypatch):
+    with app_store(tmp_path, monkeypatch, USERS, "long-enough-pw"):
+        at = open_page(PAGE, "anna")
+        assert not at.exception
+        assert any("need two snapshots" in i.value for i in at.info)
+
+
+def test_the_lead_compares_both_collectors(store):
+    at = open_page(PAGE, "lena")
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert table["name"].tolist() == ["Anna", "Ben"]
+    assert table["cash_collected"].astype(float).tolist() == [1200.0, 50.0]
+    chart = str(at.get("vega_lite_chart")[0].proto)  # the bars' data travels beside the spec
+    assert "Anna" in chart and "Ben" in chart
+
+
+def test_the_lead_records_a_1_1_and_a_target_for_one_collector(store):
+    at = open_page(PAGE, "lena")
+    at.segmented_control(key="cm_mode").set_value("1:1").run()
+    at.selectbox(key="cm_collector").set_value("ben").run()
+    assert not at.exception, at.exception
+    shown = "\n".join(str(e.proto) for e in [*at.dataframe, *at.get("vega_lite_chart"), *at.metric])
+    assert "Ben" in shown and not re.search(r"\banna\b", shown, re.IGNORECASE)  # the 1:1 shows ben alone
+    at.text_area(key="cm_note_text").input("Coverage of the top 20 first.")
+    at.text_input(key="cm_action_0").input("Call the top 5 on Monday")
+    at.button[0].click().run()  # the note form's submit comes first
+    assert not at.exception, at.exception
+    notes, actions = coaching_notes(store, LENA, "ben")
+    assert notes["note"].to_list() == ["Coverage of the top 20 first."]
+    assert actions["action"].to_list() == ["Call the top 5 on Monday"]
+    assert any("1:1 note with Ben saved" in s.value for s in at.success)
+    at.text_input(key="cm_t_value").input("500")
+    at.button[1].click().run()
+    assert not at.exception, at.exception
+    saved = list_targets(store, LENA, "ben").filter(pl.col("metric") == "cash_collected")
+    assert saved["target"].cast(pl.Float64).to_list() == [500.0]
