@@ -80,7 +80,7 @@ def test_kpis_of_a_quarter_from_an_all_items_csv(imported, capsys):
 def test_the_table_names_each_kpi_its_formula_and_inputs(imported, capsys):
     assert main(["kpis", "--from", "01.01.2013", "--to", "31.03.2013"]) == 0
     text = capsys.readouterr().out
-    assert "dso_simple" in text and "64.80" in text and "ending AR / credit sales x D" in text
+    assert "dso_simple" in text and "64.80" in text and "ending AR ÷ credit sales × D" in text
     assert "reconstructed from the all-items extract of 31.12.2013" in text
     assert "2013-02 (28 d)" in text
 

@@ -39,22 +39,6 @@ MORE_KEYS: tuple[str, ...] = (
     "disputes_resolved", "dispute_cycle_days", "open_disputes", "open_dispute_age_days",
     "currency", "beginning_source", "ending_source",
 )  # fmt: skip
-#: How each KPI is computed, for the readable table.
-FORMULAS: dict[str, str] = {
-    "dso_simple": "ending AR / credit sales x D",
-    "dso_countback": "ending AR counted back over the monthly sales, newest month first",
-    "best_possible_dso": "ending current AR / credit sales x D",
-    "add": "DSO (simple) - best possible DSO",
-    "cei": "(beginning AR + sales/N - ending AR) / (beginning AR + sales/N - ending current AR) x 100",
-    "pct_current": "ending current AR / ending AR x 100",
-    "pct_over_90": "ending AR over 90 days past due / ending AR x 100",
-    "avg_days_late": "mean of max(0, clearing - due) of invoices cleared in the period",
-    "avg_days_late_weighted": "the same, weighted by amount",
-    "promise_kept_rate": "kept / due promises x 100 (promised date in the period)",
-    "promise_kept_rate_amount": "kept / due promised amount x 100",
-    "dispute_cycle_days": "mean days opened -> resolved of disputes resolved in the period",
-    "open_dispute_age_days": "mean age at the end of the disputes open then",
-}
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 
 
@@ -106,6 +90,8 @@ def kpi_json(row: dict) -> dict:
 
 
 def _table(out: dict) -> str:
+    from ar_core.performance import KPI_DEFINITIONS
+
     cur = out["currency"]
     lines = [
         f"KPIs {out['start']} .. {out['end']}  (D = {out['days']} days, N = {out['months']} months, {cur})",
@@ -126,7 +112,7 @@ def _table(out: dict) -> str:
                 "open_dispute_age_days"):  # fmt: skip
         value = "n/a" if out[key] is None else out[key]
         unit = "%" if key.startswith(("pct", "cei", "promise")) else "days"
-        lines.append(f"  {key:<25} {value:>10} {unit:<5} {FORMULAS[key]}")
+        lines.append(f"  {key:<25} {value:>10} {unit:<5} {KPI_DEFINITIONS[KPI_KEYS.get(key, key)]}")
     lines.append(
         f"  promises due {out['promises_due']}, kept {out['promises_kept']}; disputes resolved "
         f"{out['disputes_resolved']}, open at the end {out['open_disputes']}"

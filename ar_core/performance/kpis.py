@@ -250,7 +250,7 @@ def monthly_sales(
 SALES_SCHEMA: dict[str, pl.DataType] = {"year": pl.Int32(), "month": pl.Int32(), "sales": MONEY}
 
 
-def kpis(  # noqa: PLR0913 - the inputs of a KPI are many, each optional but the extract
+def kpis(
     items: pl.DataFrame,
     start: date,
     end: date,
@@ -307,10 +307,8 @@ def kpis(  # noqa: PLR0913 - the inputs of a KPI are many, each optional but the
         total(sold & (year == y) & (month == m)).alias(f"_m{i}") for i, (y, m, _d) in enumerate(months)
     ]
     keys = [by] if by else []
-    if by:
-        grouped = relevant.group_by(by).agg(*aggs, *month_aggs)
-    else:
-        grouped = relevant.select(*aggs, *month_aggs)
+    every = [*aggs, *month_aggs]
+    grouped = relevant.group_by(by).agg(*every) if by else relevant.select(*every)
     if beginning is not None:
         begun = beginning.filter(pl.col("doc_date") <= before)
         begun = begun.group_by(by).agg(aggs[0]) if by else begun.select(aggs[0])
@@ -394,3 +392,37 @@ def _row(row: dict, start: date, end: date, days: int, months: list[tuple[int, i
 
 #: :func:`kpis` under the name the package façade exports (a façade name may not equal its module's).
 kpi_frame = kpis
+
+
+#: How each KPI is computed, by its column: one text for the page, the CLI and the reports.
+KPI_DEFINITIONS: dict[str, str] = {
+    "dso_simple": "ending AR ÷ credit sales × D",
+    "dso_count_back": "ending AR counted back over the months' credit sales, newest month first",
+    "best_possible_dso": "ending current AR ÷ credit sales × D",
+    "add": "DSO (simple) − best possible DSO",
+    "cei": "(beginning AR + credit sales ÷ N − ending AR) ÷ "
+    "(beginning AR + credit sales ÷ N − ending current AR) × 100",
+    "pct_current": "ending current AR ÷ ending AR × 100",
+    "pct_over_90": "ending AR more than 90 days past due ÷ ending AR × 100",
+    "avg_days_late": "mean of max(0, clearing date − due date) of the invoices cleared in the period",
+    "weighted_days_late": "the same, weighted by the invoices' amounts",
+    "promise_kept_rate": "promises kept ÷ promises due in the period × 100",
+    "promise_kept_rate_amount": "amount of the promises kept ÷ amount of the promises due × 100",
+    "dispute_cycle_days": "mean days from opened to resolved of the disputes resolved in the period",
+    "open_dispute_age_days": "mean age at the end of the period of the disputes open then",
+}
+
+
+def last_full_periods(today: date, kind: str, count: int) -> list[tuple[date, date]]:
+    """The last ``count`` full months (``kind="month"``) or quarters before ``today``, newest first."""
+    if kind not in ("month", "quarter"):
+        raise InvalidInput("kind", f"a period is a month or a quarter, not {kind!r}")
+    step = 1 if kind == "month" else 3
+    first = date(today.year, today.month if kind == "month" else (today.month - 1) // 3 * 3 + 1, 1)
+    periods = []
+    for _ in range(count):
+        month = first.month - step
+        start = date(first.year - (month < 1), (month - 1) % 12 + 1, 1)
+        periods.append((start, first - timedelta(days=1)))
+        first = start
+    return periods

@@ -110,8 +110,8 @@ def ar_source(engine: sa.Engine, day: date) -> ArSource:
     earlier = [(as_of, sid) for as_of, sid in snaps if as_of < day]
     if earlier:
         as_of, sid = earlier[0]
-        return ArSource(day, sid, as_of, "earlier",
-                        f"nearest earlier snapshot of {_d(as_of)} (no snapshot of {_d(day)} and no later all-items extract)")  # fmt: skip
+        why = f"no snapshot of {_d(day)} and no later all-items extract"
+        return ArSource(day, sid, as_of, "earlier", f"nearest earlier snapshot of {_d(as_of)} ({why})")
     raise InvalidInput(
         "date", f"no snapshot to read AR at {_d(day)} from: import an extract of that date first"
     )
@@ -150,15 +150,6 @@ def _scope(engine: sa.Engine, actor: Actor, collector: str | None) -> frozenset[
     return scope
 
 
-def _ledger(
-    engine: sa.Engine, snapshot_id: int, scope: frozenset[str] | None, company_code: str | None
-) -> pl.DataFrame:
-    from ar_core.ledger import ledger_items
-
-    items = in_portfolio(ledger_items(engine, snapshot_id).select(_ITEM_COLS), scope)
-    return items.filter(pl.col("company_code") == company_code) if company_code else items
-
-
 def _convert(frame: pl.DataFrame, rates: pl.DataFrame, reporting: str) -> tuple[pl.DataFrame, list[str]]:
     from ar_core.ledger import to_reporting
 
@@ -190,47 +181,96 @@ def _months(start: date, end: date) -> list[tuple[int, int]]:
     months, (y, m) = [], (start.year, start.month)
     while (y, m) <= (end.year, end.month):
         months.append((y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)  # noqa: PLR2004
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return months
 
 
-def _sales_table(
-    engine: sa.Engine, actor: Actor, ending: pl.DataFrame, start: date, end: date, by: str | None,
-    rates: pl.DataFrame, reporting: str, company_code: str | None,
-) -> tuple[pl.DataFrame, list[str], bool]:  # fmt: skip
-    """Monthly sales per company code from the file where it has the month, else visible invoices;
-    and whether the file had any month of the period."""
-    months = _months(start, end)
+@dataclass(frozen=True)
+class _Read:
+    """One reading of the KPIs: who, which period, which part of the ledger, in which currency."""
+
+    engine: sa.Engine
+    actor: Actor
+    start: date
+    end: date
+    by: str | None
+    company_code: str | None
+    scope: frozenset[str] | None
+    rates: pl.DataFrame
+    reporting: str
+
+    def ledger(self, snapshot_id: int) -> tuple[pl.DataFrame, list[str]]:
+        """The readable items at ``snapshot_id`` with ``amount_rep``, and the currencies without a rate."""
+        from ar_core.ledger import ledger_items
+
+        items = in_portfolio(ledger_items(self.engine, snapshot_id).select(_ITEM_COLS), self.scope)
+        if self.company_code:
+            items = items.filter(pl.col("company_code") == self.company_code)
+        return _convert(items, self.rates, self.reporting)
+
+    def cols(self) -> list[str]:
+        return [self.by] if self.by else []
+
+
+_UNDERSTATED = "the invoices still visible are used, which understates sales"
+
+
+def _sales_table(read: _Read, ending: pl.DataFrame) -> tuple[pl.DataFrame | None, list[str]]:
+    """Monthly sales per company code from the file where it has the month, else the visible invoices;
+    ``None`` when the file has no month of the period."""
+    months = _months(read.start, read.end)
     wanted = pl.DataFrame(months, schema={"year": pl.Int32(), "month": pl.Int32()}, orient="row")
-    stored = stored_sales(engine, actor).join(wanted, on=["year", "month"], how="semi")
-    if company_code:
-        stored = stored.filter(pl.col("company_code") == company_code)
+    stored = stored_sales(read.engine, read.actor).join(wanted, on=["year", "month"], how="semi")
+    if read.company_code:
+        stored = stored.filter(pl.col("company_code") == read.company_code)
+    if stored.is_empty():
+        note = "credit sales: the extract holds open items only and the monthly sales file has no month of "
+        return None, [f"{note}the period: {_UNDERSTATED}"]
     codes = sorted(set(ending.get_column("company_code").drop_nulls().unique()) | set(stored["company_code"]))
-    have = {(c, y, m) for c, y, m in stored.select("company_code", "year", "month").iter_rows()}
+    have = set(stored.select("company_code", "year", "month").iter_rows())
     gaps = [(c, y, m) for c in codes for y, m in months if (c, y, m) not in have]
-    filed, missing = _convert(stored.select("company_code", "year", "month", pl.col("sales").alias("amount"),
-                                            "currency"), rates, reporting)  # fmt: skip
+    money = stored.select("company_code", "year", "month", pl.col("sales").alias("amount"), "currency")
+    filed, missing = _convert(money, read.rates, read.reporting)
     filed = filed.select("company_code", "year", "month", pl.col("amount_rep").alias("sales"))
+    year, month = pl.col("doc_date").dt.year().cast(pl.Int32), pl.col("doc_date").dt.month().cast(pl.Int32)
     invoices = (
-        ending.filter((pl.col("amount") > 0) & pl.col("doc_date").is_between(start, end))
-        .group_by("company_code", year=pl.col("doc_date").dt.year().cast(pl.Int32),
-                  month=pl.col("doc_date").dt.month().cast(pl.Int32))
+        ending.filter((pl.col("amount") > 0) & pl.col("doc_date").is_between(read.start, read.end))
+        .group_by("company_code", year=year, month=month)
         .agg(sales=pl.col("amount_rep").sum().cast(MONEY))
-    )  # fmt: skip
-    gap_frame = pl.DataFrame(gaps, schema={"company_code": pl.String(), "year": pl.Int32(), "month": pl.Int32()},
-                             orient="row")  # fmt: skip
+    )
+    gap_schema = {"company_code": pl.String(), "year": pl.Int32(), "month": pl.Int32()}
+    gap_frame = pl.DataFrame(gaps, schema=gap_schema, orient="row")
     visible = invoices.join(gap_frame, on=["company_code", "year", "month"], how="semi")
     table = pl.concat([filed, visible.select(filed.columns)])
     notes = [f"credit sales: no rate for {', '.join(missing)} in the sales file"] if missing else []
     if gaps:
-        listed = ", ".join(f"{c} {m:02d}.{y}" for c, y, m in gaps[:6]) + (" ..." if len(gaps) > 6 else "")  # noqa: PLR2004
-        notes.append(f"credit sales: the sales file has no figure for {listed}: the invoices still visible "
-                     "are used there, and open-item extracts understate sales")  # fmt: skip
-    cols = [by] if by else []
-    return table.select(*cols, *SALES_SCHEMA), notes, not stored.is_empty()
+        listed = ", ".join(f"{c} {m:02d}.{y}" for c, y, m in gaps[:6]) + (" ..." if len(gaps) > 6 else "")
+        notes.append(f"credit sales: the sales file has no figure for {listed}: there {_UNDERSTATED}")
+    return table.select(*read.cols(), *SALES_SCHEMA), notes
 
 
-def period_kpis(  # noqa: PLR0913, PLR0915 - one entry point, each argument a filter of the same read
+def _with_owner(frame: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with ``collector`` set to the customer's portfolio owner."""
+    joined = frame.drop("collector", strict=False).join(owners, on="customer_id", how="left")
+    return joined.with_columns(pl.col("owner").fill_null(_NO_OWNER).alias("collector")).drop("owner")
+
+
+def _credit_sales(
+    read: _Read, ending: pl.DataFrame, snapshot_id: int
+) -> tuple[pl.DataFrame | None, str, list[str]]:
+    """The monthly sales table for :func:`kpis.kpis` (``None``: the invoices), its source and notes."""
+    if holds_cleared(read.engine, snapshot_id):
+        return None, "invoices", []
+    if read.by in (None, "company_code") and read.scope is None:
+        sales, notes = _sales_table(read, ending)
+        return sales, "invoices" if sales is None else "sales_file", notes
+    note = (
+        "credit sales: the extract holds open items only and the monthly sales file is kept per company code"
+    )
+    return None, "invoices", [f"{note}: {_UNDERSTATED}"]
+
+
+def period_kpis(
     engine: sa.Engine,
     actor: Actor,
     start: date,
@@ -253,94 +293,53 @@ def period_kpis(  # noqa: PLR0913, PLR0915 - one entry point, each argument a fi
         raise InvalidInput("by", f"KPIs are grouped by one of {', '.join(GROUPINGS)}, not {by!r}")
     period_days(start, end)
     reporting = get_reporting_currency(engine)
-    rates = reporting_rates(engine, end, reporting)
-    scope = _scope(engine, actor, collector)
-    begin_src = ar_source(engine, start - timedelta(days=1))
-    end_src = ar_source(engine, end)
-    ending, missing = _convert(_ledger(engine, end_src.snapshot_id, scope, company_code), rates, reporting)
-    beginning, missing_b = _convert(
-        _ledger(engine, begin_src.snapshot_id, scope, company_code), rates, reporting
-    )
+    read = _Read(engine, actor, start, end, by, company_code, _scope(engine, actor, collector),
+                 reporting_rates(engine, end, reporting), reporting)  # fmt: skip
+    begin_src, end_src = ar_source(engine, start - timedelta(days=1)), ar_source(engine, end)
+    ending, missing = read.ledger(end_src.snapshot_id)
+    beginning, missing_before = read.ledger(begin_src.snapshot_id)
     notes: list[str] = []
-    if set(missing) | set(missing_b):
-        notes.append(f"no {reporting} rate at {_d(end)} for {', '.join(sorted(set(missing) | set(missing_b)))}: "
-                     "those items are left out")  # fmt: skip
-    for src in (begin_src, end_src):
-        if src.kind == "earlier":
-            notes.append(f"AR at {_d(src.day)}: {src.text}")
-    owners = None
+    if no_rate := sorted(set(missing) | set(missing_before)):
+        notes.append(f"no {reporting} rate at {_d(end)} for {', '.join(no_rate)}: those items are left out")
+    notes += [f"AR at {_d(src.day)}: {src.text}" for src in (begin_src, end_src) if src.kind == "earlier"]
+    groups = None  # customer -> group, for the promises and disputes
     if by == "collector":
-        customers = pl.concat(
+        named = pl.concat(
             [ending.select("customer_id", "collector"), beginning.select("customer_id", "collector")]
         )
-        owners = _owners(engine, customers.unique("customer_id", keep="first"))
-        ending = (
-            ending.join(owners, on="customer_id", how="left")
-            .with_columns(collector=pl.col("owner"))
-            .drop("owner")
-        )
-        beginning = (
-            beginning.join(owners, on="customer_id", how="left")
-            .with_columns(collector=pl.col("owner"))
-            .drop("owner")
-        )
+        owners = _owners(engine, named.unique("customer_id", keep="first"))
+        ending, beginning = _with_owner(ending, owners), _with_owner(beginning, owners)
+        groups = owners.rename({"owner": "collector"})
+    elif by:
+        both = pl.concat([ending.select("customer_id", by), beginning.select("customer_id", by)])
+        groups = both.unique("customer_id", keep="first")
 
-    sales = None
-    if holds_cleared(engine, end_src.snapshot_id):
-        source = "invoices"
-    elif by in (None, "company_code") and scope is None:
-        sales, sales_notes, from_file = _sales_table(engine, actor, ending, start, end, by, rates, reporting,
-                                                     company_code)  # fmt: skip
-        if from_file:
-            source = "sales_file"
-            notes += sales_notes
-        else:
-            source, sales = "invoices", None
-            notes.append("credit sales: the extract holds open items only and the monthly sales file has no "
-                         "month of the period: the invoices still visible are used, which understates sales")  # fmt: skip
-    else:
-        source = "invoices"
-        notes.append("credit sales: the extract holds open items only and the monthly sales file is kept per "
-                     "company code: the invoices still visible are used, which understates sales")  # fmt: skip
-
+    sales, source, sales_notes = _credit_sales(read, ending, end_src.snapshot_id)
     frame = kpis(
         ending, start, end, by=by, amount="amount_rep", beginning=beginning, sales=sales, source=source
     )
-
-    promise_frame_ = _promises(
-        engine, actor, scope, ending, beginning, by, owners, rates, reporting, company_code
-    )
-    disputes_ = _disputes(engine, actor, scope, by, owners, company_code)
-    follow_p = promise_kpis(promise_frame_, start, end, by=by)
-    follow_d = dispute_kpis(disputes_, start, end, by=by)
+    known = pl.concat([ending.select("customer_id"), beginning.select("customer_id")]).unique()
+    follow_p = promise_kpis(_promises(read, known if company_code else None, groups), start, end, by=by)
+    follow_d = dispute_kpis(_disputes(read, groups), start, end, by=by)
     if by:
-        frame = frame.join(follow_p, on=by, how="left", nulls_equal=True).join(
-            follow_d, on=by, how="left", nulls_equal=True
-        )
+        frame = frame.join(follow_p, on=by, how="left", nulls_equal=True)
+        frame = frame.join(follow_d, on=by, how="left", nulls_equal=True)
     else:
         frame = pl.concat([frame, follow_p, follow_d], how="horizontal")
+    counts = ("promises_due", "promises_kept", "promises_undecided", "disputes_resolved", "open_disputes")
     frame = frame.with_columns(
         pl.lit(reporting).alias("currency"),
         pl.col("source").alias("sales_source"),
         pl.lit(begin_src.text).alias("beginning_source"),
         pl.lit(end_src.text).alias("ending_source"),
-        *(
-            pl.col(c).fill_null(0)
-            for c in (
-                "promises_due",
-                "promises_kept",
-                "promises_undecided",
-                "disputes_resolved",
-                "open_disputes",
-            )
-        ),  # fmt: skip
+        *(pl.col(c).fill_null(0) for c in counts),
         *(
             pl.col(c).fill_null(Decimal(0)).cast(MONEY)
             for c in ("promises_due_amount", "promises_kept_amount")
         ),
     )
     all_notes = [
-        "; ".join(filter(None, [row["notes"], *followup_notes(row), *notes])) or None
+        "; ".join(filter(None, [row["notes"], *followup_notes(row), *sales_notes, *notes])) or None
         for row in frame.select("notes", *PROMISE_KPI_SCHEMA, *DISPUTE_KPI_SCHEMA).iter_rows(named=True)
     ]
     frame = frame.with_columns(pl.Series("notes", all_notes, dtype=pl.String()))
@@ -348,45 +347,32 @@ def period_kpis(  # noqa: PLR0913, PLR0915 - one entry point, each argument a fi
     return frame.select(pl.col(c).cast(t) for c, t in {**key, **PERIOD_SCHEMA}.items())
 
 
-def _customer_groups(ending: pl.DataFrame, beginning: pl.DataFrame, by: str) -> pl.DataFrame:
-    both = pl.concat([ending.select("customer_id", by), beginning.select("customer_id", by)])
-    return both.unique("customer_id", keep="first")
-
-
-def _promises(
-    engine: sa.Engine, actor: Actor, scope: frozenset[str] | None, ending: pl.DataFrame, beginning: pl.DataFrame,
-    by: str | None, owners: pl.DataFrame | None, rates: pl.DataFrame, reporting: str, company_code: str | None,
-) -> pl.DataFrame:  # fmt: skip
+def _promises(read: _Read, known: pl.DataFrame | None, groups: pl.DataFrame | None) -> pl.DataFrame:
+    """The readable promises with their amount in the reporting currency (and the group column)."""
     from ar_core.collections import list_promises
 
-    promises = in_portfolio(list_promises(engine, actor), scope)
-    if company_code:
-        known = pl.concat([ending.select("customer_id"), beginning.select("customer_id")]).unique()
+    promises = in_portfolio(list_promises(read.engine, read.actor), read.scope)
+    if known is not None:  # one company code: the customers with items in it
         promises = promises.join(known, on="customer_id", how="semi")
-    converted, _ = _convert(promises.select("customer_id", "status", "promised_date", "amount", "currency"),
-                            rates, reporting)  # fmt: skip
+    money = promises.select("customer_id", "status", "promised_date", "amount", "currency")
+    converted, _ = _convert(money, read.rates, read.reporting)
     converted = converted.with_columns(pl.col("amount_rep").alias("amount"))
-    if by == "collector" and owners is not None:
-        converted = converted.join(owners.rename({"owner": "collector"}), on="customer_id", how="left")
+    if groups is not None:
+        converted = converted.join(groups, on="customer_id", how="left")
+    if read.by == "collector":
         converted = converted.with_columns(pl.col("collector").fill_null(_NO_OWNER))
-    elif by:
-        converted = converted.join(_customer_groups(ending, beginning, by), on="customer_id", how="left")
     return converted
 
 
-def _disputes(
-    engine: sa.Engine, actor: Actor, scope: frozenset[str] | None, by: str | None,
-    owners: pl.DataFrame | None, company_code: str | None,
-) -> pl.DataFrame:  # fmt: skip
+def _disputes(read: _Read, groups: pl.DataFrame | None) -> pl.DataFrame:
+    """The readable cases (``disputes.analysis_cases``); grouped by collector: the portfolio owner's."""
     from ar_core.disputes import analysis_cases
 
-    cases = in_portfolio(analysis_cases(engine, actor), scope)
-    if company_code:
-        cases = cases.filter(pl.col("company_code") == company_code)
-    if by == "collector" and owners is not None:
-        cases = cases.drop("collector").join(
-            owners.rename({"owner": "collector"}), on="customer_id", how="left"
-        )
+    cases = in_portfolio(analysis_cases(read.engine, read.actor), read.scope)
+    if read.company_code:
+        cases = cases.filter(pl.col("company_code") == read.company_code)
+    if read.by == "collector" and groups is not None:
+        cases = cases.drop("collector").join(groups, on="customer_id", how="left")
         cases = cases.with_columns(pl.col("collector").fill_null(_NO_OWNER))
     return cases
 
@@ -440,8 +426,9 @@ def import_monthly_sales(engine: sa.Engine, actor: Actor, filename: str, data: b
             else:
                 conn.execute(
                     sa.insert(MonthlySales).values(
-                        company_code=row.company_code, year=row.year, month=row.month, currency=row.currency,
-                        sales_cents=to_cents(row.sales), source_file=filename[:255], imported_by=actor.username,
+                        company_code=row.company_code, year=row.year, month=row.month,
+                        currency=row.currency, sales_cents=to_cents(row.sales), source_file=filename[:255],
+                        imported_by=actor.username,
                     )
                 )  # fmt: skip
         record(conn, actor, "import_monthly_sales", "monthly_sales", filename[:100],

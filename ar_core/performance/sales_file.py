@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -32,6 +32,8 @@ from ar_core.schema import KNOWN_CURRENCIES
 #: Larger than any sales file (a row per company code and month).
 MAX_SALES_BYTES = 5_000_000
 _PLACES = Decimal("0.01")
+#: The longest company code the store keeps.
+MAX_CODE = 10
 
 #: Canonical field -> header spellings (compared lower case, without spaces, dots, _ and -).
 SALES_HEADERS: dict[str, tuple[str, ...]] = {
@@ -124,7 +126,7 @@ def _month(value: object) -> tuple[int, int] | None:
     text = str(value or "").strip()
     for pattern, (y, m) in _MONTH_PATTERNS:
         match = pattern.match(text)
-        if match and 1 <= int(match.group(m)) <= 12 and 1900 < int(match.group(y)) < 2200:  # noqa: PLR2004
+        if match and 1 <= int(match.group(m)) <= 12 and 1900 < int(match.group(y)) < 2200:
             return int(match.group(y)), int(match.group(m))
     return None
 
@@ -150,63 +152,79 @@ def _code(value: object) -> str:
     return str(value or "").strip()
 
 
-def parse_sales_file(filename: str, data: bytes) -> tuple[list[SalesRow], list[SalesProblem]]:
-    """The rows of a monthly sales file and its problems (none: every row is good)."""
+def _read_row(cell: dict[str, object], semicolon: bool) -> tuple[SalesRow | None, list[tuple[str, str]]]:
+    """One data row as a :class:`SalesRow` (``row`` 0), or the ``(field, message)`` problems of its cells."""
+    wrong: list[tuple[str, str]] = []
+    code = _code(cell["company_code"])
+    if not code or len(code) > MAX_CODE:
+        wrong.append(("company_code", f"{code!r} is not a company code" if code else "no company code"))
+    month = _month(cell["month"])
+    if month is None:
+        wrong.append(("month", f"cannot read {cell['month']!r} as a month (YYYY-MM or MM.YYYY)"))
+    amount = _amount(cell["sales"], semicolon)
+    if amount is None:
+        wrong.append(("sales", f"cannot read {cell['sales']!r} as an amount"))
+    elif amount != amount.quantize(_PLACES):
+        wrong.append(("sales", f"{cell['sales']!r} has more than two decimals"))
+    elif amount < 0:
+        wrong.append(("sales", f"credit sales cannot be negative ({cell['sales']!r})"))
+    currency = str(cell["currency"] or "").strip().upper()
+    if currency not in KNOWN_CURRENCIES:
+        wrong.append(("currency", f"{cell['currency']!r} is not a currency code"))
+    if wrong or month is None or amount is None:
+        return None, wrong
+    return SalesRow(code, month[0], month[1], amount.quantize(_PLACES), currency, 0), []
+
+
+def _lines(filename: str, data: bytes) -> tuple[list[tuple[int, list[object]]], bool, list[SalesProblem]]:
+    """The non-blank lines of the file, whether it is a ``;`` separated text, or why it cannot be read."""
     if len(data) > MAX_SALES_BYTES:
-        return [], [
-            SalesProblem(filename, None, None, f"file too large for a sales file ({len(data):,} bytes)")
-        ]
+        return (
+            [],
+            False,
+            [SalesProblem(filename, None, None, f"file too large for a sales file ({len(data):,} bytes)")],
+        )
     is_xlsx = data[:2] == b"PK"
     try:
         lines = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one problem of the file
-        return [], [SalesProblem(filename, None, None, f"cannot read the file as XLSX: {exc}")]
+    except Exception as exc:
+        return [], False, [SalesProblem(filename, None, None, f"cannot read the file as XLSX: {exc}")]
     semicolon = not is_xlsx and ";" in _decode(data).lstrip().split("\n", 1)[0]
     lines = [(n, cells) for n, cells in lines if any(str(c or "").strip() for c in cells)]
     if not lines:
-        return [], [SalesProblem(filename, None, None, "the file is empty")]
+        return [], False, [SalesProblem(filename, None, None, "the file is empty")]
+    return lines, semicolon, []
+
+
+def parse_sales_file(filename: str, data: bytes) -> tuple[list[SalesRow], list[SalesProblem]]:
+    """The rows of a monthly sales file and its problems (none: every row is good)."""
+    lines, semicolon, unreadable = _lines(filename, data)
+    if unreadable:
+        return [], unreadable
     header_row, header = lines[0]
     columns = _header_map(header)
-    missing = [f for f in SALES_HEADERS if f not in columns]
-    if missing:
-        names = ", ".join(f.replace("_", " ") for f in missing)
-        return [], [SalesProblem(filename, header_row, None,
-                                 f"no column for {names} in the header (company code, month, credit sales, currency)")]  # fmt: skip
+    if missing := [f.replace("_", " ") for f in SALES_HEADERS if f not in columns]:
+        message = (
+            f"no column for {', '.join(missing)} in the header (company code, month, credit sales, currency)"
+        )
+        return [], [SalesProblem(filename, header_row, None, message)]
     titles = {f: str(header[i]).strip() for f, i in columns.items()}
     rows: list[SalesRow] = []
     problems: list[SalesProblem] = []
     seen: dict[tuple[str, int, int], int] = {}
     for row_no, cells in lines[1:]:
-        cell = {f: (cells[i] if i < len(cells) else None) for f, i in columns.items()}
-        found = len(problems)
-
-        def problem(field: str, message: str, row_no: int = row_no) -> None:
-            problems.append(SalesProblem(filename, row_no, titles[field], message))
-
-        code = _code(cell["company_code"])
-        if not code or len(code) > 10:  # noqa: PLR2004 - the store's company code length
-            problem("company_code", f"{code!r} is not a company code" if code else "no company code")
-        month = _month(cell["month"])
-        if month is None:
-            problem("month", f"cannot read {cell['month']!r} as a month (YYYY-MM or MM.YYYY)")
-        amount = _amount(cell["sales"], semicolon)
-        if amount is None:
-            problem("sales", f"cannot read {cell['sales']!r} as an amount")
-        elif amount != amount.quantize(_PLACES):
-            problem("sales", f"{cell['sales']!r} has more than two decimals")
-        elif amount < 0:
-            problem("sales", f"credit sales cannot be negative ({cell['sales']!r})")
-        currency = str(cell["currency"] or "").strip().upper()
-        if currency not in KNOWN_CURRENCIES:
-            problem("currency", f"{cell['currency']!r} is not a currency code")
-        if len(problems) > found:
+        row, wrong = _read_row(
+            {f: (cells[i] if i < len(cells) else None) for f, i in columns.items()}, semicolon
+        )
+        problems += [SalesProblem(filename, row_no, titles[field], message) for field, message in wrong]
+        if row is None:
             continue
-        key = (code, *month)  # type: ignore[misc]
+        key = (row.company_code, row.year, row.month)
         if key in seen:
-            problem(
-                "month", f"company code {code} and month {month[1]:02d}.{month[0]} already in row {seen[key]}"
-            )  # type: ignore[index]
+            given = f"company code {row.company_code} and month {row.month:02d}.{row.year}"
+            message = f"{given} already in row {seen[key]}"
+            problems.append(SalesProblem(filename, row_no, titles["month"], message))
             continue
         seen[key] = row_no
-        rows.append(SalesRow(code, month[0], month[1], amount.quantize(_PLACES), currency, row_no))  # type: ignore[index,union-attr]
+        rows.append(replace(row, row=row_no))
     return rows, problems
