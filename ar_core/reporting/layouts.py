@@ -95,7 +95,13 @@ _KPI_COLS = _cols(
     "avg_days_late:number:Avg days late",
     "weighted_days_late:number:Weighted days late",
     "cleared_count:int:Items cleared",
+    "promise_kept_rate:pct:Promises kept (count)",
+    "promise_kept_rate_amount:pct:Promises kept (amount)",
+    "dispute_cycle_days:number:Dispute cycle days",
+    "open_dispute_age_days:number:Open dispute age days",
     "source::Sales source",
+    "beginning_source::Beginning AR from",
+    "ending_source::Ending AR from",
     "notes::Notes",
 )
 

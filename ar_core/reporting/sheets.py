@@ -358,6 +358,26 @@ KPI_DEFINITIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "The same, weighted by the invoices' amounts.",
         ("cleared_count", "cleared_amount"),
     ),
+    "promise_kept_rate": (
+        "%",
+        "Promises due in the period that were kept ÷ promises due × 100 (by count).",
+        ("promises_due", "promises_kept"),
+    ),
+    "promise_kept_rate_amount": (
+        "%",
+        "Amount of the kept promises ÷ amount of the promises due × 100.",
+        ("promises_due_amount", "promises_kept_amount"),
+    ),
+    "dispute_cycle_days": (
+        "days",
+        "Average days from opening to resolution of the disputes resolved in the period.",
+        ("disputes_resolved",),
+    ),
+    "open_dispute_age_days": (
+        "days",
+        "Average age in days of the disputes open at the end of the period.",
+        ("open_disputes",),
+    ),
 }
 _KPI_NAMES = {c.name: c.heading for c in TOPICS["kpis"].columns}
 
@@ -368,7 +388,7 @@ def _input_text(row: dict, name: str, reporting: str) -> str:
     if name == "monthly_sales" and value is not None:
         parts = [f"{m['year']}-{m['month']:02d}: {m['sales']:,.2f} ({m['days']} d)" for m in value]
         return "monthly sales " + ", ".join(parts)
-    if isinstance(value, Decimal) and name.endswith(("_ar", "sales", "amount")):
+    if isinstance(value, Decimal) and name.endswith(("_ar", "sales", "amount")) and name != "promises_due":
         return f"{label} {value:,.2f} {reporting}"
     return f"{label} {'n/a' if value is None else value}"
 
@@ -384,7 +404,7 @@ def kpi_definitions(spec: SheetSpec, inputs: Inputs, layout: Layout) -> Sheet:
     notes = dict(part.split(": ", 1) for part in (row.get("notes") or "").split("; ") if ": " in part)
     rows = []
     for name, (unit, definition, used) in KPI_DEFINITIONS.items():
-        if row and name not in row:
+        if name not in row:  # the pure KPIs have no promise or dispute figures
             continue
         value = row.get(name)
         inputs_text = "; ".join(_input_text(row, n, inputs.reporting) for n in used)
