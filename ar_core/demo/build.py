@@ -272,6 +272,9 @@ def load_demo_if_empty(
         import_snapshot(engine, system, result, as_of=as_of, scope=Scope.whole_ledger())
     desk.finish()
     load_demo_workflow(engine, seed=seed, items_by_date=items_by_date)
+    from ar_core.demo.coaching import load_demo_coaching  # the lead's November targets and two 1:1s
+
+    load_demo_coaching(engine)
     from ar_core.demo.bank import load_demo_bank  # the next bank day's statement, as the lead imports it
 
     load_demo_bank(engine, extracts[-1][1].items, extracts[-1][0], seed=seed, folder=demo_dir)
