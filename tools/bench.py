@@ -533,6 +533,8 @@ def _cli_start_floor(_data: Path, _work: Path) -> None:
 
 
 from tools import bench_credit, bench_store  # noqa: E402  (their functions import bench lazily)
+from tools import bench_coaching  # noqa: E402  (issue 11: Collector metrics page)
+from tools import bench_kpis  # noqa: E402  (issue 11: KPIs of a period)
 
 MEASUREMENTS: list[Measurement] = [
     Measurement(
@@ -624,6 +626,32 @@ MEASUREMENTS: list[Measurement] = [
         prepare=bench_store.prepare,
         max_ratio=100.0,
         max_seconds=0.2,
+    ),
+    # --- issue 11: kpis (tools.bench_kpis) ---
+    Measurement(
+        name="performance: KPIs for a quarter, 1,000,000 items, 13 weekly snapshots",
+        ours=bench_kpis.kpis_quarter,
+        baseline=bench_kpis.kpis_floor,
+        prepare=bench_kpis.prepare,
+        max_ratio=1000.0,
+        max_seconds=2.0,
+    ),
+    # --- issue 11: coaching (tools.bench_coaching) ---
+    Measurement(
+        name="performance: Collector metrics page rerun after a filter change (cached), 13 weekly snapshots",
+        ours=bench_coaching.rerun,
+        baseline=bench_coaching.rerun_floor,
+        prepare=bench_coaching.prepare,
+        max_ratio=1000.0,
+        max_seconds=0.5,
+    ),
+    Measurement(
+        #: No budget in the issue: computed once per change of the data, then kept (the rerun above).
+        name="performance: Collector metrics, first computation of the weekly frame, 13 weekly snapshots",
+        ours=bench_coaching.first,
+        baseline=bench_coaching.first_floor,
+        prepare=bench_coaching.prepare,
+        max_ratio=100.0,
     ),
     # --- issue 10: credit allocation and bank statements (tools.bench_credit) ---
     Measurement(
