@@ -19,6 +19,11 @@ COLOURS = {
 }
 
 
+def label(name: str, title: str, kind: str) -> str:
+    """``Weekly I2C report (weekly)``; a lead's own layout also names itself."""
+    return f"{title} ({kind})" if name == kind else f"{title} ({kind}: {name})"
+
+
 def choose(layouts: pl.DataFrame, dates: list[date]) -> tuple[str, date]:
     """The layout and the snapshot date to produce."""
     names = layouts["name"].to_list()
@@ -28,7 +33,7 @@ def choose(layouts: pl.DataFrame, dates: list[date]) -> tuple[str, date]:
     data.sticky(keys.REPORT_DATE, dates[0], dates)
     c1, c2 = st.columns(2)
     name = c1.selectbox(
-        "Report", names, key=keys.REPORT_LAYOUT, format_func=lambda n: f"{titles[n]} ({kinds[n]}, {n})"
+        "Report", names, key=keys.REPORT_LAYOUT, format_func=lambda n: label(n, titles[n], kinds[n])
     )
     as_of = c2.selectbox("Snapshot date", dates, key=keys.REPORT_DATE, format_func=fmt.day)
     return name, as_of

@@ -19,6 +19,7 @@ def _table(runs: pl.DataFrame, time_zone: str) -> None:
         .otherwise(pl.lit("✘ difference"))
         .alias("checks"),
         pl.col("sha256").str.slice(0, 16).alias("sha"),
+        pl.col("prepared_by", "reviewed_by").fill_null(""),  # blanks, not "None"
     )
     show(
         frame.select(
@@ -69,7 +70,7 @@ def show_runs(actor, eng, time_zone: str) -> None:
     run = rows[run_id]
     name, content = run_file(eng, actor, run_id)  # eager: the kept bytes, unchanged
     c2.download_button(
-        f"Download {name}",
+        "Download the kept file",
         content,
         file_name=name,
         mime=XLSX_MIME,
