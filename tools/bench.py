@@ -535,6 +535,7 @@ def _cli_start_floor(_data: Path, _work: Path) -> None:
 from tools import bench_credit, bench_store  # noqa: E402  (their functions import bench lazily)
 from tools import bench_coaching  # noqa: E402  (issue 11: Collector metrics page)
 from tools import bench_kpis  # noqa: E402  (issue 11: KPIs of a period)
+from tools import bench_reports  # noqa: E402  (issue 11: the weekly report)
 
 MEASUREMENTS: list[Measurement] = [
     Measurement(
@@ -626,6 +627,15 @@ MEASUREMENTS: list[Measurement] = [
         prepare=bench_store.prepare,
         max_ratio=100.0,
         max_seconds=0.2,
+    ),
+    # --- issue 11: reports (tools.bench_reports) ---
+    Measurement(
+        name="reporting: weekly report, 1,000,000 items",
+        ours=bench_reports.weekly_report,
+        baseline=bench_reports.weekly_report_floor,
+        prepare=bench_reports.prepare,
+        max_ratio=1000.0,
+        max_seconds=10.0,
     ),
     # --- issue 11: kpis (tools.bench_kpis) ---
     Measurement(
