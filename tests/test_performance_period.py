@@ -193,3 +193,71 @@ def test_open_items_take_credit_sales_from_the_monthly_sales_file(store_open_ite
     # a collector's portfolio is not a company code: the file cannot be split, visible invoices
     mine = period_kpis(engine, MEYER, date(2026, 9, 1), NOV30).row(0, named=True)
     assert mine["sales_source"] == "invoices" and "kept per company code" in mine["notes"]
+
+
+# --- the reporting currency, promises and disputes --------------------------------------------
+
+
+def test_amounts_in_the_reporting_currency_and_a_missing_rate_named(team, make_result):
+    from ar_core.ledger import set_rate
+
+    chf = [
+        {**_row("F1", "C2", date(2026, 11, 2), date(2026, 12, 2), "1000.00"), "company_code": "2000",
+         "currency": "CHF"},
+        {**_row("F2", "C2", date(2026, 11, 3), date(2026, 12, 3), "500.00"), "company_code": "3000",
+         "currency": "USD"},
+    ]  # fmt: skip
+    _load(team, make_result, (AUGUST, AUG31), ([*ALL_ITEMS, *chf], NOV30))
+    set_rate(team, LEAD, date(2026, 11, 1), "CHF", D("1.05"))  # EUR per CHF, in force at 30.11
+    frame = period_kpis(team, LEAD, date(2026, 9, 1), NOV30, by="company_code")
+    rows = {r["company_code"]: r for r in frame.iter_rows(named=True)}
+    assert rows["2000"]["ending_ar"] == D("1050.00") and rows["2000"]["currency"] == "EUR"  # 1000 CHF × 1.05
+    assert rows["2000"]["credit_sales"] == D("1050.00")
+    assert "3000" not in rows  # no USD rate: left out, and said
+    assert "no EUR rate at 30.11.2026 for USD: those items are left out" in rows["1000"]["notes"]
+    total = period_kpis(team, LEAD, date(2026, 9, 1), NOV30).row(0, named=True)
+    assert total["ending_ar"] == D("5550.00")  # 4500 EUR + 1050
+
+
+def test_promises_and_disputes_of_the_period_per_collector(store_all_items):
+    import sqlalchemy as sa
+
+    from ar_core.store.models import Promise
+
+    engine = store_all_items
+    promises = [  # (customer, promised date, amount, status)
+        ("C1", date(2026, 10, 5), 1000_00, "kept"),  # Meyer's
+        ("C3", date(2026, 10, 20), 500_00, "broken"),  # Meyer's
+        ("C2", date(2026, 11, 10), 2500_00, "kept"),  # Schneider's
+        ("C2", date(2026, 12, 10), 900_00, "open"),  # after the period
+    ]
+    with engine.begin() as conn:
+        conn.execute(sa.insert(Promise), [
+            {"customer_id": c, "promised_date": d, "amount_cents": a, "currency": "EUR", "status": s,
+             "created_by": "c.meyer"} for c, d, a, s in promises
+        ])  # fmt: skip
+    frame = period_kpis(engine, LEAD, date(2026, 9, 1), NOV30, by="collector")
+    rows = {r["collector"]: r for r in frame.iter_rows(named=True)}
+    meyer, schneider = rows["c.meyer"], rows["j.schneider"]
+    assert (meyer["promises_due"], meyer["promises_kept"], meyer["promise_kept_rate"]) == (2, 1, D("50.00"))
+    assert meyer["promise_kept_rate_amount"] == D("66.67")  # 1000 of 1500
+    assert (schneider["promises_due"], schneider["promise_kept_rate"]) == (1, D("100.00"))
+    total = period_kpis(engine, LEAD, date(2026, 9, 1), NOV30).row(0, named=True)
+    assert (total["promises_due"], total["promises_kept"], total["promise_kept_rate"]) == (3, 2, D("66.67"))
+    assert period_kpis(engine, MEYER, date(2026, 9, 1), NOV30).row(0, named=True)["promises_due"] == 2
+    # the items carry no dispute: no case, and the notes say so
+    assert total["disputes_resolved"] == 0 and total["dispute_cycle_days"] is None
+    assert "no dispute resolved in the period" in total["notes"]
+
+
+def test_a_disputed_item_opens_a_case_that_counts_as_open_for_its_portfolio_owner(team, make_result):
+    disputed = [
+        {**r, "disputed": True, "dispute_reason": "PRICE"} if r["doc_no"] == "I4" else r for r in ALL_ITEMS
+    ]
+    _load(team, make_result, (AUGUST, AUG31), (disputed, NOV30))
+    frame = period_kpis(team, LEAD, date(2026, 9, 1), NOV30, by="collector")
+    rows = {r["collector"]: r for r in frame.iter_rows(named=True)}
+    # the case opens with the snapshot of 30.11 (C3: Meyer's): open at the end, 0 days old
+    assert (rows["c.meyer"]["open_disputes"], rows["c.meyer"]["open_dispute_age_days"]) == (1, D("0.00"))
+    assert (rows["j.schneider"]["open_disputes"], rows["j.schneider"]["open_dispute_age_days"]) == (0, None)
+    assert period_kpis(team, SCHNEIDER, date(2026, 9, 1), NOV30).row(0, named=True)["open_disputes"] == 0

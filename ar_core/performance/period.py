@@ -318,8 +318,10 @@ def period_kpis(
     frame = kpis(
         ending, start, end, by=by, amount="amount_rep", beginning=beginning, sales=sales, source=source
     )
-    known = pl.concat([ending.select("customer_id"), beginning.select("customer_id")]).unique()
-    follow_p = promise_kpis(_promises(read, known if company_code else None, groups), start, end, by=by)
+    known = None  # one company code: its customers (else every readable customer's promises count)
+    if company_code:
+        known = pl.concat([ending.select("customer_id"), beginning.select("customer_id")]).unique()
+    follow_p = promise_kpis(_promises(read, known, groups), start, end, by=by)
     follow_d = dispute_kpis(_disputes(read, groups), start, end, by=by)
     if by:
         frame = frame.join(follow_p, on=by, how="left", nulls_equal=True)
