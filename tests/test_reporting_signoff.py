@@ -11,7 +11,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from ar_core.access import approve, list_audit, list_requests, request_approval
+from ar_core.access import approve, list_audit, list_requests, request_approval, waiting_for
 from ar_core.access.users import create_user
 from ar_core.collections import import_snapshot
 from ar_core.errors import ApprovalRefused, NotFound, PermissionDenied
@@ -32,7 +32,9 @@ OTHER_LEAD = type(LEAD)("otto.lead", "Otto Lead", frozenset({"lead"}))
 
 
 @pytest.fixture
-def store(engine, make_result):
+def reports(store, make_result):
+    """A lead, another lead, a controller and a collector; one snapshot (SQLite, and PostgreSQL when set)."""
+    engine = store
     for actor in (LEAD, OTHER_LEAD, CONTROLLER, COLLECTOR):
         create_user(
             engine,
@@ -60,10 +62,10 @@ def store(engine, make_result):
     return engine
 
 
-def test_a_produced_report_adds_up_to_the_snapshot_and_is_kept_with_its_hash(store):
-    produced = produce_report(store, LEAD, "weekly", date(2026, 12, 3))  # latest snapshot on or before
+def test_a_produced_report_adds_up_to_the_snapshot_and_is_kept_with_its_hash(reports):
+    produced = produce_report(reports, LEAD, "weekly", date(2026, 12, 3))  # latest snapshot on or before
     assert produced.as_of == AS_OF and produced.ok
-    assert snapshot_totals(store, produced.snapshot_id)["open_totals"] == {
+    assert snapshot_totals(reports, produced.snapshot_id)["open_totals"] == {
         "CHF": Decimal("400.00"),
         "EUR": Decimal("1170.25"),
     }
@@ -71,73 +73,77 @@ def test_a_produced_report_adds_up_to_the_snapshot_and_is_kept_with_its_hash(sto
         ("Aging by collector", "CHF", Decimal("400.00"), Decimal("0.00")),
         ("Aging by collector", "EUR", Decimal("1170.25"), Decimal("0.00")),
     ]
-    name, content = run_file(store, LEAD, produced.run_id)
+    name, content = run_file(reports, LEAD, produced.run_id)
     assert name == "weekly-2026-11-30.xlsx" and content == produced.content
     assert hashlib.sha256(content).hexdigest() == produced.sha256
     book = openpyxl.load_workbook(io.BytesIO(content))
     assert book.sheetnames == produced.sheets
-    runs = list_runs(store, CONTROLLER)
+    runs = list_runs(reports, CONTROLLER)
     assert runs.select("run_id", "kind", "status", "produced_by", "checks_ok").rows() == [
         (produced.run_id, "weekly", "produced", "lena.lead", True)
     ]
-    audit = list_audit(store, ADMIN).filter(pl.col("entity") == "report_run")
+    audit = list_audit(reports, ADMIN).filter(pl.col("entity") == "report_run")
     assert audit["action"].to_list() == ["produce_report"]
 
 
-def test_a_collector_produces_no_report_and_no_snapshot_is_a_clear_refusal(store, engine):
+def test_a_collector_produces_no_report_and_no_snapshot_is_a_clear_refusal(reports):
     with pytest.raises(PermissionDenied):
-        produce_report(store, COLLECTOR, "daily", AS_OF)
+        produce_report(reports, COLLECTOR, "daily", AS_OF)
     with pytest.raises(NotFound, match=r"No snapshot on or before 01\.01\.2026"):
-        produce_report(store, LEAD, "daily", date(2026, 1, 1))
+        produce_report(reports, LEAD, "daily", date(2026, 1, 1))
 
 
-def test_sign_off_prepared_by_the_author_reviewed_by_another_lead_or_controller(store):
-    produced = produce_report(store, LEAD, "monthly", AS_OF)
-    run = list_runs(store, LEAD).row(0, named=True)
+def test_sign_off_prepared_by_the_author_reviewed_by_another_lead_or_controller(reports):
+    produced = produce_report(reports, LEAD, "monthly", AS_OF)
+    run = list_runs(reports, LEAD).row(0, named=True)
     assert may_prepare(LEAD, run) and not may_prepare(OTHER_LEAD, run)
     with pytest.raises(PermissionDenied, match=r"only its author lena\.lead"):
-        mark_prepared(store, OTHER_LEAD, produced.run_id)
+        mark_prepared(reports, OTHER_LEAD, produced.run_id)
     with pytest.raises(ApprovalRefused, match="not marked prepared yet"):
-        review(store, CONTROLLER, produced.run_id)
-    request_id = mark_prepared(store, LEAD, produced.run_id)
-    run = list_runs(store, LEAD).row(0, named=True)
+        review(reports, CONTROLLER, produced.run_id)
+    request_id = mark_prepared(reports, LEAD, produced.run_id)
+    run = list_runs(reports, LEAD).row(0, named=True)
     assert (run["status"], run["prepared_by"]) == ("prepared", "lena.lead")
     assert not may_review(LEAD, run) and may_review(CONTROLLER, run) and not may_review(COLLECTOR, run)
     # the preparer can never review, neither here nor through the approval itself
     with pytest.raises(ApprovalRefused, match="four eyes"):
-        review(store, LEAD, produced.run_id)
+        review(reports, LEAD, produced.run_id)
     with pytest.raises(ApprovalRefused, match="four eyes"):
-        approve(store, LEAD, request_id)
+        approve(reports, LEAD, request_id)
     with pytest.raises(PermissionDenied, match="needs the role lead or controller"):
-        review(store, COLLECTOR, produced.run_id)
-    review(store, CONTROLLER, produced.run_id, note="tied to the ledger")  # no approval limit needed
-    run = list_runs(store, LEAD).row(0, named=True)
+        review(reports, COLLECTOR, produced.run_id)
+    review(reports, CONTROLLER, produced.run_id, note="tied to the ledger")  # no approval limit needed
+    run = list_runs(reports, LEAD).row(0, named=True)
     assert (run["status"], run["reviewed_by"], run["sha256"]) == (
         "reviewed",
         "carl.controller",
         produced.sha256,
     )
     with pytest.raises(ApprovalRefused, match="already reviewed"):
-        review(store, OTHER_LEAD, produced.run_id)
-    _name, content = run_file(store, LEAD, produced.run_id)
+        review(reports, OTHER_LEAD, produced.run_id)
+    _name, content = run_file(reports, LEAD, produced.run_id)
     assert content == produced.content and hashlib.sha256(content).hexdigest() == produced.sha256
-    request = list_requests(store, LEAD, kind="report_signoff").row(0, named=True)
+    request = list_requests(reports, LEAD, kind="report_signoff").row(0, named=True)
     assert (request["status"], request["requested_by"], request["decided_by"]) == (
         "approved",
         "lena.lead",
         "carl.controller",
     )
-    audit = list_audit(store, ADMIN).filter(pl.col("entity") == "report_run").sort("id")
+    audit = list_audit(reports, ADMIN).filter(pl.col("entity") == "report_run").sort("id")
     assert audit["action"].to_list() == ["produce_report", "prepare_report", "review_report"]
 
 
-def test_only_monthly_reports_are_signed_off(store):
-    produced = produce_report(store, LEAD, "daily", AS_OF)
+def test_only_monthly_reports_are_signed_off(reports):
+    produced = produce_report(reports, LEAD, "daily", AS_OF)
     with pytest.raises(Exception, match="only monthly reports are signed off"):
-        mark_prepared(store, LEAD, produced.run_id)
+        mark_prepared(reports, LEAD, produced.run_id)
 
 
-def test_a_collector_cannot_approve_a_report_signoff_without_the_role(store):
-    request_id = request_approval(store, LEAD, kind="report_signoff", subject="report x", reason="prepared")
+def test_a_collector_cannot_approve_a_report_signoff_without_the_role(reports):
+    request_id = request_approval(reports, LEAD, kind="report_signoff", subject="report x", reason="prepared")
     with pytest.raises(ApprovalRefused, match="needs the role lead or controller"):
-        approve(store, COLLECTOR, request_id)
+        approve(reports, COLLECTOR, request_id)
+    # no approval limit is needed: every other lead or controller has it waiting, the requester not
+    assert waiting_for(reports, CONTROLLER)["request_id"].to_list() == [request_id]
+    assert waiting_for(reports, OTHER_LEAD)["request_id"].to_list() == [request_id]
+    assert waiting_for(reports, LEAD).is_empty() and waiting_for(reports, COLLECTOR).is_empty()
