@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -130,14 +132,48 @@ def gather(engine: sa.Engine, actor: Actor, snapshot_id: int, as_of: date, today
         items=items,
         reporting=reporting,
         edges=tuple(settings.get_aging_edges(engine)),
-        worklist=cache(lambda: worklist_for(engine, actor, snapshot_id, as_of, today=today)[0]),
+        worklist=_shared(lambda: worklist_for(engine, actor, snapshot_id, as_of, today=today)[0]),
         promises=cache(lambda: open_promises(engine, actor)),
         open_cases=cache(lambda: list_cases(engine, actor, status="open")),
         analysis_cases=cache(lambda: analysis_cases(engine, actor)),
-        kpis=_kpi_source(engine, actor, items, as_of, reporting),
+        kpis=_shared(_kpi_source(engine, actor, items, as_of, reporting)),
         trend=_trend(engine, actor, as_of),
         write_offs=cache(lambda: list_requests(engine, actor, status="approved", kind="write_off")),
     )
+
+
+def _shared(fn):
+    """``fn`` computed once per argument tuple, also when two threads ask at once."""
+    lock, results = threading.Lock(), {}
+
+    def get(*args):
+        with lock:
+            if args not in results:
+                results[args] = Future()
+                mine = True
+            else:
+                mine = False
+            future = results[args]
+        if mine:
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # handed to every caller, raised where the sheet asks
+                future.set_exception(exc)
+        return future.result()
+
+    return get
+
+
+def _prefetch(pool: ThreadPoolExecutor, layout: Layout, inputs: Inputs) -> None:
+    """Start the slow inputs of ``layout`` (the KPIs of its periods, the worklist) on a second thread:
+    the store reads and polars work of one overlap those of the sheets built meanwhile."""
+    for spec in layout.sheets:
+        if spec.topic in ("kpis", "kpi_definitions"):
+            start, end = period_for(str(spec.thresholds.get("period") or layout.period), inputs.as_of)
+            for by in {None, spec.group_by if spec.topic == "kpis" else None}:
+                pool.submit(inputs.kpis, by, start, end)
+        elif spec.topic in ("top_cases", "worklist_coverage"):
+            pool.submit(inputs.worklist)
 
 
 def _layout(name: str | Layout) -> Layout:
@@ -162,7 +198,9 @@ def build_report(
             f"No snapshot on or before {as_of.strftime('%d.%m.%Y')}: import an extract first."
         ) from None
     inputs = gather(engine, actor, snapshot_id, snap_as_of, max(as_of, snap_as_of))
-    sheets = build_sheets(chosen, inputs)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        _prefetch(pool, chosen, inputs)
+        sheets = build_sheets(chosen, inputs)
     checks = totals_check(sheets, snapshot_totals(engine, snapshot_id)["open_totals"])
     produced_at = utcnow()
     cover = Cover(
