@@ -11,30 +11,30 @@ sales whether they come from the invoices or the monthly sales file. The figures
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
+from ar_core.access import READ_ALL_ROLES
 from ar_core.errors import ArDeskError
-from ar_core.performance import period_kpis
 from pages.kpis_parts import groups, period, sales, values
 from ui import data
 from ui.guard import require
-from ui.resources import engine
 from ui.text import escape
 
 actor = require()
-eng = engine()
 today = data.team_today()
 
 st.title("KPIs")
-if not actor.has("lead", "controller", "admin"):
+if not actor.has(*READ_ALL_ROLES):
     st.caption("The KPIs of your own portfolio.")
 
-# 1. The period and the grouping.
-choice = period.choose(today)
+# 1. The period, the grouping and (for a lead) whose portfolio.
+choice = period.choose(today, data.collectors() if actor.has(*READ_ALL_ROLES) else None)
 
 # 2. The figures: said, not stopped, when the store has nothing to read them from.
 try:
-    frame = period_kpis(eng, actor, choice.start, choice.end, by=choice.by)
+    frame = period.figures(actor, choice)
 except ArDeskError as exc:
     frame = None
     st.info(f"No KPIs for {choice.label}: {escape(exc)}")
@@ -52,7 +52,7 @@ elif frame is not None:
     else:
         groups.show(frame, choice.by, currency)
         with st.expander("Definitions and inputs of the total"):
-            values.show(period_kpis(eng, actor, choice.start, choice.end).row(0, named=True))
+            values.show(period.figures(actor, replace(choice, by=None)).row(0, named=True))
 
 # 3. The monthly sales file, for leads, controllers and admins.
 sales.show(actor)

@@ -101,6 +101,17 @@ def test_a_collector_sees_their_own_portfolio_only(ledger):
     assert _table(at, "collector")["collector"].tolist() == ["colin"]
 
 
+def test_a_lead_looks_at_one_collectors_portfolio(ledger):
+    at = page(**{keys.KPI_PRESET: "custom", keys.KPI_RANGE: (date(2026, 9, 1), NOV30)})
+    assert _table(at, "input").set_index("input").loc["Ending AR", "value"] == "EUR 4,500.00"
+    at.selectbox(key=keys.KPI_COLLECTOR).select("colin").run()
+    inputs = _table(at, "input").set_index("input")
+    assert (inputs.loc["Beginning AR", "value"], inputs.loc["Ending AR", "value"]) == (
+        "EUR 1,000.00",
+        "EUR 2,000.00",
+    )
+
+
 def test_an_empty_store_says_why_there_are_no_kpis(tmp_path, monkeypatch):
     with app_store(tmp_path, monkeypatch, USERS, "long-enough-pw"):
         at = page()

@@ -43,6 +43,7 @@ KPI_QUARTER = "kpi_quarter"
 KPI_RANGE = "kpi_range"
 KPI_BY = "kpi_by"
 KPI_SALES_FILE = "kpi_sales_file"
+KPI_COLLECTOR = "kpi_collector"
 #: Reports page: the layout and snapshot date chosen, the report just produced, the flash message,
 #: the produced run chosen in the list.
 REPORT_LAYOUT = "rp_layout"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ar_core.performance import SALES_ROLES, import_monthly_sales, stored_sales
+from pages.kpis_parts.period import clear_figures
 from ui import keys
 from ui.components import money_column, record_table, time_column
 from ui.data import save
@@ -30,6 +31,7 @@ def show(actor) -> None:
                 if outcome and outcome[0].problems:
                     st.error("Nothing stored: " + "; ".join(escape(str(p)) for p in outcome[0].problems[:20]))
                 elif outcome:
+                    clear_figures()  # the credit sales of the KPIs above change
                     st.success(
                         f"{outcome[0].stored} month(s) stored, {outcome[0].replaced} of them replaced."
                     )
