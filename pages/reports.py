@@ -23,6 +23,11 @@ actor = require("lead", "controller", "admin")
 eng = engine()
 
 st.title("Reports")
+st.caption(
+    "Daily, weekly and monthly I2C workbooks of a snapshot: one sheet per topic and a totals check that "
+    "ties every portfolio total to the snapshot to the cent. The same reports run headless for a "
+    "scheduler: `python -m ar_core report daily|weekly|monthly --as-of DATE --out FILE.xlsx`."
+)
 data.show_flash(keys.REPORT_FLASH)
 try:
     offered = layout_list()
