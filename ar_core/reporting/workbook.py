@@ -78,7 +78,7 @@ def _cell(sheet, row: int, col: int, value: object, kind: str, fmt) -> None:  # 
     elif isinstance(value, datetime | date):
         sheet.write_datetime(row, col, value, fmt)
     elif isinstance(value, Decimal | int | float):
-        number = float(value) / 100 if kind == "pct" else float(value)
+        number = float(Decimal(str(value)) / 100) if kind == "pct" else float(value)
         sheet.write_number(row, col, number, fmt)
     else:
         sheet.write_string(row, col, str(neutralise(str(value))), fmt)
