@@ -327,3 +327,31 @@ def test_percent_cells_are_fractions_formatted_as_percent():
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx(cover, [sheet], totals_check([sheet], {}))))
     cell = book["Worklist coverage"]["F2"]
     assert (cell.value, cell.number_format) == (pytest.approx(1.0), "0.00%")
+
+
+def test_credit_suggestions_largest_credit_first_with_their_invoices():
+    frame = pl.DataFrame(
+        {
+            "credit_key": ["k1", "k2"],
+            "customer_id": ["1", "2"],
+            "credit_doc": ["C1", "C2"],
+            "credit_amount": [D("10.00"), D("90.00")],
+            "invoice_docs": [["I1"], ["I2", "I3"]],
+            "amount": [D("10.00"), D("80.00")],
+            "residual": [D("0.00"), D("10.00")],
+            "currency": ["EUR", "EUR"],
+            "rule": ["reference", "many_to_one"],
+            "confidence": [0.99, 0.75],
+            "status": ["open", "accepted"],
+            "decided_by": [None, "lena.lead"],
+        },
+        schema_overrides={"credit_amount": MONEY, "amount": MONEY, "residual": MONEY},
+    )
+    sheet = sheet_of(
+        "credit_suggestions", inp=inputs(credit_suggestions=lambda: frame), thresholds={"limit": 1}
+    )
+    assert rows(sheet) == [
+        ("2", "C2", D("90.00"), "I2, I3", D("80.00"), D("10.00"), "EUR", "many_to_one", D("75.00"), "accepted",
+         "lena.lead")
+    ]  # fmt: skip
+    assert sheet.note == "2 credit(s), the largest 1 shown."

@@ -261,6 +261,26 @@ TOPICS: dict[str, Topic] = {
             default_group="collector",
         ),
         Topic(
+            "credit_suggestions",
+            "Credit suggestions",
+            "Open credits with the invoices they are suggested for and the decision status (open, accepted, "
+            "split, pending, posted, rejected), largest credit first (at most limit rows).",
+            _cols(
+                "customer_id::Customer",
+                "credit_doc::Credit",
+                "credit_amount:money:Credit amount",
+                "invoice_docs::Invoices",
+                "amount:money:Allocated",
+                "residual:money:Residual",
+                "currency::Currency",
+                "rule::Rule",
+                "confidence:pct:Confidence",
+                "status::Status",
+                "decided_by::Decided by",
+            ),
+            thresholds={"limit": 500},
+        ),
+        Topic(
             "aging_trend",
             "Aging trend",
             f"Aging per snapshot of the last months months up to the as-of date, per currency, {_BUCKETS}; "

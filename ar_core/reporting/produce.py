@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from ar_core import performance, settings
 from ar_core.access import READ_ALL_ROLES, Actor, list_requests, record
 from ar_core.collections import open_promises, snapshot_for, worklist_for
+from ar_core.credit import allocation_suggestions
 from ar_core.disputes import analysis_cases, list_cases
 from ar_core.errors import InvalidInput, NotFound
 from ar_core.ledger import items_for, list_snapshots, reporting_rates, snapshot_totals, to_reporting
@@ -139,6 +140,7 @@ def gather(engine: sa.Engine, actor: Actor, snapshot_id: int, as_of: date, today
         kpis=_shared(_kpi_source(engine, actor, items, as_of, reporting)),
         trend=_trend(engine, actor, as_of),
         write_offs=cache(lambda: list_requests(engine, actor, status="approved", kind="write_off")),
+        credit_suggestions=cache(lambda: allocation_suggestions(engine, actor, as_of=as_of)),
     )
 
 

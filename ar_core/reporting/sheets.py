@@ -55,6 +55,8 @@ class Inputs:
     trend: Callable[[date], list[tuple[date, pl.DataFrame]]]
     #: Approved write-off requests (``access.REQUEST_SCHEMA``).
     write_offs: Callable[[], pl.DataFrame]
+    #: Allocation suggestions with their decisions (``credit.DECIDED_SCHEMA``); none by default.
+    credit_suggestions: Callable[[], pl.DataFrame] = pl.DataFrame
 
 
 @dataclass(frozen=True)
@@ -494,6 +496,21 @@ def credits(spec: SheetSpec, inputs: Inputs) -> Sheet:
     return Sheet(spec.title, spec.topic, _select(frame, columns), columns, note=note)
 
 
+def credit_suggestions(spec: SheetSpec, inputs: Inputs) -> Sheet:
+    """The allocation suggestions and decisions of the open credits, largest credit first."""
+    limit = int(spec.thresholds["limit"])
+    frame = inputs.credit_suggestions()
+    columns = _columns(spec)
+    if frame.is_empty():
+        return Sheet(spec.title, spec.topic, _message(columns, "No credit with a suggestion."), columns)
+    frame = frame.with_columns(
+        pl.col("invoice_docs").list.join(", "),
+        (pl.col("confidence") * 100).round(2).cast(_PCT),
+    ).sort(["credit_amount", "credit_key"], descending=[True, False], nulls_last=True)
+    note = f"{frame.height} credit(s){'' if frame.height <= limit else f', the largest {limit} shown'}."
+    return Sheet(spec.title, spec.topic, _select(frame.head(limit), columns), columns, note=note)
+
+
 def write_offs(spec: SheetSpec, inputs: Inputs, layout: Layout) -> Sheet:
     """Write-offs approved in the period (four eyes), or a row saying there were none."""
     start, end = period_for(str(spec.thresholds.get("period") or layout.period), inputs.as_of)
@@ -537,6 +554,7 @@ _PLAIN = {
     "top_cases": top_cases,
     "disputes": disputes,
     "credits": credits,
+    "credit_suggestions": credit_suggestions,
 }
 _PERIODIC = {
     "kpis": kpis,
