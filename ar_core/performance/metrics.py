@@ -116,20 +116,21 @@ def _compute(engine: sa.Engine, snaps: pl.DataFrame, top_n: int) -> dict:
     )
     contacts = _contacts(engine, zone)
     promises = _promises(engine, zone)
-    held = pl.concat([_positions(engine, sid, as_of, reporting).with_columns(pl.lit(sid).alias("snapshot_id"))
-                      for sid, as_of in snaps.iter_rows()])  # fmt: skip
+    # snapshot by snapshot, so each ledger is loaded once for its positions and its ranking
+    starts = set(weeks["start_id"].to_list())
+    held, ranks = [], []
+    for sid, as_of in snaps.iter_rows():
+        held.append(_positions(engine, sid, as_of, reporting).with_columns(pl.lit(sid).alias("snapshot_id")))
+        if sid in starts:
+            ranked = _ranks(engine, sid, as_of, contacts, promises, reporting)
+            ranks.append(ranked.with_columns(pl.lit(sid).alias("snapshot_id")))
     cash = pl.concat([
         _cash(engine, w["start_id"], w["end_id"], w["week_end"], reporting)
         .with_columns(pl.lit(w["end_id"]).alias("end_id"))
         for w in weeks.iter_rows(named=True)
     ])  # fmt: skip
-    ranks = pl.concat([
-        _ranks(engine, w["start_id"], w["week_start"], contacts, promises, reporting)
-        .with_columns(pl.lit(w["start_id"]).alias("snapshot_id"))
-        for w in weeks.iter_rows(named=True)
-    ])  # fmt: skip
     rows = weekly_metrics(
-        weeks, list(names), portfolio, held, cash, ranks,
+        weeks, list(names), portfolio, pl.concat(held), cash, pl.concat(ranks),
         contacts.filter(pl.col("customer_contact")).select("customer_id", "contacted_on"),
         promises.select("customer_id", "created_on", "status", "decided_on"),
         _disputes(engine), _credits(engine, snaps["as_of"].max(), reporting), top_n=top_n,
