@@ -351,7 +351,7 @@ def test_credit_suggestions_largest_credit_first_with_their_invoices():
         "credit_suggestions", inp=inputs(credit_suggestions=lambda: frame), thresholds={"limit": 1}
     )
     assert rows(sheet) == [
-        ("2", "C2", D("90.00"), "I2, I3", D("80.00"), D("10.00"), "EUR", "many_to_one", D("75.00"), "accepted",
-         "lena.lead")
+        ("2", "C2", D("90.00"), "I2, I3", D("80.00"), D("10.00"), "EUR", "many_to_one", D("75.00"),
+         "accepted", "lena.lead")
     ]  # fmt: skip
     assert sheet.note == "2 credit(s), the largest 1 shown."
