@@ -72,7 +72,12 @@ def test_kpis_of_a_quarter_from_an_all_items_csv(imported, capsys):
         "sales_source": "invoices",
     }
     assert out["currency"] == "EUR"
-    assert out["beginning_source"] == "reconstructed from the all-items extract of 31.12.2013"
+    # no snapshot before: the only source, and its first clearing (19.01.) is after 01.01., which it says
+    assert out["beginning_source"] == (
+        "reconstructed from the all-items extract of 31.12.2013 (its cleared lines start on 19.01.2013: "
+        "items cleared from 01.01.2013 to then would be missing)"
+    )
+    assert out["ending_source"] == "reconstructed from the all-items extract of 31.12.2013"
     assert [m["sales"] for m in out["monthly_sales"]] == ["3000.00", "1500.00", "3000.00"]
     assert out["promise_kept_rate"] is None and out["promises_due"] == 0
 

@@ -261,3 +261,19 @@ def test_a_disputed_item_opens_a_case_that_counts_as_open_for_its_portfolio_owne
     assert (rows["c.meyer"]["open_disputes"], rows["c.meyer"]["open_dispute_age_days"]) == (1, D("0.00"))
     assert (rows["j.schneider"]["open_disputes"], rows["j.schneider"]["open_dispute_age_days"]) == (0, None)
     assert period_kpis(team, SCHNEIDER, date(2026, 9, 1), NOV30).row(0, named=True)["open_disputes"] == 0
+
+
+def test_an_all_items_extract_reconstructs_only_the_days_its_cleared_lines_reach_back_to(team, make_result):
+    # the 30.11 extract lists the lines cleared since 25.10 only (I3 and its payment), as extracts
+    # pulled for a clearing period do: I1 and I2, cleared in September and October, are not in it
+    late = [r for r in ALL_ITEMS if r["clearing_date"] is None or r["clearing_date"] >= date(2026, 10, 25)]
+    _load(team, make_result, (AUGUST, AUG31), (late, NOV30))
+    assert ar_source(team, date(2026, 10, 24)).kind == "reconstructed"  # every clearing after 24.10 is listed
+    before = ar_source(team, date(2026, 9, 30))
+    assert (before.kind, before.as_of) == ("earlier", AUG31)  # not 30.11: it would miss I2 (cleared 01.10)
+    assert "reaches back" in before.text
+    row = period_kpis(team, LEAD, date(2026, 10, 1), date(2026, 10, 31)).row(0, named=True)
+    assert row["beginning_source"].startswith("nearest earlier snapshot of 31.08.2026")
+    assert row["beginning_ar"] == D("3000.00")  # what 31.08 shows: I1 + I2
+    # the extract cannot give all October invoices either: said, not hidden
+    assert row["sales_source"] == "invoices" and "lines cleared from 25.10.2026 on only" in row["notes"]

@@ -90,5 +90,7 @@ _SERVICE: dict[str, str] = {
     "team_metrics": "metrics",
     # period KPIs: whether a snapshot's ledger lists cleared items (memoised)
     "holds_cleared": "period",
+    "first_clearing": "period",
+    "reaches_back": "period",
 }
 __getattr__, __dir__ = lazy(__name__, _EXPORTS, _SERVICE)

@@ -5,11 +5,14 @@ AR at a date ``d`` (:func:`ar_source`), first that exists:
 
 1. the snapshot whose as-of date is ``d`` (its items open at ``d``): "snapshot of 30.09.2026";
 2. reconstructed from the earliest later snapshot that holds cleared items (an "all items"
-   extract: open at ``d`` = dated on or before ``d`` and not cleared by ``d``);
+   extract: open at ``d`` = dated on or before ``d`` and not cleared by ``d``) and reaches back to
+   ``d`` (its first clearing date is ``d`` + 1 or earlier, :func:`reaches_back`);
 3. the latest snapshot before ``d``, said plainly: "nearest earlier snapshot of ...";
+4. a later all-items extract that does not reach back, saying what may be missing;
 
 no snapshot at all -> ``InvalidInput`` naming the date. Credit sales are the invoices dated in the
-period in the ledger used for ending AR when it holds cleared items; when it holds open items only,
+period in the ledger used for ending AR when its cleared lines reach back to the period's start;
+otherwise (open items only, or cleared lines from a later day on),
 the monthly sales table per company code and month where it has the month (source
 ``"sales_file"``), else the invoices still visible, with a note that they understate sales.
 
@@ -75,7 +78,7 @@ class ArSource:
     day: date
     snapshot_id: int
     as_of: date
-    kind: str  # "snapshot" | "reconstructed" | "earlier"
+    kind: str  # "snapshot" | "reconstructed" | "earlier" | "partial" (reconstructed, may miss clearings)
     text: str
 
 
@@ -83,14 +86,30 @@ def _d(day: date) -> str:
     return f"{day:%d.%m.%Y}"
 
 
-def holds_cleared(engine: sa.Engine, snapshot_id: int) -> bool:
-    """Whether the ledger at ``snapshot_id`` lists cleared items (any clearing date set)."""
+def first_clearing(engine: sa.Engine, snapshot_id: int) -> date | None:
+    """The earliest clearing date the ledger at ``snapshot_id`` lists (``None``: open items only)."""
     from ar_core.ledger import ledger_items, ledger_key
 
-    def compute() -> bool:
-        return bool(ledger_items(engine, snapshot_id).get_column("clearing_date").is_not_null().any())
+    def compute() -> date | None:
+        return ledger_items(engine, snapshot_id).get_column("clearing_date").min()
 
-    return memo(engine, "kpi_holds_cleared", ledger_key(engine, snapshot_id), compute, keep=256)
+    return memo(engine, "kpi_first_clearing", ledger_key(engine, snapshot_id), compute, keep=256)
+
+
+def holds_cleared(engine: sa.Engine, snapshot_id: int) -> bool:
+    """Whether the ledger at ``snapshot_id`` lists cleared items (any clearing date set)."""
+    return first_clearing(engine, snapshot_id) is not None
+
+
+def reaches_back(engine: sa.Engine, snapshot_id: int, day: date) -> bool:
+    """Whether the cleared lines of the ledger at ``snapshot_id`` cover every clearing after ``day``.
+
+    An "all items" extract is often pulled for a clearing period ("cleared since 16.11."): items
+    cleared before its first clearing date are missing from it, so AR at an earlier day would come
+    out too low. It reaches back to ``day`` when its first clearing date is ``day`` + 1 or earlier.
+    """
+    first = first_clearing(engine, snapshot_id)
+    return first is not None and first <= day + timedelta(days=1)
 
 
 def ar_source(engine: sa.Engine, day: date) -> ArSource:
@@ -101,17 +120,24 @@ def ar_source(engine: sa.Engine, day: date) -> ArSource:
     exact = [sid for as_of, sid in snaps if as_of == day]
     if exact:
         return ArSource(day, exact[0], day, "snapshot", f"snapshot of {_d(day)}")
-    later = sorted((as_of, -sid) for as_of, sid in snaps if as_of > day)
-    for as_of, neg in later:
-        if holds_cleared(engine, -neg):
-            return ArSource(
-                day, -neg, as_of, "reconstructed", f"reconstructed from the all-items extract of {_d(as_of)}"
-            )
+    later = [(as_of, -neg) for as_of, neg in sorted((as_of, -sid) for as_of, sid in snaps if as_of > day)]
+    with_cleared = [(as_of, sid) for as_of, sid in later if holds_cleared(engine, sid)]
+    for as_of, sid in with_cleared:
+        if reaches_back(engine, sid, day):
+            text = f"reconstructed from the all-items extract of {_d(as_of)}"
+            return ArSource(day, sid, as_of, "reconstructed", text)
     earlier = [(as_of, sid) for as_of, sid in snaps if as_of < day]
     if earlier:
         as_of, sid = earlier[0]
-        why = f"no snapshot of {_d(day)} and no later all-items extract"
+        why = f"no snapshot of {_d(day)} and no later all-items extract that reaches back to it"
         return ArSource(day, sid, as_of, "earlier", f"nearest earlier snapshot of {_d(as_of)} ({why})")
+    if with_cleared:  # nothing else to read from: say what may be missing
+        as_of, sid = with_cleared[0]
+        first = first_clearing(engine, sid)
+        gap = f"items cleared from {_d(day + timedelta(days=1))} to then would be missing"
+        text = f"reconstructed from the all-items extract of {_d(as_of)} "
+        text += f"(its cleared lines start on {_d(first)}: {gap})"
+        return ArSource(day, sid, as_of, "partial", text)
     raise InvalidInput(
         "date", f"no snapshot to read AR at {_d(day)} from: import an extract of that date first"
     )
@@ -215,7 +241,7 @@ class _Read:
 _UNDERSTATED = "the invoices still visible are used, which understates sales"
 
 
-def _sales_table(read: _Read, ending: pl.DataFrame) -> tuple[pl.DataFrame | None, list[str]]:
+def _sales_table(read: _Read, ending: pl.DataFrame, held: str) -> tuple[pl.DataFrame | None, list[str]]:
     """Monthly sales per company code from the file where it has the month, else the visible invoices;
     ``None`` when the file has no month of the period."""
     months = _months(read.start, read.end)
@@ -224,8 +250,9 @@ def _sales_table(read: _Read, ending: pl.DataFrame) -> tuple[pl.DataFrame | None
     if read.company_code:
         stored = stored.filter(pl.col("company_code") == read.company_code)
     if stored.is_empty():
-        note = "credit sales: the extract holds open items only and the monthly sales file has no month of "
-        return None, [f"{note}the period: {_UNDERSTATED}"]
+        return None, [
+            f"credit sales: {held} and the monthly sales file has no month of the period: {_UNDERSTATED}"
+        ]
     codes = sorted(set(ending.get_column("company_code").drop_nulls().unique()) | set(stored["company_code"]))
     have = set(stored.select("company_code", "year", "month").iter_rows())
     gaps = [(c, y, m) for c in codes for y, m in months if (c, y, m) not in have]
@@ -259,15 +286,19 @@ def _credit_sales(
     read: _Read, ending: pl.DataFrame, snapshot_id: int
 ) -> tuple[pl.DataFrame | None, str, list[str]]:
     """The monthly sales table for :func:`kpis.kpis` (``None``: the invoices), its source and notes."""
-    if holds_cleared(read.engine, snapshot_id):
+    if reaches_back(read.engine, snapshot_id, read.start - timedelta(days=1)):
         return None, "invoices", []
-    if read.by in (None, "company_code") and read.scope is None:
-        sales, notes = _sales_table(read, ending)
-        return sales, "invoices" if sales is None else "sales_file", notes
-    note = (
-        "credit sales: the extract holds open items only and the monthly sales file is kept per company code"
+    first = first_clearing(read.engine, snapshot_id)
+    held = (
+        "the extract holds open items only"
+        if first is None
+        else f"the all-items extract lists the lines cleared from {_d(first)} on only"
     )
-    return None, "invoices", [f"{note}: {_UNDERSTATED}"]
+    if read.by in (None, "company_code") and read.scope is None:
+        sales, notes = _sales_table(read, ending, held)
+        return sales, "invoices" if sales is None else "sales_file", notes
+    note = f"credit sales: {held} and the monthly sales file is kept per company code: {_UNDERSTATED}"
+    return None, "invoices", [note]
 
 
 def period_kpis(
@@ -301,7 +332,11 @@ def period_kpis(
     notes: list[str] = []
     if no_rate := sorted(set(missing) | set(missing_before)):
         notes.append(f"no {reporting} rate at {_d(end)} for {', '.join(no_rate)}: those items are left out")
-    notes += [f"AR at {_d(src.day)}: {src.text}" for src in (begin_src, end_src) if src.kind == "earlier"]
+    notes += [
+        f"AR at {_d(src.day)}: {src.text}"
+        for src in (begin_src, end_src)
+        if src.kind in ("earlier", "partial")
+    ]
     groups = None  # customer -> group, for the promises and disputes
     if by == "collector":
         named = pl.concat(
