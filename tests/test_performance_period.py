@@ -176,6 +176,7 @@ def test_open_items_only_without_a_sales_file_use_the_visible_invoices_and_say_s
     assert row["credit_sales"] == D("4500.00")  # I4, I5, I6: I3 was paid and left the extract
     assert "understates sales" in row["notes"]
     assert row["avg_days_late"] is None  # no clearing dates in an open-item extract
+    assert "days late: the extract used for ending AR holds open items only" in row["notes"]
 
 
 def test_open_items_take_credit_sales_from_the_monthly_sales_file(store_open_items):

@@ -350,6 +350,9 @@ def period_kpis(
         groups = both.unique("customer_id", keep="first")
 
     sales, source, sales_notes = _credit_sales(read, ending, end_src.snapshot_id)
+    if first_clearing(engine, end_src.snapshot_id) is None:
+        notes.append("days late: the extract used for ending AR holds open items only (no clearing dates); "
+                     "an all-items extract gives the days late of the invoices cleared")  # fmt: skip
     frame = kpis(
         ending, start, end, by=by, amount="amount_rep", beginning=beginning, sales=sales, source=source
     )
