@@ -143,6 +143,13 @@ def test_a_collector_sees_their_portfolio_only(store_all_items):
         D("1000"), D("2000"), D("5000"))  # fmt: skip
     with pytest.raises(PermissionDenied):
         period_kpis(engine, MEYER, date(2026, 9, 1), NOV30, collector=SCHNEIDER.username)
+    # grouped per collector, a collector's view is one group: their own (never a colleague's name)
+    assert period_kpis(engine, MEYER, date(2026, 9, 1), NOV30, by="collector")["collector"].to_list() == [
+        "c.meyer"
+    ]
+    assert period_kpis(engine, LEAD, date(2026, 9, 1), NOV30, by="collector", collector="c.meyer")[
+        "ending_ar"
+    ].to_list() == [D("2000.00")]
     theirs = period_kpis(engine, SCHNEIDER, date(2026, 9, 1), NOV30).row(0, named=True)
     assert (theirs["beginning_ar"], theirs["ending_ar"]) == (D("2000"), D("2500"))  # I2; I5
 
@@ -278,3 +285,19 @@ def test_an_all_items_extract_reconstructs_only_the_days_its_cleared_lines_reach
     assert row["beginning_ar"] == D("3000.00")  # what 31.08 shows: I1 + I2
     # the extract cannot give all October invoices either: said, not hidden
     assert row["sales_source"] == "invoices" and "lines cleared from 25.10.2026 on only" in row["notes"]
+
+
+def test_a_customer_escalated_to_a_collector_counts_in_their_view_under_their_name(store_all_items):
+    from ar_core.collections import escalate
+
+    engine = store_all_items
+    escalate(engine, SCHNEIDER, "C2", to_username=MEYER.username, reason="needs a senior")
+    frame = period_kpis(engine, MEYER, date(2026, 9, 1), NOV30, by="collector")
+    # C1, C3 and the escalated C2: one group, Meyer's — Schneider's name is not shown to Meyer
+    assert frame.select("collector", "ending_ar").rows() == [("c.meyer", D("4500.00"))]
+    # the lead's team view keeps C2 with its owner
+    team = period_kpis(engine, LEAD, date(2026, 9, 1), NOV30, by="collector")
+    assert team.select("collector", "ending_ar").rows() == [
+        ("c.meyer", D("2000.00")),
+        ("j.schneider", D("2500.00")),
+    ]

@@ -342,7 +342,12 @@ def period_kpis(
         named = pl.concat(
             [ending.select("customer_id", "collector"), beginning.select("customer_id", "collector")]
         )
-        owners = _owners(engine, named.unique("customer_id", keep="first"))
+        named = named.unique("customer_id", keep="first")
+        viewer = collector or (None if actor.has(*READ_ALL_ROLES) else actor.username)
+        if viewer:  # one collector's view: everything in it is that portfolio (escalations included)
+            owners = named.select("customer_id", pl.lit(viewer).alias("owner"))
+        else:
+            owners = _owners(engine, named)
         ending, beginning = _with_owner(ending, owners), _with_owner(beginning, owners)
         groups = owners.rename({"owner": "collector"})
     elif by:
