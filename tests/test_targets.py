@@ -89,3 +89,17 @@ def test_attainment_against_the_weeks_of_the_period(team):
         ("accounts_touched_pct", 2, Decimal("25.00"), 50.0),
         ("cash_collected", 2, Decimal("1200.00"), 80.0),  # 200 + 1,000 of 1,500
     ]
+
+
+def test_the_demo_sets_november_targets_for_every_collector(team):
+    from ar_core.access import create_user
+    from ar_core.demo.coaching import TARGETS, load_demo_coaching
+
+    load_demo_coaching(team)  # no demo lead: nothing
+    assert list_targets(team, LENA).is_empty()
+    create_user(team, ADMIN, username="lena.lead", name="Lena Lead", password="x" * 12, roles=["lead"])
+    load_demo_coaching(team)
+    got = list_targets(team, LENA)
+    assert sorted(got["collector"].unique().to_list()) == ["anna", "ben"]
+    assert got.height == 2 * len(TARGETS)
+    assert set(got["set_by"].to_list()) == {"lena.lead"}
