@@ -301,3 +301,16 @@ def test_a_customer_escalated_to_a_collector_counts_in_their_view_under_their_na
         ("c.meyer", D("2000.00")),
         ("j.schneider", D("2500.00")),
     ]
+
+
+def test_the_last_full_months_and_quarters_the_page_offers():
+    from ar_core.performance import last_full_periods
+
+    assert last_full_periods(date(2026, 12, 1), "month", 2) == [
+        (date(2026, 11, 1), NOV30), (date(2026, 10, 1), date(2026, 10, 31))]  # fmt: skip
+    assert last_full_periods(date(2026, 1, 31), "month", 1) == [(date(2025, 12, 1), date(2025, 12, 31))]
+    # 15.02.2026 is in Q1: the last full quarter is Q4 2025
+    assert last_full_periods(date(2026, 2, 15), "quarter", 2) == [
+        (date(2025, 10, 1), date(2025, 12, 31)), (date(2025, 7, 1), date(2025, 9, 30))]  # fmt: skip
+    with pytest.raises(InvalidInput):
+        last_full_periods(date(2026, 2, 15), "week", 1)
