@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ar_core.access import Actor
 from ar_core.performance import SALES_ROLES, import_monthly_sales, stored_sales
 from pages.kpis_parts.period import clear_figures
 from ui import keys
@@ -14,7 +15,7 @@ from ui.resources import engine
 from ui.text import escape
 
 
-def show(actor) -> None:
+def show(actor: Actor) -> None:
     if not actor.has(*SALES_ROLES):
         return
     with st.expander("Monthly sales file (for extracts of open items only)"):
