@@ -49,6 +49,7 @@ PURE = {
     "ar_core.ledger.overview", "ar_core.ledger.snapshot_scope", "ar_core.ledger.account",
     "ar_core.collections.priority", "ar_core.collections.worklist", "ar_core.collections.huddle",
     "ar_core.collections.reason_codes", "ar_core.collections.promise_status",
+    "ar_core.collections.behaviour",
     "ar_core.disputes.taxonomy", "ar_core.disputes.sla", "ar_core.disputes.analysis",
     "ar_core.disputes.export",
     "ar_core.credit.references", "ar_core.credit.allocation", "ar_core.credit.payments",

@@ -78,6 +78,10 @@ _EXPORTS: dict[str, str] = {
     "NEXT_ACTIONS": "reason_codes",
     "OUTCOMES": "reason_codes",
     "PROMISE_TO_PAY": "reason_codes",
+    "HISTORY_COLUMNS": "paid_invoices",
+    "customer_payment_history": "paid_invoices",
+    "BEHAVIOUR_COLUMNS": "behaviour",
+    "payment_behaviour": "behaviour",
     "check_choice": "reason_codes",
     "reason_label": "reason_codes",
     "snapshot_for": "team",
@@ -108,6 +112,7 @@ _SERVICE: dict[str, str] = {
     "prepared_for_call": "promises",
     "promise_frame": "promises",
     "refresh_promise_statuses": "promises",
+    "payment_history": "paid_invoices",  # unscoped: performance's expected cash
     "for_user": "team",
     "team_worklist": "team",
 }
