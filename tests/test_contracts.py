@@ -60,6 +60,7 @@ PURE = {
     "ar_core.reporting.layouts", "ar_core.reporting.sheets", "ar_core.reporting.checks", "ar_core.reporting.workbook",
     "ar_core.performance.coaching",
     "ar_core.performance.followups", "ar_core.performance.sales_file",
+    "ar_core.performance.forecast",
 }  # fmt: skip
 
 
