@@ -69,7 +69,9 @@ class Backtest:
 
 def _weight(frame: pl.DataFrame) -> pl.Expr:
     amount = pl.col("amount").cast(pl.Float64)
-    return pl.coalesce(pl.col("amount_rep").cast(pl.Float64), amount) if "amount_rep" in frame.columns else amount
+    if "amount_rep" not in frame.columns:
+        return amount
+    return pl.coalesce(pl.col("amount_rep").cast(pl.Float64), amount)
 
 
 def usual_days_late(
@@ -110,9 +112,7 @@ def _with_expected(invoices: pl.DataFrame, history: pl.DataFrame, known_by: date
     return (
         invoices.join(customers, on="customer_id", how="left")
         .join(segments, on=list(SEGMENT), how="left", nulls_equal=True)
-        .with_columns(
-            pl.max_horizontal(expected, pl.lit(floor)).alias("expected_date"), basis.alias("basis")
-        )
+        .with_columns(pl.max_horizontal(expected, pl.lit(floor)).alias("expected_date"), basis.alias("basis"))
     )
 
 
@@ -144,7 +144,7 @@ def expected_payments(
     frames = [predicted.cast(EXPECTED_SCHEMA)]  # type: ignore[arg-type]
     if promised is not None:
         frames.append(promised.cast(EXPECTED_SCHEMA))  # type: ignore[arg-type]
-    return pl.concat(frames).select(EXPECTED_SCHEMA)
+    return pl.concat(frames).select(list(EXPECTED_SCHEMA))
 
 
 def _promise_rows(promises: pl.DataFrame | None, invoices: pl.DataFrame, as_of: date) -> pl.DataFrame | None:
@@ -213,7 +213,7 @@ def weekly_cash(expected: pl.DataFrame, as_of: date, *, weeks: int = WEEKS) -> p
         grid.join(sums, on=["week_start", "collector"], how="left", nulls_equal=True)
         .with_columns(pl.col("promised", "predicted").fill_null(zero).cast(MONEY))
         .with_columns((pl.col("promised") + pl.col("predicted")).cast(MONEY).alias("expected"))
-        .select(WEEK_SCHEMA)
+        .select(list(WEEK_SCHEMA))
         .cast(WEEK_SCHEMA)  # type: ignore[arg-type]
         .sort("week_start", "collector", nulls_last=True)
     )
