@@ -51,7 +51,22 @@ _PERIOD: dict[str, str] = {
     "parse_sales_file": "sales_file",
 }
 #: Expected payment dates, expected cash per week, the backtest.
-_FORECAST: dict[str, str] = {}
+_FORECAST: dict[str, str] = {
+    "BACKTEST_DAYS": "forecast",
+    "EXPECTED_SCHEMA": "forecast",
+    "MIN_INVOICES": "forecast",
+    "WEEK_SCHEMA": "forecast",
+    "Backtest": "forecast",
+    "backtest": "forecast",
+    "usual_days_late": "forecast",
+    "week_start": "forecast",
+    "weekly_cash": "forecast",
+    "weekly_totals": "forecast",
+    "ExpectedCash": "cash",
+    "expected_cash": "cash",
+    "expected_payments": "cash",
+    "payment_backtest": "cash",
+}
 #: Coaching metrics per collector and week, targets, 1:1 notes.
 _COACHING: dict[str, str] = {
     "DEFAULT_TOP_N": "coaching",
