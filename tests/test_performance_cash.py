@@ -77,3 +77,28 @@ def test_backtest_counts_only_readable_customers(snaps):
     assert (lead.invoices, lead.mae_days, lead.naive_mae_days) == (5, 14.4, 14.4)  # (3+5+24+14+26) / 5
     own = payment_backtest(snaps, MEYER)
     assert (own.invoices, own.naive_mae_days) == (4, 11.5)  # C2's 26 days are not hers
+
+
+def test_cash_command_prints_the_weeks_and_the_backtest(snaps, monkeypatch, capsys):
+    import json
+
+    from ar_core.cli import cash
+    from ar_core.cli.entry import main
+
+    monkeypatch.setattr(cash, "open_store", lambda: snaps)
+    assert main(["cash", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["currency"] == "EUR" and len(out["weeks"]) == 8
+    assert out["weeks"][1] == {"week_start": "2026-11-23", "expected": "80.00", "promised": "0.00",
+                               "predicted": "80.00"}  # fmt: skip
+    assert out["backtest"] == {
+        "invoices": 5,
+        "mae_days": 14.4,
+        "naive_mae_days": 14.4,
+        "cutoff": "2026-08-21",
+    }
+    assert main(["cash", "--collector", "j.schneider", "--as-of", "2026-11-20"]) == 0
+    table = capsys.readouterr().out
+    assert "2026-12-07" in table and "300.00" in table and "500.00" not in table
+    assert "model error 14.4 days vs 14.4 days" in table
+    assert main(["cash", "--as-of", "2020-01-01"]) == 1  # no snapshot yet then

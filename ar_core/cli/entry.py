@@ -11,9 +11,10 @@ import argparse
 from ar_core.cli import bank, credit, disputes, imports, setup, snapshots, users, worklist
 from ar_core.cli import report
 from ar_core.cli import kpis
+from ar_core.cli import cash
 
 #: The command groups, in the order ``--help`` lists them.
-GROUPS = (imports, snapshots, worklist, disputes, bank, credit, kpis, report, setup, users)
+GROUPS = (imports, snapshots, worklist, disputes, bank, credit, kpis, report, cash, setup, users)
 
 
 def build_parser() -> argparse.ArgumentParser:
