@@ -536,6 +536,7 @@ from tools import bench_credit, bench_store  # noqa: E402  (their functions impo
 from tools import bench_coaching  # noqa: E402  (issue 11: Collector metrics page)
 from tools import bench_kpis  # noqa: E402  (issue 11: KPIs of a period)
 from tools import bench_reports  # noqa: E402  (issue 11: the weekly report)
+from tools import bench_forecast  # noqa: E402  (issue 11: expected cash and the backtest)
 
 MEASUREMENTS: list[Measurement] = [
     Measurement(
@@ -662,6 +663,21 @@ MEASUREMENTS: list[Measurement] = [
         baseline=bench_coaching.first_floor,
         prepare=bench_coaching.prepare,
         max_ratio=100.0,
+    ),
+    # --- issue 11: forecast (tools.bench_forecast) ---
+    Measurement(
+        name="performance: expected cash for 8 weeks, 1,000,000 open items",
+        ours=bench_forecast.cash,
+        baseline=bench_forecast.cash_floor,
+        prepare=bench_forecast.prepare,
+        max_ratio=1000.0,
+    ),
+    Measurement(
+        name="performance: payment backtest",
+        ours=bench_forecast.backtest,
+        baseline=bench_forecast.backtest_floor,
+        prepare=bench_forecast.prepare,
+        max_ratio=1000.0,
     ),
     # --- issue 10: credit allocation and bank statements (tools.bench_credit) ---
     Measurement(
@@ -802,6 +818,8 @@ def run(data: Path, only: str | None = None) -> int:
         # issue 10: quality of the suggestions on labelled cases (targets: precision >= 0.99, recall >= 0.90)
         print("credit: precision and recall of the allocation suggestions on labelled cases", flush=True)
         bench_credit.report(1)
+    if not only or only.lower() in "performance: payment backtest":
+        bench_forecast.report(data)  # issue 11: the backtest's model and naive errors (days, not times)
     return 1 if failed else 0
 
 
