@@ -58,8 +58,10 @@ def test_a_collector_sees_their_own_figures_the_median_and_no_other_collector(st
     assert "Only for ben" not in text and "Call Cedar" not in text
     assert "Team median" in text
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Cash collected (EUR)"] == "EUR 1,200.00"  # 200 + 1,000 over both weeks
-    assert any("Team median: EUR 625.00" in c.value for c in at.caption)  # 125 + 500
+    assert (
+        metrics["Cash collected (EUR)"] == "EUR 1,200"
+    )  # 200 + 1,000 over both weeks (tiles in whole units)
+    assert any("Team median: EUR 625" in c.value for c in at.caption)  # 125 + 500
     weekly = at.dataframe[0].value
     assert sorted(weekly["cash_collected"].astype(float).tolist()) == [200.0, 1000.0]
     assert "collector" not in weekly.columns

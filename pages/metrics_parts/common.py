@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 import streamlit as st
@@ -52,12 +53,15 @@ def help_text(metric: str) -> str:
     return METRIC_DEFINITIONS.get(metric, "")
 
 
-def value_text(value: object, metric: str, currency: str) -> str:
-    """One figure as a person reads it: money as money, shares with %, days with one decimal."""
+def value_text(value: object, metric: str, currency: str, *, whole: bool = False) -> str:
+    """One figure as a person reads it: money as money (``whole``: without cents, for a tile),
+    shares with %, days with one decimal."""
     if value is None:
         return "—"
     unit = METRICS.get(metric, ("", "count"))[1]
     if unit == "money":
+        if whole:
+            return f"{currency} {Decimal(str(value)).quantize(Decimal(1), ROUND_HALF_UP):,}"
         return fmt.money(value, currency)  # type: ignore[arg-type]
     if unit == "percent":
         return f"{float(value):.1f} %"  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from ui.components import count_column, date_column, record_table
 from ui.text import escape
 
 MEDIAN = "Team median"
-WEEK_AXIS = alt.Axis(format="%d %b", labelAngle=-35, title="Week to")
+TOP = alt.Legend(orient="top")
 
 
 def tiles(view: CollectorMetrics, collector: str, weeks: tuple[date, date]) -> None:
@@ -32,10 +32,10 @@ def tiles(view: CollectorMetrics, collector: str, weeks: tuple[date, date]) -> N
     for start in range(0, len(HEADLINE), 4):
         for column, metric in zip(st.columns(4), HEADLINE[start : start + 4], strict=False):
             column.metric(
-                label(metric, view.reporting), value_text(me[metric], metric, view.reporting),
+                label(metric, view.reporting), value_text(me[metric], metric, view.reporting, whole=True),
                 help=help_text(metric), border=True,
             )  # fmt: skip
-            column.caption(f"{MEDIAN}: {value_text(median[metric], metric, view.reporting)}")
+            column.caption(f"{MEDIAN}: {value_text(median[metric], metric, view.reporting, whole=True)}")
 
 
 def trend(view: CollectorMetrics, collector: str, name: str, weeks: tuple[date, date]) -> None:
@@ -50,14 +50,16 @@ def trend(view: CollectorMetrics, collector: str, name: str, weeks: tuple[date, 
     team = view.median.select("week_end", pl.col(metric).cast(pl.Float64).alias("value"),
                               pl.lit(MEDIAN).alias("series"))  # fmt: skip
     lines = within(pl.concat([mine, team]), weeks)
+    ends = lines["week_end"].unique().sort().to_list()  # one tick per week, not per day
     st.altair_chart(
         alt.Chart(lines)
         .mark_line(point=True)
         .encode(
-            x=alt.X("week_end:T", axis=WEEK_AXIS),
+            x=alt.X("week_end:T", axis=alt.Axis(format="%d %b", labelAngle=-35, title="Week to",
+                                                values=[d.isoformat() for d in ends])),
             y=alt.Y("value:Q", title=label(metric, view.reporting)),
-            color=alt.Color("series:N", title=None, sort=[name, MEDIAN]),
-            strokeDash=alt.StrokeDash("series:N", legend=None, sort=[name, MEDIAN]),
+            color=alt.Color("series:N", title=None, sort=[name, MEDIAN], legend=TOP),
+            strokeDash=alt.StrokeDash("series:N", title=None, sort=[name, MEDIAN], legend=TOP),
             tooltip=[alt.Tooltip("week_end:T", title="Week to", format="%d %b %Y"), "series:N",
                      alt.Tooltip("value:Q", title=METRICS[metric][0], format=",.2f")],
         )
