@@ -21,9 +21,10 @@ MET = date(2026, 11, 20)
 
 
 @pytest.fixture
-def team(engine, make_result):
-    seed(engine, make_result)
-    return engine
+def team(store, make_result):
+    """The coaching store on SQLite (and PostgreSQL when configured)."""
+    seed(store, make_result)
+    return store
 
 
 def test_a_lead_writes_a_note_with_actions_audited(team):

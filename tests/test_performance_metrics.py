@@ -17,9 +17,10 @@ from tests.conftest import CONTROLLER
 
 
 @pytest.fixture
-def team(engine, make_result):
-    seed(engine, make_result)
-    return engine
+def team(store, make_result):
+    """The coaching store on SQLite (and PostgreSQL when configured)."""
+    seed(store, make_result)
+    return store
 
 
 def _week(frame: pl.DataFrame, collector: str, end: date) -> dict:

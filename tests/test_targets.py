@@ -19,9 +19,10 @@ NOV = (date(2026, 11, 1), date(2026, 11, 30))
 
 
 @pytest.fixture
-def team(engine, make_result):
-    seed(engine, make_result)
-    return engine
+def team(store, make_result):
+    """The coaching store on SQLite (and PostgreSQL when configured)."""
+    seed(store, make_result)
+    return store
 
 
 def _audits(engine):
