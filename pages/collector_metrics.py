@@ -28,7 +28,11 @@ eng = engine()
 today = data.team_today()
 st.title("Collector metrics")
 data.show_flash(forms.FLASH)
-view = collector_metrics(eng, actor)  # the core applies the rule: a collector gets their own rows only
+with st.spinner(
+    "Reading the weekly figures of every snapshot — the first time after a restart or an import this "
+    "takes a while on a large ledger; after that the page answers at once."
+):
+    view = collector_metrics(eng, actor)  # the core applies the rule: a collector gets their own rows only
 coach = actor.has(*COACH_ROLES)
 
 
