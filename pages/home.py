@@ -9,6 +9,7 @@ import streamlit as st
 from ar_core import settings
 from ar_core.access import READ_ALL_ROLES
 from ar_core.ledger import AGING_DIMENSIONS, bucket_labels, totals_history
+from pages.home_parts import expected_cash
 from ui import components, data, fmt, notices, tables
 from ui.guard import require
 from ui.resources import engine
@@ -45,6 +46,8 @@ if tiles["new_overdue"] is not None:
     since = fmt.day(previous["as_of"])
     row3[1].metric(f"New overdue since {since} ({reporting})", fmt.amount(tiles["new_overdue"]))
     row3[2].metric(f"Cleared since {since} ({reporting})", fmt.amount(tiles["cleared"]))
+
+expected_cash.show(actor, as_of)
 
 st.subheader("Aging")
 labels = {

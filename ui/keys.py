@@ -51,3 +51,5 @@ REPORT_DATE = "rp_date"
 REPORT_PRODUCED = "rp_produced"
 REPORT_FLASH = "rp_flash"
 REPORT_RUN = "rp_run"
+#: Overview: the collector whose expected cash a lead looks at.
+CASH_COLLECTOR = "ov_cash_collector"

@@ -1,0 +1,70 @@
+"""Overview: expected cash for the next eight weeks (promised vs predicted) and how good the
+prediction was on the last quarter's payments. A lead picks a collector; a collector sees their own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from ar_core.access import READ_ALL_ROLES, Actor
+from ar_core.performance import expected_cash, payment_backtest
+from ui import fmt, keys
+from ui.resources import engine
+
+ALL = "All collectors"
+
+
+def backtest_line(invoices: int, mae: float | None, naive: float | None) -> str:
+    """The backtest in one sentence (or why there is none)."""
+    if not invoices:
+        return "No invoice was paid in the last quarter: the prediction cannot be checked yet."
+    return (
+        f"Model error {mae:.1f} days vs {naive:.1f} days for 'pays on the due date', "
+        f"{invoices:,} invoices paid in the last quarter."
+    )
+
+
+def show(actor: Actor, as_of: date) -> None:
+    eng = engine()
+    st.subheader("Expected cash, next 8 weeks")
+    collector = None
+    if actor.has(*READ_ALL_ROLES):
+        names = expected_cash(eng, actor, as_of).weekly["collector"].drop_nulls().unique().sort().to_list()
+        chosen = st.selectbox("Collector", [ALL, *names], key=keys.CASH_COLLECTOR)
+        collector = None if chosen in (None, ALL) else chosen
+    cash = expected_cash(eng, actor, as_of, collector=collector)
+    if cash.totals["expected"].sum() == 0:
+        st.info("No payment expected in the next eight weeks for these customers.")
+    else:
+        long = cash.totals.unpivot(
+            index="week_start", on=["promised", "predicted"], variable_name="kind", value_name="amount"
+        ).with_columns(pl.col("amount").cast(pl.Float64), pl.col("kind").str.to_titlecase())  # chart only
+        chart = (
+            alt.Chart(long)
+            .mark_bar()
+            .encode(
+                x=alt.X("week_start:T", title="Week of", axis=alt.Axis(format="%d.%m.%Y")),
+                y=alt.Y("sum(amount):Q", title=f"Expected ({cash.currency})", stack="zero"),
+                color=alt.Color("kind:N", title="", scale=alt.Scale(domain=["Promised", "Predicted"])),
+                tooltip=[
+                    alt.Tooltip("week_start:T", title="Week of", format="%d.%m.%Y"),
+                    "kind:N",
+                    alt.Tooltip("amount:Q", format=",.2f"),
+                ],
+            )
+            .properties(height=260)
+        )
+        st.altair_chart(chart, width="stretch")
+        total = cash.totals["expected"].sum()
+        promised = cash.totals["promised"].sum()
+        st.caption(
+            f"{fmt.money(total, cash.currency)} expected, "
+            f"{fmt.money(promised, cash.currency)} of it promised. "
+            "Predicted = due date + the customer's usual days late (else its country and company code's, "
+            "else the due date); credit notes are left out."
+        )
+    test = payment_backtest(eng, actor, as_of)
+    st.caption(backtest_line(test.invoices, test.mae_days, test.naive_mae_days))
