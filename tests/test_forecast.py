@@ -10,6 +10,7 @@ import polars as pl
 from ar_core.performance.forecast import (
     backtest,
     expected_payments,
+    later_cash,
     usual_days_late,
     week_start,
     weekly_cash,
@@ -128,6 +129,10 @@ def test_weekly_cash_per_collector_and_in_total():
         D(2026, 11, 30), Decimal("200.00"), Decimal("50.00"), Decimal("250.00"),
     )  # fmt: skip
     assert totals["expected"].sum() == Decimal("2150.00")  # 400 + 500 + 250 + 1000; E falls after
+    expected = expected_payments(OPEN, HISTORY, AS_OF, PROMISES)
+    assert later_cash(expected, AS_OF) == Decimal("70.00")  # E (1 Mar 2027) is after the week of 4 Jan
+    assert totals["expected"].sum() + later_cash(expected, AS_OF) == expected["amount"].sum()
+    assert later_cash(expected, AS_OF, weeks=20) == Decimal("0.00")
 
 
 def test_backtest_against_pays_on_the_due_date():
@@ -143,4 +148,5 @@ def test_backtest_against_pays_on_the_due_date():
     result = backtest(history, AS_OF)
     assert result.cutoff == D(2026, 8, 21)
     assert (result.invoices, result.mae_days, result.naive_mae_days) == (2, 8.0, 20.0)
+    assert result.bases == {"customer": 1, "due date": 1}  # K3 has no known history and no segment
     assert backtest(history, D(2026, 7, 1)).invoices == 0

@@ -96,7 +96,9 @@ def test_cash_command_prints_the_weeks_and_the_backtest(snaps, monkeypatch, caps
         "mae_days": 14.4,
         "naive_mae_days": 14.4,
         "cutoff": "2026-08-21",
+        "bases": {"due date": 5},
     }
+    assert out["later"] == "0.00"
     assert main(["cash", "--collector", "j.schneider", "--as-of", "2026-11-20"]) == 0
     table = capsys.readouterr().out
     assert "2026-12-07" in table and "300.00" in table and "500.00" not in table

@@ -31,12 +31,14 @@ def cash_json(forecast, test) -> dict:
     return {
         "as_of": forecast.as_of.isoformat(),
         "weeks": weeks,
+        "later": f"{forecast.later:.2f}",
         "currency": forecast.currency,
         "backtest": {
             "invoices": test.invoices,
             "mae_days": test.mae_days,
             "naive_mae_days": test.naive_mae_days,
             "cutoff": test.cutoff.isoformat(),
+            "bases": test.bases,
         },
     }
 
@@ -49,6 +51,7 @@ def _table(out: dict) -> str:
         f"  {w['week_start']:<12}{w['promised']:>16}{w['predicted']:>16}{w['expected']:>16}"
         for w in out["weeks"]
     ]
+    lines.append(f"  {'later':<12}{'':>16}{'':>16}{out['later']:>16}")
     bt = out["backtest"]
     if bt["invoices"]:
         lines += [

@@ -58,6 +58,7 @@ _FORECAST: dict[str, str] = {
     "WEEK_SCHEMA": "forecast",
     "Backtest": "forecast",
     "backtest": "forecast",
+    "later_cash": "forecast",
     "usual_days_late": "forecast",
     "week_start": "forecast",
     "weekly_cash": "forecast",

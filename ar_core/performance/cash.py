@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import polars as pl
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from ar_core.access import Actor, in_portfolio, readable_customers
 from ar_core.performance.forecast import (
     Backtest,
     backtest,
+    later_cash,
     weekly_cash,
     weekly_totals,
 )
@@ -38,6 +40,7 @@ class ExpectedCash:
     currency: str
     weekly: pl.DataFrame  #: forecast.WEEK_SCHEMA
     totals: pl.DataFrame  #: week_start, promised, predicted, expected
+    later: Decimal = Decimal("0.00")  #: expected after the eighth week (not in the weeks)
 
 
 def _snapshot(engine: sa.Engine, as_of: date | None) -> tuple[int, date]:
@@ -115,7 +118,12 @@ def expected_cash(
     rows = expected_payments(engine, actor, snap_as_of, collector=collector)
     weekly = weekly_cash(rows, snap_as_of)
     return ExpectedCash(
-        snapshot_id, snap_as_of, settings.get_reporting_currency(engine), weekly, weekly_totals(weekly)
+        snapshot_id,
+        snap_as_of,
+        settings.get_reporting_currency(engine),
+        weekly,
+        weekly_totals(weekly),
+        later_cash(rows, snap_as_of),
     )
 
 

@@ -24,8 +24,9 @@ The rules (pure: frames in, frames out, ``as_of`` passed in):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 import polars as pl
 
@@ -65,6 +66,8 @@ class Backtest:
     invoices: int
     mae_days: float | None
     naive_mae_days: float | None
+    #: invoices judged per basis of the prediction ("customer", "segment", "due date")
+    bases: dict[str, int] = field(default_factory=dict)
 
 
 def _weight(frame: pl.DataFrame) -> pl.Expr:
@@ -194,7 +197,8 @@ def weekly_cash(expected: pl.DataFrame, as_of: date, *, weeks: int = WEEKS) -> p
     """Per ISO week (``weeks`` from the as-of week) and collector: promised, predicted, expected.
 
     Every week appears for every collector with an expected payment (zeros where none), so a
-    chart shows empty weeks as empty. Payments expected after the last week are left out.
+    chart shows empty weeks as empty. Payments expected after the last week are not in these
+    rows: :func:`later_cash` gives their sum, so nothing is dropped silently.
     """
     first = week_start(as_of)
     end = first + timedelta(weeks=weeks)
@@ -217,6 +221,13 @@ def weekly_cash(expected: pl.DataFrame, as_of: date, *, weeks: int = WEEKS) -> p
         .cast(WEEK_SCHEMA)  # type: ignore[arg-type]
         .sort("week_start", "collector", nulls_last=True)
     )
+
+
+def later_cash(expected: pl.DataFrame, as_of: date, *, weeks: int = WEEKS) -> Decimal:
+    """The expected amount due after the last of :func:`weekly_cash`'s weeks (to the cent)."""
+    end = week_start(as_of) + timedelta(weeks=weeks)
+    total = expected.filter(pl.col("expected_date") >= end)["amount"].cast(MONEY).sum()
+    return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
 def weekly_totals(weekly: pl.DataFrame) -> pl.DataFrame:
@@ -246,4 +257,5 @@ def backtest(history: pl.DataFrame, as_of: date, *, min_invoices: int = MIN_INVO
         err = (pl.col("clearing_date") - pl.col(col)).dt.total_days().abs().cast(pl.Float64)
         return round(float(predicted.select(err.mean()).item()), 2)
 
-    return Backtest(cutoff, as_of, predicted.height, mae("expected_date"), mae("due_date"))
+    bases = dict(predicted.group_by("basis").len().sort("basis").iter_rows())
+    return Backtest(cutoff, as_of, predicted.height, mae("expected_date"), mae("due_date"), bases)
