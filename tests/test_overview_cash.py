@@ -58,8 +58,15 @@ def test_the_lead_sees_the_team_and_can_pick_a_collector(app_env):
         ("2026-12-07", "Predicted"): 300.0,
     }
     captions = " ".join(c.value for c in at.caption)
-    assert "880.00 expected" in captions
-    assert "Model error 14.4 days vs 14.4 days for 'pays on the due date', 5 invoices" in captions
+    assert "EUR 880.00 expected in these weeks, EUR 0.00 of it promised; EUR 0.00 expected later" in captions
+    assert (
+        "Predicted clearing dates were off by 14.4 days on average, against 14.4 days for "
+        "'pays on the due date' (5 invoices cleared in the last quarter)"
+    ) in captions
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Week of (Monday)", "Promised (EUR)", "Predicted (EUR)", "Expected (EUR)"]
+    assert table.iloc[2].tolist() == ["30 Nov 2026", "0.00", "500.00", "500.00"]
+    assert len(table) == 8
     at.selectbox(key=keys.CASH_COLLECTOR).select("j.schneider").run()
     assert _chart_amounts(at) == {("2026-12-07", "Predicted"): 300.0}
 
@@ -70,4 +77,14 @@ def test_a_collector_sees_only_their_own_customers(app_env):
     assert not [s for s in at.selectbox if s.key == keys.CASH_COLLECTOR]
     assert _chart_amounts(at) == {("2026-11-23", "Predicted"): 80.0, ("2026-11-30", "Predicted"): 500.0}
     captions = " ".join(c.value for c in at.caption)
-    assert "4 invoices" in captions and "j.schneider" not in captions
+    assert "(4 invoices cleared in the last quarter)" in captions and "j.schneider" not in captions
+    assert "EUR 580.00 expected in these weeks" in captions
+
+
+def test_no_history_says_so(tmp_path, monkeypatch, make_result):
+    with app_store(tmp_path, monkeypatch, {"lena": ["lead"]}, "correct-horse-42") as engine:
+        import_snapshot(engine, SYSTEM, make_result([F], as_of=W3), scope=Scope.whole_ledger())
+        at = open_page("pages/home.py", "lena")
+    assert not at.exception, at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "No payment history for the last quarter yet" in captions

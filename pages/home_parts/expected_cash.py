@@ -11,7 +11,7 @@ import streamlit as st
 
 from ar_core.access import READ_ALL_ROLES, Actor
 from ar_core.performance import expected_cash, payment_backtest
-from ui import fmt, keys
+from ui import fmt, keys, tables
 from ui.resources import engine
 
 ALL = "All collectors"
@@ -20,11 +20,22 @@ ALL = "All collectors"
 def backtest_line(invoices: int, mae: float | None, naive: float | None) -> str:
     """The backtest in one sentence (or why there is none)."""
     if not invoices:
-        return "No invoice was paid in the last quarter: the prediction cannot be checked yet."
+        return (
+            "No payment history for the last quarter yet (no invoice cleared in it): predicted dates "
+            "rest on the due dates and cannot be checked."
+        )
     return (
-        f"Model error {mae:.1f} days vs {naive:.1f} days for 'pays on the due date', "
-        f"{invoices:,} invoices paid in the last quarter."
+        f"Predicted clearing dates were off by {mae:.1f} days on average, against {naive:.1f} days for "
+        f"'pays on the due date' ({invoices:,} invoices cleared in the last quarter)."
     )
+
+
+def _table(totals: pl.DataFrame, currency: str) -> pl.DataFrame:
+    return totals.select(
+        pl.col("week_start").map_elements(fmt.day, return_dtype=pl.String).alias("Week of (Monday)"),
+        *(pl.col(c).map_elements(fmt.amount, return_dtype=pl.String).alias(f"{c.title()} ({currency})")
+          for c in ("promised", "predicted", "expected")),
+    )  # fmt: skip
 
 
 def show(actor: Actor, as_of: date) -> None:
@@ -37,7 +48,10 @@ def show(actor: Actor, as_of: date) -> None:
         collector = None if chosen in (None, ALL) else chosen
     cash = expected_cash(eng, actor, as_of, collector=collector)
     if cash.totals["expected"].sum() == 0:
-        st.info("No payment expected in the next eight weeks for these customers.")
+        st.info(
+            "No payment expected in the next eight weeks for these customers"
+            f" ({fmt.money(cash.later, cash.currency)} expected later)."
+        )
     else:
         long = cash.totals.unpivot(
             index="week_start", on=["promised", "predicted"], variable_name="kind", value_name="amount"
@@ -58,11 +72,13 @@ def show(actor: Actor, as_of: date) -> None:
             .properties(height=260)
         )
         st.altair_chart(chart, width="stretch")
+        tables.show(_table(cash.totals, cash.currency), hide_index=True)
         total = cash.totals["expected"].sum()
         promised = cash.totals["promised"].sum()
         st.caption(
-            f"{fmt.money(total, cash.currency)} expected, "
-            f"{fmt.money(promised, cash.currency)} of it promised. "
+            f"{fmt.money(total, cash.currency)} expected in these weeks, "
+            f"{fmt.money(promised, cash.currency)} of it promised; "
+            f"{fmt.money(cash.later, cash.currency)} expected later. "
             "Predicted = due date + the customer's usual days late (else its country and company code's, "
             "else the due date); credit notes are left out."
         )
