@@ -171,6 +171,29 @@ def set_aging_edges(engine: sa.Engine, actor: Actor, edges: Sequence[int]) -> No
     set_setting(engine, actor, AGING_EDGES, values, _default_edges())
 
 
+# --- payment behaviour: "paying later than usual" (issue 11) ---------------------------------
+
+LATER_THAN_USUAL_DAYS = "later_than_usual_days"
+#: Days the last 90 days' weighted days late must exceed the year's for the worklist reason.
+DEFAULT_LATER_THAN_USUAL_DAYS = 10
+MAX_LATER_THAN_USUAL_DAYS = 365
+
+
+def get_later_than_usual_days(engine: sa.Engine) -> int:
+    """The "paying later than usual" threshold in days (default 10)."""
+    return int(get_setting(engine, LATER_THAN_USUAL_DAYS, DEFAULT_LATER_THAN_USUAL_DAYS))
+
+
+def set_later_than_usual_days(engine: sa.Engine, actor: Actor, days: int) -> None:
+    """Set the threshold (1 to :data:`MAX_LATER_THAN_USUAL_DAYS` whole days)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_LATER_THAN_USUAL_DAYS:
+        raise InvalidInput(
+            "days",
+            f"later-than-usual days must be a whole number from 1 to {MAX_LATER_THAN_USUAL_DAYS}: {days!r}",
+        )
+    set_setting(engine, actor, LATER_THAN_USUAL_DAYS, days, DEFAULT_LATER_THAN_USUAL_DAYS)
+
+
 def get_reporting_currency(engine: sa.Engine) -> str:
     """The currency reports and the worklist are shown in (default EUR)."""
     return str(get_setting(engine, REPORTING_CURRENCY, DEFAULT_REPORTING_CURRENCY))

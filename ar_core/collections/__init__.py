@@ -114,6 +114,7 @@ _SERVICE: dict[str, str] = {
     "refresh_promise_statuses": "promises",
     "payment_history": "paid_invoices",  # unscoped: performance's expected cash
     "for_user": "team",
+    "late_payers": "team",
     "team_worklist": "team",
 }
 __getattr__, __dir__ = lazy(__name__, _EXPORTS, _SERVICE)

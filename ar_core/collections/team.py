@@ -119,8 +119,27 @@ def team_worklist(
         today=today,
         cases=cases,
         paid=_paid(engine, snapshot_id, fx, reporting),
+        late_payers=late_payers(engine, snapshot_id, as_of),
     )
     return frame, missing
+
+
+def late_payers(engine: sa.Engine, snapshot_id: int, as_of: date) -> pl.DataFrame:
+    """The customers paying later than usual at ``snapshot_id`` (customer_id, trend_days; services only).
+
+    From the snapshot's payment history (``payment_history``, shared) with the team's threshold,
+    computed once per snapshot chain and threshold.
+    """
+    from ar_core.collections.behaviour import payment_behaviour
+    from ar_core.collections.paid_invoices import payment_history
+
+    threshold = settings.get_later_than_usual_days(engine)
+
+    def compute() -> pl.DataFrame:
+        behaviour = payment_behaviour(payment_history(engine, snapshot_id), as_of, threshold_days=threshold)
+        return behaviour.filter(pl.col("later_than_usual")).select("customer_id", "trend_days")
+
+    return memo(engine, "late_payers", (ledger_key(engine, snapshot_id), as_of, threshold), compute, keep=4)
 
 
 def _paid(engine: sa.Engine, snapshot_id: int, fx: pl.DataFrame, reporting: str) -> pl.DataFrame | None:

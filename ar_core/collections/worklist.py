@@ -367,6 +367,7 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     cases: pl.DataFrame | None = None,
     case_items: pl.DataFrame | None = None,
     paid: pl.DataFrame | None = None,
+    late_payers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Rank the customers with open items at ``as_of`` (:data:`WORKLIST_COLUMNS` + extras).
 
@@ -380,13 +381,16 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
 
     ``cases`` (the cases being worked) and ``case_items`` (their items, with the case's
     ``customer_id``) add the dispute follow-ups and the disputed parts of items (module docstring);
-    ``paid`` (customer_id, paid_unapplied) the bank payments the ERP has not applied yet.
+    ``paid`` (customer_id, paid_unapplied) the bank payments the ERP has not applied yet;
+    ``late_payers`` (customer_id, trend_days) the customers paying later than usual
+    (``collections.payment_behaviour``): a reason, no points.
     """
     config = config or PriorityConfig()
     base = customer_base(items, as_of, config, rates, edges, reporting=reporting)
     base = with_case_disputes(base, items, case_items, as_of, config, rates, edges, reporting=reporting)
     return rank_customers(base, as_of, customers, contacts_summary, promises, escalations, config, rates,
-                          reporting=reporting, today=today, cases=cases, paid=paid)  # fmt: skip
+                          reporting=reporting, today=today, cases=cases, paid=paid,
+                          late_payers=late_payers)  # fmt: skip
 
 
 def customer_base(
@@ -437,11 +441,13 @@ def rank_customers(  # noqa: PLR0917 - the workflow inputs, in the order build_w
     today: date | None = None,
     cases: pl.DataFrame | None = None,
     paid: pl.DataFrame | None = None,
+    late_payers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Overlay the workflow records (master data, contacts, promises, escalations, the follow-ups
     of cases being worked, bank payments not yet applied) on a base; rank."""
     ranked, _ = rerank(None, base, as_of, customers, contacts_summary, promises, escalations, config, rates,
-                       reporting=reporting, today=today, cases=cases, paid=paid)  # fmt: skip
+                       reporting=reporting, today=today, cases=cases, paid=paid,
+                       late_payers=late_payers)  # fmt: skip
     return ranked
 
 
@@ -470,6 +476,7 @@ def rerank(  # noqa: PLR0917 - rank_customers' inputs after the previous ranking
     today: date | None = None,
     cases: pl.DataFrame | None = None,
     paid: pl.DataFrame | None = None,
+    late_payers: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, Ranking]:
     """:func:`rank_customers`, scoring again only the customers whose inputs changed since ``previous``.
 
@@ -479,7 +486,17 @@ def rerank(  # noqa: PLR0917 - rank_customers' inputs after the previous ranking
     """
     now = max(today or as_of, as_of)
     rows = _feature_rows(
-        base, customers, contacts_summary, promises, escalations, cases, rates, reporting, now, paid
+        base,
+        customers,
+        contacts_summary,
+        promises,
+        escalations,
+        cases,
+        rates,
+        reporting,
+        now,
+        paid,
+        late_payers,
     )
     rules = (config, reporting, now, rows.schema)  # the same columns, or the hashes do not compare
     hashes = rows.select("customer_id", rows.hash_rows(seed=11).alias("_h"))
@@ -509,8 +526,9 @@ def _feature_rows(  # noqa: PLR0917 - rank_customers' inputs
     reporting: str,
     now: date,
     paid: pl.DataFrame | None = None,
+    late_payers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    rows = _with_paid(_master(base, customers, rates, reporting), paid)
+    rows = _with_late(_with_paid(_master(base, customers, rates, reporting), paid), late_payers)
     return (
         rows.join(_promise_features(promises, now), on="customer_id", how="left")
         .join(_contact_features(contacts_summary, now), on="customer_id", how="left")
@@ -538,6 +556,18 @@ def _with_paid(rows: pl.DataFrame, paid: pl.DataFrame | None) -> pl.DataFrame:
     return rows.with_columns(
         pl.when(left > 0).then(left).otherwise(zero).cast(MONEY).alias("overdue_collectable")
     )
+
+
+def _with_late(rows: pl.DataFrame, late_payers: pl.DataFrame | None) -> pl.DataFrame:
+    """``_later_days``: how many days later than over the year the customer paid in the last 90
+    days, for the customers ``payment_behaviour`` flags (null for the others). A reason only: a
+    slipping habit is worth a word on the call, not a different place in the list."""
+    if late_payers is None or late_payers.is_empty():
+        return rows.with_columns(pl.lit(None, pl.Float64).alias("_later_days"))
+    per = late_payers.group_by("customer_id").agg(
+        pl.col("trend_days").max().cast(pl.Float64).alias("_later_days")
+    )
+    return rows.join(per, on="customer_id", how="left")
 
 
 def _scored(rows: pl.DataFrame, config: PriorityConfig, reporting: str, now: date) -> pl.DataFrame:
@@ -571,6 +601,11 @@ def _scored(rows: pl.DataFrame, config: PriorityConfig, reporting: str, now: dat
                 pl.when(pl.col("paid_unapplied") > 0).then(
                     pl.concat_str(
                         money_text(pl.col("paid_unapplied"), reporting), pl.lit(" paid, not yet applied")
+                    )
+                ),
+                pl.when(pl.col("_later_days").is_not_null()).then(
+                    pl.format(
+                        "paying later than usual (+{} days)", pl.col("_later_days").round(0).cast(pl.Int64)
                     )
                 ),
             )
