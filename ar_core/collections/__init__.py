@@ -82,6 +82,7 @@ _EXPORTS: dict[str, str] = {
     "customer_payment_history": "paid_invoices",
     "BEHAVIOUR_COLUMNS": "behaviour",
     "payment_behaviour": "behaviour",
+    "days_late_by_month": "behaviour",
     "check_choice": "reason_codes",
     "reason_label": "reason_codes",
     "snapshot_for": "team",

@@ -77,3 +77,23 @@ def payment_behaviour(
         .sort("customer_id")
     )
     return out.select(BEHAVIOUR_COLUMNS)
+
+
+def days_late_by_month(history: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Per month of payment in the year up to ``as_of`` (``month`` = its first day): the invoices paid
+    and their amount-weighted days late, for a chart of how a customer's habit moves."""
+    amount = pl.col("amount").cast(pl.Float64)
+    weight = (
+        pl.coalesce(pl.col("amount_rep").cast(pl.Float64), amount)
+        if "amount_rep" in history.columns
+        else amount
+    )
+    late = (pl.col("clearing_date") - pl.col("due_date")).dt.total_days().clip(lower_bound=0).cast(pl.Float64)
+    year = history.filter(
+        (pl.col("clearing_date") <= as_of) & (pl.col("clearing_date") > as_of - timedelta(days=YEAR_DAYS))
+    )
+    return (
+        year.group_by(pl.col("clearing_date").dt.truncate("1mo").alias("month"))
+        .agg(pl.len().cast(pl.Int64).alias("invoices"), _weighted(late, weight).alias("weighted_days_late"))
+        .sort("month")
+    )

@@ -1,15 +1,18 @@
-"""The item history across snapshots: when each item appeared and when it was cleared."""
+"""The item history across snapshots: when each item appeared and when it was cleared, below the
+customer's payment behaviour (``payment_box``)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from ar_core.ledger import customer_items_history, item_timeline
+from pages.account_tabs import payment_box
 from pages.account_tabs.common import Account
 from ui import tables
 
 
 def render(ctx: Account) -> None:
+    payment_box.render(ctx)
     history = customer_items_history(ctx.engine, ctx.actor, ctx.customer_id)
     tables.show(
         item_timeline(history, ctx.snapshot_dates),
