@@ -42,11 +42,13 @@ def show(actor: Actor, as_of: date) -> None:
     eng = engine()
     st.subheader("Expected cash, next 8 weeks")
     collector = None
+    with st.spinner("Reading the payment history of the snapshots (once per new snapshot)…"):
+        team = expected_cash(eng, actor, as_of)  # the first run after a restart reads every snapshot
     if actor.has(*READ_ALL_ROLES):
-        names = expected_cash(eng, actor, as_of).weekly["collector"].drop_nulls().unique().sort().to_list()
+        names = team.weekly["collector"].drop_nulls().unique().sort().to_list()
         chosen = st.selectbox("Collector", [ALL, *names], key=keys.CASH_COLLECTOR)
         collector = None if chosen in (None, ALL) else chosen
-    cash = expected_cash(eng, actor, as_of, collector=collector)
+    cash = team if collector is None else expected_cash(eng, actor, as_of, collector=collector)
     if cash.totals["expected"].sum() == 0:
         st.info(
             "No payment expected in the next eight weeks for these customers"
