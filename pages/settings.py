@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.settings_parts import NOTICE, credit, fx, general, priority
+from pages.settings_parts import NOTICE, credit, fx, general, payment, priority
 from ui.guard import require
 from ui.resources import engine
 
@@ -31,6 +31,7 @@ with weights:
         "*Reset* puts the documented defaults back."
     )
     priority.weights(eng, actor)
+    payment.later_than_usual(eng, actor)
 
 # When a promise counts as broken, the aging buckets, and the currency of every report.
 with promises:

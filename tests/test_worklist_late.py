@@ -71,3 +71,15 @@ def test_the_threshold_setting_is_checked():
     with pytest.raises(InvalidInput):
         settings.set_later_than_usual_days(None, LEAD, 0)  # type: ignore[arg-type]
     assert Decimal(settings.DEFAULT_LATER_THAN_USUAL_DAYS) == 10
+
+
+def test_a_lead_sets_the_threshold_on_the_settings_page(tmp_path, monkeypatch):
+    from tests.app_support import app_store, open_page
+
+    with app_store(tmp_path, monkeypatch, {"lena": ["lead"]}, "correct-horse-42") as engine:
+        at = open_page("pages/settings.py", "lena")
+        assert at.number_input(key="later_than_usual_days").value == 10
+        at.number_input(key="later_than_usual_days").set_value(14)
+        at.form_submit_button(key="FormSubmitter:payment_behaviour_settings-Save").click().run()
+        assert not at.exception, at.exception
+        assert settings.get_later_than_usual_days(engine) == 14
