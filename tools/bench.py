@@ -532,11 +532,14 @@ def _cli_start_floor(_data: Path, _work: Path) -> None:
     _median_run([sys.executable, "-c", "import polars"], os.environ.copy())
 
 
-from tools import bench_credit, bench_store  # noqa: E402  (their functions import bench lazily)
-from tools import bench_coaching  # noqa: E402  (issue 11: Collector metrics page)
-from tools import bench_kpis  # noqa: E402  (issue 11: KPIs of a period)
-from tools import bench_reports  # noqa: E402  (issue 11: the weekly report)
-from tools import bench_forecast  # noqa: E402  (issue 11: expected cash and the backtest)
+from tools import (  # noqa: E402  (their functions import bench lazily)
+    bench_coaching,
+    bench_credit,
+    bench_forecast,
+    bench_kpis,
+    bench_reports,
+    bench_store,
+)
 
 MEASUREMENTS: list[Measurement] = [
     Measurement(

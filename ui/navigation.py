@@ -50,7 +50,9 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/root_causes.py", "Root causes", ":material/insights:", READ_ALL_ROLES, "root_causes"),
     PageSpec("pages/kpis.py", "KPIs", ":material/speed:", (), "kpis"),
     PageSpec("pages/home.py", "Overview", ":material/dashboard:", (), "home"),
-    PageSpec("pages/reports.py", "Reports", ":material/summarize:", ("lead", "controller", "admin"), "reports"),
+    PageSpec(
+        "pages/reports.py", "Reports", ":material/summarize:", ("lead", "controller", "admin"), "reports"
+    ),
     PageSpec("pages/upload.py", "Upload", ":material/upload_file:", ("lead", "admin"), "upload"),
     PageSpec("pages/settings.py", "Settings", ":material/tune:", ("lead", "admin"), "settings"),
     PageSpec("pages/admin.py", "Users & audit", ":material/admin_panel_settings:", ("admin",), "admin"),

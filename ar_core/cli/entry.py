@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from ar_core.cli import bank, credit, disputes, imports, setup, snapshots, users, worklist
-from ar_core.cli import report
-from ar_core.cli import kpis
-from ar_core.cli import cash
+from ar_core.cli import bank, cash, credit, disputes, imports, kpis, report, setup, snapshots, users, worklist
 
 #: The command groups, in the order ``--help`` lists them.
 GROUPS = (imports, snapshots, worklist, disputes, bank, credit, kpis, report, cash, setup, users)

@@ -5,8 +5,9 @@ convert to and from ``Decimal(18, 2)`` at the store boundary (see ``ar_core.stor
 schema itself is created by the Alembic migrations in ``ar_core/store/migrations``; these models
 describe it for queries and must be kept in step with the migrations (a test compares them).
 
-One module per area (``access``, ``ledger``, ``collections``, ``disputes``, ``credit``, ``performance``, ``reporting``, ``shared``); every model is
-imported here, so ``from ar_core.store.models import Snapshot`` works and the metadata is complete.
+One module per area (``access``, ``ledger``, ``collections``, ``disputes``, ``credit``,
+``performance``, ``reporting``, ``shared``); every model is imported here, so
+``from ar_core.store.models import Snapshot`` works and the metadata is complete.
 """
 
 from __future__ import annotations
@@ -53,12 +54,12 @@ __all__ = [
     "AuditEntry",
     "BankPayment",
     "BankStatement",
-    "CoachingAction",
-    "CoachingNote",
-    "CollectorTarget",
     "Base",
     "BigId",
     "ChangeMark",
+    "CoachingAction",
+    "CoachingNote",
+    "CollectorTarget",
     "ContactEntry",
     "CreditRefund",
     "Customer",

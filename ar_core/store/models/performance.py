@@ -37,9 +37,7 @@ class CollectorTarget(Base):
     hundredths). Setting it again replaces the value (audited)."""
 
     __tablename__ = "collector_targets"
-    __table_args__ = (
-        sa.UniqueConstraint("collector", "metric", "period_start", name="uq_collector_target"),
-    )
+    __table_args__ = (sa.UniqueConstraint("collector", "metric", "period_start", name="uq_collector_target"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     collector: Mapped[str] = mapped_column(sa.String(40), index=True)
