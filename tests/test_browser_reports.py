@@ -63,7 +63,7 @@ def test_the_lead_produces_and_downloads_the_weekly_report_whose_kpis_match(serv
     SHOTS.mkdir(parents=True, exist_ok=True)
     with lead_page(server, LEAD["username"], LEAD["password"]) as page:
         page.get_by_test_id("stSidebarNavLink").filter(has_text="Reports").click()
-        expect(page.get_by_role("heading", name="Reports")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("heading", name="Reports", exact=True)).to_be_visible(timeout=30_000)
         idle(page, settle=True)
         page.get_by_role("button", name="Produce").click()
         expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text(
