@@ -57,16 +57,20 @@ def show(actor: Actor, as_of: date) -> None:
     else:
         long = cash.totals.unpivot(
             index="week_start", on=["promised", "predicted"], variable_name="kind", value_name="amount"
-        ).with_columns(pl.col("amount").cast(pl.Float64), pl.col("kind").str.to_titlecase())  # chart only
+        ).with_columns(
+            pl.col("amount").cast(pl.Float64),  # chart only
+            pl.col("kind").str.to_titlecase(),
+            pl.col("week_start").dt.strftime("%d.%m.%Y").alias("week"),  # a label: no time-zone shift
+        )
         chart = (
             alt.Chart(long)
             .mark_bar()
             .encode(
-                x=alt.X("week_start:T", title="Week of", axis=alt.Axis(format="%d.%m.%Y")),
+                x=alt.X("week:O", title="Week of (Monday)", sort=None, axis=alt.Axis(labelAngle=0)),
                 y=alt.Y("sum(amount):Q", title=f"Expected ({cash.currency})", stack="zero"),
                 color=alt.Color("kind:N", title="", scale=alt.Scale(domain=["Promised", "Predicted"])),
                 tooltip=[
-                    alt.Tooltip("week_start:T", title="Week of", format="%d.%m.%Y"),
+                    alt.Tooltip("week:O", title="Week of"),
                     "kind:N",
                     alt.Tooltip("amount:Q", format=",.2f"),
                 ],
