@@ -36,6 +36,21 @@ def _weighted(days: pl.Expr, weight: pl.Expr) -> pl.Expr:
     return ((days * weight).sum() / weight.sum()).round(2)
 
 
+def _paid_in_year(history: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The invoices paid in the year up to ``as_of``: customer_id, clearing_date, ``days`` late
+    (max(0, clearing − due)) and their weight ``w`` (reporting amount, else local amount)."""
+    amount = pl.col("amount").cast(pl.Float64)
+    weight = (
+        pl.coalesce(pl.col("amount_rep").cast(pl.Float64), amount)
+        if "amount_rep" in history.columns
+        else amount
+    )
+    late = (pl.col("clearing_date") - pl.col("due_date")).dt.total_days().clip(lower_bound=0).cast(pl.Float64)
+    return history.filter(
+        (pl.col("clearing_date") <= as_of) & (pl.col("clearing_date") > as_of - timedelta(days=YEAR_DAYS))
+    ).select("customer_id", "clearing_date", late.alias("days"), weight.alias("w"))
+
+
 def payment_behaviour(
     history: pl.DataFrame, as_of: date, *, threshold_days: int = 10, min_recent: int = 3
 ) -> pl.DataFrame:
@@ -44,16 +59,7 @@ def payment_behaviour(
     ``history`` holds customer_id, due_date, clearing_date, amount (and optionally amount_rep),
     one row per paid invoice (``collections.payment_history``).
     """
-    amount = pl.col("amount").cast(pl.Float64)
-    weight = (
-        pl.coalesce(pl.col("amount_rep").cast(pl.Float64), amount)
-        if "amount_rep" in history.columns
-        else amount
-    )
-    late = (pl.col("clearing_date") - pl.col("due_date")).dt.total_days().clip(lower_bound=0).cast(pl.Float64)
-    year = history.filter(
-        (pl.col("clearing_date") <= as_of) & (pl.col("clearing_date") > as_of - timedelta(days=YEAR_DAYS))
-    ).select("customer_id", late.alias("days"), weight.alias("w"), pl.col("clearing_date"))
+    year = _paid_in_year(history, as_of)
     recent = pl.col("clearing_date") > as_of - timedelta(days=RECENT_DAYS)
     days, w = pl.col("days"), pl.col("w")
     out = (
@@ -82,18 +88,12 @@ def payment_behaviour(
 def days_late_by_month(history: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """Per month of payment in the year up to ``as_of`` (``month`` = its first day): the invoices paid
     and their amount-weighted days late, for a chart of how a customer's habit moves."""
-    amount = pl.col("amount").cast(pl.Float64)
-    weight = (
-        pl.coalesce(pl.col("amount_rep").cast(pl.Float64), amount)
-        if "amount_rep" in history.columns
-        else amount
-    )
-    late = (pl.col("clearing_date") - pl.col("due_date")).dt.total_days().clip(lower_bound=0).cast(pl.Float64)
-    year = history.filter(
-        (pl.col("clearing_date") <= as_of) & (pl.col("clearing_date") > as_of - timedelta(days=YEAR_DAYS))
-    )
     return (
-        year.group_by(pl.col("clearing_date").dt.truncate("1mo").alias("month"))
-        .agg(pl.len().cast(pl.Int64).alias("invoices"), _weighted(late, weight).alias("weighted_days_late"))
+        _paid_in_year(history, as_of)
+        .group_by(pl.col("clearing_date").dt.truncate("1mo").alias("month"))
+        .agg(
+            pl.len().cast(pl.Int64).alias("invoices"),
+            _weighted(pl.col("days"), pl.col("w")).alias("weighted_days_late"),
+        )
         .sort("month")
     )
