@@ -82,6 +82,14 @@ def test_customer_comes_from_the_url(ledger):
     assert at.title[0].value == "Müller Maschinenbau GmbH"
 
 
+def test_the_select_box_defaults_to_the_customer_in_the_url(ledger):
+    # The browser falls back to the widget's default when a rerun interrupts the run that set the
+    # value (the login cookie's rerun does): a default of the first option reopened another account.
+    at = page("lena", BAKKER)
+    box = at.selectbox(key="acct_pick")
+    assert box.options[box.proto.default] == f"{BAKKER} — Bakker Logistiek B.V."
+
+
 def test_choosing_a_customer_updates_the_url(ledger):
     at = page("lena")
     assert at.query_params["customer"] == MUELLER  # the first customer, written into the URL

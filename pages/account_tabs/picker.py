@@ -66,9 +66,13 @@ def choose(eng: sa.Engine, actor: Actor) -> dict:
     else:
         offered = allowed
     names = dict(zip(offered["customer_id"], offered["name"].fill_null(""), strict=True))
+    options = list(names)
+    # The default is the customer in view too: the browser falls back to the default when a rerun
+    # (the login cookie's) interrupts the run that set the value, and would reopen the first one.
     customer_id = st.selectbox(
         "Customer",
-        list(names),
+        options,
+        index=options.index(wanted),
         format_func=lambda c: f"{c} — {names.get(c, '')}",
         key=common.PICK,
         on_change=common.picked,
