@@ -35,9 +35,10 @@ ALLOWED: dict[str, set[str]] = {
     "disputes": {"access", "ledger", "ingest"},
     "credit": {"access", "ledger", "ingest"},
     "performance": {"access", "ledger", "collections", "disputes", "credit"},
-    "recovery": {"access", "ledger", "collections", "disputes"},
+    # dunning blocks disputed, promised and credit items; released letters land in the contact log
+    "recovery": {"access", "ledger", "collections", "disputes", "credit"},
     "knowledge": {"access"},
-    "reporting": {"access", "ledger", "collections", "disputes", "credit", "performance"},
+    "reporting": {"access", "ledger", "collections", "disputes", "credit", "performance", "recovery"},
 }
 #: Shared modules may record who changed a setting (access) and lean on two pure rule modules for
 #: defaults and validation, nothing else.
@@ -62,6 +63,16 @@ PURE = {
     "ar_core.performance.coaching",
     "ar_core.performance.followups", "ar_core.performance.sales_file",
     "ar_core.performance.forecast",
+    # knowledge (SOPs, training, skills): one line per capability, its owner adds its modules
+    # PURE:sops
+    # PURE:training
+    # PURE:skills
+    # recovery
+    # PURE:law
+    # PURE:letters
+    # PURE:dunning
+    # PURE:plans
+    # PURE:legal
 }  # fmt: skip
 
 

@@ -53,6 +53,13 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "pages/reports.py", "Reports", ":material/summarize:", ("lead", "controller", "admin"), "reports"
     ),
+    PageSpec("pages/dunning.py", "Dunning", ":material/mail:", (), "dunning"),
+    PageSpec("pages/payment_plans.py", "Payment plans", ":material/event_repeat:", (), "payment_plans"),
+    PageSpec("pages/write_offs.py", "Legal & write-off", ":material/balance:", (), "write_offs"),
+    PageSpec("pages/insolvency.py", "Insolvency & ratings", ":material/report:", (), "insolvency"),
+    PageSpec("pages/sops.py", "SOPs", ":material/menu_book:", (), "sops"),
+    PageSpec("pages/training.py", "Training", ":material/school:", (), "training"),
+    PageSpec("pages/skills.py", "Skills & coverage", ":material/diversity_3:", (), "skills"),
     PageSpec("pages/upload.py", "Upload", ":material/upload_file:", ("lead", "admin"), "upload"),
     PageSpec("pages/settings.py", "Settings", ":material/tune:", ("lead", "admin"), "settings"),
     PageSpec("pages/admin.py", "Users & audit", ":material/admin_panel_settings:", ("admin",), "admin"),

@@ -8,10 +8,29 @@ from __future__ import annotations
 
 import argparse
 
-from ar_core.cli import bank, cash, credit, disputes, imports, kpis, report, setup, snapshots, users, worklist
+from ar_core.cli import (
+    bank,
+    cash,
+    credit,
+    disputes,
+    dunning,
+    imports,
+    kpis,
+    payment_plan,
+    report,
+    setup,
+    skills,
+    snapshots,
+    training,
+    users,
+    worklist,
+)
 
 #: The command groups, in the order ``--help`` lists them.
-GROUPS = (imports, snapshots, worklist, disputes, bank, credit, kpis, report, cash, setup, users)
+GROUPS = (
+    imports, snapshots, worklist, disputes, bank, credit, kpis, report, cash,
+    dunning, payment_plan, training, skills, setup, users,
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,6 +30,8 @@ from ar_core.store.models.disputes import (
     DisputeNote,
     DisputeReason,
 )
+from ar_core.store.models.dunning import *  # noqa: F403
+from ar_core.store.models.late_payment import *  # noqa: F403
 from ar_core.store.models.ledger import (
     Customer,
     CustomerChange,
@@ -41,9 +43,16 @@ from ar_core.store.models.ledger import (
     SnapshotTotal,
     VersionBlock,
 )
+from ar_core.store.models.payment_plans import *  # noqa: F403
 from ar_core.store.models.performance import CoachingAction, CoachingNote, CollectorTarget, MonthlySales
 from ar_core.store.models.reporting import ReportRun
 from ar_core.store.models.shared import AppSetting, ChangeMark, SavedMapping
+from ar_core.store.models.skills import *  # noqa: F403
+
+# The areas added after the house issue: each module lists its models in its own ``__all__``.
+from ar_core.store.models.sops import *  # noqa: F403
+from ar_core.store.models.training import *  # noqa: F403
+from ar_core.store.models.write_offs import *  # noqa: F403
 from ar_core.store.types import BigId, UTCDateTime, utcnow
 
 __all__ = [

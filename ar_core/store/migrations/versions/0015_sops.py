@@ -1,0 +1,27 @@
+"""SOP register: procedures, their versions, attachments, named approvers, acknowledgements.
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op  # noqa: F401
+
+revision = "0015"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+UTC_TS = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,27 @@
+"""Legal handover and write-off requests with their items.
+
+Revision ID: 0021
+Revises: 0020
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op  # noqa: F401
+
+revision = "0021"
+down_revision = "0020"
+branch_labels = None
+depends_on = None
+
+BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+UTC_TS = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

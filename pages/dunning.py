@@ -1,0 +1,10 @@
+"""Dunning."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.guard import require
+
+actor = require()
+st.title("Dunning")

@@ -1,0 +1,10 @@
+"""Insolvency & ratings."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.guard import require
+
+actor = require()
+st.title("Insolvency & ratings")

@@ -1,0 +1,10 @@
+"""Training."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.guard import require
+
+actor = require()
+st.title("Training")

@@ -1,0 +1,10 @@
+"""Legal & write-off."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.guard import require
+
+actor = require()
+st.title("Legal & write-off")
