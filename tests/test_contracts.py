@@ -71,6 +71,7 @@ PURE = {
     # PURE:law
     # PURE:letters
     # PURE:dunning
+    "ar_core.recovery.procedure", "ar_core.recovery.dunning_run", "ar_core.recovery.dunning_overview",
     # PURE:plans
     # PURE:legal
 }  # fmt: skip
