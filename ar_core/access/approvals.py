@@ -32,14 +32,21 @@ from ar_core.access.scope import SEE_ALL_ROLES
 from ar_core.errors import ApprovalRefused, ArDeskError, InvalidInput, NotFound, PermissionDenied
 from ar_core.money import from_cents, to_cents
 from ar_core.store.db import write_transaction
-from ar_core.store.models import ApprovalLimit, ApprovalRequest, User, utcnow
+from ar_core.store.models import ApprovalLimit, ApprovalRequest, Sop, SopAreaPerson, SopVersion, User, utcnow
 
 #: What can be put up for approval.
 KINDS = ("write_off", "legal_handover", "payment_plan", "refund", "sop_version", "report_signoff")
 STATUSES = ("pending", "approved", "rejected", "withdrawn")
 #: Kinds decided by role instead of an approval limit: a report sign-off has no amount to limit,
 #: and every holder of one of these roles (other than the requester) may decide it.
-ROLE_DECIDED: dict[str, tuple[str, ...]] = {"report_signoff": ("lead", "controller")}
+ROLE_DECIDED: dict[str, tuple[str, ...]] = {
+    "report_signoff": ("lead", "controller"),
+    "sop_version": ("lead",),
+}
+#: Kinds that people named for the request's subject may decide besides the roles above: an SOP
+#: version by a named approver of its SOP's process area (the SOP register keeps the names in
+#: ``sop_area_people``; access reads that table, never the knowledge code).
+NAMED_DECIDERS = ("sop_version",)
 #: Roles that see every request in :func:`list_requests`; others see what they asked or decided.
 #: Largest amount accepted: far above any receivable, far below what a Decimal(18, 2) holds.
 MAX_AMOUNT = Decimal("1000000000000")
@@ -207,10 +214,15 @@ def _decide(engine: sa.Engine, actor: Actor, request_id: int, status: str, note:
         if row.requested_by == actor.username:
             raise ApprovalRefused("four eyes: somebody other than the requester must decide this request")
         limit = None if row.kind in ROLE_DECIDED else _limit(conn, actor.username, row.kind)
+        if row.kind == "sop_version" and _sop_author(conn, request_id) == actor.username:
+            raise ApprovalRefused("four eyes: the author of an SOP version never approves it")
         if row.kind in ROLE_DECIDED:
-            if roles.isdisjoint(ROLE_DECIDED[row.kind]):
+            if roles.isdisjoint(ROLE_DECIDED[row.kind]) and not _named_decider(conn, row, actor.username):
                 needed = " or ".join(ROLE_DECIDED[row.kind])
-                raise ApprovalRefused(f"{actor.username} may not decide {row.kind}: needs the role {needed}")
+                named = " (or to be named approver of the SOP's area)" if row.kind in NAMED_DECIDERS else ""
+                raise ApprovalRefused(
+                    f"{actor.username} may not decide {row.kind}: needs the role {needed}{named}"
+                )
         elif limit is None:
             raise ApprovalRefused(f"{actor.username} has no approval limit for {row.kind}")
         elif not limit.covers(row.amount_cents, row.currency):
@@ -229,6 +241,41 @@ def _decide(engine: sa.Engine, actor: Actor, request_id: int, status: str, note:
         after = _audit_view(_request_row(conn, request_id))
         action = "approve" if status == "approved" else "reject"
         record(conn, actor, action, "approval_request", request_id, before=before, after=after)
+
+
+def _sop_author(conn: sa.Connection, request_id: int) -> str | None:
+    """The author of the SOP version put up for approval by ``request_id`` (``None``: none)."""
+    return conn.execute(
+        sa.select(SopVersion.author).where(SopVersion.approval_request_id == request_id)
+    ).scalar()
+
+
+def _sop_areas_named(conn: sa.Connection, username: str) -> set[str]:
+    """The process areas whose SOP versions ``username`` is a named approver of."""
+    query = sa.select(SopAreaPerson.area).where(
+        SopAreaPerson.username == username, SopAreaPerson.kind == "approver"
+    )
+    return set(conn.execute(query).scalars())
+
+
+def _sop_request_areas(conn: sa.Connection, request_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Approval request id -> (process area, author) of the SOP version it is about."""
+    if not request_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(SopVersion.approval_request_id, Sop.area, SopVersion.author)
+        .join(Sop, Sop.id == SopVersion.sop_id)
+        .where(SopVersion.approval_request_id.in_(request_ids))
+    ).all()
+    return {r.approval_request_id: (r.area, r.author) for r in rows}
+
+
+def _named_decider(conn: sa.Connection, row: Any, username: str) -> bool:
+    """Whether ``username`` is named to decide this request's subject (:data:`NAMED_DECIDERS`)."""
+    if row.kind != "sop_version":
+        return False
+    area = _sop_request_areas(conn, [row.id]).get(row.id, (None, None))[0]
+    return area is not None and area in _sop_areas_named(conn, username)
 
 
 def _limit_text(limit: Limit) -> str:
@@ -378,6 +425,9 @@ def waiting_for(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
         }
         roles = set(user.roles.split(","))
         limits |= {kind: Limit(None, None) for kind, who in ROLE_DECIDED.items() if roles.intersection(who)}
+        named = _sop_areas_named(conn, actor.username)
+        if named and "sop_version" not in limits:
+            limits["sop_version"] = Limit(None, None)  # narrowed to the named areas below
         if not limits:
             return _frame([])
         rows = conn.execute(
@@ -389,7 +439,16 @@ def waiting_for(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
             )
             .order_by(ApprovalRequest.requested_at, ApprovalRequest.id)
         ).all()
-    return _frame([r for r in rows if limits[r.kind].covers(r.amount_cents, r.currency)])
+        sops = _sop_request_areas(conn, [r.id for r in rows if r.kind == "sop_version"])
+    lead_for_sops = not roles.isdisjoint(ROLE_DECIDED["sop_version"])
+
+    def may(r: Any) -> bool:
+        if r.kind != "sop_version":
+            return limits[r.kind].covers(r.amount_cents, r.currency)
+        area, author = sops.get(r.id, (None, None))
+        return author != actor.username and (lead_for_sops or area in named)
+
+    return _frame([r for r in rows if may(r)])
 
 
 def list_requests(
