@@ -74,6 +74,7 @@ PURE = {
     "ar_core.recovery.procedure", "ar_core.recovery.dunning_run", "ar_core.recovery.dunning_overview",
     # PURE:plans
     # PURE:legal
+    "ar_core.recovery.write_off_rules",
 }  # fmt: skip
 
 
