@@ -76,6 +76,7 @@ PURE = {
     # PURE:legal
     "ar_core.recovery.write_off_rules",
 }  # fmt: skip
+    "ar_core.recovery.schedule", "ar_core.recovery.plan_tracking",
 
 
 def _module_name(path: Path) -> str:
