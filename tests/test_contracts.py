@@ -66,6 +66,7 @@ PURE = {
     # knowledge (SOPs, training, skills): one line per capability, its owner adds its modules
     # PURE:sops
     # PURE:training
+    "ar_core.knowledge.training", "ar_core.knowledge.training_file",
     # PURE:skills
     # recovery
     # PURE:law

@@ -99,7 +99,9 @@ def test_finished_modules_are_done_or_done_late():
     late = assess(date(2026, 10, 1), date(2026, 10, 31), D("8"), D("8"), date(2026, 11, 3), AS_OF)
     assert late.status == DONE_LATE
     # finished, even with fewer hours than expected: the completion date decides
-    assert assess(date(2026, 10, 1), date(2026, 10, 31), D("8"), D("5"), date(2026, 10, 2), AS_OF).status == DONE
+    assert (
+        assess(date(2026, 10, 1), date(2026, 10, 31), D("8"), D("5"), date(2026, 10, 2), AS_OF).status == DONE
+    )
 
 
 def test_a_tiny_pace_far_beyond_the_calendar_is_never():

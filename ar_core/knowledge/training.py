@@ -70,7 +70,7 @@ def projected_finish(expected_hours: Decimal, hours_done: Decimal, start: date, 
     return as_of + timedelta(days=days)
 
 
-def assess(  # noqa: PLR0913, PLR0917 - the plan line's own fields
+def assess(  # noqa: PLR0917 - the plan line's own fields
     start: date,
     due: date,
     expected_hours: Decimal,
