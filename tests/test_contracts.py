@@ -71,6 +71,7 @@ PURE = {
     # recovery
     # PURE:law
     # PURE:letters
+    "ar_core.recovery.letters", "ar_core.recovery.locale_format", "ar_core.recovery.pdf", "ar_core.recovery.eml",
     # PURE:dunning
     "ar_core.recovery.procedure", "ar_core.recovery.dunning_run", "ar_core.recovery.dunning_overview",
     # PURE:plans

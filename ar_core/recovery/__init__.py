@@ -12,7 +12,27 @@ _EXPORTS: dict[str, str] = {}
 #: Statutory interest and compensation, the rate table, insolvency, external information.
 _LAW: dict[str, str] = {}
 #: Letters, statements and e-mails in the customer's language (Jinja2, Babel, PDF, .eml).
-_LETTERS: dict[str, str] = {}
+_LETTERS: dict[str, str] = {
+    # pure: what a letter says and how amounts and dates read in the customer's language
+    "COUNTRY_LANGUAGES": "letters",
+    "DUNNING_KINDS": "letters",
+    "LETTER_KINDS": "letters",
+    "LETTER_LANGUAGES": "letters",
+    "Letter": "letters",
+    "letter_language": "letters",
+    "letter_subject": "letters",
+    "letter_totals": "letters",
+    "make_letter": "letters",
+    "render_text": "letters",
+    "format_date": "locale_format",
+    "format_money": "locale_format",
+    "format_number": "locale_format",
+    # output: PDF (one file, or one per customer) and the e-mail draft
+    "customer_pdfs": "pdf",
+    "letter_file_name": "pdf",
+    "letters_pdf": "pdf",
+    "letter_eml": "eml",
+}
 #: The dunning procedure, blocks, runs, levels and the overview.
 _DUNNING: dict[str, str] = {}
 #: Payment plans: schedules, proposals, approval, tracking.
