@@ -67,8 +67,9 @@ def db(store, make_result):
 
 
 def small(db, actor=MEYER, docs=("9001", "9002"), reason="small_balance", kind="write_off") -> int:
-    return request_write_off(db, actor, kind=kind, customer_id="0000100001", item_keys=[key(d) for d in docs],
-                             reason=reason, evidence="Rest after short payments, not worth dunning")  # fmt: skip
+    keys = [key(d) for d in docs]
+    return request_write_off(db, actor, kind=kind, customer_id="0000100001", item_keys=keys, reason=reason,
+                             evidence="Rest after short payments, not worth dunning")  # fmt: skip
 
 
 def by_id(db, actor, request_id) -> dict:
@@ -86,7 +87,11 @@ def test_a_request_sums_its_items_and_waits_for_a_lead_within_the_limit(db):
     assert write_off_items(db, MEYER, rid)["doc_no"].to_list() == ["9001", "9002"]
     # the approval request carries the amount the limits are checked against
     approval = list_requests(db, LEAD, kind="write_off").row(0, named=True)
-    assert (approval["amount"], approval["currency"], approval["status"]) == (Decimal("20.00"), "EUR", "pending")
+    assert (approval["amount"], approval["currency"], approval["status"]) == (
+        Decimal("20.00"),
+        "EUR",
+        "pending",
+    )
     assert write_offs_waiting_for(db, LEAD)["request_id"].to_list() == [rid]
     assert write_offs_waiting_for(db, MEYER).is_empty()  # a collector decides nothing
 
@@ -129,8 +134,8 @@ def test_a_rejected_request_keeps_its_history_and_frees_its_items(db):
         reject_write_off(db, LEAD, rid, "  ")
     reject_write_off(db, LEAD, rid, "call the customer once more")
     row = by_id(db, MEYER, rid)
-    assert (row["status"], row["decided_by"], row["decision_note"]) == ("rejected", "lena.lead",
-                                                                        "call the customer once more")  # fmt: skip
+    assert (row["status"], row["decided_by"]) == ("rejected", "lena.lead")
+    assert row["decision_note"] == "call the customer once more"
     again = small(db)  # the items may be asked for again; the rejected request stays listed
     assert [r["status"] for r in list_write_offs(db, LEAD).iter_rows(named=True)] == ["pending", "rejected"]
     assert again != rid
