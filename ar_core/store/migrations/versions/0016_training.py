@@ -81,7 +81,10 @@ def upgrade() -> None:
         "training_risk_notes",
         sa.Column("id", BIG_ID, primary_key=True),
         sa.Column(
-            "plan_line_id", BIG_ID, sa.ForeignKey("training_plan_lines.id", ondelete="CASCADE"), nullable=False
+            "plan_line_id",
+            BIG_ID,
+            sa.ForeignKey("training_plan_lines.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("author", sa.String(40), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
