@@ -65,6 +65,7 @@ PURE = {
     "ar_core.performance.forecast",
     # knowledge (SOPs, training, skills): one line per capability, its owner adds its modules
     # PURE:sops
+    "ar_core.knowledge.sops",
     # PURE:training
     "ar_core.knowledge.training", "ar_core.knowledge.training_file",
     # PURE:skills
