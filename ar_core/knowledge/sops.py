@@ -183,7 +183,7 @@ def with_review_dates(
     )
 
 
-def reviews_due(
+def due_for_review(
     current: pl.DataFrame, months_by_area: dict[str, int], as_of: date, window_days: int = DUE_WINDOW_DAYS
 ) -> pl.DataFrame:
     """The SOPs whose review is overdue or due within ``window_days``, most urgent first."""
