@@ -18,7 +18,7 @@ from decimal import Decimal
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core.access import Actor, active_actor, record
+from ar_core.access import Actor, record
 from ar_core.errors import InvalidInput, NotFound, PermissionDenied
 from ar_core.knowledge.training import NEEDS_ATTENTION, assess, status_rank
 from ar_core.knowledge.training_file import (
@@ -146,7 +146,6 @@ def save_module(
         "skills": _skills(skills), "grants_level": grants_level, "sop_refs": _text(sop_refs, "sop_refs"),
     }  # fmt: skip
     with write_transaction(engine, actor) as conn:
-        active_actor(conn, actor.username).require(*PLAN_ROLES, doing="keep the training catalogue")
         clash = conn.execute(
             sa.select(TrainingModule.id).where(sa.func.lower(TrainingModule.title) == title.lower())
         ).scalar()
@@ -248,7 +247,6 @@ def set_plan_line(  # noqa: PLR0917 - the plan line's own fields
     actor.require(*PLAN_ROLES, doing="set training plans")
     values = _line_values(start_on, due_on, hours_done, completed_on, evidence)
     with write_transaction(engine, actor) as conn:
-        active_actor(conn, actor.username).require(*PLAN_ROLES, doing="set training plans")
         _check_user(conn, person)
         if conn.execute(sa.select(TrainingModule.id).where(TrainingModule.id == module_id)).scalar() is None:
             raise InvalidInput("module_id", f"no training module {module_id}")
@@ -260,7 +258,6 @@ def remove_plan_line(engine: sa.Engine, actor: Actor, line_id: int) -> None:
     """Take a module out of a person's plan (its risk notes go with it). Leads only, audited."""
     actor.require(*PLAN_ROLES, doing="set training plans")
     with write_transaction(engine, actor) as conn:
-        active_actor(conn, actor.username).require(*PLAN_ROLES, doing="set training plans")
         line = conn.execute(sa.select(TrainingPlanLine).where(TrainingPlanLine.id == line_id)).first()
         if line is None:
             raise NotFound(f"no plan line {line_id}")
@@ -340,7 +337,7 @@ def add_risk_note(engine: sa.Engine, actor: Actor, line_id: int, note: str) -> i
     if len(text) > MAX_NOTE:
         raise InvalidInput("note", f"a note has at most {MAX_NOTE:,} characters")
     with write_transaction(engine, actor) as conn:
-        me = active_actor(conn, actor.username)
+        me = actor  # confirmed on this connection by write_transaction
         line = conn.execute(sa.select(TrainingPlanLine).where(TrainingPlanLine.id == line_id)).first()
         if line is None:
             raise NotFound(f"no plan line {line_id}")
@@ -408,7 +405,6 @@ def import_plan_file(  # noqa: PLR0917 - file and mapping, each with its name
         return PlanImport(problems=(PlanProblem(filename, None, None, "no plan rows below the header"),))
     header = {f: columns.get(f, f) for f in ("person", "expected_hours")}
     with write_transaction(engine, actor) as conn:
-        active_actor(conn, actor.username).require(*PLAN_ROLES, doing="import training plans")
         users = set(conn.execute(sa.select(User.username).where(User.active.is_(True))).scalars())
         modules = {t.lower(): i for i, t in conn.execute(sa.select(TrainingModule.id, TrainingModule.title))}
         new: dict[str, tuple[str, Decimal]] = {}
