@@ -1,0 +1,1 @@
+"""Sections of the Legal & write-off page (pages/write_offs.py)."""
