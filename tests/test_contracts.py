@@ -69,6 +69,7 @@ PURE = {
     # PURE:training
     "ar_core.knowledge.training", "ar_core.knowledge.training_file",
     # PURE:skills
+    "ar_core.knowledge.skills", "ar_core.knowledge.coverage",
     # recovery
     # PURE:law
     # PURE:letters
