@@ -65,6 +65,14 @@ _STAND_INS = {
     "\u2264": "<=",
     "\u2265": ">=",
     "\u2192": "->",
+    # letters that have no decomposition to a WinAnsi base letter
+    "Ł": "L",
+    "ł": "l",
+    "Đ": "D",
+    "đ": "d",
+    "ı": "i",
+    "Ħ": "H",
+    "ħ": "h",
 }
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13.5, spaceAfter=7)
 SUBJECT = ParagraphStyle("subject", parent=BODY, fontName=BOLD, fontSize=11, spaceAfter=10)
