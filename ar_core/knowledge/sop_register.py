@@ -519,8 +519,8 @@ def current_sops(
 def version_history(engine: sa.Engine, actor: Actor, sop_id: int) -> pl.DataFrame:
     """Every version of an SOP the actor may read, newest first (``VERSION_SCHEMA``).
 
-    Approved, superseded and retired versions: everybody. Drafts and versions in review: their
-    author, leads and the area's named approvers.
+    Versions that were approved (also superseded or retired since): everybody. Drafts, versions in
+    review and drafts retired unapproved: their author, leads and the area's named approvers.
     """
     with engine.connect() as conn:
         _sop_row(conn, sop_id)
@@ -528,7 +528,7 @@ def version_history(engine: sa.Engine, actor: Actor, sop_id: int) -> pl.DataFram
             _joined().where(SopVersion.sop_id == sop_id).order_by(SopVersion.version_no.desc())
         ).all()
         shown = [
-            r for r in rows if r.status not in ("draft", "in_review") or _may_see_unapproved(conn, actor, r)
+            r for r in rows if r.approved_at is not None or _may_see_unapproved(conn, actor, r)
         ]
     return _version_frame(shown)
 
@@ -537,7 +537,7 @@ def get_version(engine: sa.Engine, actor: Actor, version_id: int) -> dict[str, A
     """One version as a dict (``VERSION_SCHEMA`` keys); a draft only for whom may read it."""
     with engine.connect() as conn:
         row = _version_row(conn, version_id)
-        if row.status in ("draft", "in_review") and not _may_see_unapproved(conn, actor, row):
+        if row.approved_at is None and not _may_see_unapproved(conn, actor, row):
             raise NotFound(f"no SOP version {version_id}")
     return _version_frame([row]).row(0, named=True)
 
