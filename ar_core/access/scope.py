@@ -2,23 +2,26 @@
 
 A collector's portfolio is the customers whose collector they are (extract or customer master),
 the customers assigned to them on the admin page and the customers of their assigned company
-codes; a collector also works the customers escalated to them. Leads, controllers and admins
-read everything; controllers never write.
+codes; a collector also works the customers escalated to them, and the portfolio of a colleague
+they are the named backup of while that colleague is away. Leads, controllers and admins read
+everything; controllers never write.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from datetime import date, timedelta
 
 import polars as pl
 import sqlalchemy as sa
 
 from ar_core.access.actor import Actor
 from ar_core.access.users import PORTFOLIO_KINDS, _portfolio, parse_roles
+from ar_core.config import today as team_day
 from ar_core.errors import NotFound, PermissionDenied
 from ar_core.memo import memo
 from ar_core.store import marks
-from ar_core.store.models import Customer, Escalation, User
+from ar_core.store.models import Absence, CollectorBackup, Customer, Escalation, User
 
 #: Roles that see every customer; everybody else only sees their portfolio.
 SEE_ALL_ROLES = ("lead", "controller", "admin")
@@ -89,12 +92,37 @@ def readable_customers(engine: sa.Engine, actor: Actor) -> frozenset[str] | None
     return collector_scope(engine, actor.username)
 
 
-def collector_scope(engine: sa.Engine, username: str) -> frozenset[str]:
-    """What a collector works on: the own portfolio plus the open escalations to them.
+def collector_scope(engine: sa.Engine, username: str, *, today: date | None = None) -> frozenset[str]:
+    """What a collector works on: the own portfolio, the open escalations to them, and the
+    portfolio of every collector they are the named backup of while that collector is away.
 
     The one rule behind a collector's reads and writes, and behind a lead's view of that collector.
     """
-    return own_portfolio(engine, username) | escalated_to(engine, username)
+    own = own_portfolio(engine, username) | escalated_to(engine, username)
+    return own | covered_portfolios(engine, username, today=today)
+
+
+def covered_portfolios(engine: sa.Engine, username: str, *, today: date | None = None) -> frozenset[str]:
+    """The portfolios ``username`` covers today: of each collector whose named backup they are and
+    who has an absence (not cancelled) with ``today`` between its first and last day, both included.
+
+    ``today`` defaults to the team's day (``config.today`` in the ``time_zone`` setting).
+    """
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(CollectorBackup.collector, Absence.starts_on, Absence.ends_on)
+            .join(Absence, Absence.person == CollectorBackup.collector)
+            .where(CollectorBackup.backup == username, Absence.cancelled_at.is_(None),
+                   Absence.ends_on >= (today or team_day()) - timedelta(days=1))
+        ).all()  # fmt: skip
+    if not rows:  # the usual case: no absence to cover, and no time zone to read
+        return frozenset()
+    if today is None:
+        from ar_core.settings import get_time_zone
+
+        today = team_day(get_time_zone(engine))
+    away = {r.collector for r in rows if r.starts_on <= today <= r.ends_on}
+    return frozenset().union(*(own_portfolio(engine, collector) for collector in sorted(away)))
 
 
 def _collector_scope(engine: sa.Engine, actor: Actor) -> frozenset[str]:
