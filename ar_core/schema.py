@@ -127,6 +127,14 @@ CUSTOMER_SCHEMA: dict[str, pl.DataType] = {
     #: The customer's IBANs, separated by ";": incoming bank payments are matched by them.
     "ibans": pl.String(),
 }
+#: The customer's postal address for letters (street and house number, postcode, city): read from
+#: a master file that has these columns and stored with the customer, but kept out of
+#: ``CUSTOMER_SCHEMA`` so that frames of the other fields stay as they are.
+CUSTOMER_ADDRESS_SCHEMA: dict[str, pl.DataType] = {
+    "street": pl.String(),
+    "postcode": pl.String(),
+    "city": pl.String(),
+}
 
 ROLES: tuple[str, ...] = ("collector", "lead", "controller", "admin")
 

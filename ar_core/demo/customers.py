@@ -214,6 +214,42 @@ def _unique_name(rng: np.random.Generator, country: str, lang: str, seen: set[st
     return name
 
 
+#: Demo streets by the language of the customer's town (French addresses put the number first).
+STREETS = {
+    "de": ("Hauptstraße", "Bahnhofstraße", "Industriestraße", "Lindenallee", "Am Hafen", "Gewerbering"),
+    "nl": ("Kerkstraat", "Industrieweg", "Stationsweg", "Havenstraat", "Dorpsstraat", "Molenweg"),
+    "fr": ("rue de la République", "avenue Jean Jaurès", "rue Victor Hugo", "boulevard Pasteur"),
+}
+
+
+_TOWN_LANGUAGE = {"DE": "de", "AT": "de", "NL": "nl", "FR": "fr"}
+
+
+def _postcode(rng: np.random.Generator, country: str) -> str:
+    if country == "NL":
+        letters = "".join(rng.choice(list("ABCDEGHJKLMNPRSTVWXZ"), size=2))
+        return f"{rng.integers(1000, 9999)} {letters}"
+    return str(rng.integers(1000, 9999) if country in ("AT", "BE") else rng.integers(10000, 99999))
+
+
+def _addresses(master: pl.DataFrame) -> list[pl.Series]:
+    """Street, postcode and city of each customer, drawn from its own number (so that adding the
+    address draws nothing from the book's generator and leaves the rest of the demo as it was)."""
+    streets, postcodes, cities = [], [], []
+    for cid, country, lang in master.select("customer_id", "country", "language").iter_rows():
+        rng = np.random.default_rng([int(cid), 22])
+        local = _TOWN_LANGUAGE.get(country) or ("fr" if lang == "fr" else "nl")  # Belgium: both
+        street, number = str(rng.choice(STREETS[local])), int(rng.integers(1, 180))
+        streets.append(f"{number} {street}" if local == "fr" else f"{street} {number}")
+        postcodes.append(_postcode(rng, country))
+        cities.append(str(rng.choice(names.CITIES[country])))
+    return [
+        pl.Series("street", streets, dtype=pl.String),
+        pl.Series("postcode", postcodes, dtype=pl.String),
+        pl.Series("city", cities, dtype=pl.String),
+    ]
+
+
 def make_customers(n: int, rng: np.random.Generator) -> CustomerBook:
     """``n`` customers with master data and payment behaviour, reproducible from ``rng``.
 
@@ -269,6 +305,7 @@ def make_customers(n: int, rng: np.random.Generator) -> CustomerBook:
             }
         )
     master = pl.DataFrame(rows, schema=CUSTOMER_SCHEMA)
+    master = master.with_columns(_addresses(master))
     return CustomerBook(
         master=master,
         weight=weight / weight.sum(),

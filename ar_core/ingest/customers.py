@@ -1,4 +1,4 @@
-"""Customer master files: id, name, country, language, collector, risk class, credit limit, contacts.
+"""Customer master files: id, name, country, language, collector, risk class, credit limit, contacts, address.
 
 The extract names customers only in passing; the master adds what collections needs (language of
 letters, collector, credit limit). Same rules as extracts: bad input becomes problems.
@@ -14,7 +14,7 @@ from ar_core.ingest.detect import TEXT, Unreadable, decode_to_utf8, find_header,
 from ar_core.ingest.labels import fold
 from ar_core.ingest.result import Problem
 from ar_core.ingest.validate import store_limit_problems
-from ar_core.schema import CUSTOMER_SCHEMA, KNOWN_CURRENCIES
+from ar_core.schema import CUSTOMER_ADDRESS_SCHEMA, CUSTOMER_SCHEMA, KNOWN_CURRENCIES
 
 #: Header texts accepted per customer column (the schema key itself always counts).
 CUSTOMER_LABELS: dict[str, tuple[str, ...]] = {
@@ -72,6 +72,9 @@ CUSTOMER_LABELS: dict[str, tuple[str, ...]] = {
         "Btw-identificatienummer",
     ),
     "ibans": ("IBAN", "IBANs", "Bankverbindung", "Bank account", "Bankrekening", "Rekeningnummer"),
+    "street": ("Straße", "Strasse", "Str.", "Anschrift", "Street", "Address", "Straat", "Adres", "Rue"),
+    "postcode": ("PLZ", "Postleitzahl", "Postcode", "Post code", "Postal code", "ZIP", "Code postal"),
+    "city": ("Ort", "Stadt", "City", "Town", "Plaats", "Woonplaats", "Ville"),
 }
 _INDEX = {fold(label): c for c, labels in CUSTOMER_LABELS.items() for label in (c, *labels)}
 
@@ -91,6 +94,8 @@ def _positions(headers: list[str]) -> dict[str, int]:
 
 def read_customer_master(data: bytes, file_name: str) -> tuple[pl.DataFrame, list[Problem]]:
     """Read a customer master (';' or ',' CSV, or XLSX) into CUSTOMER_SCHEMA; rows with errors left out.
+
+    The address columns (``CUSTOMER_ADDRESS_SCHEMA``) follow when the file has them.
 
     Never raises for bad input; anything unexpected becomes one problem with an incident id.
     """
@@ -211,4 +216,6 @@ def _parse(
     out = df.select(
         (pl.col(c) if c in positions else pl.lit(None)).cast(t).alias(c) for c, t in CUSTOMER_SCHEMA.items()
     )
+    # the address columns only when the file has them: a master without them changes no address
+    out = out.with_columns(df[c].cast(t) for c, t in CUSTOMER_ADDRESS_SCHEMA.items() if c in positions)
     return out, sorted(problems, key=lambda p: (p.row or 0, p.column or ""))

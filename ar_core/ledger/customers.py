@@ -27,7 +27,7 @@ from ar_core.access import (
 )
 from ar_core.errors import ArDeskError, InvalidInput
 from ar_core.memo import memo
-from ar_core.schema import CUSTOMER_SCHEMA
+from ar_core.schema import CUSTOMER_ADDRESS_SCHEMA, CUSTOMER_SCHEMA
 from ar_core.store import marks
 from ar_core.store.bulk import from_cents, to_cents
 from ar_core.store.db import write_transaction
@@ -243,7 +243,8 @@ def customers_from_items(items: pl.DataFrame) -> pl.DataFrame:
 
 
 def upsert_customer_master(engine: sa.Engine, actor: Actor, df: pl.DataFrame) -> dict[str, int]:
-    """Load a customer master frame (``CUSTOMER_SCHEMA`` columns, any subset besides the id).
+    """Load a customer master frame (``CUSTOMER_SCHEMA`` columns, any subset besides the id, and
+    the address columns of ``CUSTOMER_ADDRESS_SCHEMA`` when present).
 
     Leads and admins only; audited with before/after of every customer that changed.
     Returns counts ``{"rows", "inserted", "updated", "unchanged"}``.
@@ -251,7 +252,7 @@ def upsert_customer_master(engine: sa.Engine, actor: Actor, df: pl.DataFrame) ->
     actor.require("lead", "admin", doing="load customer master data")
     if "customer_id" not in df.columns:
         raise InvalidInput("customer_id", "customer master frame needs a customer_id column")
-    present = [c for c in CUSTOMER_SCHEMA if c in df.columns]
+    present = [c for c in (*CUSTOMER_SCHEMA, *CUSTOMER_ADDRESS_SCHEMA) if c in df.columns]
     frame = df.select(
         to_cents(c).alias(_STORE[c]) if c == "credit_limit" else pl.col(c).cast(pl.String) for c in present
     )

@@ -34,6 +34,10 @@ class Customer(Base):
     vat_id: Mapped[str | None] = mapped_column(sa.String(40))
     #: the customer's bank accounts, separated by ";" (incoming payments are matched by them)
     ibans: Mapped[str | None] = mapped_column(sa.String(400))
+    #: The postal address letters go to (and insolvency announcements are matched by postcode).
+    street: Mapped[str | None] = mapped_column(sa.String(200))
+    postcode: Mapped[str | None] = mapped_column(sa.String(20))
+    city: Mapped[str | None] = mapped_column(sa.String(100))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: The snapshot whose import created this customer (removing it removes the customer too).
     created_by_snapshot_id: Mapped[int | None] = mapped_column(BigId)
