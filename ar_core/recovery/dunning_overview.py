@@ -17,6 +17,7 @@ import polars as pl
 
 from ar_core.recovery.dunning_run import RunProposal
 from ar_core.recovery.procedure import LEVEL_LABELS, Procedure, level_by_days, procedure_for
+from ar_core.schema import item_key_expr
 
 MONEY = pl.Decimal(18, 2)
 LEVEL_SUMMARY_SCHEMA: dict[str, pl.DataType] = {
@@ -65,6 +66,8 @@ def with_levels(
 ) -> pl.DataFrame:
     """The overdue debits of ``items`` with ``days_overdue``, ``procedure_level``, ``recorded_level``
     (AR Desk's, 0 when never dunned) and ``erp_level`` (the extract's, 0 when empty)."""
+    if "_item_key" not in items.columns:
+        items = items.with_columns(item_key_expr())
     overdue = items.filter((pl.col("amount") > 0) & (pl.col("due_date") < as_of)).with_columns(
         (pl.lit(as_of) - pl.col("due_date")).dt.total_days().cast(pl.Int64).alias("days_overdue")
     )
