@@ -55,6 +55,13 @@ _LETTERS: dict[str, str] = {
     "letter_file_name": "pdf",
     "letters_pdf": "pdf",
     "letter_eml": "eml",
+    # the statements as letters (pure) and their PDFs with letterhead and address (services)
+    "reconciliation_letter": "statements",
+    "statement_letters": "statements",
+    "customer_addresses": "addresses",
+    "with_address": "addresses",
+    "reconciliation_pdf": "letter_files",
+    "statement_pdf": "letter_files",
 }
 #: The dunning procedure, blocks, runs, levels and the overview.
 _DUNNING: dict[str, str] = {
