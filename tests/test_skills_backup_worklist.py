@@ -25,23 +25,45 @@ NOW = datetime(2026, 11, 30, 9, tzinfo=UTC)
 def team(engine, make_result):
     """C1, C3 Meyer's, C2 Schneider's; Schneider is Meyer's backup; Meyer away 1–3 December."""
     seed(engine)
-    rows = [item(customer_id=c, customer_name=f"Customer {c}", doc_no=f"18{i:08d}", amount=amount, collector=None,
-                 due_date=date(2026, 10, 1))
-            for i, (c, amount) in enumerate([("C1", "100.00"), ("C2", "900.00"), ("C3", "300.00")])]  # fmt: skip
+    rows = [
+        item(
+            customer_id=c,
+            customer_name=f"Customer {c}",
+            doc_no=f"18{i:08d}",
+            amount=amount,
+            collector=None,
+            due_date=date(2026, 10, 1),
+        )
+        for i, (c, amount) in enumerate([("C1", "100.00"), ("C2", "900.00"), ("C3", "300.00")])
+    ]
     snap = import_snapshot(engine, LEAD, make_result(rows)).snapshot_id
     with engine.begin() as conn:
-        conn.execute(sa.insert(CollectorBackup).values(collector="c.meyer", backup="j.schneider", set_by="lena.lead",
-                                                       set_at=NOW))  # fmt: skip
-        conn.execute(sa.insert(Absence).values(person="c.meyer", starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 3),
-                                               recorded_by="lena.lead", recorded_at=NOW))  # fmt: skip
+        conn.execute(
+            sa.insert(CollectorBackup).values(
+                collector="c.meyer", backup="j.schneider", set_by="lena.lead", set_at=NOW
+            )
+        )
+        conn.execute(
+            sa.insert(Absence).values(
+                person="c.meyer",
+                starts_on=date(2026, 12, 1),
+                ends_on=date(2026, 12, 3),
+                recorded_by="lena.lead",
+                recorded_at=NOW,
+            )
+        )
     return engine, snap
 
 
 @pytest.mark.parametrize(
     ("today", "schneider"),
-    [(date(2026, 11, 30), {"C2"}), (date(2026, 12, 1), {"C1", "C2", "C3"}), (date(2026, 12, 3), {"C1", "C2", "C3"}),
-     (date(2026, 12, 4), {"C2"})],
-)  # fmt: skip
+    [
+        (date(2026, 11, 30), {"C2"}),
+        (date(2026, 12, 1), {"C1", "C2", "C3"}),
+        (date(2026, 12, 3), {"C1", "C2", "C3"}),
+        (date(2026, 12, 4), {"C2"}),
+    ],
+)
 def test_the_backup_covers_the_absent_portfolio_from_the_first_to_the_last_day(team, today, schneider):
     engine, _ = team
     assert collector_scope(engine, "j.schneider", today=today) == schneider

@@ -12,7 +12,7 @@ from ar_core.facade import lazy
 _EXPORTS: dict[str, str] = {}
 #: The SOP register.
 _SOPS: dict[str, str] = {
-    "PROCESS_AREAS": "sops",
+    "SOP_AREAS": "sops",
     "STATUSES": "sops",
     "TRANSITIONS": "sops",
     "READ_ONLY": "sops",
@@ -117,7 +117,21 @@ _TRAINING: dict[str, str] = {
     "shadowing_sessions": "buddies",
 }
 #: Skills profiles, coverage, backups and absences.
-_SKILLS: dict[str, str] = {}
+_SKILLS: dict[str, str] = {
+    "CEFR": "skills", "DEFAULT_SKILLS": "skills", "KINDS": "skills", "LANGUAGE_NAMES": "skills",
+    "PROCESS_AREAS": "skills", "SKILL_LEVELS": "skills", "Skill": "skills", "level_choices": "skills",
+    "level_label": "skills",
+    "AREA_MIN_LEVEL": "coverage", "CoverageRow": "coverage", "LANGUAGE_MIN_LEVEL": "coverage",
+    "correspondence_language": "coverage",
+    "Coverage": "skill_profiles", "LevelImport": "skill_profiles", "PROFILE_READERS": "skill_profiles",
+    "SKILL_ROLES": "skill_profiles", "assess_skill": "skill_profiles", "coverage_required": "skill_profiles",
+    "import_skill_levels": "skill_profiles", "level_history": "skill_profiles", "retire_skill": "skill_profiles",
+    "save_skill": "skill_profiles", "set_coverage_required": "skill_profiles", "skill_levels": "skill_profiles",
+    "skill_list": "skill_profiles", "team_coverage": "skill_profiles",
+    "BACKUP_MIN_LEVEL": "backups", "BACKUP_ROLES": "backups", "cancel_absence": "backups",
+    "cover_on": "backups", "list_absences": "backups", "list_backups": "backups",
+    "record_absence": "backups", "set_backup": "backups",
+}  # fmt: skip
 _EXPORTS.update(_SOPS)
 _EXPORTS.update(_TRAINING)
 _EXPORTS.update(_SKILLS)
