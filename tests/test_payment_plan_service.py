@@ -34,7 +34,12 @@ WHOLE = Scope.whole_ledger()
 MEYER = Actor("c.meyer", "Claudia Meyer", frozenset({"collector"}))
 OTHER = Actor("c.other", "Other Collector", frozenset({"collector"}))
 LEAD2 = Actor("l.second", "Second Lead", frozenset({"lead"}))
-A1, A2, BIG, USD = "1000|2026|1800000001|1", "1000|2026|1800000002|1", "1000|2026|1800000010|1", "1000|2026|1800000020|1"
+A1, A2, BIG, USD = (
+    "1000|2026|1800000001|1",
+    "1000|2026|1800000002|1",
+    "1000|2026|1800000010|1",
+    "1000|2026|1800000020|1",
+)
 
 
 def _rows(first_left: str = "600.00") -> list[dict]:
@@ -77,7 +82,9 @@ def test_below_the_threshold_a_plan_is_active_at_once_and_blocks_its_items(db):
 
 
 def test_above_the_threshold_four_eyes_decide_and_the_proposer_cannot_approve(db):
-    set_approval_limit(db, ADMIN, CONTROLLER.username, "payment_plan", max_amount=Decimal("10000"), currency="EUR")
+    set_approval_limit(
+        db, ADMIN, CONTROLLER.username, "payment_plan", max_amount=Decimal("10000"), currency="EUR"
+    )
     set_approval_limit(db, ADMIN, LEAD.username, "payment_plan", max_amount=None, currency=None)
     set_approval_limit(db, ADMIN, LEAD2.username, "payment_plan", max_amount=Decimal("5000"), currency="EUR")
     plan_id = _propose(db, LEAD, keys=(BIG,), down=Decimal("500.00"))  # 7,500.00 > 5,000.00

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ar_core.recovery.plan_tracking import Instalment, paid_towards, plan_status, track
+from ar_core.recovery.plan_tracking import Instalment, paid_towards, track_instalments, tracked_plan_status
 
 D = Decimal
 # 900.00 debt: down payment 300.00 on 04.01, then 300.00 on 01.02 and 01.03
@@ -14,7 +14,10 @@ PLAN = [Instalment(0, date(2027, 1, 4), D("300.00")), Instalment(1, date(2027, 2
 
 
 def _statuses(observations, as_of, **kw):
-    return [(t.seq, t.status, t.covered_on) for t in track(PLAN, D("900.00"), observations, as_of, **kw)]
+    return [
+        (t.seq, t.status, t.covered_on)
+        for t in track_instalments(PLAN, D("900.00"), observations, as_of, **kw)
+    ]
 
 
 def test_paid_so_far_counts_cleared_and_reduced_items():
@@ -34,7 +37,7 @@ def test_kept_when_the_first_snapshot_after_the_deadline_shows_it():
         (1, "kept", date(2027, 2, 5)),
         (2, "open", None),
     ]
-    assert plan_status(track(PLAN, D("900.00"), seen, date(2027, 2, 5))) == "active"
+    assert tracked_plan_status(track_instalments(PLAN, D("900.00"), seen, date(2027, 2, 5))) == "active"
 
 
 def test_late_overdue_and_broken():
@@ -47,22 +50,22 @@ def test_late_overdue_and_broken():
         (2, "open", None),
     ]
     seen.append((date(2027, 2, 19), D("300.00")))  # 18 days after 01.02: broken
-    tracked = track(PLAN, D("900.00"), seen, date(2027, 2, 19))
+    tracked = track_instalments(PLAN, D("900.00"), seen, date(2027, 2, 19))
     assert [t.status for t in tracked] == ["late", "broken", "open"]
-    assert plan_status(tracked) == "broken"
+    assert tracked_plan_status(tracked) == "broken"
 
 
 def test_on_the_edge_of_broken():
     seen = [(date(2027, 2, 15), D("300.00"))]
     # 15.02 is exactly 14 days after 01.02: not yet broken; one day later it is
-    assert [t.status for t in track(PLAN, D("900.00"), seen, date(2027, 2, 15))][1] == "overdue"
-    assert [t.status for t in track(PLAN, D("900.00"), seen, date(2027, 2, 16))][1] == "broken"
+    assert [t.status for t in track_instalments(PLAN, D("900.00"), seen, date(2027, 2, 15))][1] == "overdue"
+    assert [t.status for t in track_instalments(PLAN, D("900.00"), seen, date(2027, 2, 16))][1] == "broken"
 
 
 def test_completed_when_everything_is_covered_and_charges_count_with_the_last_of_the_debt():
     # a fee of 15.00 makes the rows 905.00 for a 890.00 debt: the last row is covered with the debt
     rows = [Instalment(1, date(2027, 2, 1), D("452.50")), Instalment(2, date(2027, 3, 1), D("452.50"))]
     seen = [(date(2027, 2, 5), D("452.50")), (date(2027, 3, 5), D("890.00"))]
-    tracked = track(rows, D("890.00"), seen, date(2027, 3, 5))
+    tracked = track_instalments(rows, D("890.00"), seen, date(2027, 3, 5))
     assert [t.status for t in tracked] == ["kept", "kept"]
-    assert plan_status(tracked) == "completed"
+    assert tracked_plan_status(tracked) == "completed"

@@ -89,6 +89,9 @@ class PriorityConfig:
     dispute_weight: float = 8.0
     #: Points while a second-voice escalation is open.
     escalated_points: float = 10.0
+    #: Points while the customer's payment plan is broken (``recovery.payment_plans``): the
+    #: agreement failed, so the account is back on the phone, ahead of a plain overdue of its size.
+    broken_plan_points: float = 15.0
     #: The reason names the overdue part older than this many days
     #: ("EUR 60,000 overdue (collectable), EUR 48,210 over 60 days").
     reason_over_days: int = 60

@@ -120,8 +120,30 @@ def team_worklist(
         cases=cases,
         paid=_paid(engine, snapshot_id, fx, reporting),
         late_payers=late_payers(engine, snapshot_id, as_of),
+        broken_plans=broken_plans(engine),
     )
     return frame, missing
+
+
+def broken_plans(engine: sa.Engine) -> pl.DataFrame:
+    """Customers whose latest payment plan is broken (customer_id; services only).
+
+    Read from the payment-plan table (``recovery.payment_plans`` keeps it; collections may not
+    import recovery). A newer plan agreed after the broken one — active, waiting, completed —
+    ends the reason; a broken plan is never active, so its dunning block has ended already.
+    """
+    from ar_core.store.models import PaymentPlan
+
+    latest = (
+        sa.select(PaymentPlan.customer_id, sa.func.max(PaymentPlan.id).label("plan_id"))
+        .where(PaymentPlan.status.in_(("pending_approval", "active", "completed", "broken")))
+        .group_by(PaymentPlan.customer_id)
+        .subquery()
+    )
+    query = sa.select(PaymentPlan.customer_id).join(latest, latest.c.plan_id == PaymentPlan.id)
+    with engine.connect() as conn:
+        ids = conn.execute(query.where(PaymentPlan.status == "broken")).scalars().all()
+    return pl.DataFrame({"customer_id": sorted(ids)}, schema={"customer_id": pl.String()})
 
 
 def late_payers(engine: sa.Engine, snapshot_id: int, as_of: date) -> pl.DataFrame:

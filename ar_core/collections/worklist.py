@@ -368,6 +368,7 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     case_items: pl.DataFrame | None = None,
     paid: pl.DataFrame | None = None,
     late_payers: pl.DataFrame | None = None,
+    broken_plans: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Rank the customers with open items at ``as_of`` (:data:`WORKLIST_COLUMNS` + extras).
 
@@ -383,14 +384,15 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     ``customer_id``) add the dispute follow-ups and the disputed parts of items (module docstring);
     ``paid`` (customer_id, paid_unapplied) the bank payments the ERP has not applied yet;
     ``late_payers`` (customer_id, trend_days) the customers paying later than usual
-    (``collections.payment_behaviour``): a reason, no points.
+    (``collections.payment_behaviour``): a reason, no points; ``broken_plans`` (customer_id) the
+    customers whose payment plan broke: the reason "payment plan broken" and ``broken_plan_points``.
     """
     config = config or PriorityConfig()
     base = customer_base(items, as_of, config, rates, edges, reporting=reporting)
     base = with_case_disputes(base, items, case_items, as_of, config, rates, edges, reporting=reporting)
     return rank_customers(base, as_of, customers, contacts_summary, promises, escalations, config, rates,
                           reporting=reporting, today=today, cases=cases, paid=paid,
-                          late_payers=late_payers)  # fmt: skip
+                          late_payers=late_payers, broken_plans=broken_plans)  # fmt: skip
 
 
 def customer_base(
@@ -442,12 +444,13 @@ def rank_customers(  # noqa: PLR0917 - the workflow inputs, in the order build_w
     cases: pl.DataFrame | None = None,
     paid: pl.DataFrame | None = None,
     late_payers: pl.DataFrame | None = None,
+    broken_plans: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Overlay the workflow records (master data, contacts, promises, escalations, the follow-ups
     of cases being worked, bank payments not yet applied) on a base; rank."""
     ranked, _ = rerank(None, base, as_of, customers, contacts_summary, promises, escalations, config, rates,
                        reporting=reporting, today=today, cases=cases, paid=paid,
-                       late_payers=late_payers)  # fmt: skip
+                       late_payers=late_payers, broken_plans=broken_plans)  # fmt: skip
     return ranked
 
 
@@ -477,6 +480,7 @@ def rerank(  # noqa: PLR0917 - rank_customers' inputs after the previous ranking
     cases: pl.DataFrame | None = None,
     paid: pl.DataFrame | None = None,
     late_payers: pl.DataFrame | None = None,
+    broken_plans: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, Ranking]:
     """:func:`rank_customers`, scoring again only the customers whose inputs changed since ``previous``.
 
@@ -497,6 +501,7 @@ def rerank(  # noqa: PLR0917 - rank_customers' inputs after the previous ranking
         now,
         paid,
         late_payers,
+        broken_plans,
     )
     rules = (config, reporting, now, rows.schema)  # the same columns, or the hashes do not compare
     hashes = rows.select("customer_id", rows.hash_rows(seed=11).alias("_h"))
@@ -527,8 +532,10 @@ def _feature_rows(  # noqa: PLR0917 - rank_customers' inputs
     now: date,
     paid: pl.DataFrame | None = None,
     late_payers: pl.DataFrame | None = None,
+    broken_plans: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     rows = _with_late(_with_paid(_master(base, customers, rates, reporting), paid), late_payers)
+    rows = _with_broken_plans(rows, broken_plans)
     return (
         rows.join(_promise_features(promises, now), on="customer_id", how="left")
         .join(_contact_features(contacts_summary, now), on="customer_id", how="left")
@@ -570,6 +577,15 @@ def _with_late(rows: pl.DataFrame, late_payers: pl.DataFrame | None) -> pl.DataF
     return rows.join(per, on="customer_id", how="left")
 
 
+def _with_broken_plans(rows: pl.DataFrame, broken_plans: pl.DataFrame | None) -> pl.DataFrame:
+    """``_plan_broken``: the customer's payment plan broke (``broken_plans``: customer_id, read from
+    the payment-plan table by the team service) — a reason and ``broken_plan_points``."""
+    if broken_plans is None or broken_plans.is_empty():
+        return rows.with_columns(pl.lit(False).alias("_plan_broken"))
+    broken = broken_plans["customer_id"].unique().implode()
+    return rows.with_columns(pl.col("customer_id").is_in(broken).alias("_plan_broken"))
+
+
 def _scored(rows: pl.DataFrame, config: PriorityConfig, reporting: str, now: date) -> pl.DataFrame:
     """Score, reasons and next action of each row, unsorted."""
     scored = score_customers(rows, config, currency=reporting)
@@ -591,6 +607,9 @@ def _scored(rows: pl.DataFrame, config: PriorityConfig, reporting: str, now: dat
     follow_up = follow_up & ~pl.col("next_action").is_in(list(_RULES_FIRST))
     out = (
         scored.with_columns(
+            (pl.col("score") + pl.when(pl.col("_plan_broken")).then(config.broken_plan_points).otherwise(0.0))
+            .round(1)
+            .alias("score"),
             pl.when(agreed).then(pl.col("_agreed")).otherwise(pl.col("next_action")).alias("next_action"),
             pl.concat_list(
                 "reasons",
@@ -608,6 +627,7 @@ def _scored(rows: pl.DataFrame, config: PriorityConfig, reporting: str, now: dat
                         "paying later than usual (+{} days)", pl.col("_later_days").round(0).cast(pl.Int64)
                     )
                 ),
+                pl.when(pl.col("_plan_broken")).then(pl.lit("payment plan broken")),
             )
             .list.drop_nulls()
             .alias("reasons"),
