@@ -306,6 +306,20 @@ TOPICS: dict[str, Topic] = {
             thresholds={"period": ""},
         ),
         Topic(
+            "write_off_register",
+            "Write-offs of the month",
+            "The write-off register of the KPI period: approved write-offs per reason and collector "
+            "(the customer's collector when it was requested), per currency, with a total per currency.",
+            _cols(
+                "reason::Reason",
+                "collector::Collector",
+                "currency::Currency",
+                "requests:int:Write-offs",
+                "amount:money:Amount",
+            ),
+            thresholds={"period": ""},
+        ),
+        Topic(
             "disputes_root_cause",
             "Disputes by root cause",
             "Disputes opened in the KPI period per root cause (Pareto, reporting currency).",

@@ -29,6 +29,7 @@ from ar_core.credit import allocation_suggestions
 from ar_core.disputes import analysis_cases, list_cases
 from ar_core.errors import InvalidInput, NotFound
 from ar_core.ledger import items_for, list_snapshots, reporting_rates, snapshot_totals, to_reporting
+from ar_core.recovery import list_write_offs
 from ar_core.reporting.checks import checks_ok, totals_check
 from ar_core.reporting.layouts import Layout, load_layouts
 from ar_core.reporting.sheets import Inputs, Sheet, build_sheets, period_for
@@ -141,6 +142,7 @@ def gather(engine: sa.Engine, actor: Actor, snapshot_id: int, as_of: date, today
         trend=_trend(engine, actor, as_of),
         write_offs=cache(lambda: list_requests(engine, actor, status="approved", kind="write_off")),
         credit_suggestions=cache(lambda: allocation_suggestions(engine, actor, as_of=as_of)),
+        write_off_requests=cache(lambda: list_write_offs(engine, actor, kind="write_off")),
     )
 
 

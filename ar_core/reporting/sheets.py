@@ -21,6 +21,7 @@ from ar_core.credit import credits_by
 from ar_core.disputes import opened_between, pareto
 from ar_core.errors import ArDeskError
 from ar_core.ledger import aging_table, bucket_labels, with_aging
+from ar_core.recovery import register_rows
 from ar_core.reporting.layouts import TOPICS, Column, Layout, SheetSpec
 from ar_core.schema import MONEY
 
@@ -57,6 +58,8 @@ class Inputs:
     write_offs: Callable[[], pl.DataFrame]
     #: Allocation suggestions with their decisions (``credit.DECIDED_SCHEMA``); none by default.
     credit_suggestions: Callable[[], pl.DataFrame] = pl.DataFrame
+    #: Write-off requests (``recovery.WRITE_OFF_SCHEMA``) for the write-off register; none by default.
+    write_off_requests: Callable[[], pl.DataFrame] = pl.DataFrame
 
 
 @dataclass(frozen=True)
@@ -524,6 +527,30 @@ def write_offs(spec: SheetSpec, inputs: Inputs, layout: Layout) -> Sheet:
     return Sheet(spec.title, spec.topic, _select(frame, columns), columns, note=note)
 
 
+def write_off_register(spec: SheetSpec, inputs: Inputs, layout: Layout) -> Sheet:
+    """The period's write-off register (``recovery.register_rows``) per reason and collector, with totals."""
+    start, end = period_for(str(spec.thresholds.get("period") or layout.period), inputs.as_of)
+    requests = inputs.write_off_requests()
+    columns = _columns(spec)
+    note = f"Write-offs approved from {_day(start)} to {_day(end)}, per currency."
+    table = register_rows(requests, start=start, end=end) if requests.width else None
+    if table is None or table.is_empty():
+        text = f"No write-off approved from {_day(start)} to {_day(end)}."
+        return Sheet(spec.title, spec.topic, _message(columns, text), columns, note=note)
+    sums = (pl.col("requests").sum(), pl.col("amount").sum())
+    rows = table.group_by("reason", "collector", "currency").agg(*sums)
+    total = (
+        table.group_by("currency")
+        .agg(*sums)
+        .with_columns(pl.lit(TOTAL).alias("reason"), pl.lit(None, pl.String).alias("collector"))
+    )
+    frame = pl.concat(
+        [rows.sort("currency", "reason", "collector"), total.sort("currency")],
+        how="diagonal_relaxed",
+    ).with_columns(pl.col("requests").cast(pl.Int64), pl.col("amount").cast(MONEY))
+    return Sheet(spec.title, spec.topic, _select(frame, columns), columns, note=note)
+
+
 def disputes_root_cause(spec: SheetSpec, inputs: Inputs, layout: Layout) -> Sheet:
     """The disputes opened in the period per root cause, largest amount first."""
     start, end = period_for(str(spec.thresholds.get("period") or layout.period), inputs.as_of)
@@ -560,6 +587,7 @@ _PERIODIC = {
     "kpis": kpis,
     "kpi_definitions": kpi_definitions,
     "write_offs": write_offs,
+    "write_off_register": write_off_register,
     "disputes_root_cause": disputes_root_cause,
 }
 
