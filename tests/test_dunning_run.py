@@ -93,7 +93,7 @@ def test_one_letter_per_customer_at_the_highest_level_with_credits_netted():
 def test_the_cli_json_of_a_letter():
     letter = _run(_items(("C2", "A", date(2026, 11, 1), "250.00"), ("C2", "CR", None, "-10.00"))).letters[0]
     out = letter_json(letter)
-    assert list(out)[:8] == [
+    assert list(out) == [
         "customer_id",
         "language",
         "level",
@@ -101,7 +101,6 @@ def test_the_cli_json_of_a_letter():
         "interest_total",
         "compensation",
         "total",
-        "currency",
     ]
     assert out["items"] == [
         {"doc_no": "A", "amount": "250.00", "due_date": "2026-11-01", "days_overdue": 30, "interest": "7.50"},

@@ -358,7 +358,8 @@ def letter_context(
 
 
 def letter_json(letter: ProposedLetter) -> dict[str, Any]:
-    """The ``dunning run --json`` object of a letter: amounts as decimal strings with two places."""
+    """The ``dunning run --json`` object of a letter, exactly the issue's keys: amounts as decimal strings
+    with two places, a credit a line with a negative amount and no interest (``0.00``)."""
 
     def money(value: Decimal) -> str:
         return f"{Decimal(value).quantize(CENT):.2f}"
@@ -380,6 +381,4 @@ def letter_json(letter: ProposedLetter) -> dict[str, Any]:
         "interest_total": money(letter.interest_total),
         "compensation": money(letter.compensation),
         "total": money(letter.total),
-        "currency": letter.currency,
-        "kind": letter.kind,
     }
