@@ -57,9 +57,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
-    print(
-        f"Dunning run as of {args.as_of:%d.%m.%Y}: {len(out)} letter(s), {proposal.held.height} customer(s) held"
-    )
+    held = proposal.held.height
+    print(f"Dunning run as of {args.as_of:%d.%m.%Y}: {len(out)} letter(s), {held} customer(s) held")
     for letter, row in zip(proposal.letters, out, strict=True):
         print(
             f"  {row['customer_id']:<14} {letter.kind:<13} level {row['level']}  {row['language']}  "
