@@ -33,6 +33,14 @@ _LAW: dict[str, str] = {
     "add_rate": "rate_table",
     "list_rates": "rate_table",
     "load_rate_table": "rate_table",
+    "CASE_SCHEMA": "insolvency",
+    "INSOLVENCY_ROLES": "insolvency",
+    "INSOLVENCY_STATUSES": "insolvency",
+    "end_insolvency_case": "insolvency",
+    "list_insolvency_cases": "insolvency",
+    "open_insolvency_case": "insolvency",
+    "record_insolvency_quota": "insolvency",
+    "update_insolvency_case": "insolvency",
 }
 #: Letters, statements and e-mails in the customer's language (Jinja2, Babel, PDF, .eml).
 _LETTERS: dict[str, str] = {
@@ -189,6 +197,7 @@ _EXPORTS.update(_PLANS)
 _EXPORTS.update(_LEGAL)
 #: For other areas' services only, never pages.
 _SERVICE: dict[str, str] = {
+    "customers_in_insolvency": "insolvency",
     "items_in_active_plans": "payment_plans",
     "items_in_legal": "write_offs",
 }
