@@ -13,7 +13,7 @@ _EXPORTS: dict[str, str] = {}
 #: The SOP register.
 _SOPS: dict[str, str] = {
     "SOP_AREAS": "sops",
-    "STATUSES": "sops",
+    "SOP_STATUSES": "sops",
     "TRANSITIONS": "sops",
     "READ_ONLY": "sops",
     "DEFAULT_REVIEW_MONTHS": "sops",
@@ -125,8 +125,9 @@ _SKILLS: dict[str, str] = {
     "correspondence_language": "coverage",
     "Coverage": "skill_profiles", "LevelImport": "skill_profiles", "PROFILE_READERS": "skill_profiles",
     "SKILL_ROLES": "skill_profiles", "assess_skill": "skill_profiles", "coverage_required": "skill_profiles",
-    "import_skill_levels": "skill_profiles", "level_history": "skill_profiles", "retire_skill": "skill_profiles",
-    "save_skill": "skill_profiles", "set_coverage_required": "skill_profiles", "skill_levels": "skill_profiles",
+    "import_skill_levels": "skill_profiles", "level_history": "skill_profiles",
+    "retire_skill": "skill_profiles", "save_skill": "skill_profiles",
+    "set_coverage_required": "skill_profiles", "skill_levels": "skill_profiles",
     "skill_list": "skill_profiles", "team_coverage": "skill_profiles",
     "BACKUP_MIN_LEVEL": "backups", "BACKUP_ROLES": "backups", "cancel_absence": "backups",
     "cover_on": "backups", "list_absences": "backups", "list_backups": "backups",
