@@ -1,4 +1,5 @@
-"""The statement of account to send the customer, in the customer's language by default."""
+"""The statement of account to send the customer, in the customer's language by default: XLSX for
+their accounting, PDF (a letter with our letterhead and their address) to read."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ import streamlit as st
 
 from ar_core import settings
 from ar_core.ledger import STATEMENT_LANGUAGES, statement_language, statement_xlsx
+from ar_core.recovery import statement_pdf
 from pages.account_tabs.common import Account
 
 LANGUAGE_NAMES = {"de": "Deutsch", "nl": "Nederlands", "en": "English", "fr": "Français"}
+#: Session key: the last PDF statement ``(what it was written from, bytes)``.
+PDF = "st_pdf"
 
 
 def download(ctx: Account) -> None:
     """Another language can be chosen, for a customer whose contact reads a different one."""
     default = statement_language(ctx.customer)
-    c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
+    c1, c2, c3 = st.columns([1, 1.5, 1.5], vertical_alignment="bottom")
     language = c1.selectbox(
         "Statement language",
         STATEMENT_LANGUAGES,
@@ -37,3 +41,22 @@ def download(ctx: Account) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="statement",
     )
+    c3.download_button(
+        f"As a PDF letter ({language.upper()})",
+        _pdf(ctx, language),
+        file_name=f"statement-{ctx.customer_id}-{ctx.as_of.isoformat()}-{language}.pdf",
+        mime="application/pdf",
+        key="statement_pdf",
+    )
+
+
+def _pdf(ctx: Account, language: str) -> bytes:
+    """The PDF letter, written again only when the account, snapshot, language or letterhead change
+    (a long statement takes a noticeable fraction of a second; a rerun should not pay it)."""
+    letterhead = settings.get_letterhead(ctx.engine)
+    key = (ctx.customer_id, ctx.snapshot_id, language, tuple(letterhead.items()))
+    cached = st.session_state.get(PDF)
+    if not cached or cached[0] != key:
+        pdf = statement_pdf(ctx.engine, ctx.actor, ctx.customer, ctx.items, ctx.as_of, language=language)
+        cached = st.session_state[PDF] = (key, pdf)
+    return cached[1]

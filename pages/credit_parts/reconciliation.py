@@ -12,7 +12,8 @@ import streamlit as st
 
 from ar_core.credit import reconcile_customer
 from ar_core.errors import ArDeskError
-from ar_core.ledger import find_customers
+from ar_core.ledger import STATEMENT_LANGUAGES, find_customers, statement_language
+from ar_core.recovery import reconciliation_pdf
 from pages.credit_parts import reconciled
 from pages.credit_parts.common import Credit
 from ui import data, forms
@@ -53,6 +54,7 @@ def render(ctx: Credit) -> None:
             problem_list(problems)
         else:
             reconciled.show(ctx, customer, name, rec)
+            statement_pdf(ctx, customer, rec)
 
 
 def pick(ctx: Credit) -> dict | None:
@@ -77,6 +79,22 @@ def pick(ctx: Credit) -> dict | None:
         st.caption("Choose the customer whose list you received.")
         return None
     return allowed.filter(pl.col("customer_id") == chosen).row(0, named=True)
+
+
+def statement_pdf(ctx: Credit, customer: dict, rec) -> None:
+    """The reconciliation statement as a PDF letter, in the language chosen for the XLSX above."""
+    language = st.session_state.get("cr_rec_language") or statement_language(customer)
+    if language not in STATEMENT_LANGUAGES:
+        language = statement_language(customer)
+    st.download_button(
+        f"Reconciliation statement (PDF, {language.upper()})",
+        lambda: reconciliation_pdf(ctx.engine, ctx.actor, rec, customer, language=language),
+        file_name=f"reconciliation-{customer['customer_id']}-{rec.as_of.isoformat()}-{language}.pdf",
+        mime="application/pdf",
+        icon=":material/download:",
+        on_click="ignore",
+        key="cr_rec_statement_pdf",
+    )
 
 
 def run(ctx: Credit, customer: dict, file, sign: str) -> None:
