@@ -15,7 +15,10 @@ from pages.training_parts import common
 
 def timeline(plan: pl.DataFrame, today: date) -> alt.LayerChart:
     """Planned start to due per person and module, coloured by status; a tick at the projected finish."""
-    frame = plan.with_columns((pl.col("person_name") + " · " + pl.col("module")).alias("line"))
+    frame = plan.select(  # no decimal columns: the chart needs names, dates and the status only
+        (pl.col("person_name") + " · " + pl.col("module")).alias("line"),
+        "person_name", "module", "status", "start", "due", "projected_finish",
+    )  # fmt: skip
     order = frame["line"].to_list()
     colour = alt.Color(
         "status:N",
