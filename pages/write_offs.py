@@ -47,6 +47,8 @@ SECTIONS = {
 }
 if not page.requests:
     SECTIONS.pop("Request")
+if not actor.has("lead", "controller", "admin"):  # the limits are the team's, not a collector's business
+    SECTIONS.pop("Approval limits")
 tabs = st.tabs(list(SECTIONS), key=common.TAB, on_change="rerun")
 for tab, section in zip(tabs, SECTIONS.values(), strict=True):
     if tab.open:

@@ -170,3 +170,27 @@ def test_a_controller_asks_for_nothing_and_an_admin_sets_limits(ledger):
     assert rows[(rows["username"] == "lena") & (rows["kind"] == "Write-off")]["max_amount"].tolist() == [
         5000.0
     ]
+
+
+def test_every_tab_runs_for_every_role_with_a_request_of_each_outcome(ledger):
+    pending = request_write_off(ledger, COLIN, kind="write_off", customer_id=MUELLER, item_keys=[key("9001")],
+                                reason="small_balance", evidence="rest")  # fmt: skip
+    keys = [key("9100")]
+    handover = request_write_off(ledger, LENA, kind="legal_handover", customer_id=OTHER, item_keys=keys,
+                                 reason="uncollectable", evidence="no answer")  # fmt: skip
+    from ar_core.recovery import approve_write_off
+
+    approve_write_off(ledger, Actor("carl", "Carl", frozenset({"controller"})), handover)
+    tabs = ["Request", "Waiting for my approval", "History", "Register", "Exports", "Approval limits"]
+    for username in USERS:
+        for tab in tabs:
+            if (username == "carl" and tab == "Request") or (
+                username == "colin" and tab == "Approval limits"
+            ):
+                continue  # not offered
+            at = page(username, tab)
+            assert not at.exception, (username, tab, at.exception)
+            assert not at.error, (username, tab, [e.value for e in at.error])
+    exports = page("lena", "Exports")
+    assert exports.dataframe[1].value["debtor_name"].tolist() == ["Other GmbH"]
+    assert pending
