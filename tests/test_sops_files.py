@@ -74,7 +74,7 @@ def test_attachment_types_come_from_the_first_bytes():
 
 
 def test_the_author_attaches_to_a_draft_only(db):
-    create_sop(db, MEYER, title="Write-off request", area="legal_write_off", body="Steps.")
+    create_sop(db, MEYER, title="Write-off request", area="legal/write-off", body="Steps.")
     version_id = my_drafts(db, MEYER)["version_id"][0]
     attachment_id = add_attachment(db, MEYER, version_id, "C:\\scans\\form.pdf", PDF)
     assert attachments(db, LEAD, version_id).select("file_name", "content_type", "size_bytes").rows() == [
@@ -94,7 +94,7 @@ def test_the_author_attaches_to_a_draft_only(db):
 
 
 def test_reading_markdown_and_docx_files():
-    title, body = read_sop_file("broken_promise.md", "# Handling a broken promise\n\n1. Call.\n".encode())
+    title, body = read_sop_file("broken_promise.md", b"# Handling a broken promise\n\n1. Call.\n")
     assert (title, body) == ("Handling a broken promise", "1. Call.\n")
     assert read_sop_file("dunning_blocks.md", b"Just text.\n") == ("dunning blocks", "Just text.\n")
     title, body = read_sop_file("promise.docx", _docx("Handling a broken promise to pay"))
@@ -138,8 +138,8 @@ def test_a_bad_file_is_named_and_nothing_is_stored_for_it_the_others_are_drafts(
 
 
 def test_an_import_of_an_existing_title_is_a_new_draft_version_unless_one_is_open(db):
-    created, _ = import_sops(db, MEYER, [("a.md", b"# Write-off request\n\nv1")], area="legal_write_off")
-    _, problems = import_sops(db, MEYER, [("b.md", b"# write-off REQUEST\n\nv2")], area="legal_write_off")
+    created, _ = import_sops(db, MEYER, [("a.md", b"# Write-off request\n\nv1")], area="legal/write-off")
+    _, problems = import_sops(db, MEYER, [("b.md", b"# write-off REQUEST\n\nv2")], area="legal/write-off")
     assert [p.file for p in problems] == ["b.md"] and "still open" in problems[0].message
     with pytest.raises(InvalidInput):
         import_sops(db, MEYER, [], area="nowhere")

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
+from ar_core.access import approve as access_approve
 from ar_core.access import list_audit, list_requests, waiting_for
 from ar_core.access.actor import Actor
-from ar_core.access import approve as access_approve
 from ar_core.access.users import create_user
 from ar_core.errors import ApprovalRefused, ArDeskError, InvalidInput, NotFound, PermissionDenied
 from ar_core.knowledge import (
@@ -57,7 +57,7 @@ def db(store):
     return store
 
 
-def _approved(db, author=MEYER, approver=LEAD, title="Dunning run and blocks", area="dunning", body=BODY):
+def _approved(db, author=MEYER, approver=LEAD, *, title="Dunning run and blocks", area="dunning", body=BODY):
     sop_id = create_sop(db, author, title=title, area=area, body=body)
     version_id = my_drafts(db, author).filter(pl.col("sop_id") == sop_id)["version_id"][0]
     submit_for_review(db, author, version_id)
@@ -91,7 +91,7 @@ def test_authoring_review_and_approval_with_the_approval_request(db):
 
 
 def test_the_author_never_approves_even_as_a_lead(db):
-    sop_id = create_sop(db, LEAD, title="Write-off request", area="legal_write_off", body="Steps.")
+    sop_id = create_sop(db, LEAD, title="Write-off request", area="legal/write-off", body="Steps.")
     version_id = my_drafts(db, LEAD)["version_id"][0]
     submit_for_review(db, LEAD, version_id)
     with pytest.raises(ApprovalRefused, match="four eyes"):
@@ -201,14 +201,14 @@ def test_retired_sops_are_read_only_but_readable(db):
 
 def test_reviews_due_per_area_interval_for_the_lead(db):
     _approved(db)  # effective 02.12.2026
-    sop_id, _ = _approved(db, title="Write-off request", area="legal_write_off", body="Steps.")
+    sop_id, _ = _approved(db, title="Write-off request", area="legal/write-off", body="Steps.")
     with pytest.raises(PermissionDenied):
         reviews_due(db, MEYER, TODAY)
     assert reviews_due(db, LEAD, TODAY).is_empty()
     assert reviews_due(db, LEAD, date(2027, 11, 2)).select("title", "review").rows() == [
         ("Dunning run and blocks", "due soon"), ("Write-off request", "due soon")]  # fmt: skip
-    set_review_months(db, LEAD, "legal_write_off", 6)
-    assert area_settings(db, MEYER).filter(pl.col("area") == "legal_write_off")["review_months"][0] == 6
+    set_review_months(db, LEAD, "legal/write-off", 6)
+    assert area_settings(db, MEYER).filter(pl.col("area") == "legal/write-off")["review_months"][0] == 6
     due = reviews_due(db, LEAD, date(2027, 6, 3))
     assert due.select("sop_id", "next_review", "review", "overdue").rows() == [
         (sop_id, date(2027, 6, 2), "overdue", True)]  # fmt: skip

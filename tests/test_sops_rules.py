@@ -91,14 +91,14 @@ def _current():
     return pl.DataFrame(
         {
             "title": ["Dunning run and blocks", "Write-off request", "Dispute escalation"],
-            "area": ["dunning", "legal_write_off", "disputes"],
+            "area": ["dunning", "legal/write-off", "disputes"],
             "effective_on": [date(2025, 11, 20), date(2026, 6, 15), date(2026, 3, 1)],
         }
     )
 
 
 def test_review_dates_use_each_areas_interval():
-    dated = with_review_dates(_current(), {"legal_write_off": 6, "disputes": 9}, date(2026, 12, 2))
+    dated = with_review_dates(_current(), {"legal/write-off": 6, "disputes": 9}, date(2026, 12, 2))
     assert dated.select("next_review", "days_to_review", "review", "overdue").rows() == [
         (date(2026, 11, 20), -12, "overdue", True),  # 12 months (default)
         (date(2026, 12, 15), 13, "due soon", False),  # 6 months
@@ -107,7 +107,7 @@ def test_review_dates_use_each_areas_interval():
 
 
 def test_reviews_due_lists_overdue_and_due_soon_most_urgent_first():
-    due = due_for_review(_current(), {"legal_write_off": 6, "disputes": 12}, date(2026, 12, 2))
+    due = due_for_review(_current(), {"legal/write-off": 6, "disputes": 12}, date(2026, 12, 2))
     assert due.select("title", "review").rows() == [
         ("Dunning run and blocks", "overdue"),
         ("Write-off request", "due soon"),

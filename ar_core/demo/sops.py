@@ -173,11 +173,11 @@ SOPS: list[tuple[str, str, str, str, list[tuple[date, str, str]]]] = [
      [(date(2025, 4, 1), "First version", PROMISE_V1),
       (date(2026, 9, 1), "New promise at most 10 business days ahead, else a payment plan; insolvency stop",
        PROMISE_V2)]),
-    ("Write-off request", "legal_write_off", "s.dejong", "lena.lead",
+    ("Write-off request", "legal/write-off", "s.dejong", "lena.lead",
      [(date(2025, 7, 1), "First version", WRITE_OFF_V1),
       (date(2026, 6, 10), "Team lead's limit lowered to EUR 2,500 after the Q1 audit; month-end check",
        WRITE_OFF_V2)]),
-    ("Allocation of unapplied cash", "cash_allocation", "c.meyer", "lena.lead",
+    ("Allocation of unapplied cash", "cash allocation", "c.meyer", "lena.lead",
      [(date(2025, 3, 3), "First version", CASH_V1),
       (date(2026, 3, 2), "Tolerance EUR 10 with reason code 051; late cash discount", CASH_V2)]),
     ("Dunning run and blocks", "dunning", "e.dubois", "lena.lead",
@@ -188,7 +188,7 @@ SOPS: list[tuple[str, str, str, str, list[tuple[date, str, str]]]] = [
       (date(2026, 10, 5), "Level 1 within 5 business days; large amounts start at level 2", DISPUTE_V2)]),
 ]  # fmt: skip
 #: Areas with their own review interval (months).
-REVIEW_MONTHS = {"legal_write_off": 6}
+REVIEW_MONTHS = {"legal/write-off": 6}
 #: Named approvers per area (besides the team lead).
 APPROVERS = {"disputes": ["e.dubois"]}
 #: Who has confirmed the current version of which SOP (the others are still asked).

@@ -35,7 +35,7 @@ from ar_core.errors import ApprovalRefused, ArDeskError, InvalidInput, NotFound,
 from ar_core.knowledge.sops import (
     DEFAULT_REVIEW_MONTHS,
     DUE_WINDOW_DAYS,
-    PROCESS_AREAS,
+    SOP_AREAS,
     SopReadOnly,
     check_area,
     check_body,
@@ -152,7 +152,7 @@ def review_months(engine: sa.Engine) -> dict[str, int]:
     """Each process area's review interval in months (the default where none was set)."""
     with engine.connect() as conn:
         rows = conn.execute(sa.select(SopAreaSetting.area, SopAreaSetting.review_months)).all()
-    return dict.fromkeys(PROCESS_AREAS, DEFAULT_REVIEW_MONTHS) | {r.area: r.review_months for r in rows}
+    return dict.fromkeys(SOP_AREAS, DEFAULT_REVIEW_MONTHS) | {r.area: r.review_months for r in rows}
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -315,7 +315,7 @@ def _check_reviewer(conn: sa.Connection, actor: Actor, row: Any) -> Actor:
     check_decider(row.author, fresh.username)
     if not fresh.has(*LEAD_ROLES) and row.area not in _named_areas(conn, fresh.username):
         raise ApprovalRefused(
-            f"{fresh.username} may not decide SOP versions of {PROCESS_AREAS[row.area]}: "
+            f"{fresh.username} may not decide SOP versions of {SOP_AREAS[row.area]}: "
             "needs the role lead or to be named approver of the area"
         )
     return fresh
@@ -488,7 +488,7 @@ def area_settings(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
     records = [
         (area, label, months[area], [p.username for p in people if p.area == area and p.kind == "approver"],
          [p.username for p in people if p.area == area and p.kind == "audience"])
-        for area, label in PROCESS_AREAS.items()
+        for area, label in SOP_AREAS.items()
     ]  # fmt: skip
     return pl.DataFrame(records, schema=AREA_SCHEMA, orient="row")
 

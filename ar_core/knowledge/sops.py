@@ -23,21 +23,20 @@ import polars as pl
 
 from ar_core.errors import ApprovalRefused, ArDeskError, InvalidInput
 
-#: Process area key -> the name a collector knows it by.
-PROCESS_AREAS: dict[str, str] = {
+#: Process area -> the name a collector knows it by (the keys are those of training and skills).
+SOP_AREAS: dict[str, str] = {
     "collections": "Collections",
     "disputes": "Disputes",
-    "cash_allocation": "Cash allocation",
+    "cash allocation": "Cash allocation",
     "reconciliation": "Account reconciliation",
     "dunning": "Dunning",
-    "payment_plans": "Payment plans",
-    "legal_write_off": "Legal & write-off",
-    "credit_management": "Credit management",
+    "payment plans": "Payment plans",
+    "legal/write-off": "Legal & write-off",
     "reporting": "Reporting",
-    "master_data": "Master data",
+    "master data": "Master data",
 }
 #: Status key -> label.
-STATUSES: dict[str, str] = {
+SOP_STATUSES: dict[str, str] = {
     "draft": "Draft",
     "in_review": "In review",
     "approved": "Approved",
@@ -81,7 +80,7 @@ def transition(status: str, action: str) -> str:
     """The status after ``action`` on a version in ``status``; refused with the reason otherwise."""
     if (status, action) in TRANSITIONS:
         return TRANSITIONS[(status, action)]
-    label = STATUSES.get(status, status).lower()
+    label = SOP_STATUSES.get(status, status).lower()
     if status in READ_ONLY:
         raise SopReadOnly(f"a {label} version is read-only: it stays as the record of what was in force")
     if action == "approve" and status == "draft":
@@ -102,8 +101,8 @@ def check_decider(author: str, decider: str) -> None:
 
 
 def check_area(area: str) -> str:
-    if area not in PROCESS_AREAS:
-        raise InvalidInput("area", f"unknown process area {area!r}: one of {', '.join(PROCESS_AREAS)}")
+    if area not in SOP_AREAS:
+        raise InvalidInput("area", f"unknown process area {area!r}: one of {', '.join(SOP_AREAS)}")
     return area
 
 

@@ -1,0 +1,1 @@
+"""Sections of the SOPs page (pages/sops.py)."""
