@@ -176,8 +176,8 @@ def test_tracking_kept_then_overdue_then_broken_ends_the_block(db, make_result):
 
 def test_a_plan_paid_in_full_is_completed(db, make_result):
     plan_id = _propose(db)
-    import_snapshot(db, LEAD, make_result([r for r in _rows() if r["doc_no"] not in ("1800000001", "1800000002")],
-                                          as_of=W3), scope=WHOLE)  # fmt: skip
+    rest = [r for r in _rows() if r["doc_no"] not in ("1800000001", "1800000002")]
+    import_snapshot(db, LEAD, make_result(rest, as_of=W3), scope=WHOLE)
     refresh_plan_statuses(db)
     assert list_plans(db, MEYER)["status"].to_list() == ["completed"]
     assert plan_instalments(db, MEYER, plan_id)["status"].to_list() == ["kept", "kept"]
