@@ -238,3 +238,16 @@ def test_the_register_counts_approved_write_offs_by_month_reason_and_collector(d
         (month, "Uncollectable", "c.meyer", "EUR", 1, Decimal("1250.00")),
     ]
     assert write_off_register(db, SCHNEIDER).is_empty()
+
+
+def test_a_request_whose_invoices_were_paid_meanwhile_cannot_be_approved(db, make_result):
+    rid = small(db)
+    import_snapshot(db, LEAD, make_result(rows(drop=("9002",)), as_of=W2), scope=WHOLE)  # 9002 paid
+    with pytest.raises(
+        InvalidInput,
+        match=r"invoice\(s\) 9002 of request \d+ are no longer open in the snapshot of 20.11.2026",
+    ):
+        approve_write_off(db, LEAD, rid)
+    assert by_id(db, LEAD, rid)["status"] == "pending"
+    reject_write_off(db, LEAD, rid, "paid meanwhile")
+    assert by_id(db, LEAD, rid)["status"] == "rejected"

@@ -417,6 +417,23 @@ def _check_approver(engine: sa.Engine, actor: Actor) -> None:
         )
 
 
+def _check_still_open(engine: sa.Engine, row: Any) -> None:
+    """Refuse approving invoices a later snapshot no longer lists: paid (or cleared) meanwhile."""
+    latest = _latest(engine)
+    if latest is None or (latest[1], latest[0]) <= (row.snapshot_as_of, row.snapshot_id):
+        return
+    with engine.connect() as conn:
+        items = _item_rows(conn, [row.id])
+    still_open = _open_keys(engine, latest, [row.customer_id])
+    gone = [i.doc_no for i in items if i.item_key not in still_open]
+    if gone:
+        raise InvalidInput(
+            "request_id",
+            f"invoice(s) {', '.join(gone)} of request {row.id} are no longer open in the snapshot of "
+            f"{latest[1]:%d.%m.%Y} (paid or cleared meanwhile): reject the request, or ask again",
+        )
+
+
 def _decide(engine: sa.Engine, actor: Actor, request_id: int, status: str, note: str | None) -> None:
     _check_approver(engine, actor)
     row = _request(engine, request_id)
@@ -424,6 +441,7 @@ def _decide(engine: sa.Engine, actor: Actor, request_id: int, status: str, note:
         raise ArDeskError(f"request {request_id} has no approval request")
     # the primitive's rules: not the requester, within the approver's limit for the kind
     if status == APPROVED:
+        _check_still_open(engine, row)
         approve(engine, actor, row.approval_request_id, note)
     else:
         reject(engine, actor, row.approval_request_id, note or "")
