@@ -7,6 +7,7 @@ change, rewrite the files with ``AR_GOLDEN_UPDATE=1 pytest tests/test_letters_go
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,13 @@ def test_dutch_formal_notice_gives_the_fourteen_days_of_article_6_96_and_the_cos
     # 9.692,34 total less the 80,00 costs: what is demanded within the fourteen days
     assert "€ 9.612,34 (facturen en rente)" in text
     assert "buitengerechtelijke incassokosten van € 80,00" in text
+    assert "uiterlijk op 16 december 2026, te voldoen" in text
+
+
+def test_the_dutch_fourteen_days_hold_even_when_the_run_gives_fewer():
+    ctx = context(pay_by=date(2026, 12, 12))  # a run paying within 10 days
+    text = render_text(Letter("dunning_3", "nl", ctx))
+    assert "uiterlijk op 16 december 2026, te voldoen" in text  # 2 December + 14 days
 
 
 def test_interest_and_compensation_are_shown_as_amounts_in_every_dunning_letter():

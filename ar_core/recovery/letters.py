@@ -15,14 +15,14 @@ block), ``items_table(doc_no=…, doc_date=…, due_date=…, days_overdue=…, 
 ``totals_table(open=…, credits=…, interest=…, compensation=…, total=…)`` and
 ``table(rows, key=label, …)``; the keyword order is the column order. Filters: ``money``
 (``{{ totals.total|money }}``, another currency ``|money("USD")``), ``day`` (``|day``,
-``|day("short")``) and ``number``.
+``|day("short")``), ``number`` and ``add_days`` (``{{ letter_date|add_days(14) }}``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -280,6 +280,7 @@ def _environment() -> SandboxedEnvironment:
     env.filters["money"] = _money_filter
     env.filters["day"] = _day_filter
     env.filters["number"] = _number_filter
+    env.filters["add_days"] = _add_days_filter
     return env
 
 
@@ -292,6 +293,11 @@ def _money_filter(ctx, amount, currency: str | None = None) -> str:
 @pass_context
 def _day_filter(ctx, day, style: str = "long") -> str:
     return format_date(day, ctx["language"], style) if day else ""
+
+
+def _add_days_filter(day: date, days: int) -> date:
+    """``{{ letter_date|add_days(14) }}``: a term counted from a date (the Dutch 14 days)."""
+    return day + timedelta(days=int(days))
 
 
 @pass_context
