@@ -72,7 +72,7 @@ PURE = {
     "ar_core.knowledge.skills", "ar_core.knowledge.coverage",
     # recovery
     # PURE:law
-    "ar_core.recovery.interest", "ar_core.recovery.rates",
+    "ar_core.recovery.interest", "ar_core.recovery.rates", "ar_core.recovery.external_parse",
     # PURE:letters
     "ar_core.recovery.letters", "ar_core.recovery.locale_format", "ar_core.recovery.pdf", "ar_core.recovery.eml",
     "ar_core.recovery.statements",
