@@ -5,10 +5,13 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import date
 
+import polars as pl
+
 from ar_core.collections.lifecycle import import_snapshot
+from ar_core.ledger.customers import upsert_customer_master
 from tests.conftest import ADMIN, item, items_frame
 from tests.conftest import LEAD as ADMIN_LEAD
-from tests.workflow_setup import seed
+from tests.workflow_setup import CUSTOMERS, seed
 
 AS_OF = date(2026, 11, 20)
 
@@ -17,10 +20,21 @@ def key(doc: str) -> str:
     return f"1000|2026|{doc}|1"
 
 
-def seed_dunning(engine, make_result) -> None:
+def seed_dunning(engine, make_result, *, users: bool = True) -> None:
     """C1 (Meyer, DE): A 10 days overdue (level 1), B 40 days, credit CR; C2 (Schneider, DE): D 30 days,
     E disputed in the ERP; C3 (Meyer): F 3 days only (no level yet)."""
-    seed(engine)
+    if users:
+        seed(engine)
+    else:  # the users exist (a page test's, ready to log in): only the customer master
+        master = pl.DataFrame(
+            {
+                "customer_id": list(CUSTOMERS),
+                "name": [f"Customer {c}" for c in CUSTOMERS],
+                "collector": list(CUSTOMERS.values()),
+                "country": ["DE"] * len(CUSTOMERS),
+            }
+        )
+        upsert_customer_master(engine, ADMIN, master)
     rows = [
         item(customer_id="C1", doc_no="A", due_date=date(2026, 11, 10), amount="1000.00"),
         item(customer_id="C1", doc_no="B", due_date=date(2026, 10, 11), amount="500.00"),

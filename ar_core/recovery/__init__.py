@@ -123,6 +123,7 @@ _DUNNING: dict[str, str] = {
     "REASON_LABELS": "dunning",
     "RUN_SCHEMA": "dunning",
     "add_block": "dunning",
+    "blockable_items": "dunning",
     "discard_run": "dunning",
     "dunning_levels": "dunning",
     "dunning_procedures": "dunning",

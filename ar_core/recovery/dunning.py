@@ -381,6 +381,18 @@ def _ledger(engine: sa.Engine, actor: Actor, as_of: date) -> tuple[pl.DataFrame,
     return items, snapshot_id
 
 
+def blockable_items(engine: sa.Engine, actor: Actor, customer_id: str, as_of: date) -> pl.DataFrame:
+    """The open invoices of one customer at ``as_of`` (``_item_key``, doc_no, due_date, amount,
+    currency), oldest due first: what an item block can name."""
+    check_customer_access(engine, actor, customer_id, write=False)
+    items, _sid = _ledger(engine, actor, as_of)
+    return (
+        items.filter((pl.col("customer_id") == customer_id) & (pl.col("amount") > 0))
+        .select("_item_key", "doc_no", "due_date", "amount", "currency")
+        .sort("due_date", "doc_no")
+    )
+
+
 def _customers(engine: sa.Engine, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     from ar_core.ledger import all_customers
     from ar_core.recovery import letter_language

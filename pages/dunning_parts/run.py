@@ -1,0 +1,206 @@
+"""The run: propose as of a date → review (remove customers or items, with a reason) → release →
+download the letters (the whole run as one PDF, one customer's PDF or e-mail draft)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from ar_core.recovery import (
+    discard_run,
+    letter_eml_draft,
+    list_runs,
+    propose_dunning_run,
+    release_run,
+    remove_from_run,
+    run_letters,
+    run_lines,
+    run_pdf,
+)
+from ui import data, forms
+from ui.components import date_column, money_column, record_table, time_column
+from ui.fmt import money
+
+LETTER_COLUMNS = {
+    "letter_id": None,
+    "run_id": None,
+    "customer_id": "Customer",
+    "customer_name": "Name",
+    "language": "Language",
+    "level": "Level",
+    "kind": "Letter",
+    "currency": "Currency",
+    "open": money_column("Overdue"),
+    "credits": money_column("Credits"),
+    "interest": money_column("Interest"),
+    "compensation": money_column("Compensation"),
+    "total": money_column("Total"),
+    "removed_reason": "Removed because",
+    "contact_id": None,
+}
+LINE_COLUMNS = {
+    "line_id": None,
+    "letter_id": None,
+    "customer_id": "Customer",
+    "_item_key": None,
+    "doc_no": "Document",
+    "due_date": date_column("Due"),
+    "amount": money_column("Amount"),
+    "days_overdue": "Days overdue",
+    "interest": money_column("Interest"),
+    "is_credit": "Credit",
+    "level": "Level now",
+    "previous_level": "Level before",
+    "removed_reason": "Removed because",
+}
+
+
+def show(eng, actor, today: date, flash: str) -> None:
+    runs = list_runs(eng, actor)
+    lead = actor.has("lead", "admin")
+    waiting = runs.filter(pl.col("status") == "proposed")
+    if waiting.is_empty():
+        _propose(eng, actor, today, flash)
+    else:
+        _review(eng, actor, waiting.row(0, named=True), today, flash, lead)
+    released = runs.filter(pl.col("status") == "released")
+    st.subheader("Released runs")
+    if released.is_empty():
+        st.info("No run released yet.")
+        return
+    record_table(
+        released,
+        {
+            "run_id": "Run",
+            "as_of": date_column("As of"),
+            "status": None,
+            "letters": "Letters",
+            "created_by": "Proposed by",
+            "created_at": None,
+            "released_by": "Released by",
+            "released_at": time_column("Released"),
+            "letter_date": date_column("Letter date"),
+        },
+    )
+    _downloads(eng, actor, released)
+
+
+def _propose(eng, actor, today: date, flash: str) -> None:
+    with st.form("dn_propose_form"):
+        st.markdown("**Propose a dunning run**")
+        run_as_of = st.date_input("As of", value=today, format="DD.MM.YYYY", key="dn_run_as_of")
+        st.caption(
+            "One letter per customer with every overdue, unblocked invoice at the highest level reached; "
+            "credits netted; interest and compensation shown. Nothing is sent before a lead releases it."
+        )
+        if st.form_submit_button("Propose run", type="primary"):
+            data.save_and_rerun(
+                lambda: propose_dunning_run(eng, actor, run_as_of),
+                lambda rid: f"Run {rid} proposed: review it below.",
+                flash=flash,
+            )
+
+
+def _review(eng, actor, run: dict, today: date, flash: str, lead: bool) -> None:  # noqa: PLR0917
+    run_id = run["run_id"]
+    st.subheader(f"Run {run_id} as of {run['as_of']:%d.%m.%Y}: under review")
+    letters = run_letters(eng, actor, run_id)
+    lines = run_lines(eng, actor, run_id)
+    kept = letters.filter(pl.col("removed_reason").is_null())
+    if kept.is_empty():
+        st.info("No letter left in this run.")
+    totals = kept.group_by("currency").agg(pl.col("total").sum()).rows()
+    st.caption(f"{kept.height} letter(s), " + ", ".join(money(t, c) for c, t in totals) if totals else "")
+    record_table(letters, LETTER_COLUMNS, key="dn_letters")
+    st.markdown("**Lines (invoices with their interest, credits netted)**")
+    record_table(lines, LINE_COLUMNS, key="dn_lines")
+    if not lead:
+        st.info("A team lead reviews and releases the run.")
+        return
+    left, right = st.columns(2)
+    with left, st.form(forms.key("dn_remove", "dn_remove_form")):
+        st.markdown("**Remove from the run**")
+        open_lines = lines.filter(pl.col("removed_reason").is_null() & ~pl.col("is_credit"))
+        labels = {0: "(the whole letter of the customer below)"} | {
+            r["line_id"]: f"{r['customer_id']} · {r['doc_no']} · {r['amount']:,.2f}"
+            for r in open_lines.iter_rows(named=True)
+        }
+        line = st.selectbox(
+            "Item", list(labels), format_func=labels.get, key=forms.key("dn_remove", "dn_rm_line")
+        )
+        customers = kept["customer_id"].to_list()
+        customer = st.selectbox("Customer", customers, key=forms.key("dn_remove", "dn_rm_customer"))
+        forms.slot("customer_id")
+        reason = st.text_input("Reason", key=forms.key("dn_remove", "dn_rm_reason"), max_chars=500)
+        forms.slot("reason")
+        if st.form_submit_button("Remove"):
+            data.save_and_rerun(
+                lambda: remove_from_run(
+                    eng,
+                    actor,
+                    run_id,
+                    reason=reason,
+                    line_id=line or None,
+                    customer_id=None if line else customer,
+                ),
+                "Removed from the run.",
+                "dn_remove",
+                flash=flash,
+            )
+    with right:
+        with st.form("dn_release_form"):
+            st.markdown("**Release**")
+            letter_date = st.date_input(
+                "Letter date", value=max(today, run["as_of"]), format="DD.MM.YYYY", key="dn_letter_date"
+            )
+            forms.slot("letter_date")
+            if st.form_submit_button("Release run", type="primary"):
+                data.save_and_rerun(
+                    lambda: release_run(eng, actor, run_id, letter_date=letter_date),
+                    lambda n: f"Run {run_id} released: {n} letter(s) in the contact log.",
+                    flash=flash,
+                )
+        with st.popover("Discard the run"):
+            why = st.text_input("Why", key="dn_discard_reason")
+            if st.button("Discard", key="dn_discard"):
+                data.save_and_rerun(
+                    lambda: discard_run(eng, actor, run_id, reason=why),
+                    f"Run {run_id} discarded.",
+                    flash=flash,
+                )
+
+
+def _downloads(eng, actor, released: pl.DataFrame) -> None:
+    ids = released["run_id"].to_list()
+    run_id = st.selectbox("Run", ids, key="dn_download_run", format_func=lambda r: f"Run {r}")
+    letters = run_letters(eng, actor, run_id).filter(pl.col("removed_reason").is_null())
+    if letters.is_empty():
+        st.info("This run released no letter.")
+        return
+    left, mid, right = st.columns(3)
+    left.download_button(
+        "Whole run (PDF)",
+        lambda: run_pdf(eng, actor, run_id),
+        f"dunning-run-{run_id}.pdf",
+        "application/pdf",
+        key="dn_pdf_run",
+    )
+    customer = mid.selectbox(
+        "Customer", letters["customer_id"].to_list(), key="dn_download_customer", label_visibility="collapsed"
+    )
+    mid.download_button(
+        "Customer's letter (PDF)",
+        lambda: run_pdf(eng, actor, run_id, customer),
+        f"dunning-{run_id}-{customer}.pdf",
+        "application/pdf",
+        key="dn_pdf_customer",
+    )
+    right.download_button(
+        "E-mail draft (.eml)",
+        lambda: letter_eml_draft(eng, actor, run_id, customer),
+        f"dunning-{run_id}-{customer}.eml",
+        "message/rfc822",
+        key="dn_eml",
+    )
