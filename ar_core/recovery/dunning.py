@@ -777,6 +777,8 @@ def release_run(engine: sa.Engine, actor: Actor, run_id: int, *, letter_date: da
                 "notes": notes,
                 "next_action": "call",
                 "next_action_date": pay_by + timedelta(days=1),
+                # the letter's date, unless it lies ahead (a contact is never logged in the future)
+                "contacted_at": letter_date if letter_date < utcnow().date() else None,
             }
         )
         prepared.append((letter.id, context, entry))
