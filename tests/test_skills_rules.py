@@ -42,21 +42,28 @@ def at(day: int, hour: int = 9) -> datetime:
 
 def given(*rows) -> pl.DataFrame:
     return pl.DataFrame(
-        [(p, s, lvl, src, None, "lena.lead", when) for p, s, lvl, src, when in rows], schema=GIVEN_SCHEMA,
+        [(p, s, lvl, src, None, "lena.lead", when) for p, s, lvl, src, when in rows],
+        schema=GIVEN_SCHEMA,
         orient="row",
-    )  # fmt: skip
+    )
 
 
 def levels(*rows) -> pl.DataFrame:
-    return pl.DataFrame([(p, s, lvl, date(2026, 11, 1), "import") for p, s, lvl in rows], schema=LEVEL_SCHEMA,
-                        orient="row")  # fmt: skip
+    return pl.DataFrame(
+        [(p, s, lvl, date(2026, 11, 1), "import") for p, s, lvl in rows], schema=LEVEL_SCHEMA, orient="row"
+    )
 
 
 MODULES = pl.DataFrame(
-    [(1, "Disputes basics", "dispute_resolution", 1), (2, "Disputes on your own", "dispute_resolution", 2),
-     (3, "Dunning in SAP", "dunning_cycle_management, erp_sap_fi_ar", 2), (4, "Français C1", "french", 5)],
-    schema=MODULE_SCHEMA, orient="row",
-)  # fmt: skip
+    [
+        (1, "Disputes basics", "dispute_resolution", 1),
+        (2, "Disputes on your own", "dispute_resolution", 2),
+        (3, "Dunning in SAP", "dunning_cycle_management, erp_sap_fi_ar", 2),
+        (4, "Français C1", "french", 5),
+    ],
+    schema=MODULE_SCHEMA,
+    orient="row",
+)
 
 
 def test_every_hard_skill_but_sop_writing_covers_an_area_and_every_area_is_covered():
@@ -108,16 +115,22 @@ def test_a_module_raises_a_level_but_never_lowers_it_and_a_later_assessment_coun
         ("j.devries", "dispute_resolution", 1, "assessment", at(20, 15)),  # same day as the module, after it
     )
     completions = pl.DataFrame(
-        [("c.meyer", 2, date(2026, 11, 10)), ("c.meyer", 3, date(2026, 11, 12)),
-         ("j.devries", 2, date(2026, 11, 20)),
-         ("j.devries", 1, None)],
-        schema=COMPLETION_SCHEMA, orient="row",
-    )  # fmt: skip
+        [
+            ("c.meyer", 2, date(2026, 11, 10)),
+            ("c.meyer", 3, date(2026, 11, 12)),
+            ("j.devries", 2, date(2026, 11, 20)),
+            ("j.devries", 1, None),
+        ],
+        schema=COMPLETION_SCHEMA,
+        orient="row",
+    )
     grants = training_grants(MODULES, completions)
     assert grants.height == 4  # module 3 builds two skills; the unfinished line grants nothing
     history = skill_history(history_given, grants)
-    now = {(r["person"], r["skill"]): (r["level"], r["since"], r["source"])
-           for r in current_levels(history).iter_rows(named=True)}  # fmt: skip
+    now = {
+        (r["person"], r["skill"]): (r["level"], r["since"], r["source"])
+        for r in current_levels(history).iter_rows(named=True)
+    }
     # 1 (import) -> 2 (module 2 on 10.11.)
     assert now["c.meyer", "dispute_resolution"] == (2, date(2026, 11, 10), "training")
     # 3 stays 3: the module grants 2
@@ -147,10 +160,13 @@ def test_area_matrix_takes_the_highest_level_of_the_area_skills():
 
 def test_area_gaps_name_the_closest_people_and_the_modules_that_would_close_them():
     lv = levels(
-        ("a", "dispute_resolution", 3), ("b", "dispute_resolution", 1), ("c", "dispute_resolution", 1),
-        ("a", "dunning_cycle_management", 2), ("b", "dunning_cycle_management", 2),
+        ("a", "dispute_resolution", 3),
+        ("b", "dispute_resolution", 1),
+        ("c", "dispute_resolution", 1),
+        ("a", "dunning_cycle_management", 2),
+        ("b", "dunning_cycle_management", 2),
         ("a", "erp_sap_fi_ar", 1),
-    )  # fmt: skip
+    )
     done = pl.DataFrame([("b", 2, date(2026, 10, 1))], schema=COMPLETION_SCHEMA, orient="row")
     rows = {
         r.area: r
@@ -168,9 +184,13 @@ def test_area_gaps_name_the_closest_people_and_the_modules_that_would_close_them
     assert master.modules["a"] == ("Dunning in SAP",)
     # reporting: nobody, and no module builds reporting: no one is close
     assert (rows["reporting"].gap, rows["reporting"].closest) == (2, ())
-    assert rows["reporting"].as_json() == {"area": "reporting", "people_at_level": [], "required": 2,
-                                           "gap": 2,
-                                           "closest": []}  # fmt: skip
+    assert rows["reporting"].as_json() == {
+        "area": "reporting",
+        "people_at_level": [],
+        "required": 2,
+        "gap": 2,
+        "closest": [],
+    }
     three = {r.area: r for r in area_coverage(area_matrix(lv, DEFAULT_SKILLS, TEAM), DEFAULT_SKILLS, 3)}
     assert three["dunning"].gap == 1 and three["disputes"].gap == 2
 
@@ -184,18 +204,28 @@ def test_correspondence_language_by_language_then_country():
 
 
 CUSTOMERS = pl.DataFrame(
-    {"language": ["DE", None, None, "nl", None, "FR", None, None, "EN", None],
-     "country": ["DE", "AT", "DE", "NL", "NL", "BE", "FR", "DE", "GB", "US"]}
-)  # fmt: skip
+    {
+        "language": ["DE", None, None, "nl", None, "FR", None, None, "EN", None],
+        "country": ["DE", "AT", "DE", "NL", "NL", "BE", "FR", "DE", "GB", "US"],
+    }
+)
 
 
 def test_language_coverage_with_portfolio_shares():
     # de: 4 (DE, AT, DE, DE), nl: 2, fr: 2, en: 2 of 10 customers
     assert language_shares(CUSTOMERS) == [("de", 4, 40.0), ("en", 2, 20.0), ("fr", 2, 20.0), ("nl", 2, 20.0)]
     lv = levels(
-        ("a", "german", 6), ("b", "german", 5), ("a", "english", 5), ("b", "english", 5), ("c", "english", 6),
-        ("d", "french", 5), ("a", "french", 4), ("b", "french", 2), ("c", "dutch", 5), ("d", "dutch", 1),
-    )  # fmt: skip
+        ("a", "german", 6),
+        ("b", "german", 5),
+        ("a", "english", 5),
+        ("b", "english", 5),
+        ("c", "english", 6),
+        ("d", "french", 5),
+        ("a", "french", 4),
+        ("b", "french", 2),
+        ("c", "dutch", 5),
+        ("d", "dutch", 1),
+    )
     rows = {r.area: r for r in language_coverage(lv, TEAM, CUSTOMERS, MODULES)}
     assert list(rows) == ["German", "English", "French", "Dutch"]
     assert (rows["German"].people_at_level, rows["German"].gap, rows["German"].share) == (("a", "b"), 0, 40.0)
@@ -224,10 +254,13 @@ PEOPLE = {"c.meyer": "c.meyer", "j.devries": "j.devries", "claudia meyer": "c.me
 def test_levels_file_rows_and_problems_name_the_row():
     rows, problems = parse_levels_file(
         "levels.csv",
-        _csv("Person;Skill;Level\nc.meyer;Cash collection;2\nClaudia Meyer;french;C1\n"
-             "j.devries;dispute_resolution;3\n"),
-        DEFAULT_SKILLS, PEOPLE,
-    )  # fmt: skip
+        _csv(
+            "Person;Skill;Level\nc.meyer;Cash collection;2\nClaudia Meyer;french;C1\n"
+            "j.devries;dispute_resolution;3\n"
+        ),
+        DEFAULT_SKILLS,
+        PEOPLE,
+    )
     assert problems == []
     assert [(r.person, r.skill, r.level, r.row) for r in rows] == [
         ("c.meyer", "cash_collection", 2, 2),
@@ -236,10 +269,13 @@ def test_levels_file_rows_and_problems_name_the_row():
     ]
     _, problems = parse_levels_file(
         "levels.csv",
-        _csv("person,skill,level\nx.nobody,cash_collection,2\nc.meyer,cooking,1\nc.meyer,french,7\n"
-             "c.meyer,coaching,1\nc.meyer,Coaching,2\n"),
-        DEFAULT_SKILLS, PEOPLE,
-    )  # fmt: skip
+        _csv(
+            "person,skill,level\nx.nobody,cash_collection,2\nc.meyer,cooking,1\nc.meyer,french,7\n"
+            "c.meyer,coaching,1\nc.meyer,Coaching,2\n"
+        ),
+        DEFAULT_SKILLS,
+        PEOPLE,
+    )
     assert [str(p) for p in problems] == [
         "levels.csv, row 2, column 'person': 'x.nobody' is not a user of AR Desk",
         "levels.csv, row 3, column 'skill': 'cooking' is not a skill of the list",
@@ -271,3 +307,27 @@ def test_levels_file_as_xlsx(tmp_path):
         ("negotiation", 3, 2),
         ("dutch", 6, 3),
     ]
+
+
+def test_among_equals_the_one_with_the_module_in_their_plan_is_closest():
+    lv = levels(
+        ("a", "payment_plan_coordination", 1),
+        ("b", "payment_plan_coordination", 1),
+        ("c", "payment_plan_coordination", 3),
+    )
+    modules = pl.DataFrame(
+        [
+            (7, "Payment plans", "payment_plan_coordination", 2),
+            (8, "Plans advanced", "payment_plan_coordination", 3),
+        ],
+        schema=MODULE_SCHEMA,
+        orient="row",
+    )
+    plan = pl.DataFrame([("b", 8, None)], schema=COMPLETION_SCHEMA, orient="row")  # b started module 8
+    rows = {
+        r.area: r
+        for r in area_coverage(area_matrix(lv, DEFAULT_SKILLS, TEAM), DEFAULT_SKILLS, 2, modules, plan)
+    }
+    plans = rows["payment plans"]
+    assert (plans.people_at_level, plans.gap, plans.closest) == (("c",), 1, ("b",))
+    assert plans.modules == {"b": ("Plans advanced", "Payment plans")}  # the one in the plan first

@@ -8,11 +8,13 @@ Rules, applied as written:
 - A process area needs at least ``required`` people (the setting, default 2) at level 2
   (independent) or above; the gap is ``required`` minus how many there are (never below 0).
 - The people closest to closing a gap: those below level 2, highest level first (then those a
-  training module would bring there, then by name); one per missing person. The modules that would
-  do it build a skill of the area, grant level 2 or more and are not completed by that person yet.
+  training module would bring there, then those with such a module in their plan already, then by
+  name); one per missing person. The modules that would do it build a skill of the area, grant
+  level 2 or more and are not completed by that person yet (those in their plan first).
 - A correspondence language of the customers (their language if German, Dutch, English or French,
   else by country: DE/AT/CH German, NL/BE Dutch, FR/LU French, others English) needs at least two
-  collectors at C1 or above; closest are the collectors below C1 who speak it at all, best first.
+  collectors at C1 or above; closest are the collectors below C1 who speak it at all (or whom a
+  module would bring there), best first.
   Its portfolio share is its customers' share of all customers (percent, one decimal).
 
 Pure: frames and values in, rows out.
@@ -106,15 +108,19 @@ def area_matrix(levels: pl.DataFrame, skills: Iterable[Skill], people: Sequence[
 
 
 def _modules_for(
-    person: str, keys: set[str], min_level: int, modules: pl.DataFrame, done: set[tuple[str, int]]
-) -> tuple[str, ...]:
-    return tuple(
-        m["title"]
-        for m in modules.sort("title").iter_rows(named=True)
+    person: str, keys: set[str], min_level: int, modules: pl.DataFrame, plan: dict[tuple[str, int], bool]
+) -> tuple[tuple[str, ...], bool]:
+    """The titles of the modules that would bring ``person`` to ``min_level`` (those in their plan
+    first), and whether one of them is in their plan already."""
+    found = [
+        ((person, m["module_id"]) not in plan, m["title"])
+        for m in modules.iter_rows(named=True)
         if (m["grants_level"] or 0) >= min_level
         and keys & set(module_skills(m["skills"]))
-        and (person, m["module_id"]) not in done
-    )
+        and not plan.get((person, m["module_id"]))
+    ]
+    found.sort()
+    return tuple(title for _, title in found), any(not outside for outside, _ in found)
 
 
 def _row(  # noqa: PLR0917 - one area's inputs
@@ -123,20 +129,28 @@ def _row(  # noqa: PLR0917 - one area's inputs
     levels: dict[str, int],
     required: int,
     min_level: int,
-    candidates: dict[str, tuple[str, ...]],
+    candidates: dict[str, tuple[tuple[str, ...], bool]],
     **extra: object,
 ) -> CoverageRow:
     counted = tuple(sorted(p for p, lvl in levels.items() if lvl >= min_level))
     gap = max(0, required - len(counted))
-    below = [p for p, lvl in levels.items() if lvl < min_level and (lvl > 0 or candidates.get(p))]
-    below.sort(key=lambda p: (-levels[p], not candidates.get(p), p))
+    titles = {p: candidates.get(p, ((), False))[0] for p in levels}
+    planned = {p: candidates.get(p, ((), False))[1] for p in levels}
+    below = [p for p, lvl in levels.items() if lvl < min_level and (lvl > 0 or titles[p])]
+    below.sort(key=lambda p: (-levels[p], not titles[p], not planned[p], p))
     closest = tuple(below[:gap])
-    modules = {p: candidates.get(p, ()) for p in closest}
+    modules = {p: titles[p] for p in closest}
     return CoverageRow(area, kind, counted, required, gap, closest, modules, dict(levels), **extra)  # type: ignore[arg-type]
 
 
-def _done(completions: pl.DataFrame) -> set[tuple[str, int]]:
-    return {(r["person"], r["module_id"]) for r in completions.iter_rows(named=True) if r["completed_on"]}
+def _plan(completions: pl.DataFrame | None) -> dict[tuple[str, int], bool]:
+    """``(person, module_id)`` of every plan line -> whether it is completed."""
+    if completions is None:
+        return {}
+    return {
+        (r["person"], r["module_id"]): r["completed_on"] is not None
+        for r in completions.iter_rows(named=True)
+    }
 
 
 def area_coverage(
@@ -148,7 +162,7 @@ def area_coverage(
 ) -> list[CoverageRow]:
     """Per process area (in :data:`PROCESS_AREAS` order) who counts, the gap and who is closest."""
     modules = modules if modules is not None else pl.DataFrame(schema=MODULE_SCHEMA)
-    done = _done(completions) if completions is not None else set()
+    plan = _plan(completions)
     hard = [s for s in skills if s.kind == "hard"]
     rows = []
     for area in PROCESS_AREAS:
@@ -156,7 +170,7 @@ def area_coverage(
         levels = {
             r["person"]: int(r["level"]) for r in matrix.filter(pl.col("area") == area).iter_rows(named=True)
         }
-        candidates = {p: _modules_for(p, keys, AREA_MIN_LEVEL, modules, done) for p in levels}
+        candidates = {p: _modules_for(p, keys, AREA_MIN_LEVEL, modules, plan) for p in levels}
         rows.append(_row(area, "process area", levels, required, AREA_MIN_LEVEL, candidates))
     return rows
 
@@ -188,12 +202,12 @@ def language_coverage(  # noqa: PLR0917 - the levels, the collectors, the custom
     """Per correspondence language of the customers: collectors at C1 or above, the gap, who is closest."""
     held = _level_map(levels)
     modules = modules if modules is not None else pl.DataFrame(schema=MODULE_SCHEMA)
-    done = _done(completions) if completions is not None else set()
+    plan = _plan(completions)
     rows = []
     for code, count, share in language_shares(customers):
         skill = LANGUAGE_SKILLS[code]
         spoken = {p: held.get((p, skill), 0) for p in collectors}
-        candidates = {p: _modules_for(p, {skill}, LANGUAGE_MIN_LEVEL, modules, done) for p in collectors}
+        candidates = {p: _modules_for(p, {skill}, LANGUAGE_MIN_LEVEL, modules, plan) for p in collectors}
         rows.append(_row(LANGUAGE_NAMES[code], "language", spoken, required, LANGUAGE_MIN_LEVEL, candidates,
                          share=share, customers=count))  # fmt: skip
     return rows
