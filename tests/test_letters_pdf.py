@@ -52,6 +52,8 @@ def test_page_numbers_count_per_letter_and_each_letter_starts_a_page():
     assert "Page 1 sur 1" in texts[-1] and texts[-1].startswith("Rappel de paiement")
     # the address window only on a letter's first page
     assert "Lindenallee 7" in texts[1] and "Lindenallee 7" not in texts[2]
+    # a following page says which letter it continues
+    assert "Nordwind Handels GmbH · Kundennummer 100234 · Unser Zeichen DU-2026-12-02-100234" in texts[2]
 
 
 def test_one_file_per_customer():

@@ -14,9 +14,12 @@ from ar_core.credit.reconcile import reconcile
 from ar_core.ingest.customer_list import THEIR_SCHEMA
 from ar_core.ledger import upsert_customer_master
 from ar_core.recovery import (
+    Letter,
+    letter_eml,
     reconciliation_letter,
     reconciliation_pdf,
     render_text,
+    statement_attachment,
     statement_letters,
     statement_pdf,
 )
@@ -113,3 +116,12 @@ def test_statement_and_reconciliation_pdfs_carry_letterhead_and_address(engine):
     rec = reconcile(items_frame([item(amount="10.00")]), pl.DataFrame(schema=THEIR_SCHEMA), AS_OF)
     text = text_of(reconciliation_pdf(engine, LEAD, rec, CUSTOMER, language="fr", letter_date=AS_OF))
     assert "Rapprochement de compte au 2 décembre 2026" in text and "Écart : 10,00 €" in text
+
+
+def test_the_statement_rides_along_with_the_e_mail_draft(engine):
+    upsert_customer_master(engine, LEAD, pl.DataFrame([{**CUSTOMER, "collector": "c.meyer"}]))
+    name, data, mime = statement_attachment(engine, LEAD, CUSTOMER, ITEMS, AS_OF)
+    assert name == "statement-0000100001-2026-12-02-de.xlsx" and data.startswith(b"PK")
+    letter = statement_letters(CUSTOMER, ITEMS, AS_OF, LETTERHEAD)[1]
+    raw = letter_eml(letter, b"%PDF-1.4", [(name, data, mime)])
+    assert isinstance(letter, Letter) and name.encode() in raw

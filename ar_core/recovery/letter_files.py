@@ -10,8 +10,10 @@ import polars as pl
 import sqlalchemy as sa
 
 from ar_core import config, settings
-from ar_core.access import Actor
+from ar_core.access import Actor, check_customer_access
+from ar_core.ledger import statement_xlsx
 from ar_core.recovery.addresses import with_address
+from ar_core.recovery.letters import letter_language
 from ar_core.recovery.pdf import letters_pdf
 from ar_core.recovery.statements import reconciliation_letter, statement_letters
 
@@ -63,3 +65,25 @@ def reconciliation_pdf(
         language=language,
     )
     return letters_pdf([letter])
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def statement_attachment(
+    engine: sa.Engine,
+    actor: Actor,
+    customer: Mapping,
+    items: pl.DataFrame,
+    as_of: date,
+    *,
+    language: str | None = None,
+) -> tuple[str, bytes, str]:
+    """The statement of account as an e-mail attachment ``(file name, XLSX, MIME type)`` for
+    :func:`ar_core.recovery.letter_eml`: the open items the customer's accounting can import."""
+    check_customer_access(engine, actor, str(customer["customer_id"]), write=False)
+    language = language or letter_language(customer)
+    data = statement_xlsx(
+        dict(customer), items, as_of, language=language, letterhead=settings.get_letterhead(engine)
+    )
+    return f"statement-{customer['customer_id']}-{as_of.isoformat()}-{language}.xlsx", data, XLSX

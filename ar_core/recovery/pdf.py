@@ -291,7 +291,19 @@ def _first_page(canv: Canvas, _doc) -> None:
 
 
 def _later_page(canv: Canvas, _doc) -> None:
-    letter, _rendered = canv._ar_head
+    """A following page: which letter it continues (sender, customer number, reference, date)."""
+    letter, rendered = canv._ar_head
+    ctx, labels = letter.context, rendered.meta
+    values = {
+        "customer_no": str(ctx["customer"]["customer_id"]),
+        "reference": str(ctx["reference"]),
+        "date": format_date(ctx["letter_date"], letter.language),
+    }
+    parts = [ctx["letterhead"].get("company_name") or ""]
+    parts += [f"{labels[k].rstrip(' :')} {v}" for k, v in values.items() if labels.get(k)]
+    canv.setFont(FONT, 7.5)
+    canv.setFillColor(GREY)
+    canv.drawString(LEFT, HEIGHT - 15 * mm, winansi(" · ".join(p for p in parts if p))[:150])
     _footer(canv, letter)
 
 
