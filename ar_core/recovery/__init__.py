@@ -90,6 +90,7 @@ _LETTERS: dict[str, str] = {
     "customer_addresses": "addresses",
     "with_address": "addresses",
     "reconciliation_pdf": "letter_files",
+    "statement_attachment": "letter_files",
     "statement_pdf": "letter_files",
 }
 #: The dunning procedure, blocks, runs, levels and the overview.
