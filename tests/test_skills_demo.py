@@ -12,6 +12,7 @@ import pytest
 from ar_core.access import collector_scope, own_portfolio
 from ar_core.demo.build import load_demo_if_empty
 from ar_core.demo.skills import BACKUPS, load_demo_skills
+from ar_core.demo.training import load_demo_training
 from ar_core.knowledge import cover_on, list_backups, skill_levels, team_coverage
 from tests.conftest import LEAD
 
@@ -31,6 +32,7 @@ def demo(tmp_path_factory):
             "ar_core.access.users.hash_password", lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode()
         )
         assert load_demo_if_empty(engine, folder, items=3_000, seed=7) is True
+    load_demo_training(engine, DAY)  # as the demo build runs it, before the skills
     load_demo_skills(engine, DAY)
     yield engine
     engine.dispose()
@@ -40,6 +42,8 @@ def test_payment_plans_has_the_gap_and_french_a_single_speaker(demo):
     cover = team_coverage(demo, LEAD)
     gaps = {r.area: (r.people_at_level, r.gap, r.closest) for r in cover.areas if r.gap}
     assert gaps == {"payment plans": (("e.dubois",), 1, ("c.meyer",))}
+    plans = next(r for r in cover.areas if r.area == "payment plans")
+    assert plans.modules == {"c.meyer": ("Payment plans and instalment agreements",)}  # in her plan
     languages = {r.area: r for r in cover.languages}
     french = languages["French"]
     assert (french.people_at_level, french.gap, french.closest) == (("e.dubois",), 1, ("l.peeters",))
