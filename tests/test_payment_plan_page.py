@@ -147,3 +147,10 @@ def test_the_huddle_part_says_when_nothing_is_broken(store):
     at.session_state["username"] = "lena.lead"
     run(at)
     assert "No broken payment plan" in at.success[0].value
+
+
+def test_an_empty_store_gives_messages_not_errors(tmp_path, monkeypatch):
+    with app_store(tmp_path, monkeypatch, USERS, "long-enough-pw"):
+        for tab in ("Plans", "Waiting for my approval", "Propose"):
+            at = page("lena.lead", tab)
+            assert at.info, tab

@@ -12,6 +12,7 @@ import streamlit as st
 from ar_core.access import Actor, may_write
 from ar_core.collections import snapshot_for
 from ar_core.errors import NotFound
+from pages.account_tabs.common import Account
 from pages.payment_plans_parts import plans_list, proposal
 from pages.payment_plans_parts.common import FLASH
 from ui import data
@@ -33,3 +34,8 @@ def show(actor: Actor, customer_id: str, items: pl.DataFrame) -> None:
     proposal.form(
         eng, actor, customer_id, items, as_of=as_of, today=data.team_today(), name="pp_account_propose"
     )
+
+
+def render(ctx: Account) -> None:
+    """The account page's tab interface (``section.render(ctx)``)."""
+    show(ctx.actor, ctx.customer_id, ctx.items)
