@@ -197,3 +197,23 @@ def test_the_overview(team):
         "C2",
     }  # the extract says 0; C3 is at 0 by days too
     assert board["trend"]["as_of"].unique().to_list() == [AS_OF]
+
+
+def test_promised_and_insolvent_customers_are_held_back(team, monkeypatch):
+    from ar_core.collections import create_promise
+
+    monkeypatch.setenv("AR_TODAY", "2026-11-20")
+    from ar_core.recovery import open_insolvency_case
+
+    create_promise(team, MEYER, "C1", amount=Decimal("500.00"), currency="EUR", promised_date=date(2026, 11, 27),
+                   items=[{"company_code": "1000", "fiscal_year": 2026, "doc_no": "B", "line_item": 1}])
+    open_insolvency_case(team, LEAD, "C2", "receivership", date(2026, 11, 15))
+    letters = _letters(team)
+    assert [x.doc_no for x in letters["C1"].invoices] == ["A"]  # B is promised
+    assert "C2" not in letters
+    assert preview_run(team, LEAD, AS_OF).held.filter(pl.col("customer_id") == "C2")["reason"].to_list() == [
+        "blocked"
+    ]
+    # the procedure decides: without the insolvency block C2 is dunned again
+    set_procedure(team, LEAD, {"level_days": [7, 21, 35, 49], "blocks": ["disputed", "promised"]})
+    assert [x.doc_no for x in _letters(team)["C2"].invoices] == ["D"]
