@@ -24,7 +24,6 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
-from ar_core import settings
 from ar_core.access import (
     Actor,
     active_actor,
@@ -44,8 +43,6 @@ from ar_core.recovery.write_off_rules import (
     ACTIVE,
     APPROVED,
     CLEARED,
-    DEFAULT_GL_ACCOUNTS,
-    GL_ACCOUNTS_SETTING,
     ITEM_SCHEMA,
     KINDS,
     LEGAL_HANDOVER,
@@ -55,12 +52,6 @@ from ar_core.recovery.write_off_rules import (
     REQUEST_SCHEMA,
     STATUSES,
     WITHDRAWN,
-    contact_log_summary,
-    file_csv,
-    handover_rows,
-    handover_xlsx,
-    posting_rows,
-    posting_xlsx,
     reason_label,
     register_rows,
     request_status,
@@ -71,8 +62,6 @@ from ar_core.store.models import ApprovalRequest, WriteOffItem, WriteOffRequest,
 
 #: Who decides requests (and needs an approval limit for the kind as well).
 WRITE_OFF_APPROVERS = ("lead", "controller")
-#: Who downloads the posting and handover files (the whole team's, as the ERP posts them).
-WRITE_OFF_EXPORTERS = ("lead", "controller", "admin")
 MAX_EVIDENCE_CHARS = 4_000
 MAX_ITEMS = 500
 _BATCH = 500
@@ -205,6 +194,16 @@ def list_write_offs(
     with engine.connect() as conn:
         frame = _frame(engine, conn, _request_rows(conn, where))
     return frame if status is None else frame.filter(pl.col("status") == status)
+
+
+def requests_with_items(
+    engine: sa.Engine, actor: Actor, *, kind: str | None, status: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """:func:`list_write_offs` of a status with every item of those requests (for the files)."""
+    requests = list_write_offs(engine, actor, kind=kind, status=status)
+    with engine.connect() as conn:
+        items = _items_frame(_item_rows(conn, requests["request_id"].to_list()))
+    return requests, items
 
 
 def write_off_items(engine: sa.Engine, actor: Actor, request_id: int) -> pl.DataFrame:
@@ -478,109 +477,3 @@ def withdraw_write_off(engine: sa.Engine, actor: Actor, request_id: int, note: s
         conn.execute(sa.update(WriteOffRequest).where(where).values(status=WITHDRAWN))
         record(conn, actor, f"withdraw_{row.kind}", "write_off_request", request_id,
                before={"status": row.status}, after={"status": WITHDRAWN, "note": note})  # fmt: skip
-
-
-# --- the files -----------------------------------------------------------------------------------
-
-
-def write_off_gl_accounts(engine: sa.Engine) -> dict[str, str]:
-    """The G/L account per reason (and for legal handovers) the posting file names."""
-    stored = settings.get_setting(engine, GL_ACCOUNTS_SETTING, {}) or {}
-    return {**DEFAULT_GL_ACCOUNTS, **{k: str(v) for k, v in stored.items() if k in DEFAULT_GL_ACCOUNTS}}
-
-
-def set_write_off_gl_accounts(engine: sa.Engine, actor: Actor, accounts: Mapping[str, str]) -> None:
-    """Set the G/L accounts of the posting file (leads and admins; audited as a setting)."""
-    unknown = sorted(set(accounts) - set(DEFAULT_GL_ACCOUNTS))
-    if unknown:
-        known = ", ".join(DEFAULT_GL_ACCOUNTS)
-        raise InvalidInput("accounts", f"no reason {', '.join(unknown)}: one of {known}")
-    clean = {}
-    for key, value in accounts.items():
-        text = str(value or "").strip()
-        if not text.isalnum() or len(text) > 10:
-            raise InvalidInput("accounts", f"the G/L account of {key} is 1-10 letters/digits, not {value!r}")
-        clean[key] = text
-    settings.set_setting(engine, actor, GL_ACCOUNTS_SETTING, {**write_off_gl_accounts(engine), **clean},
-                         default=DEFAULT_GL_ACCOUNTS)  # fmt: skip
-
-
-def _approved(engine: sa.Engine, actor: Actor, kind: str | None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    actor.require(*WRITE_OFF_EXPORTERS, doing="download the posting and handover files")
-    requests = list_write_offs(engine, actor, kind=kind, status=APPROVED)
-    with engine.connect() as conn:
-        items = _items_frame(_item_rows(conn, requests["request_id"].to_list()))
-    return requests, items
-
-
-def posting_export(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
-    """What to post in the ERP: each item of approved, uncleared requests (``WRITE_OFF_POSTING_SCHEMA``)."""
-    requests, items = _approved(engine, actor, None)
-    return posting_rows(requests, items, write_off_gl_accounts(engine))
-
-
-def _debtors(engine: sa.Engine, customer_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Master data of the customers (the address columns only where the store has them)."""
-    if not customer_ids:
-        return {}
-    query = sa.text("SELECT * FROM customers WHERE customer_id IN :ids").bindparams(
-        sa.bindparam("ids", expanding=True)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(query, {"ids": list(customer_ids)}).mappings().all()
-    return {r["customer_id"]: dict(r) for r in rows}
-
-
-def _letters(engine: sa.Engine, actor: Actor) -> dict[str, date]:
-    """Item key -> the last dunning letter AR Desk sent, when the dunning record is there."""
-    from ar_core import recovery
-
-    levels = getattr(recovery, "dunning_levels", None)
-    if levels is None:
-        return {}
-    try:
-        frame = levels(engine, actor)
-    except ArDeskError:
-        return {}
-    if frame.is_empty() or "last_letter_on" not in frame.columns:
-        return {}
-    return {k: d for k, d in frame.select("_item_key", "last_letter_on").iter_rows() if d is not None}
-
-
-def _contact_logs(engine: sa.Engine, actor: Actor, customer_ids: Iterable[str]) -> dict[str, str]:
-    from ar_core.collections import list_contacts
-
-    out = {}
-    for customer_id in sorted(set(customer_ids)):
-        log = list_contacts(engine, actor, customer_id)
-        if "effective" in log.columns:
-            log = log.filter(pl.col("effective"))
-        out[customer_id] = contact_log_summary(log)
-    return out
-
-
-def handover_export(engine: sa.Engine, actor: Actor, as_of: date) -> pl.DataFrame:
-    """The legal partner's rows: documents of approved, uncleared handovers (``LEGAL_HANDOVER_SCHEMA``)."""
-    requests, items = _approved(engine, actor, LEGAL_HANDOVER)
-    customers = requests["customer_id"].unique().to_list()
-    return handover_rows(requests, items, _debtors(engine, customers), as_of=as_of,
-                         letters=_letters(engine, actor) if customers else {},
-                         contact_logs=_contact_logs(engine, actor, customers))  # fmt: skip
-
-
-def posting_file(engine: sa.Engine, actor: Actor, file_format: str = "xlsx") -> bytes:
-    """The posting file as ``xlsx`` or ``csv`` bytes (text neutralised against formulas)."""
-    rows = posting_export(engine, actor)
-    return posting_xlsx(rows) if _format(file_format) == "xlsx" else file_csv(rows)
-
-
-def handover_file(engine: sa.Engine, actor: Actor, as_of: date, file_format: str = "xlsx") -> bytes:
-    """The handover file as ``xlsx`` or ``csv`` bytes (text neutralised against formulas)."""
-    rows = handover_export(engine, actor, as_of)
-    return handover_xlsx(rows) if _format(file_format) == "xlsx" else file_csv(rows)
-
-
-def _format(file_format: str) -> str:
-    if file_format not in ("xlsx", "csv"):
-        raise InvalidInput("file_format", f"a file is xlsx or csv, not {file_format!r}")
-    return file_format
