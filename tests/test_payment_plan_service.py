@@ -181,3 +181,15 @@ def test_a_plan_paid_in_full_is_completed(db, make_result):
     refresh_plan_statuses(db)
     assert list_plans(db, MEYER)["status"].to_list() == ["completed"]
     assert plan_instalments(db, MEYER, plan_id)["status"].to_list() == ["kept", "kept"]
+
+
+def test_a_plan_approved_on_the_approvals_page_follows_its_request(db):
+    from ar_core.access import approve
+
+    set_approval_limit(db, ADMIN, CONTROLLER.username, "payment_plan", max_amount=None, currency=None)
+    plan_id = _propose(db, keys=(BIG,))
+    request_id = list_plans(db, LEAD)["approval_request_id"][0]
+    approve(db, CONTROLLER, request_id)  # the generic four-eyes primitive, not approve_plan
+    row = list_plans(db, LEAD).row(0, named=True)
+    assert (row["plan_id"], row["status"], row["approved_by"]) == (plan_id, "active", "carl.controller")
+    assert items_in_active_plans(db) == frozenset({BIG})

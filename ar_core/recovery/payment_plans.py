@@ -447,7 +447,12 @@ def list_plans(
         raise InvalidInput("status", f"unknown plan status {status!r}: one of {', '.join(PLAN_STATUSES)}")
     readable = readable_customers(engine, actor)
     query = (
-        sa.select(PaymentPlan.__table__, ApprovalRequest.status.label("approval"))
+        sa.select(
+            PaymentPlan.__table__,
+            ApprovalRequest.status.label("approval"),
+            ApprovalRequest.decided_by.label("decider"),
+            ApprovalRequest.decided_at.label("decided_at"),
+        )
         .outerjoin(ApprovalRequest, ApprovalRequest.id == PaymentPlan.approval_request_id)
         .order_by(PaymentPlan.id.desc())
     )
@@ -475,10 +480,17 @@ def list_plans(
              from_cents(p.down_payment_cents), from_cents(p.fee_cents), from_cents(p.interest_cents),
              from_cents(total), p.frequency, p.instalment_count, p.first_due, unpaid[0] if unpaid else None,
              count["kept"], count["late"], count["broken"], p.country, p.note, p.approval_request_id,
-             p.proposed_by, p.proposed_at, p.approved_by, p.approved_at, p.status_decided_on)
+             p.proposed_by, p.proposed_at, *_approver(p), p.status_decided_on)
         )  # fmt: skip
     frame = pl.DataFrame(records, schema=PLAN_SCHEMA, orient="row")
     return frame if status is None else frame.filter(pl.col("status") == status)
+
+
+def _approver(plan: Any) -> tuple[str | None, Any]:
+    """Who approved and when: as stored, or the request's decision (approved on the approvals page)."""
+    if plan.approved_by is None and plan.approval == "approved":
+        return plan.decider, plan.decided_at
+    return plan.approved_by, plan.approved_at
 
 
 def _readable_plan(engine: sa.Engine, actor: Actor, plan_id: int) -> Any:
