@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ar_core.ledger import customer_items
-from pages.payment_plans_parts import approvals, plans_list, proposal
+from pages.payment_plans_parts import approvals, plans_list, proposal, settings_form
 from pages.payment_plans_parts.common import FLASH, PROPOSERS, TAB
 from ui import data, fmt
 from ui.guard import require
@@ -54,6 +54,7 @@ SECTIONS = {
     "Plans": lambda: plans_list.show(eng, actor, names),
     "Waiting for my approval": lambda: approvals.show(eng, actor, names),
     "Propose": propose,
+    "Settings": lambda: settings_form.show(eng, actor),
 }
 if not actor.has(*PROPOSERS):
     SECTIONS.pop("Propose")

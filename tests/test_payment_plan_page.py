@@ -154,3 +154,21 @@ def test_an_empty_store_gives_messages_not_errors(tmp_path, monkeypatch):
         for tab in ("Plans", "Waiting for my approval", "Propose"):
             at = page("lena.lead", tab)
             assert at.info, tab
+
+
+def test_a_lead_changes_the_threshold_and_a_refusal_names_its_field(store):
+    from ar_core.recovery import plan_settings
+
+    at = page("lena.lead", "Settings")
+    at.text_input(key="pp_set_fee").input("-5")
+    at.button(key="FormSubmitter:pp_settings-Save settings").click()
+    run(at)
+    assert at.error and plan_settings(store)["fee"] == Decimal("0.00")
+    at.text_input(key="pp_set_fee").input("12.50")
+    at.text_input(key="pp_set_threshold").input("10000.00")
+    at.button(key="FormSubmitter:pp_settings-Save settings").click()
+    run(at)
+    assert (plan_settings(store)["fee"], plan_settings(store)["approval_threshold"]) == (
+        Decimal("12.50"), Decimal("10000.00"))  # fmt: skip
+    at = page("c.meyer", "Settings")
+    assert "A lead keeps these settings" in at.info[0].value
