@@ -61,6 +61,8 @@ def test_propose_remove_an_item_with_a_reason_and_release(store):
     assert f"Run {run} proposed" in at.success[0].value
     lines = at.dataframe[1].value
     assert lines["doc_no"].tolist() == ["B", "A", "CR", "D"]
+    letter = at.text[0].value  # the preview, before anything is sent: German for C1
+    assert letter.startswith("Zahlungserinnerung") and "1.300,00" in letter and "Kundennummer: C1" in letter
     line_a = run_lines(store, LEAD, run).filter(pl.col("doc_no") == "A")["line_id"][0]
     item = next(s for s in at.selectbox if s.label == "Item")
     item.set_value(line_a)

@@ -19,6 +19,7 @@ from ar_core.recovery import (
     run_lines,
     run_pdf,
 )
+from pages.dunning_parts import preview
 from ui import data, forms
 from ui.components import date_column, money_column, record_table, time_column
 from ui.fmt import money
@@ -116,6 +117,7 @@ def _review(eng, actor, run: dict, today: date, flash: str, lead: bool) -> None:
     record_table(letters, LETTER_COLUMNS, key="dn_letters")
     st.markdown("**Lines (invoices with their interest, credits netted)**")
     record_table(lines, LINE_COLUMNS, key="dn_lines")
+    preview.show(eng, actor, run, kept, today)
     if not lead:
         st.info("A team lead reviews and releases the run.")
         return
