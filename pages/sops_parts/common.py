@@ -28,18 +28,18 @@ def linked_sop() -> int | None:
 
 
 def pick(frame: pl.DataFrame, key: str, label: str = "SOP") -> int | None:
-    """Choose one SOP of ``frame`` (``sop_id``, ``title``, ``area``); the URL's SOP first."""
+    """Choose one SOP of ``frame`` (``sop_id``, ``title``, ``area``), the URL's SOP preselected.
+
+    A link gets a widget of its own (the key names the linked SOP) starting at that SOP: changing
+    the state of a widget the browser already shows can race with the browser's own value.
+    """
     ids = frame["sop_id"].to_list()
     if not ids:
         return None
     titles = {r["sop_id"]: f"{r['title']} ({area_label(r['area'])})" for r in frame.iter_rows(named=True)}
     linked = linked_sop()
-    if linked in ids and st.session_state.get(f"_linked_{key}") != linked:
-        st.session_state[key] = linked  # once per link: the user may choose another afterwards
-        st.session_state[f"_linked_{key}"] = linked
-    if st.session_state.get(key) not in ids:
-        st.session_state[key] = ids[0]
-    return st.selectbox(label, ids, format_func=titles.get, key=key)
+    index = ids.index(linked) if linked in ids else 0
+    return st.selectbox(label, ids, index=index, format_func=titles.get, key=f"{key}_{linked or 'any'}")
 
 
 def header(version: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from ar_core.knowledge import (
     SOP_AREAS,
+    SOP_STATUSES,
     acknowledge,
     attachment_content,
     attachments,
@@ -89,7 +90,12 @@ def show(eng, actor, today: date) -> None:
     st.markdown("**Version history**")
     components.record_table(
         history.select(
-            "version_no", "status", "change_summary", "author", "approver", "effective_on", "ended_at"
+            "version_no",
+            pl.col("status").replace_strict(SOP_STATUSES, default=pl.col("status")),
+            "change_summary",
+            "author",
+            "approver",
+            "effective_on",
         ),
         {
             "version_no": "Version",
@@ -98,6 +104,5 @@ def show(eng, actor, today: date) -> None:
             "author": "Author",
             "approver": "Approver",
             "effective_on": components.date_column("Effective"),
-            "ended_at": components.time_column("Ended"),
         },
     )
