@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from ar_core.collections.lifecycle import import_snapshot
 from ar_core.errors import InvalidInput, PermissionDenied
@@ -27,6 +28,7 @@ from ar_core.recovery import (
     review_queue,
 )
 from ar_core.recovery.insolvency import customers_in_insolvency
+from ar_core.store.models import Customer
 from tests.conftest import COLLECTOR, LEAD, item
 
 MINE, OTHERS = "0000100001", "0000200002"
@@ -112,7 +114,7 @@ ANNOUNCEMENTS = (
 
 
 def test_announcements_wait_for_a_lead_who_confirms_and_opens_a_case(ledger):
-    # customers have no postcode before migration 0022: a name match is queued as "name"
+    # the extract gives no postcode: a name match is queued as "name"
     import_id, problems = import_announcements(ledger, LEAD, "insolvenzen.csv", ANNOUNCEMENTS)
     assert problems == [] and import_id
     queue = review_queue(ledger, LEAD)
@@ -154,3 +156,17 @@ def test_a_bad_announcements_file_stores_nothing(ledger):
     assert import_id is None
     assert {(p.row, p.column) for p in problems} == {(2, "court"), (2, "type")}
     assert list_announcements(ledger, LEAD).height == 0
+
+
+def test_with_a_postcode_on_record_the_postcode_must_agree(ledger):
+    with ledger.begin() as conn:
+        conn.execute(sa.update(Customer).where(Customer.customer_id == OTHERS).values(postcode="3011AB"))
+        conn.execute(sa.update(Customer).where(Customer.customer_id == MINE).values(postcode="80331"))
+    same_name_elsewhere = ("AG Hamburg;67c IN 1/26;Müller Maschinenbau G.m.b.H.;Weg 1;20095;Hamburg;"
+                           "20.11.2026;bankruptcy\n").encode()
+    _id, problems = import_announcements(ledger, LEAD, "a.csv", ANNOUNCEMENTS + same_name_elsewhere)
+    assert problems == []
+    queue = review_queue(ledger, LEAD)
+    assert queue.select("customer_id", "matched_by").rows() == [(OTHERS, "name and postcode")]
+    unmatched = list_announcements(ledger, LEAD, status="unmatched")["debtor_name"].to_list()
+    assert "Müller Maschinenbau G.m.b.H." in unmatched

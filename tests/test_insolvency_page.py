@@ -46,6 +46,7 @@ def test_a_lead_records_a_case_and_reviews_an_announcement(store):
     assert not at.exception
     assert [t.label for t in at.tabs] == ["Insolvency cases", "Announcements", "Ratings", "Imports"]
     assert "No insolvency case" in _texts(at)
+    assert {m.label: m.value for m in at.metric}["Announcements to review"] == "1"
     form = at.selectbox(key="customer")
     form.set_value(MINE)
     at.selectbox(key="status").set_value("receivership")
@@ -56,6 +57,7 @@ def test_a_lead_records_a_case_and_reviews_an_announcement(store):
     assert "recorded for 0000100001" in _texts(at)
     case = list_insolvency_cases(store, LEAD).row(0, named=True)
     assert (case["customer_id"], case["status"], str(case["claim"])) == (MINE, "receivership", "1234.50")
+    assert {m.label: m.value for m in at.metric}["Claims filed (ongoing)"] == "EUR 1,234.50"
     # the announcement: confirm opens the Dutch customer's case
     confirm = next(b for b in at.button if b.label == "Confirm match")
     confirm.click().run()

@@ -13,7 +13,6 @@ from ar_core.access import Actor
 from ar_core.recovery import (
     INSOLVENCY_ROLES,
     end_insolvency_case,
-    list_insolvency_cases,
     open_insolvency_case,
     record_insolvency_quota,
     update_insolvency_case,
@@ -33,8 +32,8 @@ COLUMNS = {
 }  # fmt: skip
 
 
-def show(eng: sa.Engine, actor: Actor, today: date) -> None:
-    cases = list_insolvency_cases(eng, actor)
+def show(eng: sa.Engine, actor: Actor, today: date, cases: pl.DataFrame) -> None:
+    """``cases``: :func:`list_insolvency_cases` of ``actor`` (the page reads it once for its tiles too)."""
     ongoing = cases.filter(pl.col("ongoing"))
     if cases.is_empty():
         st.info("No insolvency case is recorded for your customers.")
