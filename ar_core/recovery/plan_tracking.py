@@ -69,7 +69,7 @@ def paid_towards(original: Mapping[str, Decimal], open_now: Mapping[str, Decimal
     return max(paid, ZERO)
 
 
-def track(
+def track_instalments(
     instalments: Sequence[Instalment],
     debt: Decimal,
     observations: Sequence[tuple[date, Decimal]],
@@ -101,7 +101,7 @@ def track(
     return out
 
 
-def plan_status(tracked: Sequence[Tracked]) -> str:
+def tracked_plan_status(tracked: Sequence[Tracked]) -> str:
     """``broken``, ``completed`` or ``active`` (module docstring)."""
     if any(t.status == "broken" for t in tracked):
         return "broken"
