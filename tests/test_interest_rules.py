@@ -102,6 +102,16 @@ def test_netherlands_compounds_on_the_anniversary_of_default_not_on_new_year(rat
     assert statutory_interest(TEN_K, date(2023, 6, 30), date(2024, 6, 30), "NL", rates) == Decimal("1226.52")
 
 
+def test_a_default_from_29_february_completes_its_year_on_28_february(rates):
+    # Default from 29.02.2024. Year 1 ends 28.02.2025: 29.02.-30.06.2024, 123 days at 12.50 % / 366
+    #   + 01.07.-31.12.2024, 184 days at 12.25 % / 366 + 01.01.-28.02.2025, 59 days at 11.15 % / 365
+    #   = 420.081967 + 615.846995 + 180.232877 = 1,216.161838 -> 1,216.16
+    # 01.03.2025 runs on 11,216.161838: x 0.1115 / 365 = 3.426307 -> total 1,219.588145 -> 1,219.59
+    due = date(2024, 2, 28)
+    assert statutory_interest(TEN_K, due, date(2025, 2, 28), "NL", rates) == Decimal("1216.16")
+    assert statutory_interest(TEN_K, due, date(2025, 3, 1), "NL", rates) == Decimal("1219.59")
+
+
 def test_other_countries_use_the_reference_rate_plus_eight_points(rates):
     # 01.07.-30.07.2025: 30 days at 2.15 + 8 = 10.15 % / 365: 30,450 / 365 = 83.424658 -> 83.42
     for country in ("FR", "BE", None, ""):
@@ -147,3 +157,7 @@ def test_compensation_per_letter():
     assert compensation("DE", [Decimal("100.00"), Decimal("200.00"), Decimal("-50.00")]) == Decimal("80.00")
     assert compensation("FR", [Decimal("0.01")]) == Decimal("40.00")
     assert compensation("NL", []) == compensation("DE", []) == Decimal("0.00")
+    with pytest.raises(InvalidInput):
+        compensation("NL", [2500.0])  # a binary float is never money
+    with pytest.raises(InvalidInput):
+        statutory_interest(0.1, date(2025, 1, 1), date(2025, 2, 1), "DE", RateTable())

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+from ar_core.errors import InvalidInput
 from ar_core.recovery.rates import RateTable
 
 #: German margin over the base rate by the day the contract was made: (contracts from, points).
@@ -138,6 +139,7 @@ def _periods(  # noqa: PLR0917
     rates: RateTable,
     contract_date: date | None,
 ) -> list[tuple[InterestPeriod, Fraction]]:
+    _exact(principal)
     if principal <= 0 or as_of <= due_date:
         return []
     rule = interest_rule(country)
@@ -184,7 +186,7 @@ def compensation(country: str | None, overdue_principals: Sequence[Decimal]) -> 
     NL: the extrajudicial collection-cost scale on the sum of the overdue principals (interest not
     included), at least EUR 40, at most EUR 6,775. Nothing when nothing is overdue.
     """
-    owed = [Decimal(p) for p in overdue_principals if Decimal(p) > 0]
+    owed = [p for p in map(_exact, overdue_principals) if p > 0]
     if not owed:
         return ZERO
     if interest_rule(country) != "NL":
@@ -204,6 +206,13 @@ def collection_costs(principal: Decimal) -> Decimal:
         if rest <= 0:
             break
     return _cents(Fraction(min(max(total, NL_MIN), NL_MAX)))
+
+
+def _exact(amount: Decimal | int) -> Decimal:
+    """Money is Decimal (or whole numbers): a binary float would not be exact to the cent."""
+    if isinstance(amount, float) or not isinstance(amount, Decimal | int):
+        raise InvalidInput("principal", f"an amount is a Decimal, not {type(amount).__name__}")
+    return Decimal(amount)
 
 
 def _cents(value: Fraction) -> Decimal:
