@@ -79,10 +79,10 @@ PURE = {
     # PURE:dunning
     "ar_core.recovery.procedure", "ar_core.recovery.dunning_run", "ar_core.recovery.dunning_overview",
     # PURE:plans
+    "ar_core.recovery.schedule", "ar_core.recovery.plan_tracking",
     # PURE:legal
     "ar_core.recovery.write_off_rules",
 }  # fmt: skip
-    "ar_core.recovery.schedule", "ar_core.recovery.plan_tracking",
 
 
 def _module_name(path: Path) -> str:
