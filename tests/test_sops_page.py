@@ -96,3 +96,24 @@ def test_a_refused_approval_shows_and_every_view_renders(store):
     at = open_page("pages/sops.py", "carl.controller")
     assert at.segmented_control(key="sop_view").options == ["Read", "Compare versions"]
     assert "No SOP has been approved yet." in _text(at)
+
+
+def test_the_lead_sets_an_area_and_a_refused_retirement_shows_why(store):
+    from ar_core.knowledge import area_settings, create_sop, submit_for_review
+
+    meyer = LEAD.__class__("c.meyer", "C", frozenset({"collector"}))
+    create_sop(store, meyer, title="Write-off request", area="legal/write-off", body="Steps.")
+    submit_for_review(store, meyer, my_drafts(store, meyer)["version_id"][0])
+    at = _view(open_page("pages/sops.py", "lena.lead"), "due")
+    assert "No SOP review is overdue" in _text(at)
+    at.selectbox(key="sop_area_pick").set_value("dunning").run()
+    at.number_input(key="sop_area_m_dunning").set_value(6)
+    at.multiselect(key="sop_area_a_dunning").set_value(["s.dejong"])
+    next(b for b in at.button if b.label == "Save the area").click().run()
+    assert not at.exception, at.exception
+    row = area_settings(store, LEAD).filter(area="dunning").row(0, named=True)
+    assert (row["review_months"], row["approvers"], row["audience"]) == (6, ["s.dejong"], [])
+    at.text_input(key="sop_ret_reason").input("replaced")
+    next(b for b in at.button if b.label == "Retire").click().run()
+    assert not at.exception, at.exception
+    assert any("in review" in e.value for e in at.error)

@@ -8,7 +8,16 @@ from datetime import date
 import streamlit as st
 
 from ar_core.access import list_users
-from ar_core.knowledge import SOP_AREAS, area_settings, reviews_due, set_area_people, set_review_months
+from ar_core.knowledge import (
+    LEAD_ROLES,
+    SOP_AREAS,
+    area_settings,
+    retire_sop,
+    reviews_due,
+    set_area_people,
+    set_review_months,
+    sop_titles,
+)
 from pages.sops_parts import common
 from ui import components, data, forms
 
@@ -28,15 +37,10 @@ def _settings(eng, actor) -> None:
     )
     users = list_users(eng, actor).filter(active=True)["username"].to_list()
     form = "sop_area_form"
+    st.markdown("**Change an area**")
+    area = st.selectbox("Process area", list(SOP_AREAS), format_func=SOP_AREAS.get, key="sop_area_pick")
+    row = areas.filter(area=area).row(0, named=True)
     with st.form(forms.key(form, "sop_area_f")):
-        st.markdown("**Change an area**")
-        area = st.selectbox(
-            "Process area",
-            list(SOP_AREAS),
-            format_func=SOP_AREAS.get,
-            key=forms.key(form, "sop_area_pick"),
-        )
-        row = areas.filter(area=area).row(0, named=True)
         months = st.number_input(
             "Review every (months)",
             1,
@@ -60,6 +64,24 @@ def _settings(eng, actor) -> None:
 
         if st.form_submit_button("Save the area"):
             data.save_and_rerun(save, f"{SOP_AREAS[area]} saved.", form, flash=common.FLASH)
+
+
+def _retire(eng, actor) -> None:
+    sops = sop_titles(eng, actor, include_retired=False)
+    if sops.is_empty():
+        return
+    form = "sop_retire"
+    with st.form(forms.key(form, "sop_retire_f")):
+        st.markdown("**Retire an SOP** that no longer applies (it stays readable, never editable)")
+        titles = dict(zip(sops["sop_id"], sops["title"], strict=True))
+        sop_id = st.selectbox(
+            "SOP", list(titles), format_func=titles.get, key=forms.key(form, "sop_ret_pick")
+        )
+        reason = st.text_input("Why", key=forms.key(form, "sop_ret_reason"))
+        forms.slot("reason")
+        if st.form_submit_button("Retire"):
+            data.save_and_rerun(lambda: retire_sop(eng, actor, sop_id, reason), "SOP retired.", form,
+                                flash=common.FLASH)  # fmt: skip
 
 
 def show(eng, actor, today: date, *, may_set: bool) -> None:
@@ -95,3 +117,5 @@ def show(eng, actor, today: date, *, may_set: bool) -> None:
     if may_set:
         st.subheader("Process areas")
         _settings(eng, actor)
+    if actor.has(*LEAD_ROLES):
+        _retire(eng, actor)
