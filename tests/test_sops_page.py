@@ -82,6 +82,29 @@ def test_authoring_review_approval_and_acknowledgement(store):
     assert len(AppTest.from_function(home, default_timeout=30).run().subheader) == 0  # nothing left
 
 
+def test_the_one_line_notice_counts_what_waits(store):
+    from ar_core.knowledge import approve_version, create_sop, submit_for_review
+
+    meyer = LEAD.__class__("c.meyer", "C", frozenset({"collector"}))
+    for title in ("Dispute escalation", "Dunning run and blocks"):
+        create_sop(store, meyer, title=title, area="disputes", body="Steps.")
+    for version_id in my_drafts(store, meyer)["version_id"]:
+        submit_for_review(store, meyer, version_id)
+        approve_version(store, LEAD, version_id)
+
+    def notice() -> None:
+        from ar_core.access import Actor
+        from pages.home_parts import sop_acknowledgements
+
+        sop_acknowledgements.notice(Actor("r.bakker", "R", frozenset({"collector"})))
+
+    at = AppTest.from_function(notice, default_timeout=30).run()
+    assert not at.exception, at.exception
+    assert [i.value for i in at.info] == [
+        "You have 2 new SOP versions to read and confirm: [open the SOPs](/sops)."
+    ]
+
+
 def test_a_refused_approval_shows_and_every_view_renders(store):
     at = _view(open_page("pages/sops.py", "lena.lead"), "drafts")
     at.text_input(key="sop_new_title").input("Dunning run and blocks")
@@ -91,6 +114,9 @@ def test_a_refused_approval_shows_and_every_view_renders(store):
     next(b for b in at.button if b.label == "Submit for review").click().run()
     at = _view(open_page("pages/sops.py", "lena.lead"), "queue")
     assert "Nothing waits for your review" in _text(at)  # own version: not in the queue
+    at = _view(at, "drafts")
+    shown = [m for m in at.markdown if "<script>" in m.value]
+    assert shown and not any(m.allow_html for m in shown)  # raw HTML is never rendered
     for view in ("read", "compare", "drafts", "due", "acks", "import"):
         assert not _view(at, view).exception
     at = open_page("pages/sops.py", "carl.controller")

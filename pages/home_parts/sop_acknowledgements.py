@@ -34,3 +34,11 @@ def show(actor: Actor) -> None:
                 f"Confirmed: {escape(row['title'])}, version {row['version_no']}.",
                 flash=FLASH,
             )
+
+
+def notice(actor: Actor) -> None:
+    """One line for another page (the worklist): how many SOP versions wait to be read, with a link."""
+    count = my_pending_acknowledgements(engine(), actor).height
+    if count:
+        what = "a new SOP version" if count == 1 else f"{count} new SOP versions"
+        st.info(f"You have {what} to read and confirm: [open the SOPs](/sops).", icon=":material/menu_book:")
