@@ -16,13 +16,6 @@ STATUS_COLOURS: dict[str, str] = {
     "done late": "#8d6e63",
     "done": "#2e7d32",
 }
-STATUS_ICONS: dict[str, str] = {
-    "late": "🔴",
-    "at risk": "🟠",
-    "on track": "🔵",
-    "done late": "🟤",
-    "done": "🟢",
-}
 HOURS_FORMAT = "%.2f h"
 
 
@@ -35,25 +28,13 @@ def line_label(row: dict, *, person: bool = False) -> str:
 def plan_table(plan: pl.DataFrame, *, person: bool, download: str | None = None) -> None:
     """The plan lines with readable columns: dates as dates, hours with two places, the status."""
     shown = plan.with_columns(
-        (pl.col("status").replace_strict(STATUS_ICONS, default="") + " " + pl.col("status")).alias("status"),
         # display only: the store and the rule keep exact decimals
         *(pl.col(c).cast(pl.Float64) for c in ("expected_hours", "hours_done", "remaining_hours")),
     ).select(
         *(["person_name"] if person else []),
-        "module",
-        "area",
-        "kind",
-        "start",
-        "due",
-        "expected_hours",
-        "hours_done",
-        "remaining_hours",
-        "projected_finish",
-        "completed_on",
-        "status",
-        "risk_note",
-        "evidence",
-    )
+        "module", "status", "due", "projected_finish", "hours_done", "expected_hours", "remaining_hours",
+        "start", "completed_on", "risk_note", "area", "kind", "evidence",
+    )  # fmt: skip
     components.record_table(
         shown,
         {

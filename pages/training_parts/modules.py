@@ -39,7 +39,9 @@ def show(eng, actor: Actor) -> None:
     form = f"tr_module_{chosen}"
     areas = list(PROCESS_AREAS) + ([row["area"]] if row and row["area"] not in PROCESS_AREAS else [])
     with st.form(forms.key(form, f"{form}_form")):
-        title = st.text_input("Title", value=row["title"] if row else "", key=forms.key(form, f"{form}_title"))
+        title = st.text_input(
+            "Title", value=row["title"] if row else "", key=forms.key(form, f"{form}_title")
+        )
         forms.slot("title")
         a, b = st.columns(2)
         area = a.selectbox(

@@ -15,8 +15,8 @@ from ui import data, forms
 
 
 def people(eng, actor: Actor) -> dict[str, str]:
-    """Active users, username -> name."""
-    users = list_users(eng, actor).filter(pl.col("active"))
+    """Active users, username -> name (by name)."""
+    users = list_users(eng, actor).filter(pl.col("active")).sort("name")
     return dict(users.select("username", "name").iter_rows())
 
 

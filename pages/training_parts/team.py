@@ -26,7 +26,7 @@ def timeline(plan: pl.DataFrame, today: date) -> alt.LayerChart:
         sort=list(STATUSES),
         scale=alt.Scale(domain=list(common.STATUS_COLOURS), range=list(common.STATUS_COLOURS.values())),
     )
-    y = alt.Y("line:N", title=None, sort=order)
+    y = alt.Y("line:N", title=None, sort=order, axis=alt.Axis(labelLimit=420))
     base = alt.Chart(frame)
     bars = base.mark_bar(height=12, opacity=0.8).encode(
         x=alt.X("start:T", title="Planned start to due", axis=alt.Axis(format="%d.%m.%Y")),
@@ -44,7 +44,7 @@ def timeline(plan: pl.DataFrame, today: date) -> alt.LayerChart:
     )
     finish = base.mark_tick(thickness=3, size=18, color="black").encode(x="projected_finish:T", y=y)
     now = alt.Chart(pl.DataFrame({"today": [today]})).mark_rule(strokeDash=[4, 3]).encode(x="today:T")
-    return (bars + finish + now).properties(height=max(160, 24 * frame.height))
+    return (bars + finish + now).properties(height=max(160, 30 * frame.height))
 
 
 def show(eng, actor: Actor, today: date) -> None:
