@@ -20,6 +20,7 @@ from ar_core.knowledge import (
     log_shadowing,
     parse_plan_file,
     read_mapping,
+    remove_plan_line,
     risk_notes,
     save_module,
     set_plan_line,
@@ -237,3 +238,37 @@ def test_file_problems_name_file_row_and_column():
         "m.yaml, column 'modul': unknown key; use person, module, start, due, expected_hours, hours_done, "
         "completed_on"
     ]
+
+
+def test_removing_a_line_keeps_its_shadowing_sessions_counted_to_none(team):
+    calls = _module(team, "Shadowing: customer calls", kind="shadowing", hours="8")
+    line = set_plan_line(team, LEAD, "r.bakker", calls, date(2026, 11, 1), date(2026, 12, 15))
+    assign_buddy(team, LEAD, "r.bakker", "s.dejong", date(2026, 11, 1))
+    log_shadowing(team, SENIOR, "r.bakker", date(2026, 11, 20), "2", "Calls")
+    add_risk_note(team, NEW, line, "Behind after the holidays.")
+    with pytest.raises(PermissionDenied):
+        remove_plan_line(team, NEW, line)
+    remove_plan_line(team, LEAD, line)
+    assert training_plan(team, LEAD, AS_OF).is_empty()
+    assert risk_notes(team, LEAD).is_empty()
+    assert shadowing_sessions(team, LEAD)["module"].to_list() == [None]
+    # a session without an unfinished shadowing line is logged, counted to none
+    log_shadowing(team, NEW, "r.bakker", date(2026, 11, 27), "1", "Disputes")
+    assert shadowing_sessions(team, LEAD).height == 2
+    assert "remove_training_plan_line" in list_audit(team, LEAD)["action"].to_list()
+
+
+def test_changing_a_module_is_audited_and_an_unreadable_xlsx_stores_nothing(team):
+    module = _module(team)
+    save_module(team, LEAD, title="Dunning basics", area="dunning", kind="e-learning", expected_hours="12.5",
+                module_id=module)  # fmt: skip
+    row = training_modules(team, LEAD).row(0, named=True)
+    assert (row["kind"], row["expected_hours"], row["skills"]) == ("e-learning", Decimal("12.50"), None)
+    with pytest.raises(InvalidInput) as bad:
+        save_module(team, LEAD, title="X", area="dunning", kind="webinar", expected_hours="1")
+    assert bad.value.field == "kind"
+    outcome = import_plan_file(team, LEAD, "plan.xlsx", b"PK\x03\x04 not a workbook")
+    assert len(outcome.problems) == 1 and str(outcome.problems[0]).startswith(
+        "plan.xlsx: cannot read the file"
+    )
+    assert training_plan(team, LEAD, AS_OF).is_empty()
