@@ -80,7 +80,11 @@ def test_ratings_are_stored_with_their_date_and_the_latest_is_shown(ledger):
     assert problems == [] and import_id
     latest = latest_rating(ledger, LEAD, MINE)
     assert (latest["rated_on"], latest["score"], latest["rating"], latest["limit"]) == (
-        date(2026, 11, 1), 285, "2-", Decimal("25000.00"))
+        date(2026, 11, 1),
+        285,
+        "2-",
+        Decimal("25000.00"),
+    )
     assert latest["agency"] == "Creditreform"
     assert list_ratings(ledger, LEAD).height == 2
     assert list_ratings(ledger, LEAD, latest_only=False).height == 3
@@ -162,8 +166,9 @@ def test_with_a_postcode_on_record_the_postcode_must_agree(ledger):
     with ledger.begin() as conn:
         conn.execute(sa.update(Customer).where(Customer.customer_id == OTHERS).values(postcode="3011AB"))
         conn.execute(sa.update(Customer).where(Customer.customer_id == MINE).values(postcode="80331"))
-    same_name_elsewhere = ("AG Hamburg;67c IN 1/26;Müller Maschinenbau G.m.b.H.;Weg 1;20095;Hamburg;"
-                           "20.11.2026;bankruptcy\n").encode()
+    same_name_elsewhere = (
+        "AG Hamburg;67c IN 1/26;Müller Maschinenbau G.m.b.H.;Weg 1;20095;Hamburg;20.11.2026;bankruptcy\n"
+    ).encode()
     _id, problems = import_announcements(ledger, LEAD, "a.csv", ANNOUNCEMENTS + same_name_elsewhere)
     assert problems == []
     queue = review_queue(ledger, LEAD)

@@ -26,8 +26,9 @@ def demo(tmp_path_factory):
     migrate(engine)
     cheap = bcrypt.gensalt(rounds=4)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("ar_core.access.users.hash_password",
-                   lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode())
+        mp.setattr(
+            "ar_core.access.users.hash_password", lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode()
+        )
         assert load_demo_if_empty(engine, folder, items=3_000, seed=7) is True
     load_demo_late_payment(engine)
     load_demo_late_payment(engine)  # twice: nothing doubles

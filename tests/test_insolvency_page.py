@@ -39,9 +39,15 @@ def _texts(at: AppTest) -> str:
 
 
 def test_a_lead_records_a_case_and_reviews_an_announcement(store):
-    import_announcements(store, LEAD, "ann.csv", (
-        b"court;case number;debtor name;postcode;date;type\n"
-        b"Rechtbank Rotterdam;C/10/26/123 F;Jansen Logistiek;3011 AB;20.11.2026;faillissement\n"))
+    import_announcements(
+        store,
+        LEAD,
+        "ann.csv",
+        (
+            b"court;case number;debtor name;postcode;date;type\n"
+            b"Rechtbank Rotterdam;C/10/26/123 F;Jansen Logistiek;3011 AB;20.11.2026;faillissement\n"
+        ),
+    )
     at = open_page(PAGE, "lena.lead")
     assert not at.exception
     assert [t.label for t in at.tabs] == ["Insolvency cases", "Announcements", "Ratings", "Imports"]
@@ -100,7 +106,8 @@ def test_the_rate_form_adds_the_next_half_year(store):
     assert not at.exception
     assert "added" in " ".join(str(s.value) for s in at.success)
     assert load_rate_table(store).rate_on("de_base", date(2026, 9, 1)) == load_rate_table(store).rate_on(
-        "de_base", date(2026, 1, 1))
+        "de_base", date(2026, 1, 1)
+    )
     at.text_input(key="rate__1").input("1.30")
     at.button[0].click().run()  # the same half-year again: refused, nothing stored
     assert "already" in " ".join(str(e.value) for e in at.error)

@@ -30,8 +30,14 @@ AGENCY = "Creditreform"
 CLASSES = ((150, "1"), (200, "2"), (250, "3"), (300, "4"), (350, "5"), (600, "6"))
 OTHER_DEBTORS = (
     ("Amtsgericht Köln", "73 IN 288/26", "Rheinland Fensterbau GmbH", "Industriestraße 12", "50858", "Köln"),
-    ("Rechtbank Rotterdam", "C/10/26/611 F", "De Vries Transport B.V.", "Havenstraat 4", "3011 AB",
-     "Rotterdam"),
+    (
+        "Rechtbank Rotterdam",
+        "C/10/26/611 F",
+        "De Vries Transport B.V.",
+        "Havenstraat 4",
+        "3011 AB",
+        "Rotterdam",
+    ),
 )
 
 
@@ -88,7 +94,7 @@ def demo_announcements_file(engine: sa.Engine, as_of: date) -> bytes:
             columns = [Customer.name] + ([postcode] if postcode is not None else [])
             row = conn.execute(sa.select(*columns).where(Customer.customer_id == insolvent)).first()
         name = row[0]
-        code = (row[1] if postcode is not None and row[1] else code)
+        code = row[1] if postcode is not None and row[1] else code
     lines = ["court;case number;debtor name;street;postcode;city;date;type"]
     day = as_of - timedelta(days=9)
     lines.append(f"Amtsgericht Hamburg;67c IN 412/26;{name.upper().replace('GMBH', 'G.m.b.H.')};"

@@ -99,8 +99,14 @@ def import_ratings(
              "limit_cents": None if r["limit"] is None else to_cents(r["limit"])}
             for r in parsed.rows
         ])  # fmt: skip
-        record(conn, actor, "import_credit_ratings", "external_import", import_id,
-               after={"file_name": file_name, "rows": len(parsed.rows)})
+        record(
+            conn,
+            actor,
+            "import_credit_ratings",
+            "external_import",
+            import_id,
+            after={"file_name": file_name, "rows": len(parsed.rows)},
+        )
     return import_id, []
 
 
@@ -133,8 +139,14 @@ def import_announcements(
                 "customer_id": customer_id, "matched_by": how, "status": status})  # fmt: skip
         conn.execute(sa.insert(InsolvencyAnnouncement), values)
         matched = sum(1 for v in values if v["status"] == "open")
-        record(conn, actor, "import_insolvency_announcements", "external_import", import_id,
-               after={"file_name": file_name, "rows": len(values), "to_review": matched})
+        record(
+            conn,
+            actor,
+            "import_insolvency_announcements",
+            "external_import",
+            import_id,
+            after={"file_name": file_name, "rows": len(values), "to_review": matched},
+        )
     return import_id, []
 
 
@@ -161,9 +173,7 @@ def confirm_announcement(
     return case_id
 
 
-def dismiss_announcement(
-    engine: sa.Engine, actor: Actor, announcement_id: int, *, note: str = ""
-) -> None:
+def dismiss_announcement(engine: sa.Engine, actor: Actor, announcement_id: int, *, note: str = "") -> None:
     """The announcement is about somebody else (same name, another company): out of the queue."""
     actor.require(*EXTERNAL_ROLES, doing="dismiss announcements")
     row = _announcement(engine, announcement_id)
@@ -254,8 +264,9 @@ def list_imports(engine: sa.Engine, actor: Actor) -> pl.DataFrame:
 def _new_import(conn: sa.Connection, actor: Actor, kind: str, file_name: str, rows: int) -> int:
     return conn.execute(
         sa.insert(ExternalImport)
-        .values(kind=kind, file_name=file_name[:255], rows=rows, imported_by=actor.username,
-                imported_at=utcnow())
+        .values(
+            kind=kind, file_name=file_name[:255], rows=rows, imported_by=actor.username, imported_at=utcnow()
+        )
         .returning(ExternalImport.id)
     ).scalar_one()
 
@@ -292,5 +303,3 @@ def _decide(  # noqa: PLR0917 - one decision's facts
         record(conn, actor, f"{'confirm' if status == 'confirmed' else 'dismiss'}_announcement",
                "insolvency_announcement", announcement_id, before={"status": "open"},
                after={"status": status, "case_id": case_id, "note": note.strip() or None})  # fmt: skip
-
-

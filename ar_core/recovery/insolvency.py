@@ -173,8 +173,15 @@ def end_insolvency_case(
         if text:
             values["note"] = f"{case.note}\n{text}" if case.note else text
         conn.execute(sa.update(InsolvencyCase).where(InsolvencyCase.id == case_id).values(**values))
-        record(conn, actor, "end_insolvency_case", "insolvency_case", case_id,
-               before={"ended_on": None}, after={"ended_on": ended_on.isoformat(), "note": text or None})
+        record(
+            conn,
+            actor,
+            "end_insolvency_case",
+            "insolvency_case",
+            case_id,
+            before={"ended_on": None},
+            after={"ended_on": ended_on.isoformat(), "note": text or None},
+        )
 
 
 def list_insolvency_cases(

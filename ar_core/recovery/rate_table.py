@@ -75,8 +75,9 @@ def add_rate(
         raise InvalidInput("source", f"a source has at most {MAX_SOURCE_CHARS} characters")
     with write_transaction(engine, actor) as conn:
         taken = conn.execute(
-            sa.select(StatutoryRate.rate_bp)
-            .where(StatutoryRate.kind == kind, StatutoryRate.valid_from == valid_from)
+            sa.select(StatutoryRate.rate_bp).where(
+                StatutoryRate.kind == kind, StatutoryRate.valid_from == valid_from
+            )
         ).first()
         if taken is not None:
             raise InvalidInput("valid_from", f"the {RATE_KINDS[kind]} from {valid_from:%d.%m.%Y} is already "

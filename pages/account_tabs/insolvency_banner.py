@@ -21,8 +21,10 @@ def show(actor: Actor, customer_id: str) -> None:
         admin = f" Administrator: {escape(case['administrator'])}." if case["administrator"] else ""
         claim = ""
         if case["claim"] is not None:
-            claim = (f" Claim filed: {fmt.money(case['claim'], case['currency'])}; quota received "
-                     f"{fmt.money(case['quota_received'], case['currency'])}.")
+            claim = (
+                f" Claim filed: {fmt.money(case['claim'], case['currency'])}; quota received "
+                f"{fmt.money(case['quota_received'], case['currency'])}."
+            )
         st.error(f"**{case['status_label']}** since {fmt.day(case['opened_on'])}"
                  f"{' — ' + details if details else ''}.{admin}{claim} Collections and dunning hold this "
                  "customer until the case ends.", icon=":material/gavel:")  # fmt: skip
@@ -32,5 +34,7 @@ def show(actor: Actor, customer_id: str) -> None:
                  f"rating {escape(rating['rating'])}" if rating["rating"] else "",
                  f"recommended limit {fmt.money(rating['limit'], rating['currency'])}"
                  if rating["limit"] is not None else ""]  # fmt: skip
-        st.caption(f"Credit rating ({escape(rating['agency'])}, {fmt.day(rating['rated_on'])}): "
-                   + ", ".join(p for p in parts if p))
+        st.caption(
+            f"Credit rating ({escape(rating['agency'])}, {fmt.day(rating['rated_on'])}): "
+            + ", ".join(p for p in parts if p)
+        )

@@ -90,6 +90,7 @@ def _change_form(eng: sa.Engine, actor: Actor, cases: pl.DataFrame, today: date)
         quota = c2.text_input("Quota received (amount)", key=_k("insolvency_change", "quota"))
         ended = c3.date_input("Ended on", value=None, format="DD.MM.YYYY", key=_k("insolvency_change", "end"))
         if st.form_submit_button("Save"):
+
             def action() -> None:
                 if status:
                     update_insolvency_case(eng, actor, case_id, status=status)

@@ -23,9 +23,11 @@ def show(actor: Actor) -> None:
     eng = engine()
     data.show_flash(FLASH)
     rates = list_rates(eng, actor)
-    st.caption("German base rate (§ 247 BGB, + 9 points for business claims), the Dutch statutory "
-               "commercial rate (art. 6:119a BW) and the ECB reference rate (+ 8 points elsewhere in the "
-               "EU). A rate holds until the next one; the newest one to the end of its half-year.")
+    st.caption(
+        "German base rate (§ 247 BGB, + 9 points for business claims), the Dutch statutory "
+        "commercial rate (art. 6:119a BW) and the ECB reference rate (+ 8 points elsewhere in the "
+        "EU). A rate holds until the next one; the newest one to the end of its half-year."
+    )
     if rates.is_empty():
         st.warning("No statutory rates are stored: interest cannot be computed.")
     else:

@@ -24,7 +24,11 @@ depends_on = None
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 UTC_TS = sa.DateTime(timezone=True)
 TABLES = (
-    "insolvency_announcements", "credit_ratings", "external_imports", "insolvency_cases", "statutory_rates",
+    "insolvency_announcements",
+    "credit_ratings",
+    "external_imports",
+    "insolvency_cases",
+    "statutory_rates",
 )
 #: The shipped rate history (the same file the README's tables are taken from).
 RATES_FILE = Path(__file__).resolve().parents[3] / "recovery" / "data" / "statutory_rates.csv"
