@@ -61,7 +61,7 @@ def test_a_collector_reads_a_markdown_sop_and_confirms_it(server):
         expect(sop.get_by_role("heading", name="Levels")).to_be_visible(timeout=30_000)
         expect(sop.get_by_role("heading", name="Steps")).to_be_visible()
         expect(sop.locator("table th").first).to_have_text("Level")
-        expect(sop.locator("table td").filter(has_text="5 business days")).to_have_count(1)
+        expect(sop.get_by_role("cell", name="5 business days", exact=True)).to_have_count(1)
         expect(sop.locator("ol li").first).to_contain_text("Open a dispute case in AR Desk")
         expect(sop.locator("strong").filter(has_text="EUR 50,000")).to_have_count(1)
         expect(page.get_by_test_id("stException")).to_have_count(0)
