@@ -82,7 +82,7 @@ def test_propose_remove_an_item_with_a_reason_and_release(store):
     assert list_contacts(store, LEAD, "C1")["channel"].to_list() == ["letter"]
     assert sorted(dunning_levels(store, LEAD)["_item_key"]) == [key("B"), key("D")]
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Whole run (PDF)", "Customer's letter (PDF)", "E-mail draft (.eml)"]
+    assert labels == ["Customer's letter (PDF)", "E-mail draft (.eml)", "Whole run (PDF)"]
 
 
 def test_a_block_with_its_end_date_and_note(store):

@@ -66,9 +66,8 @@ def show(eng, actor, today: date) -> None:
         st.info("No overdue item is blocked.")
     else:
         record_table(
-            blocked,
+            blocked.select("reason_label", "items", "customers", "amount"),
             {
-                "reason": None,
                 "reason_label": "Reason",
                 "items": count_column("Items"),
                 "customers": count_column("Customers"),
@@ -117,6 +116,7 @@ def _levels_chart(recorded: pl.DataFrame, by_days: pl.DataFrame) -> None:
                 "label:N",
                 title=None,
                 sort=["Not dunned", "Reminder", "Dunning letter 2", "Dunning letter 3", "Final notice"],
+                axis=alt.Axis(labelAngle=0),
             ),
             xOffset="by:N",
             y=alt.Y("items:Q", title="Items"),
@@ -133,14 +133,21 @@ def _trend_chart(trend: pl.DataFrame) -> None:
     if shown.n_unique("as_of") < 2:
         st.info("The trend appears from the second snapshot on.")
         return
+    # the snapshot as a label (a time axis would shift the Friday by the browser's time zone)
+    shown = shown.sort("as_of").with_columns(
+        pl.col("as_of").dt.strftime("%d.%m.").alias("snapshot"),
+        pl.col("amount").cast(pl.Float64),
+        pl.col("level").cast(pl.String),
+    )
+    order = shown["snapshot"].unique(maintain_order=True).to_list()
     chart = (
-        alt.Chart(shown.with_columns(pl.col("amount").cast(pl.Float64), pl.col("level").cast(pl.String)))
+        alt.Chart(shown)
         .mark_line(point=True)
         .encode(
-            x=alt.X("as_of:T", title="Snapshot"),
+            x=alt.X("snapshot:O", title="Snapshot", sort=order, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("items:Q", title="Overdue items"),
             color=alt.Color("level:N", title="Level by days"),
-            tooltip=[alt.Tooltip("as_of:T", format="%d.%m.%Y"), "level", "items"],
+            tooltip=["snapshot", "level", "items", alt.Tooltip("amount:Q", format=",.2f", title="Overdue")],
         )
         .properties(height=240)
     )

@@ -19,6 +19,7 @@ from ar_core.recovery import (
     run_lines,
     run_pdf,
 )
+from ar_core.settings import get_time_zone
 from pages.dunning_parts import preview
 from ui import data, forms
 from ui.components import date_column, money_column, record_table, time_column
@@ -84,6 +85,7 @@ def show(eng, actor, today: date, flash: str) -> None:
             "released_at": time_column("Released"),
             "letter_date": date_column("Letter date"),
         },
+        time_zone=get_time_zone(eng),
     )
     _downloads(eng, actor, released)
 
@@ -176,33 +178,36 @@ def _review(eng, actor, run: dict, today: date, flash: str, lead: bool) -> None:
 
 def _downloads(eng, actor, released: pl.DataFrame) -> None:
     ids = released["run_id"].to_list()
-    run_id = st.selectbox("Run", ids, key="dn_download_run", format_func=lambda r: f"Run {r}")
+    # keyed by the newest run: a release shows its own letters first
+    run_id = st.selectbox("Run", ids, key=f"dn_download_run_{ids[0]}", format_func=lambda r: f"Run {r}")
     letters = run_letters(eng, actor, run_id).filter(pl.col("removed_reason").is_null())
     if letters.is_empty():
         st.info("This run released no letter.")
         return
+    names = {
+        r["customer_id"]: f"{r['customer_id']} · {r['customer_name'] or ''} · {r['kind']} ({r['language']})"
+        for r in letters.iter_rows(named=True)
+    }
+    customer = st.selectbox("Customer", list(names), format_func=names.get, key="dn_download_customer")
     left, mid, right = st.columns(3)
     left.download_button(
-        "Whole run (PDF)",
-        lambda: run_pdf(eng, actor, run_id),
-        f"dunning-run-{run_id}.pdf",
-        "application/pdf",
-        key="dn_pdf_run",
-    )
-    customer = mid.selectbox(
-        "Customer", letters["customer_id"].to_list(), key="dn_download_customer", label_visibility="collapsed"
-    )
-    mid.download_button(
         "Customer's letter (PDF)",
         lambda: run_pdf(eng, actor, run_id, customer),
         f"dunning-{run_id}-{customer}.pdf",
         "application/pdf",
         key="dn_pdf_customer",
     )
-    right.download_button(
+    mid.download_button(
         "E-mail draft (.eml)",
         lambda: letter_eml_draft(eng, actor, run_id, customer),
         f"dunning-{run_id}-{customer}.eml",
         "message/rfc822",
         key="dn_eml",
+    )
+    right.download_button(
+        "Whole run (PDF)",
+        lambda: run_pdf(eng, actor, run_id),
+        f"dunning-run-{run_id}.pdf",
+        "application/pdf",
+        key="dn_pdf_run",
     )
