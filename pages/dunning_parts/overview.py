@@ -113,10 +113,7 @@ def _levels_chart(recorded: pl.DataFrame, by_days: pl.DataFrame) -> None:
         .mark_bar()
         .encode(
             x=alt.X(
-                "label:N",
-                title=None,
-                sort=["Not dunned", "Reminder", "Dunning letter 2", "Dunning letter 3", "Final notice"],
-                axis=alt.Axis(labelAngle=0),
+                "level:O", title="Level (0: no letter yet, 4: final notice)", axis=alt.Axis(labelAngle=0)
             ),
             xOffset="by:N",
             y=alt.Y("items:Q", title="Items"),
