@@ -21,8 +21,10 @@ from pages.account_tabs import (
     contacts_tab,
     disputes_tab,
     history_tab,
+    insolvency_banner,
     items_tab,
     picker,
+    plans_tab,
     promises_tab,
     voice_tab,
 )
@@ -48,6 +50,7 @@ time_zone = settings.get_time_zone(eng)
 st.title(escape(cust.get("name") or customer_id))
 if not writable:
     st.caption("Read only: your role sees this account but records no collection work on it.")
+insolvency_banner.show(actor, customer_id)  # an open insolvency case holds collections; the latest rating
 h1, h2, h3, h4 = st.columns(4)
 h1.markdown(
     f"**Customer** {escape(customer_id)}  \n**Country** {or_dash(cust.get('country'))} · "
@@ -108,7 +111,8 @@ ctx = common.Account(
 )  # fmt: skip
 items_tab.aging_chart(ctx)
 SECTIONS = {"Open items": items_tab, "Item history": history_tab, "Contacts": contacts_tab,
-            "Promises to pay": promises_tab, "Second voice": voice_tab, "Disputes": disputes_tab}  # fmt: skip
+            "Promises to pay": promises_tab, "Second voice": voice_tab, "Disputes": disputes_tab,
+            "Payment plans": plans_tab}  # fmt: skip
 # Only the open tab runs (and is sent): a switch reruns the page, the key keeps the tab over saves.
 tabs = st.tabs(list(SECTIONS), key=keys.ACCOUNT_TAB, on_change="rerun")
 for tab, section in zip(tabs, SECTIONS.values(), strict=True):

@@ -9,7 +9,7 @@ import streamlit as st
 from ar_core import settings
 from ar_core.access import READ_ALL_ROLES
 from ar_core.ledger import AGING_DIMENSIONS, bucket_labels, totals_history
-from pages.home_parts import expected_cash
+from pages.home_parts import expected_cash, sop_acknowledgements, training_risks
 from ui import components, data, fmt, notices, tables
 from ui.guard import require
 from ui.resources import engine
@@ -18,6 +18,9 @@ actor = require()
 eng = engine()
 
 st.title("Overview")
+# The person's own follow-ups first, even before the first snapshot: SOPs to read, training at risk.
+sop_acknowledgements.show(actor)
+training_risks.show(actor)
 listing = components.snapshots_or_stop(
     "No snapshot yet. Upload an ERP extract on the **Upload** page to start."
     if actor.has("lead", "admin")

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from ar_core.collections import huddle_board, open_escalations, open_promises
-from pages.huddle_parts import board, case, controls
+from pages.huddle_parts import board, broken_plans, case, controls, coverage
 from ui import data
 from ui.components import latest_snapshot
 from ui.guard import require
@@ -38,6 +38,8 @@ today = data.team_today()
 # 1. Who is in the room, how many cases a board holds, and since when promises count as broken.
 group, top_n, since = controls.header(eng, latest, full)
 controls.show_flash()
+coverage.show(eng, actor, today)  # who is away today and who covers, open coverage gaps
+broken_plans.show(actor)  # before the board: an empty board stops the page
 team = full if not group else full.filter(pl.col("collector").is_in(group))
 boards = huddle_board(team, open_promises(eng, actor), open_escalations(eng, actor), since, top_n,
                       data.dispute_cases(actor), today)  # fmt: skip

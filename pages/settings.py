@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.settings_parts import NOTICE, credit, fx, general, payment, priority
+from pages.settings_parts import NOTICE, credit, fx, general, interest_rates, payment, priority
 from ui.guard import require
 from ui.resources import engine
 
@@ -20,8 +20,16 @@ st.caption("Every change is written to the audit log with the values before and 
 if notice := st.session_state.pop(NOTICE, None):
     st.success(notice)
 
-weights, promises, rates, team, credits, letterhead = st.tabs(
-    ["Priority score", "Promises & aging", "FX rates", "Team & imports", "Credits", "Letterhead"]
+weights, promises, rates, team, credits, letterhead, interest = st.tabs(
+    [
+        "Priority score",
+        "Promises & aging",
+        "FX rates",
+        "Team & imports",
+        "Credits",
+        "Letterhead",
+        "Interest rates",
+    ]
 )
 
 # How the worklist ranks customers.
@@ -56,3 +64,7 @@ with credits:
 # The sender printed on statements of account.
 with letterhead:
     general.letterhead(eng, actor)
+
+# The statutory interest rates behind every dunning letter (new rates twice a year).
+with interest:
+    interest_rates.show(actor)

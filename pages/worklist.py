@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ar_core import settings
+from pages.home_parts import sop_acknowledgements, training_risks
 from pages.worklist_parts import filters, paging, scope, table
 from ui import data
 from ui.components import latest_snapshot
@@ -19,6 +20,9 @@ actor = require()
 eng = engine()
 
 st.title("Worklist")
+# What the person has to read or catch up on, where they land after login (details on the Overview).
+sop_acknowledgements.notice(actor)
+training_risks.show(actor)
 latest = latest_snapshot("No snapshot yet: the worklist starts with the first ERP extract (Upload page).")
 
 # 1. Whose portfolio. The core scopes and ranks: "rank 1" is the first call of the chosen

@@ -118,6 +118,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
             report["errors"].append({"row": None, "column": None, "message": str(exc), "blocking": True})
             code = 1
         else:
+            if not args.dry_run:  # instalments kept, late or broken by the new extract
+                from ar_core.recovery import refresh_plan_statuses
+
+                refresh_plan_statuses(open_store(), CLI_ACTOR)
             report.update(
                 snapshot_id=outcome.snapshot_id,
                 as_of=outcome.as_of.isoformat(),

@@ -278,4 +278,26 @@ def load_demo_if_empty(
     from ar_core.demo.bank import load_demo_bank  # the next bank day's statement, as the lead imports it
 
     load_demo_bank(engine, extracts[-1][1].items, extracts[-1][0], seed=seed, folder=demo_dir)
+    load_demo_team_and_recovery(engine)
     return True
+
+
+def load_demo_team_and_recovery(engine) -> None:
+    """The team's own records (SOPs, training, skills) and the recovery cases, after the ledger.
+
+    Order matters: the insolvency case and the legal handover exist before the dunning run that
+    blocks them; skills read the completed training modules.
+    """
+    from ar_core.demo.late_payment import load_demo_late_payment  # a receivership, ratings, announcements
+    from ar_core.demo.payment_plans import load_demo_payment_plans  # active, broken, awaiting approval
+    from ar_core.demo.skills import load_demo_skills  # levels, backups, Schneider's leave
+    from ar_core.demo.sops import load_demo_sops  # five SOPs in two versions, reviews due, acknowledgements
+    from ar_core.demo.training import load_demo_training  # the catalogue, a new joiner's and a senior's plan
+    from ar_core.demo.write_offs import load_demo_write_offs  # four-eyes write-offs and a legal handover
+
+    load_demo_sops(engine)
+    load_demo_training(engine)
+    load_demo_skills(engine)
+    load_demo_late_payment(engine)
+    load_demo_write_offs(engine)
+    load_demo_payment_plans(engine)

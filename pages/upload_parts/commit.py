@@ -12,6 +12,7 @@ from ar_core.collections import import_snapshot
 from ar_core.errors import ArDeskError
 from ar_core.ingest import SpooledExtract
 from ar_core.ledger import ImportPreview, Scope
+from ar_core.recovery import refresh_plan_statuses
 from pages.upload_parts.review import count, forget
 from pages.upload_parts.source import Source
 from ui import data, fmt, keys
@@ -109,6 +110,7 @@ def buttons(
         else:
             st.session_state[keys.UPLOAD_OUTCOME] = outcome
             forget(result)
+            refresh_plan_statuses(eng, actor)  # instalments kept, late or broken by the new extract
             data.refresh(ledger=True)
             st.rerun()
 

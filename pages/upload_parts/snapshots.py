@@ -9,6 +9,7 @@ import streamlit as st
 from ar_core.access import Actor
 from ar_core.collections import remove_snapshot
 from ar_core.errors import ArDeskError
+from ar_core.recovery import refresh_plan_statuses
 from ui import data, fmt
 from ui.components import count_column, date_column, record_table, time_column
 from ui.text import escape
@@ -63,6 +64,7 @@ def removal(eng: sa.Engine, actor: Actor, in_force: pl.DataFrame) -> None:
         if st.button("Remove snapshot", disabled=not (sure and reason.strip()), key="delete_snapshot"):
             try:
                 remove_snapshot(eng, actor, victim, reason)
+                refresh_plan_statuses(eng, actor)
             except ArDeskError as exc:
                 st.error(escape(exc))
             else:
