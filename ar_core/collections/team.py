@@ -121,6 +121,7 @@ def team_worklist(
         paid=_paid(engine, snapshot_id, fx, reporting),
         late_payers=late_payers(engine, snapshot_id, as_of),
         broken_plans=broken_plans(engine),
+        insolvent=insolvent_customers(engine, as_of),
     )
     return frame, missing
 
@@ -144,6 +145,29 @@ def broken_plans(engine: sa.Engine) -> pl.DataFrame:
     with engine.connect() as conn:
         ids = conn.execute(query.where(PaymentPlan.status == "broken")).scalars().all()
     return pl.DataFrame({"customer_id": sorted(ids)}, schema={"customer_id": pl.String()})
+
+
+def insolvent_customers(engine: sa.Engine, as_of: date) -> pl.DataFrame:
+    """Customers in an insolvency proceeding on ``as_of`` (customer_id, status; services only).
+
+    Read from the insolvency table (``recovery.insolvency`` keeps it; collections may not import
+    recovery): opened on or before ``as_of`` and not ended before it — the same rule as the dunning
+    hold (``recovery.customers_in_insolvency``).
+    """
+    from ar_core.store.models import InsolvencyCase
+
+    query = (
+        sa.select(InsolvencyCase.customer_id, InsolvencyCase.status)
+        .where(InsolvencyCase.opened_on <= as_of)
+        .where(sa.or_(InsolvencyCase.ended_on.is_(None), InsolvencyCase.ended_on >= as_of))
+        .order_by(InsolvencyCase.customer_id, InsolvencyCase.opened_on.desc())
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pl.DataFrame(
+        [tuple(r) for r in rows], schema={"customer_id": pl.String(), "status": pl.String()}, orient="row"
+    )
+    return frame.unique("customer_id", keep="first", maintain_order=True)
 
 
 def late_payers(engine: sa.Engine, snapshot_id: int, as_of: date) -> pl.DataFrame:

@@ -369,6 +369,7 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     paid: pl.DataFrame | None = None,
     late_payers: pl.DataFrame | None = None,
     broken_plans: pl.DataFrame | None = None,
+    insolvent: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Rank the customers with open items at ``as_of`` (:data:`WORKLIST_COLUMNS` + extras).
 
@@ -385,14 +386,17 @@ def build_worklist(  # noqa: PLR0917 (positional order fixed by the contract wit
     ``paid`` (customer_id, paid_unapplied) the bank payments the ERP has not applied yet;
     ``late_payers`` (customer_id, trend_days) the customers paying later than usual
     (``collections.payment_behaviour``): a reason, no points; ``broken_plans`` (customer_id) the
-    customers whose payment plan broke: the reason "payment plan broken" and ``broken_plan_points``.
+    customers whose payment plan broke: the reason "payment plan broken" and ``broken_plan_points``;
+    ``insolvent`` (customer_id, status) the customers in an insolvency proceeding: collections hold
+    (score 0, nothing to do, one reason naming the proceeding).
     """
     config = config or PriorityConfig()
     base = customer_base(items, as_of, config, rates, edges, reporting=reporting)
     base = with_case_disputes(base, items, case_items, as_of, config, rates, edges, reporting=reporting)
     return rank_customers(base, as_of, customers, contacts_summary, promises, escalations, config, rates,
                           reporting=reporting, today=today, cases=cases, paid=paid,
-                          late_payers=late_payers, broken_plans=broken_plans)  # fmt: skip
+                          late_payers=late_payers, broken_plans=broken_plans,
+                          insolvent=insolvent)  # fmt: skip
 
 
 def customer_base(
@@ -445,12 +449,13 @@ def rank_customers(  # noqa: PLR0917 - the workflow inputs, in the order build_w
     paid: pl.DataFrame | None = None,
     late_payers: pl.DataFrame | None = None,
     broken_plans: pl.DataFrame | None = None,
+    insolvent: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Overlay the workflow records (master data, contacts, promises, escalations, the follow-ups
     of cases being worked, bank payments not yet applied) on a base; rank."""
     ranked, _ = rerank(None, base, as_of, customers, contacts_summary, promises, escalations, config, rates,
                        reporting=reporting, today=today, cases=cases, paid=paid,
-                       late_payers=late_payers, broken_plans=broken_plans)  # fmt: skip
+                       late_payers=late_payers, broken_plans=broken_plans, insolvent=insolvent)  # fmt: skip
     return ranked
 
 
@@ -481,6 +486,7 @@ def rerank(  # noqa: PLR0917 - rank_customers' inputs after the previous ranking
     paid: pl.DataFrame | None = None,
     late_payers: pl.DataFrame | None = None,
     broken_plans: pl.DataFrame | None = None,
+    insolvent: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, Ranking]:
     """:func:`rank_customers`, scoring again only the customers whose inputs changed since ``previous``.
 
@@ -502,6 +508,7 @@ def rerank(  # noqa: PLR0917 - rank_customers' inputs after the previous ranking
         paid,
         late_payers,
         broken_plans,
+        insolvent,
     )
     rules = (config, reporting, now, rows.schema)  # the same columns, or the hashes do not compare
     hashes = rows.select("customer_id", rows.hash_rows(seed=11).alias("_h"))
@@ -533,9 +540,10 @@ def _feature_rows(  # noqa: PLR0917 - rank_customers' inputs
     paid: pl.DataFrame | None = None,
     late_payers: pl.DataFrame | None = None,
     broken_plans: pl.DataFrame | None = None,
+    insolvent: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     rows = _with_late(_with_paid(_master(base, customers, rates, reporting), paid), late_payers)
-    rows = _with_broken_plans(rows, broken_plans)
+    rows = _with_insolvency(_with_broken_plans(rows, broken_plans), insolvent)
     return (
         rows.join(_promise_features(promises, now), on="customer_id", how="left")
         .join(_contact_features(contacts_summary, now), on="customer_id", how="left")
@@ -584,6 +592,32 @@ def _with_broken_plans(rows: pl.DataFrame, broken_plans: pl.DataFrame | None) ->
         return rows.with_columns(pl.lit(False).alias("_plan_broken"))
     broken = broken_plans["customer_id"].unique().implode()
     return rows.with_columns(pl.col("customer_id").is_in(broken).alias("_plan_broken"))
+
+
+def _with_insolvency(rows: pl.DataFrame, insolvent: pl.DataFrame | None) -> pl.DataFrame:
+    """``_insolvency``: the status of the customer's open insolvency proceeding, else null (read from
+    the insolvency table by the team service)."""
+    if insolvent is None or insolvent.is_empty():
+        return rows.with_columns(pl.lit(None, pl.String()).alias("_insolvency"))
+    status = insolvent.select("customer_id", pl.col("status").alias("_insolvency")).unique("customer_id")
+    return rows.join(status, on="customer_id", how="left")
+
+
+def _held(out: pl.DataFrame) -> pl.DataFrame:
+    """Collections hold for a customer in insolvency: the claim goes to the administrator, nobody calls."""
+    held = pl.col("_insolvency").is_not_null()
+    return out.with_columns(
+        pl.when(held).then(0.0).otherwise("score").alias("score"),
+        pl.when(held)
+        .then(pl.concat_list(pl.format(INSOLVENCY_REASON, pl.col("_insolvency").str.replace_all("_", "-"))))
+        .otherwise("reasons")
+        .alias("reasons"),
+        pl.when(held).then(pl.lit("none")).otherwise("next_action").alias("next_action"),
+    ).with_columns((pl.col("due_today") & ~held).alias("due_today"))
+
+
+#: The one reason of a customer on insolvency hold ({} is the proceeding: receivership, bankruptcy...).
+INSOLVENCY_REASON = "insolvency ({}): collections on hold, the claim goes to the administrator"
 
 
 def _scored(rows: pl.DataFrame, config: PriorityConfig, reporting: str, now: date) -> pl.DataFrame:
@@ -644,6 +678,7 @@ def _scored(rows: pl.DataFrame, config: PriorityConfig, reporting: str, now: dat
             ((pl.col("next_action_date") <= now) & (pl.col("next_action") != "none")).alias("due_today")
         )
     )
+    out = _held(out)
     return out.select(c for c in (*WORKLIST_COLUMNS, *EXTRA_COLUMNS) if c != "rank")
 
 
