@@ -298,6 +298,28 @@ def preview_run(engine: sa.Engine, actor: Actor, as_of: date) -> RunProposal:
 TREND_SNAPSHOTS = 12
 
 
+def _trend_base(engine: sa.Engine, procedures: Mapping[str, Procedure], as_of: date) -> pl.DataFrame:
+    """The levels of the last :data:`TREND_SNAPSHOTS` snapshots per customer, team-wide (never mutate).
+
+    Computed once per snapshot chain and procedures and shared by every session; the snapshots are
+    read past the ledger's own cache (which keeps the latest few) so the trend never evicts them.
+    """
+    from ar_core.ledger import ledger_key, list_snapshots, load_items, open_items
+    from ar_core.memo import memo
+    from ar_core.recovery.dunning_overview import level_trend
+
+    listing = list_snapshots(engine).filter(pl.col("as_of") <= as_of).sort("as_of").tail(TREND_SNAPSHOTS)
+    rows = list(listing.select("snapshot_id", "as_of").iter_rows())
+    key = (tuple(ledger_key(engine, sid) for sid, _day in rows),
+           tuple(sorted((c, p.level_days) for c, p in procedures.items())))  # fmt: skip
+
+    def compute() -> pl.DataFrame:
+        history = [(day, open_items(load_items(engine, sid), day)) for sid, day in rows]
+        return level_trend(history, procedures, by_customer=True)
+
+    return memo(engine, "dunning_trend", key, compute, keep=2)
+
+
 def dunning_summary(
     engine: sa.Engine, actor: Actor, as_of: date, next_run: date | None = None
 ) -> dict[str, Any]:
@@ -306,13 +328,12 @@ def dunning_summary(
     days overdue), ``due`` (the letters a run on ``next_run`` would propose) and ``held`` (customers
     it would hold back, and why), ``blocked`` (items per block reason), ``mismatches`` (ERP level
     against the procedure) and ``trend`` (levels per snapshot)."""
-    from ar_core.ledger import ledger_items, list_snapshots, open_items
     from ar_core.recovery.dunning_overview import (
         blocked_summary,
         erp_mismatches,
         letters_due,
         level_summary,
-        level_trend,
+        trend_total,
         with_levels,
     )
 
@@ -323,14 +344,7 @@ def dunning_summary(
     blocked = blocked_items(engine, actor, items, procedures, as_of)
     proposal = preview_run(engine, actor, next_run or as_of)
     scope = readable_customers(engine, actor)
-    listing = list_snapshots(engine).filter(pl.col("as_of") <= as_of).sort("as_of").tail(TREND_SNAPSHOTS)
-    history = [
-        (
-            row["as_of"],
-            in_portfolio(open_items(ledger_items(engine, row["snapshot_id"]), row["as_of"]), scope),
-        )
-        for row in listing.iter_rows(named=True)
-    ]
+    trend = trend_total(in_portfolio(_trend_base(engine, procedures, as_of), scope))
     labels = pl.Series("reason_label", [REASON_LABELS.get(r, r) for r in blocked["reason"]], dtype=pl.String)
     return {
         "recorded": level_summary(leveled),
@@ -343,5 +357,5 @@ def dunning_summary(
         ),
         "blocked_items": blocked.with_columns(labels),
         "mismatches": erp_mismatches(leveled),
-        "trend": level_trend(history, procedures),
+        "trend": trend,
     }

@@ -144,7 +144,7 @@ def blocked_summary(leveled: pl.DataFrame, blocked: pl.DataFrame) -> pl.DataFram
             pl.col("customer_id").n_unique().alias("customers"),
             pl.col("amount").sum(),
         )
-        .sort("amount", descending=True)
+        .sort(["amount", "reason"], descending=[True, False])
         .cast(BLOCK_SUMMARY_SCHEMA)
     )
 
@@ -172,21 +172,41 @@ def erp_mismatches(leveled: pl.DataFrame) -> pl.DataFrame:
 
 
 def level_trend(
-    snapshots: Sequence[tuple[date, pl.DataFrame]], procedures: Mapping[str, Procedure]
+    snapshots: Sequence[tuple[date, pl.DataFrame]],
+    procedures: Mapping[str, Procedure],
+    *,
+    by_customer: bool = False,
 ) -> pl.DataFrame:
     """Per snapshot (its as-of date and open items) the overdue items and amount per level, once by the
-    procedure's days overdue and once by the ERP's level (``source`` "procedure" / "ERP")."""
+    procedure's days overdue and once by the ERP's level (``source`` "procedure" / "ERP").
+
+    ``by_customer`` keeps a ``customer_id`` column (a team-wide result a service scopes afterwards,
+    then sums with :func:`trend_total`).
+    """
     empty = pl.DataFrame(schema={"_item_key": pl.String(), "level": pl.Int64()})
+    keys = ["customer_id"] if by_customer else []
+    schema = {**TREND_SCHEMA, **({"customer_id": pl.String()} if by_customer else {})}
     parts = []
     for as_of, items in snapshots:
         leveled = with_levels(items, empty, procedures, as_of)
         for source, column in (("procedure", "procedure_level"), ("ERP", "erp_level")):
-            part = leveled.group_by(pl.col(column).alias("level")).agg(
+            part = leveled.group_by(pl.col(column).alias("level"), *keys).agg(
                 pl.len().alias("items"), pl.col("amount").sum().cast(MONEY)
             )
             parts.append(part.with_columns(pl.lit(as_of).alias("as_of"), pl.lit(source).alias("source")))
     if not parts:
-        return pl.DataFrame(schema=TREND_SCHEMA)
-    return pl.concat([p.select(list(TREND_SCHEMA)).cast(TREND_SCHEMA) for p in parts]).sort(
-        "as_of", "source", "level"
+        return pl.DataFrame(schema=schema)
+    return pl.concat([p.select(list(schema)).cast(schema) for p in parts]).sort(
+        "as_of", "source", "level", *keys
+    )
+
+
+def trend_total(per_customer: pl.DataFrame) -> pl.DataFrame:
+    """:func:`level_trend` ``by_customer`` summed over the customers (:data:`TREND_SCHEMA`)."""
+    return (
+        per_customer.group_by("as_of", "source", "level")
+        .agg(pl.col("items").sum(), pl.col("amount").sum())
+        .select(list(TREND_SCHEMA))
+        .cast(TREND_SCHEMA)
+        .sort("as_of", "source", "level")
     )
