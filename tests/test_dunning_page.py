@@ -108,3 +108,14 @@ def test_a_collector_proposes_but_does_not_review(store):
     assert "A team lead reviews and releases the run." in [i.value for i in at.info]
     assert not [b for b in at.button if b.label == "Release run"]
     assert at.dataframe[0].value["customer_id"].tolist() == ["C1"]  # her portfolio only
+
+
+def test_a_controller_reads_the_run_view_without_proposing(store):
+    from ar_core.access.users import create_user
+    from tests.app_support import SYSTEM
+
+    create_user(store, SYSTEM, username="carl.controller", name="Carl", email="carl@example.com",
+                password="x" * 12, roles=["controller"], must_change_password=False)  # fmt: skip
+    at = _view(open_page(PAGE, "carl.controller"), "Run")
+    assert not [b for b in at.button if b.label == "Propose run"]
+    assert "No run is under review" in at.info[0].value

@@ -63,8 +63,10 @@ def show(eng, actor, today: date, flash: str) -> None:
     runs = list_runs(eng, actor)
     lead = actor.has("lead", "admin")
     waiting = runs.filter(pl.col("status") == "proposed")
-    if waiting.is_empty():
+    if waiting.is_empty() and actor.has("collector", "lead", "admin"):
         _propose(eng, actor, today, flash)
+    elif waiting.is_empty():
+        st.info("No run is under review: collectors and team leads propose runs.")
     else:
         _review(eng, actor, waiting.row(0, named=True), today, flash, lead)
     released = runs.filter(pl.col("status") == "released")
