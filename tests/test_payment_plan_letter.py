@@ -39,6 +39,23 @@ def test_the_confirmation_letter_lists_the_instalments(db):  # noqa: F811
     assert "450,00" in pages
 
 
+def test_the_confirmation_is_addressed_to_the_customers_postal_address(db):  # noqa: F811
+    from ar_core.ingest import read_customer_master
+    from ar_core.ledger import upsert_customer_master
+
+    master, _ = read_customer_master(
+        "Kundennummer;Name;Straße;PLZ;Ort;Land\r\n"
+        "C1;Kunde Eins GmbH;Hafenstraße 7;20457;Hamburg;DE\r\n".encode(),
+        "master.csv",
+    )
+    upsert_customer_master(db, LEAD, master)
+    plan_id = _propose(db)
+    customer = plan_letter(db, MEYER, plan_id, date(2026, 11, 6)).context["customer"]
+    assert [customer[k] for k in ("street", "postcode", "city")] == ["Hafenstraße 7", "20457", "Hamburg"]
+    pdf = plan_letter_pdf(db, MEYER, plan_id, date(2026, 11, 6))
+    assert "20457 Hamburg" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
 def test_a_fee_goes_into_the_instalments_and_the_settings_are_checked(db):  # noqa: F811
     assert plan_settings(db)["approval_threshold"] == Decimal("5000.00")
     with pytest.raises(PermissionDenied):

@@ -629,7 +629,8 @@ def plan_letter(engine: sa.Engine, actor: Actor, plan_id: int, letter_date: date
     """The payment-plan confirmation (a ``Letter`` of kind ``payment_plan``) in the customer's language."""
     from ar_core.config import today
     from ar_core.ledger import all_customers
-    from ar_core.recovery import make_letter
+    from ar_core.recovery.addresses import with_address
+    from ar_core.recovery.letters import make_letter
     from ar_core.settings import get_letterhead
 
     plan = _readable_plan(engine, actor, plan_id)
@@ -638,7 +639,7 @@ def plan_letter(engine: sa.Engine, actor: Actor, plan_id: int, letter_date: date
     day = letter_date or today()
     found = all_customers(engine).filter(pl.col("customer_id") == plan.customer_id)
     customer = found.row(0, named=True) if not found.is_empty() else {"customer_id": plan.customer_id}
-    customer = {**customer, "customer_id": plan.customer_id}
+    customer = with_address(engine, actor, {**customer, "customer_id": plan.customer_id})
     parts = plan_instalments(engine, actor, plan_id)
     items = [
         {"doc_no": r["doc_no"], "due_date": r["due_date"], "amount": r["amount"], "currency": plan.currency,
