@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from ar_core.access import Actor, check_customer_access, record
 from ar_core.errors import ArDeskError, InvalidInput, NotFound
 from ar_core.money import from_cents, to_cents
-from ar_core.recovery.dunning import LEAD_ROLES, RUN_ROLES, _customers, _ledger, _rules, preview_run
+from ar_core.recovery.dunning import LEAD_ROLES, RUN_ROLES, _customers, _rules, preview_run
 from ar_core.recovery.dunning_run import (
     PAY_WITHIN_DAYS,
     LetterLine,
@@ -47,7 +47,9 @@ def propose_dunning_run(engine: sa.Engine, actor: Actor, as_of: date) -> int:
     """
     actor.require(*RUN_ROLES, doing="propose a dunning run")
     proposal = preview_run(engine, actor, as_of)
-    _items, snapshot_id = _ledger(engine, actor, as_of)
+    from ar_core.collections import snapshot_for
+
+    snapshot_id, _snapshot_as_of = snapshot_for(engine, as_of)
     with write_transaction(engine, actor) as conn:
         waiting = conn.execute(sa.select(DunningRun.id).where(DunningRun.status == "proposed")).scalar()
         if waiting is not None:
