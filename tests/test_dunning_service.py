@@ -205,8 +205,15 @@ def test_promised_and_insolvent_customers_are_held_back(team, monkeypatch):
     monkeypatch.setenv("AR_TODAY", "2026-11-20")
     from ar_core.recovery import open_insolvency_case
 
-    create_promise(team, MEYER, "C1", amount=Decimal("500.00"), currency="EUR", promised_date=date(2026, 11, 27),
-                   items=[{"company_code": "1000", "fiscal_year": 2026, "doc_no": "B", "line_item": 1}])
+    create_promise(
+        team,
+        MEYER,
+        "C1",
+        amount=Decimal("500.00"),
+        currency="EUR",
+        promised_date=date(2026, 11, 27),
+        items=[{"company_code": "1000", "fiscal_year": 2026, "doc_no": "B", "line_item": 1}],
+    )
     open_insolvency_case(team, LEAD, "C2", "receivership", date(2026, 11, 15))
     letters = _letters(team)
     assert [x.doc_no for x in letters["C1"].invoices] == ["A"]  # B is promised
@@ -217,3 +224,40 @@ def test_promised_and_insolvent_customers_are_held_back(team, monkeypatch):
     # the procedure decides: without the insolvency block C2 is dunned again
     set_procedure(team, LEAD, {"level_days": [7, 21, 35, 49], "blocks": ["disputed", "promised"]})
     assert [x.doc_no for x in _letters(team)["C2"].invoices] == ["D"]
+
+
+def test_a_letter_is_addressed_to_the_customers_postal_address(team):
+    from ar_core.ingest import read_customer_master
+    from ar_core.ledger import upsert_customer_master
+    from ar_core.recovery import preview_contexts
+
+    master, _ = read_customer_master(
+        "Kundennummer;Name;Straße;PLZ;Ort;Land\r\n"
+        "C1;Kunde Eins GmbH;Hafenstraße 7;20457;Hamburg;DE\r\n".encode(),
+        "master.csv",
+    )
+    upsert_customer_master(team, LEAD, master)
+    proposal = preview_run(team, LEAD, AS_OF)
+    contexts = {c["customer"]["customer_id"]: c for c in preview_contexts(team, LEAD, proposal, AS_OF)}
+    c1 = contexts["C1"]["customer"]
+    assert [c1[k] for k in ("street", "postcode", "city")] == ["Hafenstraße 7", "20457", "Hamburg"]
+
+
+def test_the_e_mail_draft_carries_the_letter_and_the_statement_of_account(team):
+    from email import message_from_bytes
+
+    from ar_core.recovery import letter_eml_draft
+
+    run = propose_dunning_run(team, LEAD, AS_OF)
+    release_run(team, LEAD, run, letter_date=date(2026, 11, 23))
+    mail = message_from_bytes(letter_eml_draft(team, LEAD, run, "C1"))
+    attached = sorted(
+        (part.get_filename(), part.get_content_type()) for part in mail.walk() if part.get_filename()
+    )
+    assert [kind for _, kind in attached] == [
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ]
+    assert attached[1][0].startswith("statement-C1-")
+    with pytest.raises(PermissionDenied):
+        letter_eml_draft(team, SCHNEIDER, run, "C1")

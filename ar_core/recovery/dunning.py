@@ -42,6 +42,7 @@ from ar_core.recovery.procedure import (
 from ar_core.schema import item_key_expr
 from ar_core.store.db import write_transaction
 from ar_core.store.models import (
+    Customer,
     DunningLetter,
     DunningLine,
     DunningProcedure,
@@ -186,10 +187,19 @@ def _customers(engine: sa.Engine, ids: Sequence[str]) -> dict[str, dict[str, Any
 
     wanted = set(ids)
     frame = all_customers(engine).filter(pl.col("customer_id").is_in(list(wanted)))
+    with engine.connect() as conn:  # the postal address (kept out of the customer frames) for the letter
+        address = {
+            r.customer_id: {"street": r.street, "postcode": r.postcode, "city": r.city}
+            for r in conn.execute(
+                sa.select(Customer.customer_id, Customer.street, Customer.postcode, Customer.city).where(
+                    Customer.customer_id.in_(sorted(wanted))
+                )
+            )
+        }
     out = {}
     for row in frame.iter_rows(named=True):
         row["language"] = letter_language(row)
-        out[row["customer_id"]] = row
+        out[row["customer_id"]] = {**row, **address.get(row["customer_id"], {})}
     return out
 
 

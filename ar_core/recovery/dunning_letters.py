@@ -213,4 +213,25 @@ def letter_eml_draft(engine: sa.Engine, actor: Actor, run_id: int, customer_id: 
             )
         ).scalar()
     to = json.loads(raw).get("contact_email") if raw else None
-    return letter_eml(letters[0], letters_pdf(letters[:1]), to=to or None)
+    return letter_eml(
+        letters[0], letters_pdf(letters[:1]), _statement(engine, actor, run_id, customer_id), to=to or None
+    )
+
+
+def _statement(
+    engine: sa.Engine, actor: Actor, run_id: int, customer_id: str
+) -> list[tuple[str, bytes, str]]:
+    """The statement of account of the run's snapshot (XLSX) that rides along with the letter's e-mail."""
+    from ar_core.ledger import customer_items
+    from ar_core.recovery.dunning import _customers
+    from ar_core.recovery.letter_files import statement_attachment
+
+    with engine.connect() as conn:
+        run = conn.execute(
+            sa.select(DunningRun.as_of, DunningRun.snapshot_id).where(DunningRun.id == run_id)
+        ).one()
+    if run.snapshot_id is None:
+        return []
+    customer = _customers(engine, [customer_id]).get(customer_id, {"customer_id": customer_id})
+    items = customer_items(engine, actor, int(run.snapshot_id), customer_id)
+    return [statement_attachment(engine, actor, customer, items, run.as_of)]
