@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+# pytest workers of `make test` (one per core of the 2-core CI machine; 0 runs in one process)
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench load lint format init clean-data
 
@@ -19,7 +21,7 @@ run: $(VENV)/.installed
 
 ## Run the whole pytest suite (PostgreSQL and browser tests run when CI=true or when configured)
 test: $(VENV)/.installed
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 ## Benchmarks with 1,000,000 open items (BENCH_ITEMS to change); prints figures, never fails on budget
 bench: $(VENV)/.installed

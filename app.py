@@ -22,7 +22,7 @@ from ar_core.access import (
 from ar_core.errors import ConfigError
 from ui import data, keys
 from ui.guard import SESSION_ENDED_MESSAGE, renew_session, session_user
-from ui.navigation import PAGES, pages_for
+from ui.navigation import PAGES, pages_for, sections_for
 from ui.resources import authenticator, engine
 from ui.run_log import logged_run
 
@@ -158,10 +158,13 @@ if must_change_password(engine(), actor.username):
     _hold_every_url(_change_password_view)
     st.stop()
 
-pages = [
-    st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=(i == 0))
-    for i, p in enumerate(pages_for(actor.roles))
-]
+start = pages_for(actor.roles)[0]
+pages = {
+    section: [
+        st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=(p == start)) for p in specs
+    ]
+    for section, specs in sections_for(actor.roles).items()
+}
 navigation = st.navigation(pages)
 # The query string of the URL opened before login (``?customer=…``) stays at hand until a page has
 # run to its end with it: the cookie component's rerun can interrupt the first run after login, and

@@ -202,8 +202,15 @@ def test_controller_sees_no_write_forms(ledger):
     assert any("Escalated by system to **cora**" in w.value for w in at.warning)  # still readable
     statement = [f"st_lang_{MUELLER}"]  # the statement's language, on the open items
     labels = [t.label for t in at.tabs]
-    assert labels == ["Open items", "Item history", "Contacts", "Promises to pay", "Second voice", "Disputes",
-                      "Payment plans"]
+    assert labels == [
+        "Open items",
+        "Item history",
+        "Contacts",
+        "Promises to pay",
+        "Second voice",
+        "Disputes",
+        "Payment plans",
+    ]
     for label in labels:  # only the open tab runs: each one in turn
         open_tab(at, label)
         assert not at.form_submit_button, label

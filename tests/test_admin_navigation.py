@@ -14,19 +14,19 @@ def test_every_page_has_its_file_name_as_url_path():
         "account",
         "disputes",
         "credit_balances",
+        "payment_plans",
+        "dunning",
+        "insolvency",
+        "write_offs",
         "huddle",
         "collector_metrics",
-        "root_causes",
-        "kpis",
-        "home",
-        "reports",
-        "dunning",
-        "payment_plans",
-        "write_offs",
-        "insolvency",
         "sops",
         "training",
         "skills",
+        "home",
+        "kpis",
+        "root_causes",
+        "reports",
         "upload",
         "settings",
         "admin",
@@ -34,3 +34,28 @@ def test_every_page_has_its_file_name_as_url_path():
     for page in PAGES:
         assert (ROOT / page.file).exists()
         assert page.url_path == Path(page.file).stem
+
+
+def test_the_sidebar_groups_the_pages_in_sections():
+    from ui.navigation import sections_for
+
+    grouped = {k: [p.title for p in v] for k, v in sections_for(frozenset({"collector"})).items()}
+    assert grouped == {
+        "Collect": [
+            "Worklist",
+            "Customer account",
+            "Disputes",
+            "Credit balances",
+            "Payment plans",
+            "Dunning",
+        ],
+        "Recover": ["Insolvency & ratings", "Legal & write-off"],
+        "Team": ["Collector metrics", "SOPs", "Training", "Skills & coverage"],
+        "Analyse": ["Overview", "KPIs"],
+    }
+    assert list(sections_for(frozenset({"admin"})))[-1] == "Run"
+    assert [p.title for p in sections_for(frozenset({"admin"}))["Run"]] == [
+        "Upload",
+        "Settings",
+        "Users & audit",
+    ]

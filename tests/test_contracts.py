@@ -74,8 +74,8 @@ PURE = {
     # PURE:law
     "ar_core.recovery.interest", "ar_core.recovery.rates", "ar_core.recovery.external_parse",
     # PURE:letters
-    "ar_core.recovery.letters", "ar_core.recovery.locale_format", "ar_core.recovery.pdf", "ar_core.recovery.eml",
-    "ar_core.recovery.statements",
+    "ar_core.recovery.letters", "ar_core.recovery.locale_format", "ar_core.recovery.pdf",
+    "ar_core.recovery.eml", "ar_core.recovery.statements",
     # PURE:dunning
     "ar_core.recovery.procedure", "ar_core.recovery.dunning_run", "ar_core.recovery.dunning_overview",
     # PURE:plans

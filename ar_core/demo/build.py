@@ -288,6 +288,7 @@ def load_demo_team_and_recovery(engine) -> None:
     Order matters: the insolvency case and the legal handover exist before the dunning run that
     blocks them; skills read the completed training modules.
     """
+    from ar_core.demo.dunning import load_demo_dunning  # the procedure, two blocks, a released run
     from ar_core.demo.late_payment import load_demo_late_payment  # a receivership, ratings, announcements
     from ar_core.demo.payment_plans import load_demo_payment_plans  # active, broken, awaiting approval
     from ar_core.demo.skills import load_demo_skills  # levels, backups, Schneider's leave
@@ -301,3 +302,4 @@ def load_demo_team_and_recovery(engine) -> None:
     load_demo_late_payment(engine)
     load_demo_write_offs(engine)
     load_demo_payment_plans(engine)
+    load_demo_dunning(engine)

@@ -527,9 +527,7 @@ def version_history(engine: sa.Engine, actor: Actor, sop_id: int) -> pl.DataFram
         rows = conn.execute(
             _joined().where(SopVersion.sop_id == sop_id).order_by(SopVersion.version_no.desc())
         ).all()
-        shown = [
-            r for r in rows if r.approved_at is not None or _may_see_unapproved(conn, actor, r)
-        ]
+        shown = [r for r in rows if r.approved_at is not None or _may_see_unapproved(conn, actor, r)]
     return _version_frame(shown)
 
 

@@ -156,9 +156,9 @@ _PLANS: dict[str, str] = {
     "knows_holidays": "schedule",
     "next_business_day": "schedule",
     "INSTALMENT_STATUSES": "plan_tracking",
-    "track_instalments": "plan_tracking",
     "Instalment": "plan_tracking",
     "paid_towards": "plan_tracking",
+    "track_instalments": "plan_tracking",
     "tracked_plan_status": "plan_tracking",
     # services: propose, approve (four eyes), cancel, read, track, the confirmation letter
     "PLAN_STATUSES": "payment_plans",
