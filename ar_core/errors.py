@@ -8,6 +8,8 @@ is also a ``ValueError`` so that parsing code may catch either.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class ArDeskError(Exception):
     """Base class of AR Desk errors."""
@@ -48,3 +50,22 @@ class OverlappingSnapshot(ArDeskError):
 
 class ApprovalRefused(ArDeskError):
     """A four-eyes decision is not allowed: own request, over the limit, or already decided."""
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """One thing wrong with an uploaded file (sales, training plans, skill levels), located as its
+    author sees it: the file, the row (``None`` for the file as a whole) and the column as headed."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}"

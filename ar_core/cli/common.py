@@ -6,7 +6,7 @@ Kept free of polars and the ORM: ``python -m ar_core`` loads only what the chose
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -40,3 +40,17 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD: {text!r}") from None
+
+
+#: The dates a command accepts: ISO and the German/Dutch way of writing them.
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+
+
+def parse_date(text: str) -> date:
+    """An argparse ``type``: ``2026-12-31`` or ``31.12.2026``."""
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD or DD.MM.YYYY): {text!r}")

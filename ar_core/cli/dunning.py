@@ -14,32 +14,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
 from pathlib import Path
 
-from ar_core.cli.common import CLI_ACTOR, open_store
-
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
-
-
-def _date(text: str) -> date:
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 - a date, no time
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD or DD.MM.YYYY): {text!r}")
+from ar_core.cli.common import CLI_ACTOR, open_store, parse_date
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("dunning", help="dunning runs: the proposed letters and their PDFs")
     cmds = p.add_subparsers(dest="dunning_command", required=True)
     c = cmds.add_parser("run", help="the letters a dunning run as of a date proposes (nothing is sent)")
-    c.add_argument("--as-of", dest="as_of", required=True, type=_date, help="the run's date")
+    c.add_argument("--as-of", dest="as_of", required=True, type=parse_date, help="the run's date")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=_cmd_run)
     c = cmds.add_parser("letters", help="write the run's letters as PDFs (one per customer, and one file)")
-    c.add_argument("--as-of", dest="as_of", required=True, type=_date, help="the run's date")
+    c.add_argument("--as-of", dest="as_of", required=True, type=parse_date, help="the run's date")
     c.add_argument("--out", required=True, help="the folder the PDFs are written to")
     c.set_defaults(func=_cmd_letters)
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from ar_core.cli.common import CLI_ACTOR, open_store
+from ar_core.cli.common import CLI_ACTOR, open_store, parse_date
 
 #: JSON key -> the column of ``performance.period_kpis`` it comes from, in the order printed.
 KPI_KEYS: dict[str, str] = {
@@ -39,22 +39,14 @@ MORE_KEYS: tuple[str, ...] = (
     "disputes_resolved", "dispute_cycle_days", "open_disputes", "open_dispute_age_days",
     "currency", "beginning_source", "ending_source",
 )  # fmt: skip
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
-
-
-def _date(text: str) -> date:
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 - a date, no time
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD or DD.MM.YYYY): {text!r}")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("kpis", help="DSO, best possible DSO, ADD, CEI, aging shares, days late of a period")
-    p.add_argument("--from", dest="start", required=True, type=_date, help="first day of the period")
-    p.add_argument("--to", dest="end", required=True, type=_date, help="last day of the period (included)")
+    p.add_argument("--from", dest="start", required=True, type=parse_date, help="first day of the period")
+    p.add_argument(
+        "--to", dest="end", required=True, type=parse_date, help="last day of the period (included)"
+    )
     p.add_argument("--company-code", help="only this company code")
     p.add_argument("--collector", help="only this collector's portfolio (user name, as in worklist)")
     p.add_argument("--json", action="store_true")

@@ -11,20 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+from ar_core.cli.common import parse_date
+
 FREQUENCIES = ("week", "month", "quarter")
-
-
-def _date(text: str) -> date:
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 - a date, no time
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD or DD.MM.YYYY): {text!r}")
 
 
 def _amount(text: str) -> Decimal:
@@ -43,9 +34,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c = cmds.add_parser("schedule", help="instalments on business days that sum to the amount to the cent")
     c.add_argument("--amount", required=True, type=_amount, help="the debt the plan covers")
     c.add_argument("--down", type=_amount, help="a down payment (its own first row)")
-    c.add_argument("--down-on", type=_date, help="when the down payment is due (default: today)")
+    c.add_argument("--down-on", type=parse_date, help="when the down payment is due (default: today)")
     c.add_argument("--instalments", required=True, type=int, help="instalments after the down payment")
-    c.add_argument("--first", required=True, type=_date, help="due date of the first instalment")
+    c.add_argument("--first", required=True, type=parse_date, help="due date of the first instalment")
     c.add_argument("--every", required=True, choices=FREQUENCIES)
     c.add_argument("--country", help="ISO country whose public holidays move the dates (e.g. DE, NL)")
     c.add_argument("--fee", type=_amount, help="a flat fee added to the plan")

@@ -13,26 +13,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from ar_core.cli.common import CLI_ACTOR, open_store
+from ar_core.cli.common import CLI_ACTOR, open_store, parse_date
 
 #: The keys of one ``training risks --json`` object, in order.
 RISK_KEYS: tuple[str, ...] = (
     "person", "module", "start", "due", "expected_hours", "hours_done", "completed_on",
     "projected_finish", "status",
 )  # fmt: skip
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
-
-
-def _date(text: str) -> date:
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 - a date, no time
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD or DD.MM.YYYY): {text!r}")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -47,7 +37,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(func=_cmd_import)
     c = cmds.add_parser("risks", help="every plan line with its projected finish and status")
     c.add_argument(
-        "--as-of", type=_date, help="judge as of this day (default: today in the team's time zone)"
+        "--as-of", type=parse_date, help="judge as of this day (default: today in the team's time zone)"
     )
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=_cmd_risks)

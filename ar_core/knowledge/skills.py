@@ -20,7 +20,7 @@ from datetime import datetime
 
 import polars as pl
 
-from ar_core.errors import InvalidInput
+from ar_core.errors import FileProblem, InvalidInput
 
 #: Hard and soft skill levels.
 SKILL_LEVELS: dict[int, str] = {0: "none", 1: "trained", 2: "independent", 3: "can coach"}
@@ -249,24 +249,6 @@ class LevelRow:
     skill: str
     level: int
     row: int
-
-
-@dataclass(frozen=True)
-class FileProblem:
-    """What is wrong with a file, located by row and column as its author sees them."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}"
 
 
 def _norm(header: object) -> str:

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from ar_core.errors import FileProblem
+
 #: The canonical columns, in the order the CLI's JSON names them.
 PLAN_FIELDS: tuple[str, ...] = (
     "person",
@@ -50,22 +52,8 @@ _PLACES = Decimal("0.01")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
-@dataclass(frozen=True)
-class PlanProblem:
-    """One thing wrong with a plan file (or its mapping), located as its author sees it."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}"
+#: One thing wrong with a plan file (or its mapping) (the shared located problem of every uploaded file).
+PlanProblem = FileProblem
 
 
 @dataclass(frozen=True)

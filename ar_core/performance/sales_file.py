@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from ar_core.errors import FileProblem
 from ar_core.money import parse_amount
 from ar_core.schema import KNOWN_CURRENCIES
 
@@ -50,22 +51,8 @@ _MONTH_PATTERNS = (
 )
 
 
-@dataclass(frozen=True)
-class SalesProblem:
-    """One thing wrong with a sales file, located as its author sees it."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}"
+#: One thing wrong with a sales file (the shared located problem of every uploaded file).
+SalesProblem = FileProblem
 
 
 @dataclass(frozen=True)
