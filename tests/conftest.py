@@ -165,3 +165,32 @@ def downloads(monkeypatch) -> dict[str, bytes]:
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", deferred)
     return offered
+
+
+#: The day the shared demo is built on (its training plans, absences and reviews are dated from it).
+DEMO_DAY = date(2026, 12, 2)
+
+
+@pytest.fixture(scope="session")
+def demo_team(tmp_path_factory) -> Iterator[sa.Engine]:
+    """The whole demo (3,000 items, seed 7) as ``make run`` loads it, built once per test process.
+
+    Shared by the demo tests of every area: read it, and write only what a second demo load would
+    (nothing). The day is pinned to :data:`DEMO_DAY`; passwords are hashed at the minimum cost.
+    """
+    import bcrypt
+
+    from ar_core.demo.build import load_demo_if_empty
+
+    folder = tmp_path_factory.mktemp("demo_team")
+    eng = make_engine(f"sqlite:///{folder / 'ardesk.sqlite'}")
+    migrate(eng)
+    cheap = bcrypt.gensalt(rounds=4)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AR_TODAY", DEMO_DAY.isoformat())
+        mp.setattr(
+            "ar_core.access.users.hash_password", lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode()
+        )
+        assert load_demo_if_empty(eng, folder, items=3_000, seed=7) is True
+    yield eng
+    eng.dispose()

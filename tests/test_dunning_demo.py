@@ -6,11 +6,9 @@ from __future__ import annotations
 import time
 from datetime import date
 
-import bcrypt
 import polars as pl
 import pytest
 
-from ar_core.demo.build import load_demo_if_empty
 from ar_core.demo.dunning import load_demo_dunning
 from ar_core.recovery import (
     dunning_levels,
@@ -26,23 +24,8 @@ LAST = date(2026, 11, 20)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from ar_core.store.db import make_engine, migrate
-
-    folder = tmp_path_factory.mktemp("demo_dunning")
-    engine = make_engine(f"sqlite:///{folder / 'ardesk.sqlite'}")
-    migrate(engine)
-    cheap = bcrypt.gensalt(rounds=4)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            "ar_core.access.users.hash_password", lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode()
-        )
-        assert load_demo_if_empty(engine, folder, items=3_000, seed=7) is True
-    started = time.perf_counter()
-    load_demo_dunning(engine)
-    print(f"load_demo_dunning: {time.perf_counter() - started:.1f} s")
-    yield engine
-    engine.dispose()
+def demo(demo_team):
+    return demo_team  # the demo build runs load_demo_dunning last
 
 
 def test_the_demo_run_blocks_and_levels(demo):

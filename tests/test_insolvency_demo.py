@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import bcrypt
 import pytest
 
-from ar_core.demo.build import load_demo_if_empty
 from ar_core.demo.late_payment import load_demo_late_payment
 from ar_core.demo.stories import story_customers
 from ar_core.ledger import all_customers
@@ -18,22 +16,9 @@ from tests.conftest import LEAD
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from ar_core.store.db import make_engine, migrate
-
-    folder = tmp_path_factory.mktemp("demo_law")
-    engine = make_engine(f"sqlite:///{folder / 'ardesk.sqlite'}")
-    migrate(engine)
-    cheap = bcrypt.gensalt(rounds=4)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            "ar_core.access.users.hash_password", lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode()
-        )
-        assert load_demo_if_empty(engine, folder, items=3_000, seed=7) is True
-    load_demo_late_payment(engine)
-    load_demo_late_payment(engine)  # twice: nothing doubles
-    yield engine
-    engine.dispose()
+def demo(demo_team):
+    load_demo_late_payment(demo_team)  # a second load (the build ran it): nothing doubles
+    return demo_team
 
 
 def test_the_insolvency_story_customer_is_in_receivership(demo):

@@ -3,35 +3,20 @@
 
 from __future__ import annotations
 
-import bcrypt
 import polars as pl
 import pytest
 
 from ar_core.access import get_actor
 from ar_core.collections import snapshot_for
 from ar_core.collections.team import team_worklist
-from ar_core.demo.build import load_demo_if_empty
-from ar_core.demo.payment_plans import load_demo_payment_plans
 from ar_core.recovery import items_in_active_plans, list_plans, plan_instalments, plans_waiting_for
 from tests.conftest import LEAD
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from ar_core.store.db import make_engine, migrate
-
-    folder = tmp_path_factory.mktemp("demo_plans")
-    engine = make_engine(f"sqlite:///{folder / 'ardesk.sqlite'}")
-    migrate(engine)
-    cheap = bcrypt.gensalt(rounds=4)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            "ar_core.access.users.hash_password", lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode()
-        )
-        assert load_demo_if_empty(engine, folder, items=3_000, seed=7) is True
-    ids = load_demo_payment_plans(engine)
-    yield engine, ids
-    engine.dispose()
+def demo(demo_team):
+    """The shared demo and the plans its build made."""
+    return demo_team, list_plans(demo_team, LEAD)["plan_id"].to_list()
 
 
 def test_three_plans_one_of_each(demo):

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import bcrypt
 import pytest
 
 from ar_core.access import collector_scope, own_portfolio
-from ar_core.demo.build import load_demo_if_empty
 from ar_core.demo.skills import BACKUPS, load_demo_skills
-from ar_core.demo.training import load_demo_training
 from ar_core.knowledge import cover_on, list_backups, skill_levels, team_coverage
 from tests.conftest import LEAD
 
@@ -20,22 +17,8 @@ DAY = date(2026, 12, 2)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from ar_core.store.db import make_engine, migrate
-
-    folder = tmp_path_factory.mktemp("demo_skills")
-    engine = make_engine(f"sqlite:///{folder / 'ardesk.sqlite'}")
-    migrate(engine)
-    cheap = bcrypt.gensalt(rounds=4)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            "ar_core.access.users.hash_password", lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode()
-        )
-        assert load_demo_if_empty(engine, folder, items=3_000, seed=7) is True
-    load_demo_training(engine, DAY)  # as the demo build runs it, before the skills
-    load_demo_skills(engine, DAY)
-    yield engine
-    engine.dispose()
+def demo(demo_team):
+    return demo_team  # the build ran load_demo_training, then load_demo_skills, on DAY
 
 
 def test_payment_plans_has_the_gap_and_french_a_single_speaker(demo):

@@ -4,32 +4,25 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import bcrypt
 import polars as pl
 import pytest
 
-from ar_core.demo.build import load_demo_if_empty
 from ar_core.demo.write_offs import SMALL, load_demo_write_offs
 from ar_core.recovery import items_in_legal, list_write_offs, write_off_items, write_off_register
 from tests.conftest import LEAD
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from ar_core.store.db import make_engine, migrate
-
-    folder = tmp_path_factory.mktemp("demo_write_offs")
-    engine = make_engine(f"sqlite:///{folder / 'ardesk.sqlite'}")
-    migrate(engine)
-    cheap = bcrypt.gensalt(rounds=4)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            "ar_core.access.users.hash_password", lambda pw: bcrypt.hashpw(pw.encode(), cheap).decode()
-        )
-        assert load_demo_if_empty(engine, folder, items=3_000, seed=7) is True
-    counts = load_demo_write_offs(engine)
-    yield engine, counts
-    engine.dispose()
+def demo(demo_team):
+    """The shared demo and what its build made: requests per outcome, read back from the store."""
+    requests = list_write_offs(demo_team, LEAD)
+    write_offs = requests.filter(pl.col("kind") == "write_off")
+    counts = {
+        status: write_offs.filter(pl.col("status") == status).height
+        for status in ("approved", "rejected", "pending")
+    }
+    counts["legal_handover"] = requests.filter(pl.col("kind") == "legal_handover").height
+    return demo_team, counts
 
 
 def test_the_demo_has_each_outcome_once_or_more(demo):
