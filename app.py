@@ -165,7 +165,7 @@ pages = {
     ]
     for section, specs in sections_for(actor.roles).items()
 }
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, expanded=True)  # every page in view: twenty, in five sections
 # The query string of the URL opened before login (``?customer=…``) stays at hand until a page has
 # run to its end with it: the cookie component's rerun can interrupt the first run after login, and
 # a rerun that follows may come without the query string.

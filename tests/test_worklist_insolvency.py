@@ -45,3 +45,17 @@ def test_the_team_worklist_reads_the_open_cases_on_the_as_of_date(db, make_resul
     end_insolvency_case(db, LEAD, case, date(2026, 11, 19))
     assert insolvent_customers(db, as_of).is_empty()  # ended before the snapshot's date
     assert insolvent_customers(db, date(2026, 11, 19))["customer_id"].to_list() == ["C1"]
+
+
+def test_the_huddle_leaves_a_held_customer_off_the_collectable_board():
+    from datetime import date as day
+
+    from ar_core.collections import huddle_board
+
+    held = _build(insolvent=pl.DataFrame({"customer_id": ["K1"], "status": ["bankruptcy"]}))
+    assert _row(held, "K1")["collections_hold"] is True
+    assert _row(held, "K2")["collections_hold"] is False
+    top = huddle_board(held, None, None, day(2026, 11, 1), top_n=10)["top_collectable"]
+    assert "K1" not in top["customer_id"].to_list()
+    plain = huddle_board(_build(), None, None, day(2026, 11, 1), top_n=10)["top_collectable"]
+    assert "K1" in plain["customer_id"]

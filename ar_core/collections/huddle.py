@@ -164,7 +164,8 @@ def huddle_board(  # noqa: PLR0917 - the boards' inputs, in the order the page h
             .sort(["created_at", "customer_id"])
         )
     return {
-        "top_collectable": _top(worklist, "overdue_collectable", top_n),
+        # a customer on collections hold (insolvency) is claimed through the administrator, not chased
+        "top_collectable": _top(_not_held(worklist), "overdue_collectable", top_n),
         "top_disputed": _top(worklist, "disputed_amount", top_n),
         "credit_balances": _credit_balances(worklist, top_n),
         "broken_promises": broken,
@@ -173,6 +174,12 @@ def huddle_board(  # noqa: PLR0917 - the boards' inputs, in the order the page h
             cases, worklist.select(*CASE_COLUMNS, "reasons"), today, top_n
         ),
     }
+
+
+def _not_held(worklist: pl.DataFrame) -> pl.DataFrame:
+    if "collections_hold" not in worklist.columns:
+        return worklist
+    return worklist.filter(~pl.col("collections_hold").fill_null(False))
 
 
 def default_step_date(today: date) -> date:

@@ -84,6 +84,7 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "credit_limit_unrated",
     "dispute_followups",
     "paid_unapplied",
+    "collections_hold",
 )
 #: Rule outcomes an agreed next action does not replace (they need a lead's eyes).
 _RULES_FIRST = ("legal review", "second-voice escalation")
@@ -613,6 +614,7 @@ def _held(out: pl.DataFrame) -> pl.DataFrame:
         .otherwise("reasons")
         .alias("reasons"),
         pl.when(held).then(pl.lit("none")).otherwise("next_action").alias("next_action"),
+        held.alias("collections_hold"),
     ).with_columns((pl.col("due_today") & ~held).alias("due_today"))
 
 
