@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import pytest
 
@@ -37,3 +39,12 @@ def test_three_plans_one_of_each(demo):
     frame, _ = team_worklist(engine, sid, as_of)
     row = frame.filter(pl.col("customer_id") == broken["customer_id"]).row(0, named=True)
     assert "payment plan broken" in row["reasons"]
+
+
+def test_no_plan_for_a_customer_in_insolvency(demo):
+    from ar_core.recovery import customers_in_insolvency
+
+    engine, _ = demo
+    plans = list_plans(engine, LEAD)
+    held = customers_in_insolvency(engine, date(2026, 11, 20))
+    assert held and not set(plans["customer_id"].to_list()) & held

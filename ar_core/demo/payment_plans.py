@@ -101,6 +101,15 @@ def _find(candidates, later, start: date, latest: date, config, *, wanted: str, 
     return None
 
 
+def _held_back(engine: sa.Engine, snapshot_id: int, as_of: date) -> set[str]:
+    """Customers in an insolvency proceeding or with invoices handed over to legal at ``as_of``."""
+    from ar_core.recovery import customers_in_insolvency, items_in_legal
+
+    legal = list(items_in_legal(engine))
+    handed = _open(engine, snapshot_id, as_of).filter(pl.col("_item_key").is_in(legal))["customer_id"]
+    return set(customers_in_insolvency(engine, as_of)) | set(handed.to_list())
+
+
 def load_demo_payment_plans(engine: sa.Engine) -> list[int]:
     """Make the demo's plans (module docstring); returns their ids (fewer when none fits)."""
     snaps = list_snapshots(engine).sort("as_of", "snapshot_id")
@@ -131,7 +140,7 @@ def load_demo_payment_plans(engine: sa.Engine) -> list[int]:
         later.append((as_of, per))
     small = _candidates(early, customers, Decimal("500.00"), config["approval_threshold"])
     made: list[int] = []
-    taken: set[str] = set()
+    taken = _held_back(engine, latest_id, latest)  # no plan for a customer in insolvency or legal
     for wanted, note in (("active", "pays the rest of the quarter in instalments, agreed on the phone"),
                          ("broken", "agreed after the second reminder; cash flow issue")):  # fmt: skip
         found = _find(small, later, start, latest, config, wanted=wanted, taken=taken)
