@@ -10,53 +10,19 @@ import streamlit as st
 
 from ar_core.recovery import (
     discard_run,
-    letter_eml_draft,
     list_runs,
     propose_dunning_run,
     release_run,
     remove_from_run,
     run_letters,
     run_lines,
-    run_pdf,
 )
 from ar_core.settings import get_time_zone
-from pages.dunning_parts import preview
+from pages.dunning_parts import downloads, preview
+from pages.dunning_parts.columns import LETTER_COLUMNS, LINE_COLUMNS
 from ui import data, forms
-from ui.components import date_column, money_column, record_table, time_column
+from ui.components import date_column, record_table, time_column
 from ui.fmt import money
-
-LETTER_COLUMNS = {
-    "letter_id": None,
-    "run_id": None,
-    "customer_id": "Customer",
-    "customer_name": "Name",
-    "language": "Language",
-    "level": "Level",
-    "kind": "Letter",
-    "currency": "Currency",
-    "open": money_column("Overdue"),
-    "credits": money_column("Credits"),
-    "interest": money_column("Interest"),
-    "compensation": money_column("Compensation"),
-    "total": money_column("Total"),
-    "removed_reason": "Removed because",
-    "contact_id": None,
-}
-LINE_COLUMNS = {
-    "line_id": None,
-    "letter_id": None,
-    "customer_id": "Customer",
-    "_item_key": None,
-    "doc_no": "Document",
-    "due_date": date_column("Due"),
-    "amount": money_column("Amount"),
-    "days_overdue": "Days overdue",
-    "interest": money_column("Interest"),
-    "is_credit": "Credit",
-    "level": "Level now",
-    "previous_level": "Level before",
-    "removed_reason": "Removed because",
-}
 
 
 def show(eng, actor, today: date, flash: str) -> None:
@@ -89,7 +55,7 @@ def show(eng, actor, today: date, flash: str) -> None:
         },
         time_zone=get_time_zone(eng),
     )
-    _downloads(eng, actor, released)
+    downloads.show(eng, actor, released)
 
 
 def _propose(eng, actor, today: date, flash: str) -> None:
@@ -176,40 +142,3 @@ def _review(eng, actor, run: dict, today: date, flash: str, lead: bool) -> None:
                     f"Run {run_id} discarded.",
                     flash=flash,
                 )
-
-
-def _downloads(eng, actor, released: pl.DataFrame) -> None:
-    ids = released["run_id"].to_list()
-    # keyed by the newest run: a release shows its own letters first
-    run_id = st.selectbox("Run", ids, key=f"dn_download_run_{ids[0]}", format_func=lambda r: f"Run {r}")
-    letters = run_letters(eng, actor, run_id).filter(pl.col("removed_reason").is_null())
-    if letters.is_empty():
-        st.info("This run released no letter.")
-        return
-    names = {
-        r["customer_id"]: f"{r['customer_id']} · {r['customer_name'] or ''} · {r['kind']} ({r['language']})"
-        for r in letters.iter_rows(named=True)
-    }
-    customer = st.selectbox("Customer", list(names), format_func=names.get, key="dn_download_customer")
-    left, mid, right = st.columns(3)
-    left.download_button(
-        "Customer's letter (PDF)",
-        lambda: run_pdf(eng, actor, run_id, customer),
-        f"dunning-{run_id}-{customer}.pdf",
-        "application/pdf",
-        key="dn_pdf_customer",
-    )
-    mid.download_button(
-        "E-mail draft (.eml)",
-        lambda: letter_eml_draft(eng, actor, run_id, customer),
-        f"dunning-{run_id}-{customer}.eml",
-        "message/rfc822",
-        key="dn_eml",
-    )
-    right.download_button(
-        "Whole run (PDF)",
-        lambda: run_pdf(eng, actor, run_id),
-        f"dunning-run-{run_id}.pdf",
-        "application/pdf",
-        key="dn_pdf_run",
-    )
