@@ -114,3 +114,22 @@ def test_a_layout_of_the_lead_is_chosen_by_name_and_a_failing_check_exits_1(demo
     failed = run(env, "weekly", "--as-of", "2026-11-13", "--out", str(tmp_path / "f.xlsx"), "--json")
     assert failed.returncode == 1
     assert {c["difference"] for c in json.loads(failed.stdout)["checks"]} == {"-0.01"}
+
+
+@pytest.mark.parametrize("title", ["about", "'x'", "History"])
+def test_a_layout_with_a_sheet_title_excel_refuses_exits_1_naming_file_and_field(demo_store, tmp_path, title):
+    """Checked when the layout is read: a clear message, no traceback, no file written."""
+    folder = tmp_path / "layouts"
+    folder.mkdir()
+    text = (ROOT / "ar_core/templates/reports/weekly.yaml").read_text(encoding="utf-8")
+    (folder / "ours.yaml").write_text(
+        text.replace("name: weekly", "name: ours").replace("title: Aging by collector", f'title: "{title}"'),
+        encoding="utf-8",
+    )
+    out = tmp_path / "x.xlsx"
+    env = {**demo_store, "AR_REPORT_LAYOUTS": str(folder)}
+    done = run(env, "weekly", "--layout", "ours", "--as-of", "2026-11-20", "--out", str(out))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"ours.yaml: sheets[0].title: {title!r} is no sheet name")
+    assert not out.exists()

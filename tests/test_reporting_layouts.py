@@ -128,3 +128,59 @@ def test_two_files_of_one_name_are_refused(tmp_path):
         )
     with pytest.raises(InvalidInput, match=r"b\.yaml: name: 'same' is also the name of a\.yaml"):
         load_layouts(tmp_path)
+
+
+def _titled(tmp_path, *titles: str):
+    import json  # JSON strings are YAML: a real tab, an emoji and quotes as written
+
+    sheets = "".join(f"  - topic: aging\n    title: {json.dumps(t, ensure_ascii=False)}\n" for t in titles)
+    path = tmp_path / "ours.yaml"
+    path.write_text(f"kind: weekly\ntitle: T\nsheets:\n{sheets}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("titles", "index", "says"),
+    [
+        (["about"], 0, "'About' is a sheet the report writes itself"),
+        (["ABOUT"], 0, "'About' is a sheet the report writes itself"),
+        (["totals CHECK"], 0, "'Totals check' is a sheet the report writes itself"),
+        (["History"], 0, "'History' is reserved by Excel"),
+        (["history"], 0, "'History' is reserved by Excel"),
+        (["'x'"], 0, "starts or ends with an apostrophe"),
+        (["'x"], 0, "starts or ends with an apostrophe"),
+        (["x'"], 0, "starts or ends with an apostrophe"),
+        (["x" * 32], 0, "32 characters, at most 31"),
+        (["\N{GRINNING FACE}" * 16], 0, "32 characters, at most 31"),  # Excel counts UTF-16 units
+        (["a:b"], 0, "':'"),
+        (["a?b"], 0, "'?'"),
+        (["Tab\tname"], 0, "a control character"),
+        (["Aging", "AGING"], 1, "two sheets are called 'AGING' (case is ignored)"),
+    ],
+)
+def test_every_excel_sheet_name_rule_is_checked_naming_the_file_and_field(tmp_path, titles, index, says):
+    with pytest.raises(InvalidInput) as caught:
+        load_layout(_titled(tmp_path, *titles))
+    assert caught.value.field == f"ours.yaml: sheets[{index}].title"
+    assert says in str(caught.value)
+
+
+def test_a_title_that_passes_the_check_is_one_the_workbook_writer_accepts(tmp_path):
+    """Whatever the layout check lets through, xlsxwriter writes (no traceback at produce time)."""
+    import io
+    from datetime import UTC, date, datetime
+
+    import openpyxl
+
+    from ar_core.reporting import Cover, Inputs, build_sheets, report_xlsx, totals_check
+    from tests.conftest import item, items_frame
+
+    titles = ["x" * 31, "It's", "Über 90 Tage", "\N{GRINNING FACE}" * 15 + "x", "Abouts", "History 2"]
+    layout = load_layout(_titled(tmp_path, *titles))
+    items = items_frame([item(doc_no="1", amount="10.00")])
+    day = date(2026, 11, 20)
+    inputs = Inputs(day, day, items, "EUR", (30, 60, 90), *(lambda *_: None,) * 7)
+    sheets = build_sheets(layout, inputs)
+    cover = Cover(layout, day, day, 1, "EUR", "x", datetime(2026, 11, 20, tzinfo=UTC), (day, day))
+    book = openpyxl.load_workbook(io.BytesIO(report_xlsx(cover, sheets, totals_check(sheets, {}))))
+    assert book.sheetnames == ["About", *titles, "Totals check"]

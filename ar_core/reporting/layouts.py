@@ -27,11 +27,14 @@ KINDS: tuple[str, ...] = ("daily", "weekly", "monthly")
 #: The KPI period of each kind (``sheets.period_for``).
 PERIODS: tuple[str, ...] = ("week", "month", "quarter")
 KIND_PERIOD = {"daily": "week", "weekly": "week", "monthly": "month"}
-#: Excel forbids these in a sheet name, and allows at most 31 characters.
+#: Excel forbids these in a sheet name, and allows at most 31 characters (UTF-16 units).
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_SHEET_CHARS = 31
-#: Sheet names the workbook writer itself uses.
+#: Sheet names the workbook writer itself uses (``workbook.ABOUT``, ``workbook.CHECKS``).
 RESERVED_SHEETS = ("About", "Totals check")
+#: Sheet names Excel keeps for itself (its change history).
+EXCEL_RESERVED_SHEETS = ("History",)
 _LAYOUT_KEYS = ("name", "kind", "title", "description", "sheets")
 _SHEET_KEYS = ("topic", "title", "columns", "headings", "group_by", "thresholds")
 _NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
@@ -384,6 +387,38 @@ def _text(value: Any, file: str, key: str, *, required: bool = True) -> str:
     return value.strip()
 
 
+def sheet_name_problem(title: str) -> str | None:
+    """What Excel (and xlsxwriter, which refuses the workbook) holds against ``title`` as a sheet
+    name, or ``None``: checked when the layout is read, so a report never fails half-written."""
+    units = len(title.encode("utf-16-le", "surrogatepass")) // 2  # Excel counts UTF-16 units
+    bad = _BAD_SHEET_CHARS.search(title)
+    lowered = title.lower()
+    ours = next((name for name in RESERVED_SHEETS if name.lower() == lowered), None)
+    excels = next((name for name in EXCEL_RESERVED_SHEETS if name.lower() == lowered), None)
+    problems = (
+        (not title, "it is empty"),
+        (units > MAX_SHEET_CHARS, f"{units} characters, at most {MAX_SHEET_CHARS}"),
+        (bad is not None, f"{bad and bad.group()!r} is not allowed (none of []:*?/\\)"),
+        (_CONTROL_CHARS.search(title) is not None, "it holds a control character (tab, line break)"),
+        (title.startswith("'") or title.endswith("'"), "it starts or ends with an apostrophe"),
+        (ours is not None, f"{ours!r} is a sheet the report writes itself (case is ignored)"),
+        (excels is not None, f"{excels!r} is reserved by Excel (case is ignored)"),
+    )
+    return next((message for failed, message in problems if failed), None)
+
+
+def _title(raw: dict, topic: Topic, where: str, file: str, used: set[str]) -> str:
+    """The sheet's tab: a name Excel accepts, unique in the workbook ignoring case."""
+    title = _text(raw.get("title", topic.title), file, f"{where}.title")
+    problem = sheet_name_problem(title)
+    if problem:
+        raise _fail(file, f"{where}.title", f"{title!r} is no sheet name: {problem}")
+    if title.lower() in used:
+        raise _fail(file, f"{where}.title", f"two sheets are called {title!r} (case is ignored)")
+    used.add(title.lower())
+    return title
+
+
 def _sheet(raw: Any, index: int, file: str, used: set[str]) -> SheetSpec:  # noqa: PLR0912 - one check per key
     where = f"sheets[{index}]"
     if not isinstance(raw, dict):
@@ -395,17 +430,7 @@ def _sheet(raw: Any, index: int, file: str, used: set[str]) -> SheetSpec:  # noq
     if topic_name not in TOPICS:
         raise _fail(file, f"{where}.topic", f"unknown topic {topic_name!r}: one of {', '.join(TOPICS)}")
     topic = TOPICS[topic_name]
-    title = _text(raw.get("title", topic.title), file, f"{where}.title")
-    if len(title) > MAX_SHEET_CHARS or _BAD_SHEET_CHARS.search(title) or title in RESERVED_SHEETS:
-        raise _fail(
-            file,
-            f"{where}.title",
-            f"{title!r} is no sheet name: at most {MAX_SHEET_CHARS} "
-            f"characters, none of []:*?/\\, not {' or '.join(RESERVED_SHEETS)}",
-        )
-    if title.lower() in used:
-        raise _fail(file, f"{where}.title", f"two sheets are called {title!r}")
-    used.add(title.lower())
+    title = _title(raw, topic, where, file, used)
     known = [c.name for c in topic.columns]
     columns = raw.get("columns", known)
     if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
