@@ -101,6 +101,25 @@ def test_a_collector_sees_their_own_portfolio_only(ledger):
     assert _table(at, "collector")["collector"].tolist() == ["colin"]
 
 
+def test_a_collector_covering_a_colleague_sees_their_own_kpis_only(ledger):
+    from ar_core.knowledge import assess_skill, record_absence, set_backup
+
+    assess_skill(ledger, SYSTEM, "colin", "german", "C2", "native")
+    set_backup(ledger, SYSTEM, "dora", "colin")
+    record_absence(ledger, SYSTEM, "dora", date(2026, 11, 16), date(2026, 11, 27))  # today 20.11.
+    at = page("colin", **{keys.KPI_PRESET: "custom", keys.KPI_RANGE: (date(2026, 9, 1), NOV30)})
+    inputs = _table(at, "input").set_index("input")
+    # Colin works Dora's C2 while she is away, but his KPIs stay C1, C3: I1 1000; I4 1500 + I6 500
+    assert (inputs.loc["Beginning AR", "value"], inputs.loc["Ending AR", "value"]) == (
+        "EUR 1,000.00",
+        "EUR 2,000.00",
+    )
+    at.session_state[keys.KPI_BY] = "collector"
+    at.run()
+    table = _table(at, "collector")
+    assert table["collector"].tolist() == ["colin"] and [float(v) for v in table["ending_ar"]] == [2000.0]
+
+
 def test_a_lead_looks_at_one_collectors_portfolio(ledger):
     at = page(**{keys.KPI_PRESET: "custom", keys.KPI_RANGE: (date(2026, 9, 1), NOV30)})
     assert _table(at, "input").set_index("input").loc["Ending AR", "value"] == "EUR 4,500.00"

@@ -251,3 +251,67 @@ def test_an_empty_extract_gives_an_empty_frame_per_group_and_a_row_in_total():
     assert kpi_frame(empty, START, END, by="company_code").is_empty()
     row = kpi_frame(empty, START, END).row(0, named=True)
     assert row["ending_ar"] == D("0.00") and row["dso_simple"] is None and row["pct_current"] is None
+
+
+# --- read from the store: a collector's KPIs are their own figures -----------------------------------
+
+
+@pytest.fixture
+def covered(engine, make_result, monkeypatch):
+    """The period test's store (C1, C3: Meyer's; C2: Schneider's); today Schneider is away, Meyer covers."""
+    from ar_core.collections.lifecycle import import_snapshot
+    from ar_core.knowledge import assess_skill, record_absence, set_backup
+    from tests.conftest import LEAD
+    from tests.test_performance_period import ALL_ITEMS, AUG31, AUGUST, NOV30
+    from tests.workflow_setup import seed
+
+    monkeypatch.setenv("AR_TODAY", "2026-12-02")
+    seed(engine)
+    for rows, as_of in ((AUGUST, AUG31), (ALL_ITEMS, NOV30)):
+        import_snapshot(engine, LEAD, make_result(rows, as_of=as_of, file_name=f"extract_{as_of}.txt"))
+    assess_skill(engine, LEAD, "c.meyer", "german", "C2", "native")
+    set_backup(engine, LEAD, "j.schneider", "c.meyer")
+    record_absence(engine, LEAD, "j.schneider", date(2026, 11, 30), date(2026, 12, 11))
+    return engine
+
+
+def test_a_collectors_kpis_leave_out_the_portfolio_they_cover_today(covered):
+    from ar_core.access import collector_scope
+    from ar_core.performance import period_kpis
+    from tests.conftest import LEAD
+    from tests.workflow_setup import MEYER
+
+    assert collector_scope(covered, "c.meyer") == {"C1", "C2", "C3"}  # Meyer works Schneider's C2 today
+    period = (date(2026, 9, 1), date(2026, 11, 30))
+    rows = period_kpis(covered, LEAD, *period, by="collector").iter_rows(named=True)
+    mine = next(r for r in rows if r["collector"] == "c.meyer")
+    # C1, C3: beginning I1 1000; ending I4 1500 + I6 500 — never C2's I2 2000 or I5 2500
+    assert (mine["beginning_ar"], mine["ending_ar"]) == (D("1000.00"), D("2000.00"))
+    as_lead = period_kpis(covered, LEAD, *period, collector="c.meyer").row(0, named=True)
+    own = period_kpis(covered, MEYER, *period).row(0, named=True)
+    own_group = period_kpis(covered, MEYER, *period, by="collector").row(0, named=True)
+    for row in (as_lead, own, own_group):
+        for column in ("beginning_ar", "ending_ar", "ending_current_ar", "credit_sales", "dso_simple"):
+            assert row[column] == mine[column], column
+
+
+def test_a_collectors_view_says_when_escalations_make_it_differ_from_their_team_row(covered):
+    from ar_core.collections import escalate
+    from ar_core.performance import period_kpis
+    from tests.conftest import LEAD
+    from tests.workflow_setup import MEYER, SCHNEIDER
+
+    period = (date(2026, 9, 1), date(2026, 11, 30))
+    assert "escalated" not in (period_kpis(covered, MEYER, *period).row(0, named=True)["notes"] or "")
+    escalate(covered, SCHNEIDER, "C2", to_username=MEYER.username, reason="needs a senior")
+    own = period_kpis(covered, MEYER, *period).row(0, named=True)
+    assert own["ending_ar"] == D("4500.00")  # C1, C3 and the escalated C2 (I5 2500)
+    assert (
+        "1 customer escalated to c.meyer from another portfolio counts here (per collector, the team's "
+        "figures keep it with its portfolio owner)"
+    ) in own["notes"]
+    team = period_kpis(covered, LEAD, *period, by="collector")
+    assert team.select("collector", "ending_ar").rows() == [
+        ("c.meyer", D("2000.00")),
+        ("j.schneider", D("2500.00")),
+    ]

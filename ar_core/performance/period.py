@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from ar_core.access import (
     READ_ALL_ROLES,
     Actor,
-    collector_scope,
+    escalated_to,
     in_portfolio,
     own_portfolio,
     parse_roles,
@@ -166,12 +166,36 @@ def _owners(engine: sa.Engine, customers: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _own_figures(engine: sa.Engine, username: str) -> frozenset[str]:
+    """The customers a collector's KPIs measure: their own portfolio and what is escalated to them.
+
+    Not ``access.collector_scope``: that adds the portfolio of a colleague they cover today, which
+    they work but are not measured on — their KPIs would change with the day's absences.
+    """
+    return own_portfolio(engine, username) | escalated_to(engine, username)
+
+
+def _escalation_note(engine: sa.Engine, viewer: str) -> list[str]:
+    """Why one collector's view differs from their row per collector: customers escalated to them."""
+    lent = escalated_to(engine, viewer) - own_portfolio(engine, viewer)
+    if not lent:
+        return []
+    one = len(lent) == 1
+    return [
+        f"{len(lent)} customer{'' if one else 's'} escalated to {viewer} from another portfolio "
+        f"count{'s' if one else ''} here (per collector, the team's figures keep "
+        f"{'it with its' if one else 'them with their'} portfolio owner)"
+    ]
+
+
 def _scope(engine: sa.Engine, actor: Actor, collector: str | None) -> frozenset[str] | None:
     scope = readable_customers(engine, actor)
+    if scope is not None:  # a collector's own view: their own figures, never a covered colleague's
+        scope = scope & _own_figures(engine, actor.username)
     if collector:
         if collector != actor.username and not actor.has(*READ_ALL_ROLES):
             raise PermissionDenied(f"{actor.username} may not see {collector}'s KPIs")
-        theirs = collector_scope(engine, collector)
+        theirs = _own_figures(engine, collector)
         scope = theirs if scope is None else scope & theirs
     return scope
 
@@ -337,13 +361,14 @@ def period_kpis(
         for src in (begin_src, end_src)
         if src.kind in ("earlier", "partial")
     ]
+    viewer = collector or (None if actor.has(*READ_ALL_ROLES) else actor.username)
+    notes += _escalation_note(engine, viewer) if viewer else []
     groups = None  # customer -> group, for the promises and disputes
     if by == "collector":
         named = pl.concat(
             [ending.select("customer_id", "collector"), beginning.select("customer_id", "collector")]
         )
         named = named.unique("customer_id", keep="first")
-        viewer = collector or (None if actor.has(*READ_ALL_ROLES) else actor.username)
         if viewer:  # one collector's view: everything in it is that portfolio (escalations included)
             owners = named.select("customer_id", pl.lit(viewer).alias("owner"))
         else:
