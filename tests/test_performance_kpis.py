@@ -102,6 +102,20 @@ def test_count_back_edges():
     assert dso_count_back(D(301), [(30, D(100)), (31, D(200))]).value is None
 
 
+def test_count_back_without_sales_is_none_and_with_no_ar_is_zero():
+    # no credit sales at all: nothing to count back over, whatever ending AR (as DSO simple)
+    assert dso_count_back(D(0), [(30, D(0)), (31, D(0))]) == Kpi(None, "no credit sales in the period")
+    assert dso_count_back(D(0), []) == Kpi(None, "no credit sales in the period")
+    assert dso_count_back(D(100), [(30, D(0))]) == Kpi(None, "no credit sales in the period")
+    # no AR and sales: 0 days, also when the newest month sold nothing
+    assert dso_count_back(D(0), [(30, D(0)), (31, D(200))]) == Kpi(D("0.00"))
+    # AR older than a month without sales still counts that month's days: 30 + 50/200 × 31 = 37.75
+    assert dso_count_back(D(50), [(30, D(0)), (31, D(200))]) == Kpi(D("37.75"))
+    empty = kpi_frame(pl.DataFrame(schema=ITEM_SCHEMA), START, END).row(0, named=True)
+    assert empty["dso_count_back"] is None
+    assert "dso_count_back: no credit sales in the period" in empty["notes"]
+
+
 # --- the inputs from an extract with cleared items --------------------------------------------------
 
 

@@ -19,7 +19,7 @@ For a period ``start``..``end`` (both days included):
 - DSO (simple) = ending AR ÷ credit sales × D.
 - DSO (count-back): from ending AR subtract each month's credit sales, newest month first, adding
   that month's days (within the period), until the remainder is smaller than a month's sales; that
-  month counts as remainder ÷ its sales × its days.
+  month counts as remainder ÷ its sales × its days. No credit sales: ``None``; ending AR 0: 0.
 - Best possible DSO = ending current AR ÷ credit sales × D; ADD = DSO (simple) − best possible DSO.
 - CEI = (beginning AR + credit sales ÷ N − ending AR) ÷ (beginning AR + credit sales ÷ N − ending
   current AR) × 100.
@@ -129,12 +129,18 @@ def dso_count_back(ending_ar: Decimal, monthly: Sequence[tuple[int, Decimal]]) -
     """DSO (count-back) in days (``Decimal``, 2 places); ``monthly`` = ``(days, sales)``, newest first.
 
     Subtracts each month's sales from ending AR and adds its days until the remainder is smaller
-    than a month's sales, which counts as remainder ÷ its sales × its days. ``None`` when ending AR
-    is negative or larger than all the months' sales together (count-back needs earlier months).
+    than a month's sales, which counts as remainder ÷ its sales × its days. ``None`` without credit
+    sales in the months (nothing to count back over, as DSO simple), when ending AR is negative or
+    larger than all the months' sales together (count-back needs earlier months); 0 when ending AR
+    is 0 (a newest month without sales would otherwise add its days to an AR of nothing).
     """
     remainder = Decimal(ending_ar)
+    if not any(Decimal(month_sales) > 0 for _days, month_sales in monthly):
+        return Kpi(None, "no credit sales in the period")
     if remainder < 0:
         return Kpi(None, "ending AR is negative")
+    if remainder == 0:
+        return Kpi(_ZERO)
     total = Decimal(0)
     for days, month_sales in monthly:
         sales = Decimal(month_sales)
