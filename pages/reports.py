@@ -2,8 +2,9 @@
 
 Lists the layouts (defaults and the lead's own files), produces a report for a chosen snapshot
 date with its totals check against the snapshot, and lists the produced reports, which can be
-downloaded unchanged and — monthly ones — signed off (prepared by the author, reviewed by another
-lead or controller). The rules live in ``ar_core.reporting``; the sections in ``pages/reports_parts``.
+downloaded unchanged and — monthly ones — signed off (prepared by the author, or by a lead or
+controller for the scheduler's, reviewed by another lead or controller). The rules live in
+``ar_core.reporting``; the sections in ``pages/reports_parts``.
 """
 
 from __future__ import annotations

@@ -147,3 +147,73 @@ def test_a_collector_cannot_approve_a_report_signoff_without_the_role(reports):
     assert waiting_for(reports, CONTROLLER)["request_id"].to_list() == [request_id]
     assert waiting_for(reports, OTHER_LEAD)["request_id"].to_list() == [request_id]
     assert waiting_for(reports, LEAD).is_empty() and waiting_for(reports, COLLECTOR).is_empty()
+
+
+def test_the_scheduler_is_the_command_line_operator():
+    from ar_core.cli.common import CLI_ACTOR
+    from ar_core.reporting import SCHEDULER
+
+    assert CLI_ACTOR.username == SCHEDULER == "cli"
+
+
+def test_a_scheduler_report_is_prepared_by_a_lead_or_controller_who_then_counts_as_preparer(reports):
+    from ar_core.cli.common import CLI_ACTOR
+
+    produced = produce_report(reports, CLI_ACTOR, "monthly", AS_OF)
+    run = list_runs(reports, LEAD).row(0, named=True)
+    assert run["produced_by"] == "cli"
+    assert may_prepare(LEAD, run) and may_prepare(CONTROLLER, run) and may_prepare(OTHER_LEAD, run)
+    assert not may_prepare(COLLECTOR, run) and not may_prepare(ADMIN, run)  # admin: no lead/controller role
+    with pytest.raises(PermissionDenied, match="lead or controller"):
+        mark_prepared(reports, ADMIN, produced.run_id)
+    request_id = mark_prepared(reports, LEAD, produced.run_id)
+    run = list_runs(reports, LEAD).row(0, named=True)
+    assert (run["status"], run["produced_by"], run["prepared_by"]) == ("prepared", "cli", "lena.lead")
+    assert not may_prepare(CONTROLLER, run)
+    with pytest.raises(ApprovalRefused, match=r"already marked prepared by lena\.lead"):
+        mark_prepared(reports, CONTROLLER, produced.run_id)
+    # four eyes against the person who prepared it
+    assert not may_review(LEAD, run) and may_review(OTHER_LEAD, run)
+    with pytest.raises(ApprovalRefused, match="four eyes"):
+        review(reports, LEAD, produced.run_id)
+    with pytest.raises(ApprovalRefused, match="four eyes"):
+        approve(reports, LEAD, request_id)
+    review(reports, OTHER_LEAD, produced.run_id)
+    run = list_runs(reports, LEAD).row(0, named=True)
+    assert (run["status"], run["prepared_by"], run["reviewed_by"]) == ("reviewed", "lena.lead", "otto.lead")
+    request = list_requests(reports, LEAD, kind="report_signoff").row(0, named=True)
+    assert (request["requested_by"], request["decided_by"]) == ("lena.lead", "otto.lead")
+    assert "prepared on behalf of the scheduler" in request["reason"]
+    audit = list_audit(reports, ADMIN).filter(pl.col("entity") == "report_run").sort("id")
+    assert audit.select("action", "actor").rows() == [
+        ("produce_report", "cli"),
+        ("prepare_report", "lena.lead"),
+        ("review_report", "otto.lead"),
+    ]
+    prepared = audit.row(1, named=True)["after"]
+    assert "prepared on behalf of the scheduler" in str(prepared)
+
+
+def test_a_report_of_another_person_stays_theirs_to_prepare(reports):
+    produced = produce_report(reports, OTHER_LEAD, "monthly", AS_OF)
+    run = list_runs(reports, LEAD).row(0, named=True)
+    assert not may_prepare(LEAD, run) and not may_prepare(CONTROLLER, run)
+    with pytest.raises(PermissionDenied, match=r"only its author otto\.lead"):
+        mark_prepared(reports, CONTROLLER, produced.run_id)
+
+
+def test_a_scheduler_report_whose_kept_file_changed_is_not_prepared(reports):
+    import sqlalchemy as sa
+
+    from ar_core.cli.common import CLI_ACTOR
+    from ar_core.errors import ArDeskError
+
+    produced = produce_report(reports, CLI_ACTOR, "monthly", AS_OF)
+    with reports.begin() as conn:
+        conn.execute(
+            sa.text("update report_runs set content = :c where id = :i"),
+            {"c": produced.content + b"x", "i": produced.run_id},
+        )
+    with pytest.raises(ArDeskError, match="no longer matches its SHA-256"):
+        mark_prepared(reports, LEAD, produced.run_id)
+    assert list_runs(reports, LEAD).row(0, named=True)["prepared_by"] is None

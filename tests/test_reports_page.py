@@ -111,3 +111,31 @@ def test_a_broken_layout_file_is_named_on_the_page(store, tmp_path, monkeypatch)
     monkeypatch.setenv("AR_REPORT_LAYOUTS", str(folder))
     at = page("lena")
     assert "ours.yaml: sheets[0].topic: unknown topic 'nope'" in at.error[0].value.replace("\\", "")
+
+
+def test_a_report_the_scheduler_produced_is_listed_and_a_lead_prepares_it(store):
+    from ar_core.cli.common import CLI_ACTOR
+    from ar_core.reporting import produce_report
+
+    produce_report(store, CLI_ACTOR, "monthly", date(2026, 11, 30))
+    at = page("lena")
+    runs = at.dataframe[-1].value
+    assert runs[["kind", "status", "produced_by", "prepared_by"]].values.tolist() == [
+        ["monthly", "produced", "cli", ""]
+    ]
+    assert any("a lead or controller, on behalf of the scheduler" in c.value for c in at.caption)
+    assert [b.key for b in at.button if b.key in ("rp_prepare", "rp_review")] == ["rp_prepare"]
+    at.button(key="rp_prepare").click().run()
+    assert not at.exception, at.exception
+    assert "marked prepared" in at.success[0].value
+    assert at.dataframe[-1].value[["status", "produced_by", "prepared_by"]].values.tolist() == [
+        ["prepared", "cli", "lena"]
+    ]
+    assert not [b for b in at.button if b.key in ("rp_prepare", "rp_review")]  # lena prepared: no review
+    otto = page("otto")
+    assert [b.key for b in otto.button if b.key in ("rp_prepare", "rp_review")] == ["rp_review"]
+    otto.button(key="rp_review").click().run()
+    assert not otto.exception, otto.exception
+    assert otto.dataframe[-1].value[["status", "prepared_by", "reviewed_by"]].values.tolist() == [
+        ["reviewed", "lena", "otto"]
+    ]

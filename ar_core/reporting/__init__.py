@@ -46,11 +46,14 @@ _EXPORTS: dict[str, str] = {
     "produce_report": "produce",
     "report_layouts": "produce",
     "run_file": "produce",
+    "ON_BEHALF_ROLES": "signoff",
     "REVIEW_ROLES": "signoff",
+    "SCHEDULER": "signoff",
     "SIGNED_KINDS": "signoff",
     "mark_prepared": "signoff",
     "may_prepare": "signoff",
     "may_review": "signoff",
+    "prepared_by_whom": "signoff",
     "review": "signoff",
 }
 __getattr__, __dir__ = lazy(__name__, _EXPORTS)

@@ -1,5 +1,10 @@
 """Sign-off of a monthly report: prepared by its author, reviewed by another lead or controller.
 
+A report the scheduler produced (author :data:`SCHEDULER`, the command-line operator) has no
+person as author, so a lead or controller prepares it on the scheduler's behalf and from then on
+counts as its preparer: the four-eyes rule holds against that person (audited as "prepared on
+behalf of the scheduler").
+
 The four-eyes rule is the one of ``access`` approvals (kind ``report_signoff``): marking prepared
 requests an approval, reviewing approves it, and ``access`` refuses a decision by the requester
 and, since a report has no amount, asks the reviewer for the role lead or controller instead of
@@ -25,6 +30,11 @@ SIGNOFF_KIND = "report_signoff"
 REVIEW_ROLES: tuple[str, ...] = ROLE_DECIDED[SIGNOFF_KIND]
 #: The kinds of report that are signed off.
 SIGNED_KINDS: tuple[str, ...] = ("monthly",)
+#: The author of reports the scheduler produced: the CLI operator (``ar_core.cli.common.CLI_ACTOR``).
+SCHEDULER = "cli"
+#: Who may prepare a scheduler's report on its behalf.
+ON_BEHALF_ROLES: tuple[str, ...] = ("lead", "controller")
+ON_BEHALF = "prepared on behalf of the scheduler"
 
 
 def _run(conn: sa.Connection, run_id: int) -> Any:
@@ -53,8 +63,14 @@ def _view(row: Any) -> dict[str, Any]:
     }
 
 
+def _on_behalf(actor: Actor, produced_by: str) -> bool:
+    """Whether ``actor`` prepares a scheduler's report on its behalf (not their own)."""
+    return produced_by == SCHEDULER and actor.username != SCHEDULER and actor.has(*ON_BEHALF_ROLES)
+
+
 def mark_prepared(engine: sa.Engine, actor: Actor, run_id: int, note: str | None = None) -> int:
-    """The author marks their monthly report prepared; returns the approval request for its review."""
+    """The author marks their monthly report prepared, or a lead or controller one the scheduler
+    produced; returns the approval request for its review."""
     actor.require(*PRODUCE_ROLES, doing="sign off reports")
     with engine.connect() as conn:
         row = _run(conn, run_id)
@@ -62,13 +78,20 @@ def mark_prepared(engine: sa.Engine, actor: Actor, run_id: int, note: str | None
         raise ArDeskError(
             f"only {', '.join(SIGNED_KINDS)} reports are signed off, report {run_id} is {row.kind}"
         )
-    if row.produced_by != actor.username:
-        raise PermissionDenied(f"only its author {row.produced_by} may mark report {run_id} prepared")
     if row.prepared_by is not None:
         raise ApprovalRefused(f"report {run_id} was already marked prepared by {row.prepared_by}")
+    behalf = _on_behalf(actor, row.produced_by)
+    if row.produced_by == SCHEDULER and not behalf and actor.username != SCHEDULER:
+        raise PermissionDenied(
+            f"report {run_id} was produced by the scheduler: a lead or controller marks it prepared"
+        )
+    if row.produced_by != actor.username and not behalf:
+        raise PermissionDenied(f"only its author {row.produced_by} may mark report {run_id} prepared")
     _unchanged(row)
     subject = f"report {run_id}: {row.file_name} (sha256 {row.sha256[:16]})"
     reason = (note or "").strip() or f"{row.layout} report as of {row.as_of.isoformat()} prepared for review"
+    if behalf:
+        reason = f"{reason} ({ON_BEHALF})"
     request_id = request_approval(engine, actor, kind=SIGNOFF_KIND, subject=subject, reason=reason)
     with write_transaction(engine, actor) as conn:
         before = _view(_run(conn, run_id))
@@ -79,15 +102,10 @@ def mark_prepared(engine: sa.Engine, actor: Actor, run_id: int, note: str | None
         ).rowcount
         if done != 1:
             raise ApprovalRefused(f"report {run_id} was marked prepared meanwhile")
-        record(
-            conn,
-            actor,
-            "prepare_report",
-            "report_run",
-            run_id,
-            before=before,
-            after=_view(_run(conn, run_id)),
-        )
+        after = _view(_run(conn, run_id))
+        if behalf:
+            after |= {"on_behalf_of": SCHEDULER, "note": ON_BEHALF}
+        record(conn, actor, "prepare_report", "report_run", run_id, before=before, after=after)
     return request_id
 
 
@@ -120,7 +138,15 @@ def review(engine: sa.Engine, actor: Actor, run_id: int, note: str | None = None
 
 def may_prepare(actor: Actor, run: dict[str, Any]) -> bool:
     """Whether ``actor`` is offered "Mark prepared" for a run row (``produce.RUN_SCHEMA``)."""
-    return run["kind"] in SIGNED_KINDS and run["prepared_by"] is None and run["produced_by"] == actor.username
+    author = run["produced_by"] == actor.username or _on_behalf(actor, run["produced_by"])
+    return run["kind"] in SIGNED_KINDS and run["prepared_by"] is None and author
+
+
+def prepared_by_whom(run: dict[str, Any]) -> str:
+    """Who marks a run row prepared, in words: its author, or a lead or controller for the scheduler."""
+    if run["produced_by"] == SCHEDULER:
+        return "a lead or controller, on behalf of the scheduler"
+    return f"its author {run['produced_by']}"
 
 
 def may_review(actor: Actor, run: dict[str, Any]) -> bool:

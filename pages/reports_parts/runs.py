@@ -1,11 +1,22 @@
-"""The produced reports with their sign-off: download one unchanged, mark prepared, review."""
+"""The produced reports with their sign-off: download one unchanged, mark prepared, review.
+
+Reports the scheduler produced (author ``cli``) are listed too; a lead or controller prepares them."""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
-from ar_core.reporting import XLSX_MIME, list_runs, mark_prepared, may_prepare, may_review, review, run_file
+from ar_core.reporting import (
+    XLSX_MIME,
+    list_runs,
+    mark_prepared,
+    may_prepare,
+    may_review,
+    prepared_by_whom,
+    review,
+    run_file,
+)
 from ui import data, fmt, keys
 from ui.tables import show
 
@@ -91,11 +102,7 @@ def show_runs(actor, eng, time_zone: str) -> None:
         who = run["prepared_by"]
         st.caption(
             f"Sign-off: {run['status']}"
-            + (
-                f" · prepared by {who}"
-                if who
-                else f" · to be marked prepared by its author {run['produced_by']}"
-            )
+            + (f" · prepared by {who}" if who else f" · to be marked prepared by {prepared_by_whom(run)}")
             + (
                 f" · reviewed by {run['reviewed_by']}"
                 if run["reviewed_by"]
