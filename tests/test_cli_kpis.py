@@ -102,6 +102,23 @@ def test_company_code_and_collector_filters(imported, capsys):
     assert json.loads(capsys.readouterr().out)["ending_ar"] == "0.00"  # an empty portfolio
 
 
+def test_notes_are_a_list_even_when_a_note_holds_a_semicolon(db, capsys):
+    """An open-items extract (no settled dates): the days-late note is one item of ``notes``."""
+    lines = [line.rsplit(",", 1)[0] for line in CSV.splitlines()]
+    (db / "feb.csv").write_text("\n".join(lines[:5]) + "\n")  # without the March invoices
+    (db / "mar.csv").write_text("\n".join(lines) + "\n")
+    (db / "m.yaml").write_text(MAPPING.replace(", clearing_date: SettledDate", ""))
+    for name, as_of in (("feb.csv", "2013-02-28"), ("mar.csv", "2013-03-31")):
+        assert main(["import", str(db / name), "--mapping", str(db / "m.yaml"), "--as-of", as_of,
+                     "--scope", "full", "--json"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["kpis", "--from", "2013-03-01", "--to", "2013-03-31", "--json"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    days_late = [n for n in notes if n.startswith("days late:")]
+    assert len(days_late) == 1 and "; an all-items extract gives the days late" in days_late[0]
+    assert not any(n.startswith("an all-items extract") for n in notes)
+
+
 def test_bad_dates_exit_2(db, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["kpis", "--from", "2013-13-01", "--to", "2013-03-31"])

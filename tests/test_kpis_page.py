@@ -131,6 +131,15 @@ def test_a_lead_looks_at_one_collectors_portfolio(ledger):
     )
 
 
+def test_each_note_is_one_line_even_with_a_semicolon_in_it(ledger):
+    # August: ending AR from the open items of 31.08 (no clearing dates), whose note holds a "; "
+    at = page(**{keys.KPI_MONTH: (date(2026, 8, 1), AUG31)})
+    notes = [c.value for c in at.caption if c.value.startswith("ℹ️ ")]
+    days_late = [n for n in notes if n.startswith("ℹ️ days late")]  # ":" shown escaped
+    assert len(days_late) == 1 and "; an all-items extract gives the days late" in days_late[0]
+    assert not any(n.startswith("ℹ️ an all-items extract") for n in notes)
+
+
 def test_an_empty_store_says_why_there_are_no_kpis(tmp_path, monkeypatch):
     with app_store(tmp_path, monkeypatch, USERS, "long-enough-pw"):
         at = page()

@@ -184,6 +184,7 @@ def test_kpis_in_total_with_their_inputs():
         "weighted_days_late": D("15.23"),
         "source": "invoices",
         "notes": None,
+        "note_list": [],
     }
     assert row["monthly_sales"] == [
         {"year": 2026, "month": 9, "days": 30, "sales": D("4000.00")},
@@ -258,6 +259,15 @@ def test_a_period_without_sales_gives_none_with_reasons():
     assert row["cei"] == D("0.00")  # (9199 + 0 − 9199) / (9199 − 0) — nothing collected
     assert "dso_simple: no credit sales in the period" in row["notes"]
     assert "avg_days_late: no invoices cleared in the period" in row["notes"]
+    assert row["note_list"] == [
+        "dso_simple: no credit sales in the period",
+        "dso_count_back: no credit sales in the period",
+        "best_possible_dso: no credit sales in the period",
+        "add: needs DSO (simple) and best possible DSO",
+        "avg_days_late: no invoices cleared in the period",
+        "weighted_days_late: no invoices cleared in the period",
+    ]
+    assert row["notes"] == "; ".join(row["note_list"])
 
 
 def test_an_empty_extract_gives_an_empty_frame_per_group_and_a_row_in_total():

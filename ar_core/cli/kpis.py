@@ -77,7 +77,7 @@ def kpi_json(row: dict) -> dict:
         {"year": m["year"], "month": m["month"], "days": m["days"], "sales": _text(m["sales"])}
         for m in row["monthly_sales"] or []
     ]
-    out["notes"] = row["notes"].split("; ") if row["notes"] else []
+    out["notes"] = list(row["note_list"] or [])  # one by one: a note may hold "; "
     return out
 
 

@@ -84,8 +84,11 @@ KPI_SCHEMA: dict[str, pl.DataType] = {
     "avg_days_late": _RATIO,
     "weighted_days_late": _RATIO,
     "source": pl.String(),
-    #: Why a KPI is empty: "kpi: reason" joined by "; ", null when every KPI has a value.
+    #: Why a KPI is empty: "kpi: reason" joined by "; ", null when every KPI has a value (for a text
+    #: cell: a report's, a CSV's).
     "notes": pl.String(),
+    #: The same notes one by one: read these, never split ``notes`` (a note may hold "; ").
+    "note_list": pl.List(pl.String()),
 }
 
 
@@ -376,7 +379,7 @@ def _row(row: dict, start: date, end: date, days: int, months: list[tuple[int, i
         _money(row["cleared_amount"]),
         Decimal(row["_days_amount"] or 0),
     )
-    notes = "; ".join(f"{name}: {kpi.reason}" for name, kpi in values.items() if kpi.reason)
+    notes = [f"{name}: {kpi.reason}" for name, kpi in values.items() if kpi.reason]
     return {
         "start": start,
         "end": end,
@@ -392,7 +395,8 @@ def _row(row: dict, start: date, end: date, days: int, months: list[tuple[int, i
         "cleared_amount": _money(row["cleared_amount"]),
         **{name: kpi.value for name, kpi in values.items()},
         "source": "invoices",
-        "notes": notes or None,
+        "notes": "; ".join(notes) or None,
+        "note_list": notes,
     }
 
 

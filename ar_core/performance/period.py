@@ -409,10 +409,13 @@ def period_kpis(
         ),
     )
     all_notes = [
-        "; ".join(filter(None, [row["notes"], *followup_notes(row), *sales_notes, *notes])) or None
-        for row in frame.select("notes", *PROMISE_KPI_SCHEMA, *DISPUTE_KPI_SCHEMA).iter_rows(named=True)
+        [*(row["note_list"] or []), *followup_notes(row), *sales_notes, *notes]
+        for row in frame.select("note_list", *PROMISE_KPI_SCHEMA, *DISPUTE_KPI_SCHEMA).iter_rows(named=True)
     ]
-    frame = frame.with_columns(pl.Series("notes", all_notes, dtype=pl.String()))
+    frame = frame.with_columns(
+        pl.Series("notes", ["; ".join(n) or None for n in all_notes], dtype=pl.String()),
+        pl.Series("note_list", all_notes, dtype=pl.List(pl.String())),
+    )
     key = {by: frame.schema[by]} if by else {}
     return frame.select(pl.col(c).cast(t) for c, t in {**key, **PERIOD_SCHEMA}.items())
 

@@ -83,6 +83,5 @@ def show(row: dict) -> None:
     )  # fmt: skip
     st.caption("Credit sales per month (the count-back works through them, newest first)")
     record_table(months, {"month": "Month", "days": "Days in the period", "sales": "Credit sales"})
-    for note in (row["notes"] or "").split("; "):
-        if note:
-            st.caption(f"ℹ️ {escape(note)}")
+    for note in row["note_list"] or []:  # one by one: a note may hold "; "
+        st.caption(f"ℹ️ {escape(note)}")
