@@ -281,10 +281,10 @@ def test_an_empty_extract_gives_an_empty_frame_per_group_and_a_row_in_total():
 
 
 @pytest.fixture
-def covered(engine, make_result, monkeypatch):
-    """The period test's store (C1, C3: Meyer's; C2: Schneider's); today Schneider is away, Meyer covers."""
+def stored(engine, make_result, monkeypatch):
+    """The period test's store: the open items of 31.08, the all-items extract of 30.11 (clearing
+    dates from 20.09 on); C1, C3: Meyer's; C2: Schneider's. Today 02.12.2026."""
     from ar_core.collections.lifecycle import import_snapshot
-    from ar_core.knowledge import assess_skill, record_absence, set_backup
     from tests.conftest import LEAD
     from tests.test_performance_period import ALL_ITEMS, AUG31, AUGUST, NOV30
     from tests.workflow_setup import seed
@@ -293,6 +293,16 @@ def covered(engine, make_result, monkeypatch):
     seed(engine)
     for rows, as_of in ((AUGUST, AUG31), (ALL_ITEMS, NOV30)):
         import_snapshot(engine, LEAD, make_result(rows, as_of=as_of, file_name=f"extract_{as_of}.txt"))
+    return engine
+
+
+@pytest.fixture
+def covered(stored):
+    """:func:`stored`, and today Schneider is away and Meyer covers his portfolio."""
+    from ar_core.knowledge import assess_skill, record_absence, set_backup
+    from tests.conftest import LEAD
+
+    engine = stored
     assess_skill(engine, LEAD, "c.meyer", "german", "C2", "native")
     set_backup(engine, LEAD, "j.schneider", "c.meyer")
     record_absence(engine, LEAD, "j.schneider", date(2026, 11, 30), date(2026, 12, 11))
@@ -339,3 +349,31 @@ def test_a_collectors_view_says_when_escalations_make_it_differ_from_their_team_
         ("c.meyer", D("2000.00")),
         ("j.schneider", D("2500.00")),
     ]
+
+
+def test_days_late_say_which_days_the_clearing_dates_cover(stored):
+    from ar_core.performance import period_kpis
+    from tests.conftest import LEAD
+
+    def days_late_notes(start: date, end: date) -> list[str]:
+        row = period_kpis(stored, LEAD, start, end).row(0, named=True)
+        return [n for n in row["note_list"] if n.startswith("days late:")]
+
+    # 01.09.–30.11.: the extract's clearing dates start on 20.09 (I1): 01.09.–19.09. is not covered
+    assert days_late_notes(date(2026, 9, 1), date(2026, 11, 30)) == [
+        "days late: the extract of 30.11.2026 lists clearing dates from 20.09.2026 on only: the days late "
+        "are of the invoices cleared 20.09.2026–30.11.2026, not of the whole period 01.09.2026–30.11.2026"
+    ]
+    # December: ending AR from the nearest earlier extract (30.11.), whose clearing dates end there
+    assert days_late_notes(date(2026, 12, 1), date(2026, 12, 31)) == [
+        "days late: the extract of 30.11.2026 lists clearing dates up to 30.11.2026 only: no invoice "
+        "cleared in the period is known from it"
+    ]
+    assert days_late_notes(date(2026, 9, 1), date(2026, 12, 31)) == [
+        "days late: the extract of 30.11.2026 lists clearing dates from 20.09.2026 on and up to 30.11.2026 "
+        "only: the days late are of the invoices cleared 20.09.2026–30.11.2026, not of the whole period "
+        "01.09.2026–31.12.2026"
+    ]
+    # from 20.09. on the clearing dates cover the whole period: no note
+    assert days_late_notes(date(2026, 9, 20), date(2026, 11, 30)) == []
+    assert days_late_notes(date(2026, 10, 1), date(2026, 10, 31)) == []

@@ -325,6 +325,28 @@ def _credit_sales(
     return None, "invoices", [note]
 
 
+def _days_late_notes(engine: sa.Engine, src: ArSource, start: date, end: date) -> list[str]:
+    """Which days the clearing dates behind the days late cover, when not the whole period.
+
+    Days late come from the clearing dates of the extract used for ending AR; one pulled for a
+    clearing period ("cleared since 16.11.") would otherwise pass a week's payers off as a quarter's.
+    """
+    first = first_clearing(engine, src.snapshot_id)
+    if first is None:
+        return ["days late: the extract used for ending AR holds open items only (no clearing dates); "
+                "an all-items extract gives the days late of the invoices cleared"]  # fmt: skip
+    since, until = max(first, start), min(end, src.as_of)
+    if (since, until) == (start, end):
+        return []
+    limits = [f"from {_d(first)} on"] if first > start else []
+    limits += [f"up to {_d(src.as_of)}"] if src.as_of < end else []
+    held = f"days late: the extract of {_d(src.as_of)} lists clearing dates {' and '.join(limits)} only"
+    if since > until:
+        return [f"{held}: no invoice cleared in the period is known from it"]
+    return [f"{held}: the days late are of the invoices cleared {_d(since)}–{_d(until)}, "
+            f"not of the whole period {_d(start)}–{_d(end)}"]  # fmt: skip
+
+
 def period_kpis(
     engine: sa.Engine,
     actor: Actor,
@@ -380,9 +402,7 @@ def period_kpis(
         groups = both.unique("customer_id", keep="first")
 
     sales, source, sales_notes = _credit_sales(read, ending, end_src.snapshot_id)
-    if first_clearing(engine, end_src.snapshot_id) is None:
-        notes.append("days late: the extract used for ending AR holds open items only (no clearing dates); "
-                     "an all-items extract gives the days late of the invoices cleared")  # fmt: skip
+    notes += _days_late_notes(engine, end_src, start, end)
     frame = kpis(
         ending, start, end, by=by, amount="amount_rep", beginning=beginning, sales=sales, source=source
     )
