@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ar_core import settings
 from ar_core.performance import (
     COACH_ROLES,
     COACHING_NOTE_ROLES,
@@ -26,6 +27,7 @@ from ui.resources import engine
 actor = require("collector", "lead", "admin")
 eng = engine()
 today = data.team_today()
+time_zone = settings.get_time_zone(eng)
 st.title("Collector metrics")
 data.show_flash(forms.FLASH)
 with st.spinner(
@@ -43,8 +45,8 @@ def one_collector(collector: str, name: str) -> None:
     detail.trend(view, collector, name, weeks)
     detail.targets(view, list_targets(eng, actor, collector if coach else None), collector)
     if actor.has(*COACHING_NOTE_ROLES) or not coach:
-        notes, actions = coaching_notes(eng, actor, collector if coach else None)
-        detail.notes(notes, actions, today, {actor.username: actor.name})
+        notes, actions = coaching_notes(eng, actor, collector if coach else None, today=today)
+        detail.notes(notes, actions, {actor.username: actor.name}, time_zone)
     else:
         st.caption("1:1 notes are between a collector and the team lead.")
 

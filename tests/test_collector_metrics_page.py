@@ -110,3 +110,24 @@ def test_the_lead_records_a_1_1_and_a_target_for_one_collector(store):
     assert not at.exception, at.exception
     saved = list_targets(store, LENA, "ben").filter(pl.col("metric") == "cash_collected")
     assert saved["target"].cast(pl.Float64).to_list() == [500.0]
+
+
+def test_a_done_action_shows_who_marked_it_and_is_no_longer_past_due(store):
+    from ar_core.performance import coaching_notes as notes_of
+    from ar_core.performance.one_on_ones import mark_action_done
+    from tests.coaching_setup import ANNA
+
+    add_coaching_note(
+        store, LENA, "anna", date(2026, 11, 16), "Calls before noon",
+        [("Top 5 on Monday", date(2026, 11, 17)), ("Review Birke", date(2026, 11, 18))],
+    )  # fmt: skip
+    first = notes_of(store, LENA, "anna")[1].row(0, named=True)["action_id"]
+    mark_action_done(store, ANNA, first, note="called all five")
+    at = open_page(PAGE, "anna")
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning if "past the due date" in w.value] == [
+        "1 agreed action is past the due date."
+    ]
+    actions = next(d.value for d in at.dataframe if "action" in d.value.columns)
+    rows = actions[["action", "past_due", "done_note", "done_by"]].fillna("").values.tolist()
+    assert rows == [["Top 5 on Monday", False, "called all five", "Anna"], ["Review Birke", True, "", ""]]

@@ -212,3 +212,130 @@ def test_no_weeks_no_rows(inputs):
     assert weekly_metrics(
         none, ["anna"], portfolio, held, cash, ranks, contacts, promises, disputes, credits
     ).is_empty()
+
+
+# --- agreed actions marked done (migration 0023, append-only like 0013) ---------------------
+
+
+@pytest.fixture
+def team(store, make_result):
+    """The coaching store of ``tests.coaching_setup`` on SQLite (and PostgreSQL when configured)."""
+    from tests.coaching_setup import seed
+
+    seed(store, make_result)
+    return store
+
+
+def _two_actions(team):
+    from ar_core.performance import add_coaching_note, coaching_notes
+    from tests.coaching_setup import LENA
+
+    add_coaching_note(
+        team, LENA, "anna", S2, "Calls before noon",
+        [("Top 5 on Monday", D(2026, 11, 16)), ("Review Birke's promise", D(2026, 11, 30))],
+    )  # fmt: skip
+    add_coaching_note(team, LENA, "ben", S2, "Cedar", [("Call Cedar", D(2026, 11, 16))])
+    actions = coaching_notes(team, LENA)[1]
+    return dict(actions.select("action", "action_id").iter_rows())
+
+
+def test_a_done_action_is_no_longer_past_due(team):
+    from ar_core.performance import coaching_notes
+    from ar_core.performance.one_on_ones import mark_action_done
+    from tests.coaching_setup import ANNA
+
+    ids = _two_actions(team)
+    today = D(2026, 11, 20)
+    actions = coaching_notes(team, ANNA, today=today)[1]
+    assert actions.select("action", "past_due", "done_by").rows() == [
+        ("Top 5 on Monday", True, None),  # due 16.11., not done by 20.11.
+        ("Review Birke's promise", False, None),  # due 30.11.
+    ]
+    mark_action_done(team, ANNA, ids["Top 5 on Monday"], note="  done on 17.11., late  ")
+    actions = coaching_notes(team, ANNA, today=today)[1]
+    first = actions.row(0, named=True)
+    assert (first["action"], first["past_due"], first["done_by"], first["done_note"]) == (
+        "Top 5 on Monday", False, "anna", "done on 17.11., late",
+    )  # fmt: skip
+    assert first["done_at"] is not None
+    assert actions["past_due"].to_list() == [False, False]
+    # without a day to judge by, nothing is called past due
+    assert coaching_notes(team, ANNA)[1]["past_due"].to_list() == [None, None]
+
+
+def test_the_collector_marks_their_own_actions_the_lead_anyones_audited(team):
+    from ar_core.access import list_audit
+    from ar_core.errors import InvalidInput, NotFound, PermissionDenied
+    from ar_core.performance import coaching_notes
+    from ar_core.performance.one_on_ones import mark_action_done
+    from tests.coaching_setup import ADMIN, BEN, LENA
+
+    ids = _two_actions(team)
+    with pytest.raises(PermissionDenied):
+        mark_action_done(team, BEN, ids["Top 5 on Monday"])  # anna's, not ben's
+    with pytest.raises(PermissionDenied):
+        mark_action_done(team, ADMIN, ids["Call Cedar"])  # an admin is no coach
+    with pytest.raises(NotFound):
+        mark_action_done(team, LENA, 999_999)
+    with pytest.raises(InvalidInput) as err:
+        mark_action_done(team, BEN, ids["Call Cedar"], note="x" * 501)
+    assert err.value.field == "note"
+    done_id = mark_action_done(team, LENA, ids["Call Cedar"])  # the lead, for ben
+    with pytest.raises(InvalidInput, match="already marked done by lena") as err:
+        mark_action_done(team, BEN, ids["Call Cedar"])
+    assert err.value.field == "action_id"
+    ben = coaching_notes(team, BEN)[1].row(0, named=True)
+    assert (ben["action"], ben["done_by"], ben["done_note"]) == ("Call Cedar", "lena", None)
+    audit = list_audit(team, ADMIN).filter(pl.col("action") == "mark_action_done")
+    assert audit.select("actor", "entity", "entity_id").rows() == [
+        ("lena", "coaching_action", str(ids["Call Cedar"]))
+    ]
+    assert isinstance(done_id, int)
+
+
+def test_the_completion_is_append_only_in_the_database(team):
+    import sqlalchemy as sa
+
+    from ar_core.performance import coaching_notes
+    from ar_core.performance.one_on_ones import mark_action_done
+    from tests.coaching_setup import ANNA
+
+    ids = _two_actions(team)
+    mark_action_done(team, ANNA, ids["Top 5 on Monday"], note="kept")
+    for statement in (
+        "UPDATE coaching_action_done SET note = 'changed'",
+        "UPDATE coaching_action_done SET done_by = 'ben'",
+        "DELETE FROM coaching_action_done",
+    ):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), team.begin() as conn:
+            conn.execute(sa.text(statement))
+    done = coaching_notes(team, ANNA)[1].filter(pl.col("done_by").is_not_null())
+    assert done.select("action", "done_by", "done_note").rows() == [("Top 5 on Monday", "anna", "kept")]
+
+
+def test_migration_0023_follows_0022_and_goes_down_and_up_again(store):
+    import sqlalchemy as sa
+
+    from ar_core.store.db import downgrade, migrate
+
+    def triggers() -> set[str]:
+        query = (
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass('coaching_action_done') "
+            "AND NOT tgisinternal"
+            if store.dialect.name == "postgresql"
+            else "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'coaching_action_done'"
+        )
+        with store.connect() as conn:
+            return set(conn.execute(sa.text(query)).scalars())
+
+    expected = (
+        {"coaching_action_done_append_only"}
+        if store.dialect.name == "postgresql"
+        else {"coaching_action_done_no_update", "coaching_action_done_no_delete"}
+    )
+    assert "coaching_action_done" in sa.inspect(store).get_table_names() and triggers() == expected
+    downgrade(store, "0022")
+    assert "coaching_action_done" not in sa.inspect(store).get_table_names()
+    assert "coaching_actions" in sa.inspect(store).get_table_names()  # 0013's tables stay
+    migrate(store)  # up again: the function of PostgreSQL's trigger was dropped with the table
+    assert triggers() == expected

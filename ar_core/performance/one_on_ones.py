@@ -4,6 +4,10 @@ A lead writes the note of a 1:1 with one collector, with the agreed actions and 
 in one audited transaction. Nothing here changes or deletes a note: there is no such function,
 and the database refuses UPDATE and DELETE on both tables (migration 0013). A later talk adds a
 new note. The collector reads their own notes, a lead everyone's; nobody else reads them.
+
+An action is marked done once — by its collector or a lead — as a record of its own (who, when,
+an optional note; append-only too, migration 0023), so the action itself stays as agreed. A done
+action is no longer past its due date, whenever it was done.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from ar_core.access import Actor, record
 from ar_core.errors import InvalidInput, NotFound, PermissionDenied
 from ar_core.store.db import write_transaction
 from ar_core.store.models import CoachingAction, CoachingNote, User, utcnow
+from ar_core.store.models.performance import CoachingActionDone
 
 #: Who writes 1:1 notes and reads everyone's.
 COACHING_NOTE_ROLES = ("lead",)
 MAX_NOTE_CHARS = 4_000
 MAX_ACTION_CHARS = 500
 MAX_ACTIONS = 20
+MAX_DONE_NOTE_CHARS = 500
 COACHING_NOTE_SCHEMA: dict[str, pl.DataType] = {
     "note_id": pl.Int64(),
     "collector": pl.String(),
@@ -39,6 +45,11 @@ COACHING_ACTION_SCHEMA: dict[str, pl.DataType] = {
     "met_on": pl.Date(),
     "action": pl.String(),
     "due_date": pl.Date(),
+    "done_by": pl.String(),
+    "done_at": pl.Datetime("us", "UTC"),
+    "done_note": pl.String(),
+    #: Not done and due before the day asked about (``None`` when no day was given).
+    "past_due": pl.Boolean(),
 }
 
 
@@ -121,10 +132,11 @@ def _whose(actor: Actor, collector: str | None) -> str | None:
 
 
 def coaching_notes(
-    engine: sa.Engine, actor: Actor, collector: str | None = None
+    engine: sa.Engine, actor: Actor, collector: str | None = None, *, today: date | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The 1:1 notes ``actor`` may read (:data:`COACHING_NOTE_SCHEMA`, latest talk first) and their agreed
-    actions (:data:`COACHING_ACTION_SCHEMA`, earliest due first).
+    actions (:data:`COACHING_ACTION_SCHEMA`, earliest due first), each with its completion if any
+    and, given ``today``, whether it is past due (not done and due before ``today``).
 
     A collector reads their own; a lead anyone's (``collector`` narrows it); everyone else is refused.
     """
@@ -136,7 +148,19 @@ def coaching_notes(
         notes = conn.execute(notes_q).all()
         ids = [n.id for n in notes]
         actions = (
-            conn.execute(sa.select(CoachingAction).where(CoachingAction.note_id.in_(ids))).all()
+            conn.execute(
+                sa.select(
+                    CoachingAction.id,
+                    CoachingAction.note_id,
+                    CoachingAction.action,
+                    CoachingAction.due_date,
+                    CoachingActionDone.done_by,
+                    CoachingActionDone.done_at,
+                    CoachingActionDone.note.label("done_note"),
+                )
+                .outerjoin(CoachingActionDone, CoachingActionDone.action_id == CoachingAction.id)
+                .where(CoachingAction.note_id.in_(ids))
+            ).all()
             if ids
             else []
         )
@@ -146,8 +170,57 @@ def coaching_notes(
         schema=COACHING_NOTE_SCHEMA, orient="row",
     )  # fmt: skip
     action_frame = pl.DataFrame(
-        [(a.id, a.note_id, by_id[a.note_id].collector, by_id[a.note_id].met_on, a.action, a.due_date)
+        [(a.id, a.note_id, by_id[a.note_id].collector, by_id[a.note_id].met_on, a.action, a.due_date,
+          a.done_by, a.done_at, a.done_note, _past_due(a.due_date, a.done_by, today))
          for a in actions],
         schema=COACHING_ACTION_SCHEMA, orient="row",
     ).sort("due_date", "action_id")  # fmt: skip
     return note_frame, action_frame
+
+
+def _past_due(due: date, done_by: str | None, today: date | None) -> bool | None:
+    """Past due: not done and due before ``today`` (a done action never is, however late)."""
+    if today is None:
+        return None
+    return done_by is None and due < today
+
+
+def mark_action_done(engine: sa.Engine, actor: Actor, action_id: int, note: str | None = None) -> int:
+    """Record that the agreed action ``action_id`` is done; returns the record's id. Its collector
+    or a lead, once per action; audited as ``mark_action_done``. Nothing about the action changes."""
+    text = (note or "").strip() or None
+    if text is not None and len(text) > MAX_DONE_NOTE_CHARS:
+        raise InvalidInput("note", f"a note has at most {MAX_DONE_NOTE_CHARS} characters")
+    with write_transaction(engine, actor) as conn:
+        row = conn.execute(
+            sa.select(CoachingAction.action, CoachingAction.due_date, CoachingNote.collector)
+            .join(CoachingNote, CoachingNote.id == CoachingAction.note_id)
+            .where(CoachingAction.id == action_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"no agreed action {action_id}")
+        own = actor.has("collector") and row.collector == actor.username
+        if not (own or actor.has(*COACHING_NOTE_ROLES)):
+            raise PermissionDenied(f"{actor.username} may not mark {row.collector}'s actions done")
+        done = conn.execute(
+            sa.select(CoachingActionDone.done_by, CoachingActionDone.done_at).where(
+                CoachingActionDone.action_id == action_id
+            )
+        ).first()
+        if done is not None:
+            raise InvalidInput(
+                "action_id", f"already marked done by {done.done_by} on {done.done_at:%d.%m.%Y}"
+            )
+        try:  # the unique action_id refuses a second record written meanwhile (the transaction ends)
+            done_id = conn.execute(
+                sa.insert(CoachingActionDone)
+                .values(action_id=action_id, done_by=actor.username, done_at=utcnow(), note=text)
+                .returning(CoachingActionDone.id)
+            ).scalar_one()
+        except sa.exc.IntegrityError:
+            raise InvalidInput("action_id", "already marked done meanwhile") from None
+        record(conn, actor, "mark_action_done", "coaching_action", action_id, after={
+            "collector": row.collector, "action": row.action, "due_date": row.due_date.isoformat(),
+            "note": text,
+        })  # fmt: skip
+    return int(done_id)

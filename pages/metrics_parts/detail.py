@@ -14,7 +14,7 @@ import streamlit as st
 
 from ar_core.performance import CollectorMetrics, attainment, period_totals
 from pages.metrics_parts.common import HEADLINE, METRICS, columns, help_text, label, value_text, within
-from ui.components import count_column, date_column, record_table
+from ui.components import count_column, date_column, record_table, time_column
 from ui.text import escape
 
 MEDIAN = "Team median"
@@ -101,21 +101,24 @@ def targets(view: CollectorMetrics, frame: pl.DataFrame, collector: str) -> None
     )  # fmt: skip
 
 
-def notes(notes_frame: pl.DataFrame, actions: pl.DataFrame, today: date, names: dict[str, str]) -> None:
-    """The 1:1 notes, latest first, and every agreed action with its due date (overdue flagged)."""
+def notes(notes_frame: pl.DataFrame, actions: pl.DataFrame, names: dict[str, str], time_zone: str) -> None:
+    """The 1:1 notes, latest first, and every agreed action with its due date and whether it is
+    done (past due as the core judged it: not done and due before today)."""
     st.subheader("1:1 notes and agreed actions")
     if notes_frame.is_empty():
         st.caption("No 1:1 recorded yet.")
         return
-    flagged = actions.with_columns((pl.col("due_date") < today).alias("overdue"))
-    late = flagged.filter("overdue").height
+    late = actions.filter(pl.col("past_due")).height
     if late:
         st.warning(f"{late} agreed action{'s are' if late > 1 else ' is'} past the due date.")
+    shown = actions.with_columns(pl.col("done_by").replace(names))
     record_table(
-        flagged.select("due_date", "action", "met_on", "overdue").sort("due_date"),
+        shown.select("due_date", "action", "met_on", "past_due", "done_by", "done_at", "done_note"),
         {"due_date": date_column("Due"), "action": "Agreed action",
          "met_on": date_column("Agreed in the 1:1 of"),
-         "overdue": st.column_config.CheckboxColumn("Overdue")},
+         "past_due": st.column_config.CheckboxColumn("Past due"),
+         "done_by": "Done — marked by", "done_at": time_column("Marked done at"), "done_note": "Done note"},
+        time_zone=time_zone,
     )  # fmt: skip
     for note in notes_frame.iter_rows(named=True):
         author = names.get(note["author"], note["author"])

@@ -1,5 +1,6 @@
 """KPIs and coaching (migration 0013): monthly credit sales per company code (for extracts that
-hold open items only), targets per collector and period, and the append-only 1:1 coaching notes."""
+hold open items only), targets per collector and period, and the append-only 1:1 coaching notes;
+the append-only completion of their agreed actions (migration 0023)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,17 @@ class CoachingAction(Base):
     note_id: Mapped[int] = mapped_column(sa.ForeignKey("coaching_notes.id", ondelete="CASCADE"), index=True)
     action: Mapped[str] = mapped_column(sa.Text())
     due_date: Mapped[date] = mapped_column(sa.Date())
+
+
+class CoachingActionDone(Base):
+    """That an agreed action was done: who marked it, when, with an optional note. One per action,
+    never changed or deleted (the database refuses UPDATE and DELETE, migration 0023)."""
+
+    __tablename__ = "coaching_action_done"
+    __table_args__ = (sa.UniqueConstraint("action_id", name="uq_coaching_action_done_action"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("coaching_actions.id"))
+    done_by: Mapped[str] = mapped_column(sa.String(40))
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    note: Mapped[str | None] = mapped_column(sa.Text())
