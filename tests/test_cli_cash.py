@@ -8,6 +8,7 @@ from decimal import Decimal
 import polars as pl
 
 from ar_core.cli.cash import _table, cash_json
+from ar_core.cli.entry import main
 from ar_core.performance import Backtest, ExpectedCash
 from ar_core.schema import MONEY
 
@@ -48,3 +49,20 @@ def test_table_names_every_week_later_and_both_errors():
     cash, _ = _result()
     empty = Backtest(date(2026, 8, 21), date(2026, 11, 20), 0, None, None)
     assert "no invoice cleared in the last quarter" in _table(cash_json(cash, empty))
+
+
+def test_an_unknown_collector_exits_1_naming_it(tmp_path, monkeypatch, capsys):
+    from tests.test_cli_kpis import CSV, MAPPING
+
+    monkeypatch.setenv("AR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setenv("AR_DATA_DIR", str(tmp_path))
+    (tmp_path / "ar.csv").write_text(CSV)
+    (tmp_path / "m.yaml").write_text(MAPPING)
+    assert main(["import", str(tmp_path / "ar.csv"), "--mapping", str(tmp_path / "m.yaml"), "--as-of",
+                 "2013-12-31", "--scope", "full", "--json"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["cash", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["cash", "--collector", "nobody", "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and "'nobody'" in err

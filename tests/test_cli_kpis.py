@@ -90,16 +90,43 @@ def test_the_table_names_each_kpi_its_formula_and_inputs(imported, capsys):
     assert "2013-02 (28 d)" in text
 
 
-def test_company_code_and_collector_filters(imported, capsys):
+def _run(capsys, *args: str) -> str:
+    assert main(["kpis", *args, "--json"]) == 0
+    return capsys.readouterr().out
+
+
+def _refused(capsys, *args: str) -> str:
+    """Run ``kpis`` with ``args``: exit 1, nothing on stdout, the one line on stderr returned."""
+    assert main(["kpis", *args, "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1, err
+    return err
+
+
+def test_an_unknown_company_code_or_collector_exits_1_naming_it(imported, capsys):
+    period = ("--from", "2013-01-01", "--to", "2013-03-31")
+    assert json.loads(_run(capsys, *period))["ending_ar"] == "5400.00"
+    assert "'9999'" in _refused(capsys, *period, "--company-code", "9999")
+    assert "'nobody'" in _refused(capsys, *period, "--collector", "nobody")
+
+
+def test_a_period_nothing_can_give_ending_ar_for_exits_1(imported, capsys):
+    # the only extract (31.12.2013) lists clearings from 19.01.2013 on: AR at 31.12.2012 is unknown
+    err = _refused(capsys, "--from", "2012-11-01", "--to", "2012-12-31")
+    assert "31.12.2012" in err and "no snapshot on or before" in err
+
+
+def test_ar_read_from_a_snapshot_more_than_7_days_older_says_so(imported, capsys):
+    # January 2014: ending AR at 31.01. from the snapshot of 31.12.2013, 31 days older
+    notes = json.loads(_run(capsys, "--from", "2014-01-01", "--to", "2014-01-31"))["notes"]
     assert (
-        main(["kpis", "--from", "2013-01-01", "--to", "2013-03-31", "--company-code", "9999", "--json"]) == 0
-    )
-    out = json.loads(capsys.readouterr().out)
-    assert out["ending_ar"] == "0.00" and out["dso_simple"] is None
-    assert (
-        main(["kpis", "--from", "2013-01-01", "--to", "2013-03-31", "--collector", "nobody", "--json"]) == 0
-    )
-    assert json.loads(capsys.readouterr().out)["ending_ar"] == "0.00"  # an empty portfolio
+        "AR at 31.01.2014: the snapshot of 31.12.2013 it is read from is 31 days older (more than 7): "
+        "what was paid or invoiced since is not in it, and its items are aged as at 31.01.2014"
+    ) in notes
+    assert not any(n.startswith("AR at 31.12.2013: the snapshot") for n in notes)  # the very day
+    # 7 days older: the nearest earlier snapshot, said as always, but not flagged as stale
+    notes = json.loads(_run(capsys, "--from", "2014-01-01", "--to", "2014-01-07"))["notes"]
+    assert not any("days older" in n for n in notes)
 
 
 def test_notes_are_a_list_even_when_a_note_holds_a_semicolon(db, capsys):

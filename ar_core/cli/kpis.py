@@ -116,13 +116,15 @@ def _table(out: dict) -> str:
 
 def _cmd_kpis(args: argparse.Namespace) -> int:
     from ar_core.errors import ArDeskError
-    from ar_core.performance import period_kpis
+    from ar_core.performance import check_company_code, period_kpis
 
     if args.end < args.start:
         print(f"--to {args.end} is before --from {args.start}", file=sys.stderr)
         return 2
     engine = open_store()
     try:
+        if args.company_code:  # a code in no ledger is a typo here, not a company without AR
+            check_company_code(engine, args.start, args.end, args.company_code)
         frame = period_kpis(engine, CLI_ACTOR, args.start, args.end, company_code=args.company_code,
                             collector=args.collector)  # fmt: skip
     except ArDeskError as exc:

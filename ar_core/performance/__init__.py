@@ -33,6 +33,7 @@ _PERIOD: dict[str, str] = {
     "SALES_ROLES": "period",
     "SalesImport": "period",
     "ar_source": "period",
+    "check_company_code": "period",
     "import_monthly_sales": "period",
     "period_kpis": "period",
     "stored_sales": "period",

@@ -104,10 +104,18 @@ def expected_payments(
     engine: sa.Engine, actor: Actor, as_of: date | None = None, *, collector: str | None = None
 ) -> pl.DataFrame:
     """Each open invoice's and open promise's expected payment (``forecast.EXPECTED_SCHEMA``) of the
-    customers ``actor`` may read, at the latest snapshot on or before ``as_of``."""
+    customers ``actor`` may read, at the latest snapshot on or before ``as_of``. An unknown
+    ``collector`` (no customers) is refused naming it, not answered with no cash."""
+    from ar_core.performance.period import collector_customers
+
     snapshot_id, snap_as_of = _snapshot(engine, as_of)
     rows = in_portfolio(_team_expected(engine, snapshot_id, snap_as_of), readable_customers(engine, actor))
-    return rows if collector is None else rows.filter(pl.col("collector") == collector)
+    if collector is None:
+        return rows
+    theirs = rows.filter(pl.col("collector") == collector)
+    if theirs.is_empty():
+        collector_customers(engine, collector)  # refuses a name that is no collector's
+    return theirs
 
 
 def expected_cash(

@@ -8,7 +8,8 @@ AR at a date ``d`` (:func:`ar_source`), first that exists:
    extract: open at ``d`` = dated on or before ``d`` and not cleared by ``d``) and reaches back to
    ``d`` (its first clearing date is ``d`` + 1 or earlier, :func:`reaches_back`);
 3. the latest snapshot before ``d``, said plainly: "nearest earlier snapshot of ...";
-4. a later all-items extract that does not reach back, saying what may be missing;
+4. a later all-items extract that does not reach back, saying what may be missing (beginning AR
+   only: ending AR that way is refused, :func:`period_kpis`);
 
 no snapshot at all -> ``InvalidInput`` naming the date. Credit sales are the invoices dated in the
 period in the ledger used for ending AR when its cleared lines reach back to the period's start;
@@ -188,6 +189,23 @@ def _escalation_note(engine: sa.Engine, viewer: str) -> list[str]:
     ]
 
 
+def collector_customers(engine: sa.Engine, username: str) -> frozenset[str]:
+    """The customers ``username``'s figures measure (:func:`_own_figures`); ``InvalidInput`` naming
+    them when there are none — a mistyped name would otherwise read as a collector with nothing due."""
+    theirs = _own_figures(engine, username)
+    if theirs:
+        return theirs
+    from ar_core.store.models import User
+
+    with engine.connect() as conn:
+        roles = conn.execute(sa.select(User.roles).where(User.username == username)).scalar()
+    if roles is not None and "collector" in parse_roles(roles):
+        why = f"collector {username!r} has no customers (none in their portfolio or escalated to them)"
+    else:
+        why = f"no collector {username!r}: no collector user of that name and no customer names them"
+    raise InvalidInput("collector", why)
+
+
 def _scope(engine: sa.Engine, actor: Actor, collector: str | None) -> frozenset[str] | None:
     scope = readable_customers(engine, actor)
     if scope is not None:  # a collector's own view: their own figures, never a covered colleague's
@@ -195,7 +213,7 @@ def _scope(engine: sa.Engine, actor: Actor, collector: str | None) -> frozenset[
     if collector:
         if collector != actor.username and not actor.has(*READ_ALL_ROLES):
             raise PermissionDenied(f"{actor.username} may not see {collector}'s KPIs")
-        theirs = _own_figures(engine, collector)
+        theirs = collector_customers(engine, collector)
         scope = theirs if scope is None else scope & theirs
     return scope
 
@@ -325,6 +343,56 @@ def _credit_sales(
     return None, "invoices", [note]
 
 
+#: A snapshot read for AR at a later day is said to be stale when it is more than this many days older.
+STALE_DAYS = 7
+
+
+def _sources(engine: sa.Engine, start: date, end: date) -> tuple[ArSource, ArSource, list[str]]:
+    """Where beginning and ending AR are read from, and the notes on them.
+
+    Refused (``InvalidInput``) when nothing gives ending AR — no snapshot on or before ``end`` and
+    no later all-items extract that reaches back to it: every figure would be a guess.
+    """
+    begin_src, end_src = ar_source(engine, start - timedelta(days=1)), ar_source(engine, end)
+    if end_src.kind == "partial":
+        first = first_clearing(engine, end_src.snapshot_id)
+        raise InvalidInput(
+            "end",
+            f"no snapshot on or before {_d(end)} to read ending AR from, and the all-items extract of "
+            f"{_d(end_src.as_of)} lists cleared lines from {_d(first)} on only: import an extract of "
+            f"{_d(end)} or earlier",
+        )
+    notes = [
+        f"AR at {_d(src.day)}: {src.text}"
+        for src in (begin_src, end_src)
+        if src.kind in ("earlier", "partial")
+    ]
+    for src in (begin_src, end_src):
+        if (src.day - src.as_of).days > STALE_DAYS:
+            notes.append(
+                f"AR at {_d(src.day)}: the snapshot of {_d(src.as_of)} it is read from is "
+                f"{(src.day - src.as_of).days} days older (more than {STALE_DAYS}): what was paid or "
+                f"invoiced since is not in it, and its items are aged as at {_d(src.day)}"
+            )
+    return begin_src, end_src, notes
+
+
+def check_company_code(engine: sa.Engine, start: date, end: date, company_code: str) -> None:
+    """``InvalidInput`` naming ``company_code`` unless the ledger beginning or ending AR of
+    ``start``..``end`` is read from lists it: a mistyped code would read as a company without AR
+    (:func:`period_kpis` itself gives that company's zeros, as for any company without items)."""
+    from ar_core.ledger import ledger_items
+
+    begin_src, end_src, _notes = _sources(engine, start, end)
+    for src in (end_src, begin_src):
+        if (ledger_items(engine, src.snapshot_id).get_column("company_code") == company_code).any():
+            return
+    also = "" if begin_src.as_of == end_src.as_of else f" or of {_d(begin_src.as_of)}"
+    raise InvalidInput(
+        "company_code", f"no company code {company_code!r} in the ledger of {_d(end_src.as_of)}{also}"
+    )
+
+
 def _days_late_notes(engine: sa.Engine, src: ArSource, start: date, end: date) -> list[str]:
     """Which days the clearing dates behind the days late cover, when not the whole period.
 
@@ -360,8 +428,12 @@ def period_kpis(
     """Every KPI of ``start``..``end`` with its inputs and sources (:data:`PERIOD_SCHEMA`), one row per group.
 
     ``by``: ``None`` (one total row), ``"company_code"``, ``"collector"`` (the portfolio owner) or
-    ``"country"``. ``actor`` reads their portfolio only; ``collector`` narrows to that collector's
-    portfolio (the lead's "collector X" view); ``company_code`` to one company code.
+    ``"country"``. ``actor`` reads their own figures only (a collector: :func:`_own_figures`, never
+    a colleague's portfolio they cover); ``collector`` narrows to that collector's own figures (the
+    lead's "collector X" view; ``InvalidInput`` when they have no customers); ``company_code`` to
+    one company code (:func:`check_company_code` tells a typo). ``InvalidInput`` when nothing gives
+    ending AR (:func:`_sources`); a snapshot more than :data:`STALE_DAYS` older than the day it
+    gives AR at is named in the notes.
     """
     from ar_core.ledger import reporting_rates
     from ar_core.settings import get_reporting_currency
@@ -372,17 +444,13 @@ def period_kpis(
     reporting = get_reporting_currency(engine)
     read = _Read(engine, actor, start, end, by, company_code, _scope(engine, actor, collector),
                  reporting_rates(engine, end, reporting), reporting)  # fmt: skip
-    begin_src, end_src = ar_source(engine, start - timedelta(days=1)), ar_source(engine, end)
+    begin_src, end_src, notes = _sources(engine, start, end)
     ending, missing = read.ledger(end_src.snapshot_id)
     beginning, missing_before = read.ledger(begin_src.snapshot_id)
-    notes: list[str] = []
     if no_rate := sorted(set(missing) | set(missing_before)):
-        notes.append(f"no {reporting} rate at {_d(end)} for {', '.join(no_rate)}: those items are left out")
-    notes += [
-        f"AR at {_d(src.day)}: {src.text}"
-        for src in (begin_src, end_src)
-        if src.kind in ("earlier", "partial")
-    ]
+        notes.insert(
+            0, f"no {reporting} rate at {_d(end)} for {', '.join(no_rate)}: those items are left out"
+        )
     viewer = collector or (None if actor.has(*READ_ALL_ROLES) else actor.username)
     notes += _escalation_note(engine, viewer) if viewer else []
     groups = None  # customer -> group, for the promises and disputes
