@@ -23,6 +23,7 @@ from tests.samples import fbl5n_german_text
 
 PASSWORD = "browser-test-pw"
 N = 30  # customers: more than one page of 25
+STORE: dict[str, str] = {}  #: the module server's database URL
 
 pytestmark = pytest.mark.browser
 skip_unless_enabled()
@@ -52,6 +53,8 @@ def server(tmp_path_factory):
     system = Actor(username="system", name="System", roles=frozenset({"admin", "lead"}))
     create_user(engine, system, username="lena.lead", name="Lena Lead", password=PASSWORD,
                 roles=["lead"], must_change_password=False)  # fmt: skip
+    create_user(engine, system, username="c.meyer", name="Carla Meyer", password=PASSWORD,
+                roles=["collector"], must_change_password=False)  # fmt: skip
     upsert_customer_master(
         engine,
         system,
@@ -66,6 +69,7 @@ def server(tmp_path_factory):
     )
     import_snapshot(engine, system, read_extract(_ledger(), "FBL5N_2026-11-20.txt"))
     engine.dispose()
+    STORE["url"] = url
     with serve(url, tmp) as base:
         yield base
 
@@ -168,3 +172,24 @@ def test_huddle_tables_use_large_type_on_a_wall_screen(browser, server, width, h
     expect(grid.locator("table")).to_contain_text("Suggested")  # the last column is drawn
     name = "huddle-1920x1080.png" if width == 1920 else "huddle-1600.png"
     page.screenshot(path=str(ARTIFACTS / name), full_page=False)
+
+
+def test_a_filter_change_after_the_sessions_were_ended_shows_no_worklist(browser, server):
+    """The filters rerun only their part of the page (a fragment): that part checks the session too."""
+    from ar_core.access.users import end_sessions
+    from ui.guard import SESSION_ENDED_MESSAGE
+
+    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    page.goto(server)
+    log_in(page, "c.meyer", PASSWORD, settle=True)  # a collector's filters read nothing that checks
+    expect(page.get_by_role("heading", name="Worklist")).to_be_visible(timeout=30_000)
+    page.get_by_test_id("stExpander").get_by_text("Filters", exact=True).click()
+    _idle(page)
+    engine = make_engine(STORE["url"])
+    end_sessions(engine, "c.meyer")  # logged out in another browser, or ended by an admin
+    engine.dispose()
+    page.get_by_test_id("stCheckbox").filter(has_text="Due today only").click()
+    expect(
+        page.get_by_text(SESSION_ENDED_MESSAGE[:40]).or_(page.get_by_role("button", name="Log in")).first
+    ).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)

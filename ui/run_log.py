@@ -36,3 +36,16 @@ def logged_run(started: float, url_path: str) -> Iterator[None]:
         line = f"{time.time() - seconds:.3f}\t{seconds:.4f}\t{url_path}\t{outcome}\n"
         with _LOCK, Path(path).open("a", encoding="utf-8") as out:
             out.write(line)
+
+
+@contextmanager
+def logged_fragment_run(url_path: str) -> Iterator[None]:
+    """Time a fragment's own rerun (a filter change); inside a whole-page run the page's line counts it."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if not os.environ.get("AR_RUN_LOG") or ctx is None or not ctx.fragment_ids_this_run:
+        yield
+        return
+    with logged_run(time.perf_counter(), url_path):
+        yield
