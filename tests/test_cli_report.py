@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -55,18 +56,31 @@ def test_every_report_ties_to_the_snapshot_and_prints_the_json_contract(demo_sto
     assert payload["sheets"][0] == "About" and payload["sheets"][-1] == "Totals check"
     assert payload["checks"], "every default layout has a sheet the totals check covers"
     engine = make_engine(demo_store["AR_DATABASE_URL"])
-    with engine.connect() as conn:  # the demo's last snapshot (20.11.) holds EUR only
-        open_total = conn.execute(
-            sa.text(
-                "select t.open_total_cents from snapshot_totals t join snapshots s on s.id = t.snapshot_id "
-                "where s.as_of = '2026-11-20' and t.currency = 'EUR'"
-            )
-        ).scalar_one()
+    with engine.connect() as conn:  # the demo holds EUR only: each snapshot's stored open total
+        stored = dict(
+            conn.execute(
+                sa.text(
+                    "select s.as_of, t.open_total_cents from snapshot_totals t join snapshots s "
+                    "on s.id = t.snapshot_id where t.currency = 'EUR'"
+                )
+            ).all()
+        )
     engine.dispose()
+    stored = {str(day): cents for day, cents in stored.items()}
     for check in payload["checks"]:
         assert set(check) == {"name", "currency", "report_total", "snapshot_total", "difference"}
         assert check["difference"] == "0.00"
-        assert check["snapshot_total"] == f"{open_total / 100:.2f}" == check["report_total"]
+        # a check names the day of its snapshot, else it is the report's (the last, 20.11.)
+        found = re.search(r"(\d\d)\.(\d\d)\.(\d{4})$", check["name"])
+        day = f"{found[3]}-{found[2]}-{found[1]}" if found else "2026-11-20"
+        assert check["snapshot_total"] == f"{stored[day] / 100:.2f}" == check["report_total"], check
+    names = [c["name"] for c in payload["checks"]]
+    if kind == "weekly":  # the week 14.-20.11.: its KPIs' beginning and ending AR are snapshots' own
+        assert names == ["Aging by collector", "KPIs: beginning AR 13.11.2026", "KPIs: ending AR 20.11.2026"]
+    if kind == "monthly":  # October's KPIs end on 31.10., no snapshot's day; the trend: every snapshot
+        trend = [n for n in names if n.startswith("Aging trend")]
+        assert trend == [f"Aging trend {d[8:]}.{d[5:7]}.{d[:4]}" for d in sorted(stored) if d >= "2026-09-01"]
+        assert not [n for n in names if n.startswith("KPIs")]
     checks = book["Totals check"]
     assert [c.value for c in checks[2]][-1] == "OK"
 
@@ -113,7 +127,12 @@ def test_a_layout_of_the_lead_is_chosen_by_name_and_a_failing_check_exits_1(demo
     engine.dispose()
     failed = run(env, "weekly", "--as-of", "2026-11-13", "--out", str(tmp_path / "f.xlsx"), "--json")
     assert failed.returncode == 1
-    assert {c["difference"] for c in json.loads(failed.stdout)["checks"]} == {"-0.01"}
+    differences = {c["name"]: c["difference"] for c in json.loads(failed.stdout)["checks"]}
+    assert differences == {  # every total of the 13.11. snapshot, and only those
+        "Aging by collector": "-0.01",
+        "KPIs: beginning AR 06.11.2026": "0.00",
+        "KPIs: ending AR 13.11.2026": "-0.01",
+    }
 
 
 @pytest.mark.parametrize("title", ["about", "'x'", "History"])

@@ -355,3 +355,63 @@ def test_credit_suggestions_largest_credit_first_with_their_invoices():
          "accepted", "lena.lead")
     ]  # fmt: skip
     assert sheet.note == "2 credit(s), the largest 1 shown."
+
+
+def test_every_row_of_the_aging_trend_is_checked_against_its_own_snapshot():
+    week_before = date(2026, 11, 13)
+    older = items_frame(
+        [
+            item(doc_no="X", amount="80.00", due_date=date(2026, 11, 1)),
+            item(doc_no="Y", amount="20.00", currency="CHF", due_date=date(2026, 12, 1)),
+        ]
+    )
+    trend = lambda start: [(week_before, older), (AS_OF, ledger())]  # noqa: E731
+    sheet = sheet_of("aging_trend", kind="monthly", inp=inputs(trend=trend))
+    now = {"EUR": D("340.00"), "CHF": D("500.00")}  # the aging test's totals at 20.11.
+    dated = {week_before: {"EUR": D("80.00"), "CHF": D("20.00")}, AS_OF: now}
+    z = D("0.00")
+    assert totals_check([sheet], now, dated).rows() == [
+        ("Aging trend 13.11.2026", "CHF", D("20.00"), D("20.00"), z, True),
+        ("Aging trend 13.11.2026", "EUR", D("80.00"), D("80.00"), z, True),
+        ("Aging trend 20.11.2026", "CHF", D("500.00"), D("500.00"), z, True),
+        ("Aging trend 20.11.2026", "EUR", D("340.00"), D("340.00"), z, True),
+    ]
+    # an older snapshot whose stored total is a cent off fails although the last row holds
+    off = {**dated, week_before: {"EUR": D("80.01"), "CHF": D("20.00")}}
+    failed = totals_check([sheet], now, off)
+    assert failed.filter(~pl.col("ok")).rows() == [
+        ("Aging trend 13.11.2026", "EUR", D("80.00"), D("80.01"), D("-0.01"), False)
+    ]
+    assert checks_json(failed)[1]["difference"] == "-0.01"
+
+
+def test_the_kpi_sheets_beginning_and_ending_ar_are_checked_where_a_snapshot_of_that_day_holds_them():
+    items = kpi_items()
+    source = lambda by, start, end: kpi_frame(items, start, end, by=by)  # noqa: E731
+    sheet = sheet_of("kpis", inp=inputs(items, kpis=source))
+    # week 14.-20.11.: beginning AR at 13.11. is Y 300 (X is dated 15.11.), ending AR X + Y = 1,000
+    z = D("0.00")
+    dated = {date(2026, 11, 13): {"EUR": D("300.00")}, AS_OF: {"EUR": D("1000.00")}}
+    assert totals_check([sheet], dated[AS_OF], dated).rows() == [
+        ("KPIs: beginning AR 13.11.2026", "EUR", D("300.00"), D("300.00"), z, True),
+        ("KPIs: ending AR 20.11.2026", "EUR", D("1000.00"), D("1000.00"), z, True),
+    ]
+    # no snapshot of 13.11.: the beginning AR is no snapshot's own total, nothing to check
+    assert totals_check([sheet], dated[AS_OF], {AS_OF: dated[AS_OF]})["name"].to_list() == [
+        "KPIs: ending AR 20.11.2026"
+    ]
+    # a stored total that differs fails
+    wrong = totals_check([sheet], dated[AS_OF], {**dated, AS_OF: {"EUR": D("1000.10")}})
+    assert wrong.filter(~pl.col("ok")).rows() == [
+        ("KPIs: ending AR 20.11.2026", "EUR", D("1000.00"), D("1000.10"), D("-0.10"), False)
+    ]
+    # a snapshot that also holds CHF: the KPIs are converted to EUR, no stored total to tie to;
+    # a currency with nothing open does not count
+    mixed = {
+        date(2026, 11, 13): {"EUR": D("300.00"), "CHF": z},
+        AS_OF: {"EUR": D("1000.00"), "CHF": D("5.00")},
+    }
+    assert totals_check([sheet], mixed[AS_OF], mixed)["name"].to_list() == ["KPIs: beginning AR 13.11.2026"]
+    # a layout that does not show the ending AR has no such total to check
+    hidden = sheet_of("kpis", inp=inputs(items, kpis=source), columns=["group", "dso_simple"])
+    assert totals_check([hidden], dated[AS_OF], dated).is_empty()

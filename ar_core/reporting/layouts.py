@@ -199,11 +199,13 @@ TOPICS: dict[str, Topic] = {
             "kpis",
             "KPIs",
             "The CRF KPIs of the period with their inputs, per group and in total, "
-            "in the reporting currency.",
+            "in the reporting currency; the total's beginning and ending AR are compared with the "
+            "snapshot of that day when there is one (and it holds the reporting currency only).",
             _KPI_COLS,
             groupings=(None, "collector", "company_code", "country"),
             default_group="collector",
             thresholds={"period": ""},
+            checked=True,
         ),
         Topic(
             "kpi_definitions",
@@ -287,7 +289,7 @@ TOPICS: dict[str, Topic] = {
             "aging_trend",
             "Aging trend",
             f"Aging per snapshot of the last months months up to the as-of date, per currency, {_BUCKETS}; "
-            "the as-of snapshot's rows are compared with its totals.",
+            "every snapshot's rows are compared with that snapshot's totals.",
             _cols("as_of:date:As of", "currency::Currency", "buckets:money:Buckets", "total:money:Total"),
             thresholds={"months": 3},
             checked=True,

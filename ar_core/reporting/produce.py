@@ -15,6 +15,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -115,13 +116,29 @@ def _kpi_source(engine: sa.Engine, actor: Actor, items: pl.DataFrame, as_of: dat
     return from_ledger
 
 
+def _latest_per_day(engine: sa.Engine) -> dict[date, int]:
+    """Each day's snapshot in force: the latest imported of that day (what the trend shows)."""
+    listing = list_snapshots(engine).sort("as_of", "snapshot_id")
+    return dict(listing.group_by("as_of").agg(pl.col("snapshot_id").last()).iter_rows())
+
+
 def _trend(engine: sa.Engine, actor: Actor, as_of: date):
     def snapshots_since(start: date) -> list[tuple[date, pl.DataFrame]]:
-        listing = list_snapshots(engine).filter(pl.col("as_of").is_between(start, as_of))
-        latest = listing.sort("as_of", "snapshot_id").group_by("as_of").agg(pl.col("snapshot_id").last())
-        return [(d, items_for(engine, actor, sid)) for d, sid in latest.sort("as_of").iter_rows()]
+        days = sorted((d, sid) for d, sid in _latest_per_day(engine).items() if start <= d <= as_of)
+        return [(d, items_for(engine, actor, sid)) for d, sid in days]
 
     return snapshots_since
+
+
+def _dated_totals(
+    engine: sa.Engine, sheets: list[Sheet], snapshot_id: int, as_of: date
+) -> dict[date, dict[str, Decimal]]:
+    """The stored open totals of the snapshot of every day a sheet ties a total to (the report's
+    day: the report's snapshot); days without a snapshot are left out."""
+    days = {check.as_of for sheet in sheets for check in sheet.checks} - {as_of}
+    latest = _latest_per_day(engine) if days else {}
+    dated = {d: snapshot_totals(engine, latest[d])["open_totals"] for d in sorted(days) if d in latest}
+    return {**dated, as_of: snapshot_totals(engine, snapshot_id)["open_totals"]}
 
 
 def gather(engine: sa.Engine, actor: Actor, snapshot_id: int, as_of: date, today: date) -> Inputs:
@@ -205,7 +222,8 @@ def build_report(
     with ThreadPoolExecutor(max_workers=2) as pool:
         _prefetch(pool, chosen, inputs)
         sheets = build_sheets(chosen, inputs)
-    checks = totals_check(sheets, snapshot_totals(engine, snapshot_id)["open_totals"])
+    dated = _dated_totals(engine, sheets, snapshot_id, snap_as_of)
+    checks = totals_check(sheets, dated[snap_as_of], dated)
     produced_at = utcnow()
     cover = Cover(
         chosen,

@@ -63,6 +63,20 @@ class Inputs:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A total the sheet shows that is one snapshot's own open total, to tie to what that snapshot
+    stored at import (``checks.totals_check``): the snapshot of the day ``as_of``, when there is one."""
+
+    name: str
+    as_of: date
+    #: Per currency, the sheet's figure.
+    totals: dict[str, Decimal]
+    #: A figure converted to this (reporting) currency: it ties only to a snapshot that holds
+    #: nothing open in any other currency (else it is not checked).
+    only_currency: str | None = None
+
+
+@dataclass(frozen=True)
 class Sheet:
     """One produced sheet: its frame (columns in output order) with headings and kinds."""
 
@@ -74,6 +88,8 @@ class Sheet:
     totals: dict[str, Decimal] | None = None
     #: One line under the sheet's table: the period, a threshold, why it is empty.
     note: str | None = None
+    #: Further totals that are a snapshot's own (of the report's snapshot or another day's).
+    checks: tuple[Check, ...] = ()
 
 
 # --- periods ---------------------------------------------------------------------------------
@@ -271,9 +287,12 @@ def aging_trend(spec: SheetSpec, inputs: Inputs) -> Sheet:
     )
     frame = frame.sort("as_of", "currency")
     columns = _columns(spec, {"buckets": _bucket_columns(inputs.edges)})
-    note = f"Every snapshot from {_day(start)} to {_day(inputs.as_of)}; the last one is checked."
-    totals = _totals(frame.filter(pl.col("as_of") == inputs.as_of))
-    return Sheet(spec.title, spec.topic, _select(frame, columns), columns, totals=totals, note=note)
+    note = f"Every snapshot from {_day(start)} to {_day(inputs.as_of)}; each is checked against its own."
+    checks = tuple(
+        Check(f"{spec.title} {_day(d)}", d, _totals(frame.filter(pl.col("as_of") == d)))
+        for d in sorted({*frame["as_of"].to_list(), inputs.as_of})  # the report's day fails when missing
+    )
+    return Sheet(spec.title, spec.topic, _select(frame, columns), columns, note=note, checks=checks)
 
 
 # --- KPIs ------------------------------------------------------------------------------------
@@ -314,7 +333,27 @@ def kpis(spec: SheetSpec, inputs: Inputs, layout: Layout) -> Sheet:
         frame = frame.with_columns(pl.lit(inputs.reporting).alias("currency"))
     columns = _columns(spec)
     note = f"Period {_day(start)} to {_day(end)}; amounts in {inputs.reporting}."
-    return Sheet(spec.title, spec.topic, _select(frame, columns), columns, note=note)
+    return Sheet(
+        spec.title, spec.topic, _select(frame, columns), columns, note=note,
+        checks=_kpi_checks(spec, frame, start, end, inputs.reporting),
+    )  # fmt: skip
+
+
+def _kpi_checks(
+    spec: SheetSpec, frame: pl.DataFrame, start: date, end: date, reporting: str
+) -> tuple[Check, ...]:
+    """The total row's beginning AR (end of the day before ``start``) and ending AR (end of
+    ``end``), where the sheet shows them: each is the snapshot's own total when that day has one."""
+    total = frame.filter(pl.col("group") == TOTAL)
+    if total.is_empty():
+        return ()
+    row = total.row(0, named=True)
+    wanted = (("beginning_ar", "beginning AR", start - timedelta(days=1)), ("ending_ar", "ending AR", end))
+    return tuple(
+        Check(f"{spec.title}: {label} {_day(day)}", day, {reporting: row[column]}, only_currency=reporting)
+        for column, label, day in wanted
+        if column in spec.columns and row.get(column) is not None
+    )
 
 
 #: KPI -> (unit, definition, the input columns it is computed from).

@@ -151,7 +151,7 @@ def _checks(book, formats: _Formats, checks: pl.DataFrame) -> None:
     kinds = ("text", "text", "money", "money", "money", "text")
     for col, (head, kind) in enumerate(zip(heads, kinds, strict=True)):
         ws.write_string(0, col, head, formats.head)
-        ws.set_column(col, col, 26 if col == 0 else _WIDTH[kind] + 2)
+        ws.set_column(col, col, 34 if col == 0 else _WIDTH[kind] + 2)
     ws.freeze_panes(1, 0)
     for r, row in enumerate(checks.iter_rows(named=True), start=1):
         values = (row["name"], row["currency"], row["report_total"], row["snapshot_total"], row["difference"])
@@ -160,13 +160,14 @@ def _checks(book, formats: _Formats, checks: pl.DataFrame) -> None:
         ws.write_string(r, 5, "OK" if row["ok"] else "DIFFERENCE", formats.ok if row["ok"] else formats.bad)
     note = checks.height + 2
     if checks.is_empty():
-        ws.write_string(1, 0, "No sheet of this layout shows the whole portfolio's money: nothing to check.")
+        ws.write_string(1, 0, "No total of this layout is a snapshot's own total: nothing to check.")
         note = 3
     ws.write_string(
         note,
         0,
-        "Each checked sheet's total per currency against the open total the snapshot "
-        "stored at import (ledger.snapshot_totals); the difference must be 0.00.",
+        "Each report total that is a snapshot's own (a checked sheet, every row of an aging trend, the "
+        "KPIs' beginning and ending AR on a snapshot's day) per currency against the open total that "
+        "snapshot stored at import (ledger.snapshot_totals); the difference must be 0.00.",
         formats.note,
     )
 

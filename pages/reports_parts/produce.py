@@ -50,7 +50,7 @@ def produce(actor, eng, name: str, as_of: date) -> None:
 def checks_table(checks: pl.DataFrame) -> None:
     """The totals check: green where the report equals the snapshot, red where it does not."""
     if checks.is_empty():
-        st.info("No sheet of this layout shows the whole portfolio's money: nothing to check.")
+        st.info("No total of this layout is a snapshot's own total: nothing to check.")
         return
 
     def money(column: str) -> pl.Expr:
