@@ -19,6 +19,7 @@ from ar_core.performance import (
     collector_metrics,
     list_targets,
 )
+from pages.metrics_parts import actions as action_parts
 from pages.metrics_parts import common, comparison, detail, forms
 from ui import data
 from ui.guard import require
@@ -47,6 +48,7 @@ def one_collector(collector: str, name: str) -> None:
     if actor.has(*COACHING_NOTE_ROLES) or not coach:
         notes, actions = coaching_notes(eng, actor, collector if coach else None, today=today)
         detail.notes(notes, actions, {actor.username: actor.name}, time_zone)
+        action_parts.done_form(eng, actor, actions, forms.FLASH)
     else:
         st.caption("1:1 notes are between a collector and the team lead.")
 

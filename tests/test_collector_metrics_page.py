@@ -24,6 +24,12 @@ def store(tmp_path, monkeypatch, make_result):
         yield engine
 
 
+def button(at, label: str):
+    """The one button (a form's submit too) of that label."""
+    (found,) = [b for b in at.button if b.label == label]
+    return found
+
+
 def rendered(at) -> str:
     """Every element the page sent (text, tables as Arrow bytes, chart specs and data), as text."""
     found = []
@@ -99,14 +105,14 @@ def test_the_lead_records_a_1_1_and_a_target_for_one_collector(store):
     assert "Ben" in shown and not re.search(r"\banna\b", shown, re.IGNORECASE)  # the 1:1 shows ben alone
     at.text_area(key="cm_note_text").input("Coverage of the top 20 first.")
     at.text_input(key="cm_action_0").input("Call the top 5 on Monday")
-    at.button[0].click().run()  # the note form's submit comes first
+    button(at, "Save the 1:1 note").click().run()
     assert not at.exception, at.exception
     notes, actions = coaching_notes(store, LENA, "ben")
     assert notes["note"].to_list() == ["Coverage of the top 20 first."]
     assert actions["action"].to_list() == ["Call the top 5 on Monday"]
     assert any("1:1 note with Ben saved" in s.value for s in at.success)
     at.text_input(key="cm_t_value").input("500")
-    at.button[1].click().run()
+    button(at, "Save target").click().run()
     assert not at.exception, at.exception
     saved = list_targets(store, LENA, "ben").filter(pl.col("metric") == "cash_collected")
     assert saved["target"].cast(pl.Float64).to_list() == [500.0]
@@ -131,3 +137,42 @@ def test_a_done_action_shows_who_marked_it_and_is_no_longer_past_due(store):
     actions = next(d.value for d in at.dataframe if "action" in d.value.columns)
     rows = actions[["action", "past_due", "done_note", "done_by"]].fillna("").values.tolist()
     assert rows == [["Top 5 on Monday", False, "called all five", "Anna"], ["Review Birke", True, "", ""]]
+
+
+def test_the_collector_marks_their_own_action_done_on_the_page(store):
+    add_coaching_note(
+        store, LENA, "anna", date(2026, 11, 16), "Calls before noon",
+        [("Top 5 on Monday", date(2026, 11, 17)), ("Review Birke", date(2026, 11, 18))],
+    )  # fmt: skip
+    at = open_page(PAGE, "anna")
+    assert at.selectbox(key="cm_done_action").options == [
+        "Top 5 on Monday (due 17 Nov 2026)",
+        "Review Birke (due 18 Nov 2026)",
+    ]
+    second = coaching_notes(store, LENA, "anna")[1]["action_id"][1]
+    at.selectbox(key="cm_done_action").set_value(second)
+    at.text_input(key="cm_done_note").input("Birke promised 05.12.")
+    button(at, "Mark done").click().run()
+    assert not at.exception, at.exception
+    assert any("Marked done: Review Birke" in s.value for s in at.success)
+    actions = coaching_notes(store, LENA, "anna")[1]
+    assert actions.select("action", "done_by", "done_note").rows() == [
+        ("Top 5 on Monday", None, None),
+        ("Review Birke", "anna", "Birke promised 05.12."),
+    ]
+    assert at.selectbox(key="cm_done_action__1").options == ["Top 5 on Monday (due 17 Nov 2026)"]
+    assert [w.value for w in at.warning if "past the due date" in w.value] == [
+        "1 agreed action is past the due date."
+    ]
+
+
+def test_the_lead_marks_an_action_done_in_the_1_1(store):
+    add_coaching_note(store, LENA, "ben", date(2026, 11, 20), "Cedar", [("Call Cedar", date(2026, 11, 27))])
+    at = open_page(PAGE, "lena")
+    at.segmented_control(key="cm_mode").set_value("1:1").run()
+    at.selectbox(key="cm_collector").set_value("ben").run()
+    button(at, "Mark done").click().run()
+    assert not at.exception, at.exception
+    done = coaching_notes(store, LENA, "ben")[1].row(0, named=True)
+    assert (done["action"], done["done_by"], done["done_note"]) == ("Call Cedar", "lena", None)
+    assert not [b for b in at.button if b.label == "Mark done"]  # nothing left to mark

@@ -97,6 +97,7 @@ _COACHING: dict[str, str] = {
     "COACHING_NOTE_SCHEMA": "one_on_ones",
     "add_coaching_note": "one_on_ones",
     "coaching_notes": "one_on_ones",
+    "mark_action_done": "one_on_ones",
 }
 _EXPORTS.update(_PERIOD)
 _EXPORTS.update(_FORECAST)
