@@ -32,3 +32,22 @@ def test_one_write_makes_one_team_computation_and_every_reader_sees_it(engine, m
     assert mine.filter(customer_id="C1")["days_since_contact"].item() is not None
     assert lead.filter(customer_id="C1")["days_since_contact"].item() is not None
     assert lead.filter(customer_id="C2")["days_since_contact"].item() is None
+
+
+def test_the_warm_up_at_server_start_leaves_the_first_worklist_nothing_to_compute(
+    engine, make_result, monkeypatch
+):
+    """Eight people logging in on a fresh server all read what the warm-up thread built."""
+    from ar_core.collections import warm_up
+
+    rows = [item(doc_no=f"18000000{i:02d}", customer_id=f"C{i % 3}", amount="100.00") for i in range(6)]
+    sid = import_snapshot(
+        engine, LEAD, make_result(rows, as_of=AS_OF), scope=Scope.whole_ledger()
+    ).snapshot_id
+    monkeypatch.setenv("AR_TODAY", TODAY.isoformat())  # the team's today, as the first page judges it
+    warm_up(engine)
+    computed = []
+    real = team_module.team_worklist
+    monkeypatch.setattr(team_module, "team_worklist", lambda *a, **k: computed.append(1) or real(*a, **k))
+    mine, _ = worklist_for(engine, COLLECTOR, sid, AS_OF, today=TODAY)
+    assert computed == [] and mine.height == 3

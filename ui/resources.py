@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 
@@ -46,10 +47,14 @@ def engine() -> Engine:
 
 def _warm_up(eng: Engine) -> None:
     """Rank the latest snapshot in the background (``collections.warm_up``); a failure only costs time."""
+    started = time.perf_counter()
     try:
         warm_up(eng)
     except Exception:  # the first page computes it instead, and shows any error there
         log.exception("warming up the latest snapshot failed")
+        return
+    # on the server's console (and in the load test's server log, which waits for this line)
+    print(f"AR Desk: warm-up done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
 
 
 def authenticator() -> stauth.Authenticate:

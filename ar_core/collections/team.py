@@ -208,11 +208,16 @@ def warm_up(engine: sa.Engine) -> None:
     Meant for a background thread at server start: with a million items the first worklist of a
     new server takes seconds, and eight collectors logging in at nine would all wait for it.
     """
+    from ar_core.collections.queries import shared_team_worklist
+    from ar_core.config import today
+
     try:
         snapshot_id, as_of = snapshot_for(engine)
     except NotFound:
         return
-    team_worklist(engine, snapshot_id, as_of)
+    # The very list the first page reads: judged today in the team's time zone, with the cases
+    # being worked, the late payers and the cash at the bank laid over it (one shared memo key).
+    shared_team_worklist(engine, snapshot_id, as_of, today=today(settings.get_time_zone(engine)))
 
 
 def for_user(frame: pl.DataFrame, visible: Collection[str] | None) -> pl.DataFrame:
