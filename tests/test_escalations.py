@@ -177,3 +177,18 @@ def test_collector_who_is_also_controller_cannot_write_foreign_customers(db):
     with pytest.raises(PermissionDenied):
         log_contact(db, both, "C2", channel="phone", outcome="reached")
     log_contact(db, both, "C1", channel="phone", outcome="reached")  # the own portfolio: fine
+
+
+def test_a_collectors_scope_is_read_once_between_two_writes(db, monkeypatch):
+    """Every read of every page asks for it: the queries behind it run again only after a write."""
+    from ar_core.access import scope
+
+    reads = []
+    real = scope.escalated_to
+    monkeypatch.setattr(scope, "escalated_to", lambda eng, who: reads.append(who) or real(eng, who))
+    assert readable_customers(db, MEYER) == {"C1", "C3"}
+    assert readable_customers(db, MEYER) == {"C1", "C3"}
+    assert reads == ["c.meyer"]
+    escalate(db, SCHNEIDER, "C2", to_username="c.meyer", reason="second voice")
+    assert readable_customers(db, MEYER) == {"C1", "C2", "C3"}
+    assert reads.count("c.meyer") == 2

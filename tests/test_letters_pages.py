@@ -56,8 +56,15 @@ def test_the_statement_of_account_comes_as_pdf_too_in_the_chosen_language(ledger
     at.query_params["customer"] = BAKKER
     _run(at)
     labels = list(_downloads(at))
-    assert "Statement of account (XLSX, NL)" in labels and "As a PDF letter (NL)" in labels
+    assert "Statement of account (XLSX, NL)" in labels
+    assert "As a PDF letter (NL)" not in labels  # written only when asked for
+    at.button(key="statement_pdf_prepare").click()
+    _run(at)
+    assert "As a PDF letter (NL)" in _downloads(at)
     at.selectbox(key=f"st_lang_{BAKKER}").select("fr")
+    _run(at)
+    assert at.button(key="statement_pdf_prepare").label == "Prepare the PDF letter (FR)"
+    at.button(key="statement_pdf_prepare").click()
     _run(at)
     assert "As a PDF letter (FR)" in _downloads(at)
 

@@ -53,6 +53,10 @@ def _warm_up(eng: Engine) -> None:
     except Exception:  # the first page computes it instead, and shows any error there
         log.exception("warming up the latest snapshot failed")
         return
+    # The chart and PDF libraries the account page needs: imported here, not by the first visitor.
+    import altair  # noqa: F401
+    import reportlab.platypus  # noqa: F401
+
     # on the server's console (and in the load test's server log, which waits for this line)
     print(f"AR Desk: warm-up done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
 

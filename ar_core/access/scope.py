@@ -10,7 +10,7 @@ everything; controllers never write.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from ar_core.config import today as team_day
 from ar_core.errors import NotFound, PermissionDenied
 from ar_core.memo import memo
 from ar_core.store import marks
-from ar_core.store.models import Absence, CollectorBackup, Customer, Escalation, User
+from ar_core.store.models import Absence, AuditEntry, CollectorBackup, Customer, Escalation, User
 
 #: Roles that see every customer; everybody else only sees their portfolio.
 SEE_ALL_ROLES = ("lead", "controller", "admin")
@@ -98,8 +98,26 @@ def collector_scope(engine: sa.Engine, username: str, *, today: date | None = No
 
     The one rule behind a collector's reads and writes, and behind a lead's view of that collector.
     """
-    own = own_portfolio(engine, username) | escalated_to(engine, username)
-    return own | covered_portfolios(engine, username, today=today)
+
+    def compute() -> frozenset[str]:
+        own = own_portfolio(engine, username) | escalated_to(engine, username)
+        return own | covered_portfolios(engine, username, today=today)
+
+    # Every read of every page asks for it: kept until a write (each is audited: escalations,
+    # assignments, absences and backups alike) or a change of the customer master moves the mark,
+    # and for a quarter of an hour at most so that an absence starts on its first day (in any zone).
+    quarter = (team_day(), int(datetime.now(UTC).timestamp() // 900))  # team_day: AR_TODAY pins it
+    return memo(engine, "collector_scope", (username, today, quarter, _scope_mark(engine)), compute, keep=64)
+
+
+def _scope_mark(engine: sa.Engine) -> tuple:
+    """Moves with every audited write and every change of the customers: three index look-ups."""
+    with engine.connect() as conn:
+        return (
+            conn.execute(sa.select(sa.func.max(AuditEntry.id))).scalar(),
+            marks.current(conn, marks.CUSTOMERS),
+            conn.execute(sa.select(sa.func.max(Customer.customer_id))).scalar(),
+        )
 
 
 def covered_portfolios(engine: sa.Engine, username: str, *, today: date | None = None) -> frozenset[str]:

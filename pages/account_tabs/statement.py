@@ -41,22 +41,31 @@ def download(ctx: Account) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="statement",
     )
-    c3.download_button(
-        f"As a PDF letter ({language.upper()})",
-        _pdf(ctx, language),
-        file_name=f"statement-{ctx.customer_id}-{ctx.as_of.isoformat()}-{language}.pdf",
-        mime="application/pdf",
-        key="statement_pdf",
-    )
-
-
-def _pdf(ctx: Account, language: str) -> bytes:
-    """The PDF letter, written again only when the account, snapshot, language or letterhead change
-    (a long statement takes a noticeable fraction of a second; a rerun should not pay it)."""
-    letterhead = settings.get_letterhead(ctx.engine)
-    key = (ctx.customer_id, ctx.snapshot_id, language, tuple(letterhead.items()))
+    key = _pdf_key(ctx, language)
     cached = st.session_state.get(PDF)
-    if not cached or cached[0] != key:
-        pdf = statement_pdf(ctx.engine, ctx.actor, ctx.customer, ctx.items, ctx.as_of, language=language)
-        cached = st.session_state[PDF] = (key, pdf)
-    return cached[1]
+    if cached and cached[0] == key:
+        c3.download_button(
+            f"As a PDF letter ({language.upper()})",
+            cached[1],
+            file_name=f"statement-{ctx.customer_id}-{ctx.as_of.isoformat()}-{language}.pdf",
+            mime="application/pdf",
+            key="statement_pdf",
+        )
+    else:  # written when asked for: a long statement takes a good part of a second, most visits need none
+        c3.button(
+            f"Prepare the PDF letter ({language.upper()})",
+            on_click=_write_pdf,
+            args=(ctx, language),
+            key="statement_pdf_prepare",
+        )
+
+
+def _pdf_key(ctx: Account, language: str) -> tuple:
+    letterhead = settings.get_letterhead(ctx.engine)
+    return (ctx.customer_id, ctx.snapshot_id, language, tuple(letterhead.items()))
+
+
+def _write_pdf(ctx: Account, language: str) -> None:
+    """The PDF letter for this account, snapshot, language and letterhead, kept for the session."""
+    pdf = statement_pdf(ctx.engine, ctx.actor, ctx.customer, ctx.items, ctx.as_of, language=language)
+    st.session_state[PDF] = (_pdf_key(ctx, language), pdf)
