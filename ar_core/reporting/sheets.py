@@ -445,7 +445,8 @@ def kpi_definitions(spec: SheetSpec, inputs: Inputs, layout: Layout) -> Sheet:
     except ArDeskError as exc:
         return _unavailable(spec, layout, inputs, exc)
     row = total.row(0, named=True) if total.height else {}
-    notes = dict(part.split(": ", 1) for part in (row.get("notes") or "").split("; ") if ": " in part)
+    # one by one (``note_list``), never the joined ``notes``: a reason may hold "; " itself
+    notes = dict(part.split(": ", 1) for part in row.get("note_list") or [] if ": " in part)
     rows = []
     for name, (unit, definition, used) in KPI_DEFINITIONS.items():
         if name not in row:  # the pure KPIs have no promise or dispute figures
