@@ -9,6 +9,7 @@ from ar_core.facade import lazy
 #: Public name -> the module of this package that defines it.
 _EXPORTS: dict[str, str] = {
     "Actor": "actor",
+    "CLI_OPERATOR": "actor",
     "CURRENCY_RE": "approvals",
     "KINDS": "approvals",
     "LIMIT_SCHEMA": "approvals",

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from ar_core.errors import PermissionDenied
 
+#: The user name the command line (and so a scheduler) acts and is audited under.
+CLI_OPERATOR = "cli"
+
 
 @dataclass(frozen=True)
 class Actor:

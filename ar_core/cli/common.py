@@ -10,14 +10,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ar_core.access import Actor
+from ar_core.access import CLI_OPERATOR, Actor
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
 #: Whoever runs the CLI holds the database credentials, so it acts as this operator (lead and
 #: admin rights); every write is audited under its name.
-CLI_ACTOR = Actor(username="cli", name="Command line", roles=frozenset({"lead", "admin"}))
+CLI_ACTOR = Actor(username=CLI_OPERATOR, name="Command line", roles=frozenset({"lead", "admin"}))
 
 
 def open_store() -> sa.Engine:

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ar_core.access import ROLE_DECIDED, Actor, approve, record, request_approval
+from ar_core.access import CLI_OPERATOR, ROLE_DECIDED, Actor, approve, record, request_approval
 from ar_core.errors import ApprovalRefused, ArDeskError, NotFound, PermissionDenied
 from ar_core.reporting.produce import PRODUCE_ROLES
 from ar_core.store.db import write_transaction
@@ -30,8 +30,8 @@ SIGNOFF_KIND = "report_signoff"
 REVIEW_ROLES: tuple[str, ...] = ROLE_DECIDED[SIGNOFF_KIND]
 #: The kinds of report that are signed off.
 SIGNED_KINDS: tuple[str, ...] = ("monthly",)
-#: The author of reports the scheduler produced: the CLI operator (``ar_core.cli.common.CLI_ACTOR``).
-SCHEDULER = "cli"
+#: The author of reports the scheduler produced: the command-line operator.
+SCHEDULER = CLI_OPERATOR
 #: Who may prepare a scheduler's report on its behalf.
 ON_BEHALF_ROLES: tuple[str, ...] = ("lead", "controller")
 ON_BEHALF = "prepared on behalf of the scheduler"
