@@ -63,9 +63,14 @@ class FileProblem:
     message: str
 
     def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}"
+        return f"{located(self.file, self.row, self.column)}: {self.message}"
+
+
+def located(file: str, row: int | None, column: str | None) -> str:
+    """Where a problem of a file is, as its author sees it: "file, row 3, column 'Betrag'"."""
+    where = [file]
+    if row is not None:
+        where.append(f"row {row}")
+    if column:
+        where.append(f"column '{column}'")
+    return ", ".join(where)

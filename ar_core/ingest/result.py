@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from ar_core.errors import located
 from ar_core.money import CENT
 from ar_core.schema import MONEY, empty_items
 
@@ -53,13 +54,8 @@ class Problem:
             object.__setattr__(self, "column", bounded(self.column, MAX_FILE_NAME))
 
     def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'")
         tag = "warning: " if self.severity == WARNING else ""
-        return f"{', '.join(where)}: {tag}{self.message}"
+        return f"{located(self.file, self.row, self.column)}: {tag}{self.message}"
 
 
 class FileTotals(dict[str, Decimal]):
