@@ -13,8 +13,9 @@ from ar_core.collections import huddle_board, open_escalations, open_promises
 from pages.huddle_parts import board, broken_plans, case, controls, coverage
 from ui import data
 from ui.components import latest_snapshot
-from ui.guard import require
+from ui.guard import require, session_user
 from ui.resources import engine
+from ui.run_log import logged_fragment_run
 
 actor = require("lead", "admin")
 eng = engine()
@@ -53,10 +54,26 @@ if cases.is_empty():
     st.stop()
 board.overview(cases, section)
 
-# 3. One case at a time: what the room needs to know on the left, the agreed step on the right.
-chosen = case.navigate(cases, section)
-left, right = st.columns([3, 2])
-with left:
-    case.details(eng, actor, cases, chosen, section)
-with right:
-    case.step_form(eng, actor, chosen, section, today)
+
+
+@st.fragment
+def _one_case(eng, actor, cases: pl.DataFrame, section: str, today) -> None:
+    """One case at a time: what the room needs to know on the left, the agreed step on the right.
+
+    Previous and Next rerun only this part (the board above does not change when the room moves
+    on), so stepping through the board costs the server and the wall screen a fraction of a page
+    run. Recording a step reruns the whole page: the board shows the new state.
+    """
+    if session_user(actor.username) is None:  # ended or deactivated meanwhile: the app's run says so
+        st.rerun(scope="app")
+    with logged_fragment_run("huddle#case"):
+        chosen = case.navigate(cases, section)
+        left, right = st.columns([3, 2])
+        with left:
+            case.details(eng, actor, cases, chosen, section)
+        with right:
+            case.step_form(eng, actor, chosen, section, today)
+
+
+# 3. One case at a time.
+_one_case(eng, actor, cases, section, today)

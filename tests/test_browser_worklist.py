@@ -70,7 +70,8 @@ def server(tmp_path_factory):
     import_snapshot(engine, system, read_extract(_ledger(), "FBL5N_2026-11-20.txt"))
     engine.dispose()
     STORE["url"] = url
-    with serve(url, tmp) as base:
+    STORE["runs"] = str(tmp / "runs.tsv")  # the server-side line of every script run (ui.run_log)
+    with serve(url, tmp, AR_RUN_LOG=STORE["runs"]) as base:
         yield base
 
 
@@ -193,3 +194,46 @@ def test_a_filter_change_after_the_sessions_were_ended_shows_no_worklist(browser
         page.get_by_text(SESSION_ENDED_MESSAGE[:40]).or_(page.get_by_role("button", name="Log in")).first
     ).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
+
+
+def _runs_since(count: int) -> list[tuple[str, str]]:
+    """The (path, outcome) of the script runs after the first ``count`` lines of the run log."""
+    with open(STORE["runs"], encoding="utf-8") as log:
+        lines = log.read().splitlines()[count:]
+    return [tuple(line.split("\t")[2:4]) for line in lines]
+
+
+def _run_count() -> int:
+    with open(STORE["runs"], encoding="utf-8") as log:
+        return len(log.read().splitlines())
+
+
+def test_next_in_the_huddle_reruns_only_the_case_and_a_filter_only_the_worklist(browser, server):
+    """The wide parts stay put: Next and a filter change rerun their fragment, not the page."""
+    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    page.goto(server)
+    log_in(page, "lena.lead", PASSWORD, settle=True)
+    expect(page.get_by_role("heading", name="Worklist")).to_be_visible(timeout=30_000)
+    page.get_by_test_id("stExpander").get_by_text("Filters", exact=True).click()
+    _idle(page)
+    before = _run_count()
+    page.get_by_test_id("stCheckbox").filter(has_text="Due today only").click()
+    _idle(page)
+    assert _runs_since(before) == [("worklist#filters", "done")]
+    page.goto(f"{server}/huddle")
+    expect(page.get_by_role("heading", name="Case 1 of ")).to_be_visible(timeout=30_000)
+    _idle(page)
+    before = _run_count()
+    page.get_by_role("button", name="Next ▶").click()
+    expect(page.get_by_role("heading", name="Case 2 of ")).to_be_visible(timeout=30_000)
+    _idle(page)
+    assert _runs_since(before) == [("huddle#case", "done")]
+    page.get_by_label("Note", exact=True).fill("ask for the remittance advice")
+    before = _run_count()
+    page.get_by_role("button", name="Record").click()
+    expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="recorded")).to_be_visible(
+        timeout=30_000
+    )
+    _idle(page)
+    paths = [path for path, _ in _runs_since(before)]
+    assert paths[-1] == "huddle" and "huddle#case" in paths, paths  # the save, then the whole page

@@ -151,3 +151,19 @@ def test_the_disputes_past_due_board_steps_through_late_and_escalated_cases(ledg
     assert not at.exception, at.exception
     entry = contacts.list_contacts(ledger, SYSTEM, MUELLER).row(0, named=True)
     assert (entry["next_action"], entry["outcome"]) == ("dispute follow-up", "internal note")
+
+
+
+def test_a_step_recorded_after_next_goes_to_the_case_shown(ledger):
+    """Next reruns only the case (a fragment; the browser test checks that); Record then reruns the page."""
+    at = open_page("pages/huddle.py", "lena")
+    assert "Case 1 of 2: Bakker Logistiek B.V." in _markdown(at)
+    at.button(key="hd_next").click().run()
+    assert not at.exception, at.exception
+    assert "Case 2 of 2: Müller Maschinenbau GmbH" in _markdown(at)
+    at.text_input(key="hd_note").input("call the CFO")
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    assert any("Müller Maschinenbau GmbH recorded" in s.value for s in at.success)
+    assert contacts.list_contacts(ledger, SYSTEM, MUELLER)["notes"].to_list() == ["Huddle: call the CFO"]
+    assert contacts.list_contacts(ledger, SYSTEM, BAKKER).is_empty()
