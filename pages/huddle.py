@@ -55,7 +55,6 @@ if cases.is_empty():
 board.overview(cases, section)
 
 
-
 @st.fragment
 def _one_case(eng, actor, cases: pl.DataFrame, section: str, today) -> None:
     """One case at a time: what the room needs to know on the left, the agreed step on the right.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -198,14 +199,12 @@ def test_a_filter_change_after_the_sessions_were_ended_shows_no_worklist(browser
 
 def _runs_since(count: int) -> list[tuple[str, str]]:
     """The (path, outcome) of the script runs after the first ``count`` lines of the run log."""
-    with open(STORE["runs"], encoding="utf-8") as log:
-        lines = log.read().splitlines()[count:]
+    lines = Path(STORE["runs"]).read_text(encoding="utf-8").splitlines()[count:]
     return [tuple(line.split("\t")[2:4]) for line in lines]
 
 
 def _run_count() -> int:
-    with open(STORE["runs"], encoding="utf-8") as log:
-        return len(log.read().splitlines())
+    return len(Path(STORE["runs"]).read_text(encoding="utf-8").splitlines())
 
 
 def test_next_in_the_huddle_reruns_only_the_case_and_a_filter_only_the_worklist(browser, server):

@@ -153,7 +153,6 @@ def test_the_disputes_past_due_board_steps_through_late_and_escalated_cases(ledg
     assert (entry["next_action"], entry["outcome"]) == ("dispute follow-up", "internal note")
 
 
-
 def test_a_step_recorded_after_next_goes_to_the_case_shown(ledger):
     """Next reruns only the case (a fragment; the browser test checks that); Record then reruns the page."""
     at = open_page("pages/huddle.py", "lena")
