@@ -29,8 +29,9 @@ from pages.account_tabs import (
     voice_tab,
 )
 from ui import components, data, fmt, keys
-from ui.guard import require
+from ui.guard import require, session_user
 from ui.resources import engine
+from ui.run_log import logged_fragment_run
 from ui.text import escape, or_dash
 
 actor = require()
@@ -113,9 +114,24 @@ items_tab.aging_chart(ctx)
 SECTIONS = {"Open items": items_tab, "Item history": history_tab, "Contacts": contacts_tab,
             "Promises to pay": promises_tab, "Second voice": voice_tab, "Disputes": disputes_tab,
             "Payment plans": plans_tab}  # fmt: skip
-# Only the open tab runs (and is sent): a switch reruns the page, the key keeps the tab over saves.
-tabs = st.tabs(list(SECTIONS), key=keys.ACCOUNT_TAB, on_change="rerun")
-for tab, section in zip(tabs, SECTIONS.values(), strict=True):
-    if tab.open:
-        with tab:
-            section.render(ctx)
+
+
+@st.fragment
+def _sections(ctx: common.Account) -> None:
+    """Only the open tab runs (and is sent); a switch reruns this part, not the header above it.
+
+    Nothing above the tabs changes when another tab opens, so a switch costs the server and the
+    browser the tab alone. A save reruns the whole page (``common.saved``): the tiles, the rank
+    box and the lists show the new state. The key keeps the tab over saves.
+    """
+    if session_user(ctx.actor.username) is None:  # ended or deactivated meanwhile: the app's run says so
+        st.rerun(scope="app")
+    with logged_fragment_run("account#tab"):
+        tabs = st.tabs(list(SECTIONS), key=keys.ACCOUNT_TAB, on_change="rerun")
+        for tab, section in zip(tabs, SECTIONS.values(), strict=True):
+            if tab.open:
+                with tab:
+                    section.render(ctx)
+
+
+_sections(ctx)

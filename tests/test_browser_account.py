@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -22,6 +23,7 @@ from tests.samples import fbl5n_german_text
 
 PASSWORD = "browser-test-pw"
 MUELLER, BAKKER = "0000100001", "0000100002"
+RUNS: dict[str, Path] = {}  #: the module server's run log
 
 pytestmark = pytest.mark.browser
 if os.environ.get("AR_BROWSER_TESTS") != "1":
@@ -64,7 +66,8 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser_account")
     url = f"sqlite:///{tmp / 'browser.sqlite'}"
     _store(url)
-    with serve(url, tmp) as base:
+    RUNS["path"] = tmp / "runs.tsv"  # the server-side line of every script run (ui.run_log)
+    with serve(url, tmp, AR_RUN_LOG=str(RUNS["path"])) as base:
         yield base
 
 
@@ -162,3 +165,34 @@ def test_after_a_save_the_open_tab_stays_and_shows_the_entry(page, server):
     expect(page.get_by_label("Notes", exact=True)).to_have_value("")  # the saved form is empty again
     expect(page).to_have_url(f"{server}/account?customer={MUELLER}")
     page.screenshot(path=str(ARTIFACTS / "account-after-save-1600.png"), full_page=True)
+
+
+def _runs() -> list[tuple[str, str]]:
+    """(path, outcome) of every script run so far, from the server's run log."""
+    lines = RUNS["path"].read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("\t")[2:4]) for line in lines]
+
+
+def test_a_tab_switch_reruns_only_the_tabs_and_a_save_the_page(page, server):
+    """The header, tiles, rank and chart stay put on a tab switch; a save redraws them (new state)."""
+    page.goto(f"{server}/account?customer={MUELLER}")
+    _login_if_asked(page, "c.meyer")
+    _title(page, "Müller Maschinenbau GmbH")
+    page.wait_for_timeout(500)
+    before = len(_runs())
+    page.get_by_role("tab", name="Contacts").click()
+    expect(page.get_by_label("Notes", exact=True)).to_be_visible(timeout=30_000)
+    _idle(page)
+    assert _runs()[before:] == [("account#tab", "done")]
+    page.get_by_label("Notes", exact=True).fill("Called: the payment run is on Friday")
+    before = len(_runs())
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_text("Contact saved.")).to_be_visible(timeout=30_000)
+    _idle(page)
+    paths = [path for path, _ in _runs()[before:]]
+    assert paths[-1] == "account" and paths[0] == "account#tab", paths  # the save, then the whole page
+    expect(page.get_by_role("tab", name="Contacts")).to_have_attribute("aria-selected", "true")
+    page.get_by_role("tab", name="Open items").click()
+    expect(page.get_by_role("tab", name="Open items")).to_have_attribute("aria-selected", "true")
+    _idle(page)
+    assert _runs()[-1] == ("account#tab", "done")
