@@ -173,11 +173,13 @@ def _runs() -> list[tuple[str, str]]:
     return [tuple(line.split("\t")[2:4]) for line in lines]
 
 
-def test_a_tab_switch_reruns_only_the_tabs_and_a_save_the_page(page, server):
-    """The header, tiles, rank and chart stay put on a tab switch; a save redraws them (new state)."""
+def test_a_tab_switch_and_a_save_rerun_only_the_tabs_and_the_standing_above_them(page, server):
+    """The header, the customer box and the sidebar stay put; the rank box shows the call at once."""
     page.goto(f"{server}/account?customer={MUELLER}")
     _login_if_asked(page, "c.meyer")
     _title(page, "Müller Maschinenbau GmbH")
+    rank = page.get_by_test_id("stAlertContentInfo").filter(has_text="Rank 1")
+    expect(rank).to_contain_text("(due today)")
     page.wait_for_timeout(500)
     before = len(_runs())
     page.get_by_role("tab", name="Contacts").click()
@@ -185,14 +187,20 @@ def test_a_tab_switch_reruns_only_the_tabs_and_a_save_the_page(page, server):
     _idle(page)
     assert _runs()[before:] == [("account#tab", "done")]
     page.get_by_label("Notes", exact=True).fill("Called: the payment run is on Friday")
+    when = page.get_by_role("group", name="Next action date").first  # the form's, not the correction's
+    when.get_by_role("spinbutton").first.click()
+    page.keyboard.type("27112026")  # day, month, year: the field moves on by itself
     before = len(_runs())
     page.get_by_role("button", name="Save contact").click()
     expect(page.get_by_text("Contact saved.")).to_be_visible(timeout=30_000)
     _idle(page)
-    paths = [path for path, _ in _runs()[before:]]
-    assert paths[-1] == "account" and paths[0] == "account#tab", paths  # the save, then the whole page
+    assert [path for path, _ in _runs()[before:]] == ["account#tab", "account#tab"]  # the save, then the part
+    expect(rank).to_contain_text("next step on 27 Nov 2026")
     expect(page.get_by_role("tab", name="Contacts")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("heading", name="Müller Maschinenbau GmbH", exact=True)).to_be_visible()
     page.get_by_role("tab", name="Open items").click()
     expect(page.get_by_role("tab", name="Open items")).to_have_attribute("aria-selected", "true")
     _idle(page)
     assert _runs()[-1] == ("account#tab", "done")
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(1)  # the aging chart, above the items
+    page.screenshot(path=str(ARTIFACTS / "account-open-items-1600.png"), full_page=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Literal
 
 import polars as pl
 import streamlit as st
@@ -174,12 +175,15 @@ def save_and_rerun(
     *,
     flash: str,
     fields: Mapping[str, str] | None = None,
+    scope: Literal["app", "fragment"] = "app",
 ) -> bool:
     """:func:`save`, then on success rerun the page so every part shows the new state.
 
     A refusal stays as an error under its field with what was typed still in the form; on success
     ``form`` starts its next round, empty, and the message (``done``, or made from what the service
-    returned) survives the rerun in ``st.session_state[flash]`` (:func:`show_flash`).
+    returned) survives the rerun in ``st.session_state[flash]`` (:func:`show_flash`). ``scope``
+    "fragment": a save made in a fragment's own run reruns only that fragment (the page holds
+    everything the save changes in it); in a whole-page run the page reruns.
     """
     returned: list[object] = []
     if not save(lambda: returned.append(action()), fields=fields):
@@ -187,8 +191,16 @@ def save_and_rerun(
     if form is not None:
         forms.next_round(form)
     st.session_state[flash] = done(returned[0]) if callable(done) else done
-    st.rerun()
+    st.rerun(scope="fragment" if scope == "fragment" and _in_fragment_run() else "app")
     return True  # not reached: st.rerun() ends the run
+
+
+def _in_fragment_run() -> bool:
+    """Whether this script run is a fragment's own (Streamlit refuses a fragment rerun otherwise)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    run = get_script_run_ctx()
+    return run is not None and bool(run.fragment_ids_this_run)
 
 
 def show_flash(flash: str) -> None:

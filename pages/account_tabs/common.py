@@ -56,8 +56,12 @@ def saved(
     *,
     fields: Mapping[str, str] | None = None,
 ) -> bool:
-    """Save through ``ui.data.save_and_rerun``: the message survives the rerun (:func:`show_flash`)."""
-    return data.save_and_rerun(action, done, form, flash=FLASH, fields=fields)
+    """Save through ``ui.data.save_and_rerun``: the message survives the rerun (:func:`show_flash`).
+
+    Only the page's fragment reruns (the tiles, rank box, escalations and tabs): no tab's save
+    changes the header or the customer box above it.
+    """
+    return data.save_and_rerun(action, done, form, flash=FLASH, fields=fields, scope="fragment")
 
 
 def show_flash() -> None:

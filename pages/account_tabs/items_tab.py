@@ -1,6 +1,7 @@
 """Open items with aging, local, reporting and document amounts; the statement.
 
-The table lives in ``items_table``, the statement download in ``statement``.
+A chart of the open amounts by aging bucket, then the table (``items_table``); the statement
+download lives in ``statement``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ def _aged(ctx: Account) -> pl.DataFrame:
     return with_aging(ctx.items, ctx.as_of, settings.get_aging_edges(ctx.engine))
 
 
-def aging_chart(ctx: Account) -> None:
-    aged = _aged(ctx)
+def aging_chart(aged: pl.DataFrame) -> None:
+    """Open amounts by aging bucket, above the items (a collector reads the shape before the rows)."""
     if not aged.height:
         return
     labels = aged["bucket"].dtype.categories.to_list()
@@ -47,5 +48,7 @@ def aging_chart(ctx: Account) -> None:
 
 
 def render(ctx: Account) -> None:
-    items_table.show(ctx, _aged(ctx))
+    aged = _aged(ctx)
+    aging_chart(aged)
+    items_table.show(ctx, aged)
     statement.download(ctx)
