@@ -91,6 +91,25 @@ def idle(page, *, settle: bool = False) -> None:
             page.wait_for_timeout(300)
 
 
+def quiet_run_count(page, run_log: Path, quiet_s: float = 1.5) -> int:
+    """Lines in the server's run log (``AR_RUN_LOG``) once no run ended for ``quiet_s`` and the page is idle.
+
+    The cookie component's rerun after a login or a page load comes at a varying moment: a test
+    counting the runs one click causes starts counting after it.
+    """
+    deadline = time.monotonic() + 30
+    count, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        idle(page)
+        now = len(run_log.read_text(encoding="utf-8").splitlines()) if run_log.exists() else 0
+        if now != count:
+            count, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return count
+        page.wait_for_timeout(250)
+    pytest.fail(f"the server kept running scripts for 30 s ({run_log})")
+
+
 def log_in(page, user: str, password: str, *, settle: bool = False) -> None:
     """Fill and submit the login form, again if the authenticator's first rerun wiped it.
 

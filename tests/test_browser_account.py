@@ -18,7 +18,7 @@ from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
 from ar_core.ledger.customers import upsert_customer_master
 from ar_core.store.db import make_engine, migrate
-from tests.browser_support import ARTIFACTS, launch, serve
+from tests.browser_support import ARTIFACTS, launch, quiet_run_count, serve
 from tests.samples import fbl5n_german_text
 
 PASSWORD = "browser-test-pw"
@@ -180,8 +180,7 @@ def test_a_tab_switch_and_a_save_rerun_only_the_tabs_and_the_standing_above_them
     _title(page, "Müller Maschinenbau GmbH")
     rank = page.get_by_test_id("stAlertContentInfo").filter(has_text="Rank 1")
     expect(rank).to_contain_text("(due today)")
-    page.wait_for_timeout(500)
-    before = len(_runs())
+    before = quiet_run_count(page, RUNS["path"])
     page.get_by_role("tab", name="Contacts").click()
     expect(page.get_by_label("Notes", exact=True)).to_be_visible(timeout=30_000)
     _idle(page)
@@ -190,7 +189,7 @@ def test_a_tab_switch_and_a_save_rerun_only_the_tabs_and_the_standing_above_them
     when = page.get_by_role("group", name="Next action date").first  # the form's, not the correction's
     when.get_by_role("spinbutton").first.click()
     page.keyboard.type("27112026")  # day, month, year: the field moves on by itself
-    before = len(_runs())
+    before = quiet_run_count(page, RUNS["path"])
     page.get_by_role("button", name="Save contact").click()
     expect(page.get_by_text("Contact saved.")).to_be_visible(timeout=30_000)
     _idle(page)
@@ -200,7 +199,7 @@ def test_a_tab_switch_and_a_save_rerun_only_the_tabs_and_the_standing_above_them
     expect(page.get_by_role("heading", name="Müller Maschinenbau GmbH", exact=True)).to_be_visible()
     page.get_by_role("tab", name="Open items").click()
     expect(page.get_by_role("tab", name="Open items")).to_have_attribute("aria-selected", "true")
-    _idle(page)
+    quiet_run_count(page, RUNS["path"])
     assert _runs()[-1] == ("account#tab", "done")
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(1)  # the aging chart, above the items
     page.screenshot(path=str(ARTIFACTS / "account-open-items-1600.png"), full_page=True)

@@ -19,7 +19,7 @@ from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
 from ar_core.ledger.customers import upsert_customer_master
 from ar_core.store.db import make_engine, migrate
-from tests.browser_support import ARTIFACTS, idle, launch, log_in, serve, skip_unless_enabled
+from tests.browser_support import ARTIFACTS, idle, launch, log_in, quiet_run_count, serve, skip_unless_enabled
 from tests.samples import fbl5n_german_text
 
 PASSWORD = "browser-test-pw"
@@ -203,8 +203,8 @@ def _runs_since(count: int) -> list[tuple[str, str]]:
     return [tuple(line.split("\t")[2:4]) for line in lines]
 
 
-def _run_count() -> int:
-    return len(Path(STORE["runs"]).read_text(encoding="utf-8").splitlines())
+def _run_count(page) -> int:
+    return quiet_run_count(page, Path(STORE["runs"]))
 
 
 def test_next_in_the_huddle_reruns_only_the_case_and_a_filter_only_the_worklist(browser, server):
@@ -215,20 +215,20 @@ def test_next_in_the_huddle_reruns_only_the_case_and_a_filter_only_the_worklist(
     expect(page.get_by_role("heading", name="Worklist")).to_be_visible(timeout=30_000)
     page.get_by_test_id("stExpander").get_by_text("Filters", exact=True).click()
     _idle(page)
-    before = _run_count()
+    before = _run_count(page)
     page.get_by_test_id("stCheckbox").filter(has_text="Due today only").click()
     _idle(page)
     assert _runs_since(before) == [("worklist#filters", "done")]
     page.goto(f"{server}/huddle")
     expect(page.get_by_role("heading", name="Case 1 of ")).to_be_visible(timeout=30_000)
     _idle(page)
-    before = _run_count()
+    before = _run_count(page)
     page.get_by_role("button", name="Next ▶").click()
     expect(page.get_by_role("heading", name="Case 2 of ")).to_be_visible(timeout=30_000)
     _idle(page)
     assert _runs_since(before) == [("huddle#case", "done")]
     page.get_by_label("Note", exact=True).fill("ask for the remittance advice")
-    before = _run_count()
+    before = _run_count(page)
     page.get_by_role("button", name="Record").click()
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="recorded")).to_be_visible(
         timeout=30_000
