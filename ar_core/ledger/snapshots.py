@@ -747,4 +747,4 @@ def _cleared_versions(
     now = bulk.with_source_rows(slim.filter(pl.Series(in_now)), now_rows)
     cleared = cleared_between(prev, now, now_as_of, prev_as_of=prev_as_of)
     order = cleared.select("id", "source_row", "cleared_on").sort("id")
-    return bulk.read_versions(conn, order["id"].to_numpy()), order
+    return bulk.read_versions(conn, order["id"].to_numpy(), keep=True), order

@@ -355,6 +355,12 @@ _DECODED: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
 _DECODED_LOCK = threading.Lock()
 _DECODED_MAX = 512
 _DECODED_MAX_COLUMNS = 8
+#: Whole rows of blocks kept when a read asks for it (``read_versions(keep=True)``): the items
+#: cleared between two snapshots come from the blocks most other pairs of the year need too. Bounded
+#: by memory (a block of 8,192 versions is about 1–2 MB decoded), least recently used out first.
+_KEPT_WIDE: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+_KEPT_WIDE_SIZES: dict[tuple, int] = {}
+_KEPT_WIDE_MAX_BYTES = 384 * 1024 * 1024
 
 
 #: A derived column a read may ask for beside the stored ones: the document key
@@ -369,26 +375,43 @@ def _decode(data: bytes, columns: list[str]) -> pl.DataFrame:
     return decode_block(data, stored).with_columns(doc_key_expr()).select(columns)
 
 
-def _decode_kept(store: str, block_id: int, data: bytes, columns: list[str]) -> pl.DataFrame:
-    if len(columns) > _DECODED_MAX_COLUMNS:
+def _decode_kept(
+    store: str, block_id: int, data: bytes, columns: list[str], *, keep: bool = False
+) -> pl.DataFrame:
+    wide = len(columns) > _DECODED_MAX_COLUMNS
+    if wide and not keep:
         return _decode(data, columns)
+    kept = _KEPT_WIDE if wide else _DECODED
     key = (store, block_id, len(data), zlib.crc32(data), tuple(columns))
     with _DECODED_LOCK:
-        hit = _DECODED.get(key)
+        hit = kept.get(key)
         if hit is not None:
-            _DECODED.move_to_end(key)
+            kept.move_to_end(key)
             return hit
     frame = _decode(data, columns)
     with _DECODED_LOCK:
-        _DECODED[key] = frame
-        while len(_DECODED) > _DECODED_MAX:
-            _DECODED.popitem(last=False)
+        if wide:
+            if key not in kept:
+                _KEPT_WIDE_SIZES[key] = frame.estimated_size()
+            kept[key] = frame
+            while len(kept) > 1 and _kept_wide_bytes() > _KEPT_WIDE_MAX_BYTES:
+                _KEPT_WIDE_SIZES.pop(kept.popitem(last=False)[0])
+        else:
+            kept[key] = frame
+            while len(kept) > _DECODED_MAX:
+                kept.popitem(last=False)
     return frame
 
 
-def read_versions(conn: sa.Connection, ids: np.ndarray, columns: Sequence[str] | None = None) -> pl.DataFrame:
+def _kept_wide_bytes() -> int:
+    return sum(_KEPT_WIDE_SIZES.values())
+
+
+def read_versions(
+    conn: sa.Connection, ids: np.ndarray, columns: Sequence[str] | None = None, *, keep: bool = False
+) -> pl.DataFrame:
     """Versions by ascending id (same order out), ``id`` + ``columns`` (default: all; may name
-    :data:`DOC_KEY`)."""
+    :data:`DOC_KEY`). Narrow reads are kept decoded per process; whole rows only with ``keep``."""
     cols = list(columns or VERSION_COLUMNS)
     schema = {**version_schema(), DOC_KEY: pl.String()}
     if ids.size == 0:
@@ -412,7 +435,7 @@ def read_versions(conn: sa.Connection, ids: np.ndarray, columns: Sequence[str] |
     def one(k: int) -> pl.DataFrame:
         block = int(needed[k])
         lo, hi = spans[k]
-        frame = _decode_kept(store, int(meta[block, 0]), data[int(meta[block, 0])], cols)
+        frame = _decode_kept(store, int(meta[block, 0]), data[int(meta[block, 0])], cols, keep=keep)
         if hi - lo != frame.height:
             mask = np.zeros(frame.height, bool)
             mask[ids[lo:hi] - firsts[block]] = True
