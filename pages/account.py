@@ -30,9 +30,8 @@ from pages.account_tabs import (
     voice_tab,
 )
 from ui import components, fmt, keys
-from ui.guard import require, session_user
+from ui.guard import fragment_run, require
 from ui.resources import engine
-from ui.run_log import logged_fragment_run
 from ui.text import escape, or_dash
 
 actor = require()
@@ -75,7 +74,7 @@ items = customer_items(eng, actor, latest["snapshot_id"], customer_id)
 ctx = common.Account(
     actor=actor, engine=eng, customer=cust, customer_id=customer_id, items=items, as_of=as_of,
     snapshot_id=latest["snapshot_id"], snapshot_dates=snaps["as_of"].to_list(), writable=writable,
-    time_zone=time_zone, escalations=pl.DataFrame(),
+    time_zone=time_zone, escalations=pl.DataFrame(),  # read in the fragment, on every run of it
 )  # fmt: skip
 SECTIONS = {"Open items": items_tab, "Item history": history_tab, "Contacts": contacts_tab,
             "Promises to pay": promises_tab, "Second voice": voice_tab, "Disputes": disputes_tab,
@@ -91,9 +90,7 @@ def _standing_and_tabs(ctx: common.Account) -> None:
     dispute, the next step, an escalation, the lists — is in here and shows the new state. The key
     keeps the tab over saves; the message of a save shows at the top of this part.
     """
-    if session_user(ctx.actor.username) is None:  # ended or deactivated meanwhile: the app's run says so
-        st.rerun(scope="app")
-    with logged_fragment_run("account#tab"):
+    with fragment_run(ctx.actor, "account#tab"):
         common.show_flash()
         ctx = replace(ctx, escalations=standing.show(ctx))
         tabs = st.tabs(list(SECTIONS), key=keys.ACCOUNT_TAB, on_change="rerun")

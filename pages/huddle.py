@@ -13,9 +13,8 @@ from ar_core.collections import huddle_board, open_escalations, open_promises
 from pages.huddle_parts import board, broken_plans, case, controls, coverage
 from ui import data
 from ui.components import latest_snapshot
-from ui.guard import require, session_user
+from ui.guard import fragment_run, require
 from ui.resources import engine
-from ui.run_log import logged_fragment_run
 
 actor = require("lead", "admin")
 eng = engine()
@@ -63,9 +62,7 @@ def _one_case(eng, actor, cases: pl.DataFrame, section: str, today) -> None:
     on), so stepping through the board costs the server and the wall screen a fraction of a page
     run. Recording a step reruns the whole page: the board shows the new state.
     """
-    if session_user(actor.username) is None:  # ended or deactivated meanwhile: the app's run says so
-        st.rerun(scope="app")
-    with logged_fragment_run("huddle#case"):
+    with fragment_run(actor, "huddle#case"):
         chosen = case.navigate(cases, section)
         left, right = st.columns([3, 2])
         with left:

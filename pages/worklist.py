@@ -13,9 +13,8 @@ from pages.home_parts import sop_acknowledgements, training_risks
 from pages.worklist_parts import filters, paging, scope, table
 from ui import data
 from ui.components import latest_snapshot
-from ui.guard import require, session_user
+from ui.guard import fragment_run, require
 from ui.resources import engine
-from ui.run_log import logged_fragment_run
 
 actor = require()
 eng = engine()
@@ -35,9 +34,7 @@ def _worklist(actor, eng, latest) -> None:
     so a filter change costs the server and the browser a fraction of a page run. A row selection
     switches to the account (a whole-app run). The session is checked again on every rerun here.
     """
-    if session_user(actor.username) is None:  # ended or deactivated meanwhile: the app's run says so
-        st.rerun(scope="app")
-    with logged_fragment_run("worklist#filters"):
+    with fragment_run(actor, "worklist#filters"):
         # 1. Whose portfolio. The core scopes and ranks: "rank 1" is the first call of the chosen
         #    portfolio, not the team's.
         who, chosen = scope.portfolio(actor)

@@ -91,6 +91,12 @@ def idle(page, *, settle: bool = False) -> None:
             page.wait_for_timeout(300)
 
 
+def script_runs(run_log: Path) -> list[tuple[str, str]]:
+    """(URL path, how it ended) of every script run the server logged (``AR_RUN_LOG``, ``ui.run_log``)."""
+    lines = run_log.read_text(encoding="utf-8").splitlines() if run_log.exists() else []
+    return [tuple(line.split("\t")[2:4]) for line in lines]
+
+
 def quiet_run_count(page, run_log: Path, quiet_s: float = 1.5) -> int:
     """Lines in the server's run log (``AR_RUN_LOG``) once no run ended for ``quiet_s`` and the page is idle.
 
@@ -101,7 +107,7 @@ def quiet_run_count(page, run_log: Path, quiet_s: float = 1.5) -> int:
     count, since = -1, time.monotonic()
     while time.monotonic() < deadline:
         idle(page)
-        now = len(run_log.read_text(encoding="utf-8").splitlines()) if run_log.exists() else 0
+        now = len(script_runs(run_log))
         if now != count:
             count, since = now, time.monotonic()
         elif time.monotonic() - since >= quiet_s:

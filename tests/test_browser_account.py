@@ -18,7 +18,7 @@ from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
 from ar_core.ledger.customers import upsert_customer_master
 from ar_core.store.db import make_engine, migrate
-from tests.browser_support import ARTIFACTS, launch, quiet_run_count, serve
+from tests.browser_support import ARTIFACTS, launch, quiet_run_count, script_runs, serve
 from tests.samples import fbl5n_german_text
 
 PASSWORD = "browser-test-pw"
@@ -168,9 +168,7 @@ def test_after_a_save_the_open_tab_stays_and_shows_the_entry(page, server):
 
 
 def _runs() -> list[tuple[str, str]]:
-    """(path, outcome) of every script run so far, from the server's run log."""
-    lines = RUNS["path"].read_text(encoding="utf-8").splitlines()
-    return [tuple(line.split("\t")[2:4]) for line in lines]
+    return script_runs(RUNS["path"])
 
 
 def test_a_tab_switch_and_a_save_rerun_only_the_tabs_and_the_standing_above_them(page, server):

@@ -19,7 +19,16 @@ from ar_core.collections.lifecycle import import_snapshot
 from ar_core.ingest import read_extract
 from ar_core.ledger.customers import upsert_customer_master
 from ar_core.store.db import make_engine, migrate
-from tests.browser_support import ARTIFACTS, idle, launch, log_in, quiet_run_count, serve, skip_unless_enabled
+from tests.browser_support import (
+    ARTIFACTS,
+    idle,
+    launch,
+    log_in,
+    quiet_run_count,
+    script_runs,
+    serve,
+    skip_unless_enabled,
+)
 from tests.samples import fbl5n_german_text
 
 PASSWORD = "browser-test-pw"
@@ -199,8 +208,7 @@ def test_a_filter_change_after_the_sessions_were_ended_shows_no_worklist(browser
 
 def _runs_since(count: int) -> list[tuple[str, str]]:
     """The (path, outcome) of the script runs after the first ``count`` lines of the run log."""
-    lines = Path(STORE["runs"]).read_text(encoding="utf-8").splitlines()[count:]
-    return [tuple(line.split("\t")[2:4]) for line in lines]
+    return script_runs(Path(STORE["runs"]))[count:]
 
 
 def _run_count(page) -> int:

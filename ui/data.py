@@ -27,6 +27,7 @@ from ar_core.ledger import ledger_currencies, list_customers, list_snapshots
 from ar_core.ledger import overview_tiles as _overview_tiles
 from ui import forms
 from ui.resources import engine
+from ui.run_log import in_fragment_run
 from ui.text import escape
 
 
@@ -191,16 +192,8 @@ def save_and_rerun(
     if form is not None:
         forms.next_round(form)
     st.session_state[flash] = done(returned[0]) if callable(done) else done
-    st.rerun(scope="fragment" if scope == "fragment" and _in_fragment_run() else "app")
+    st.rerun(scope="fragment" if scope == "fragment" and in_fragment_run() else "app")
     return True  # not reached: st.rerun() ends the run
-
-
-def _in_fragment_run() -> bool:
-    """Whether this script run is a fragment's own (Streamlit refuses a fragment rerun otherwise)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    run = get_script_run_ctx()
-    return run is not None and bool(run.fragment_ids_this_run)
 
 
 def show_flash(flash: str) -> None:

@@ -7,12 +7,14 @@ so the check lives in each page, not only in the navigation.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 
 import streamlit as st
 
 from ar_core.access import Actor, get_actor, must_change_password, session_actor, session_version
 from ui import keys
 from ui.resources import engine
+from ui.run_log import logged_fragment_run
 
 #: Shown above the login form when a session was ended from elsewhere.
 SESSION_ENDED_MESSAGE = (
@@ -31,6 +33,16 @@ def session_user(username: str) -> Actor | None:
     if version is None:
         version = st.session_state[keys.SESSION_VERSION] = session_version(engine(), username)
     return session_actor(engine(), username, version)
+
+
+@contextlib.contextmanager
+def fragment_run(actor: Actor, url_path: str) -> Iterator[None]:
+    """The body of a fragment: its own reruns check the session again (the page's guard does not
+    run then) and are timed in the run log as ``url_path`` (``ui.run_log``)."""
+    if session_user(actor.username) is None:  # ended or deactivated meanwhile: the app's run says so
+        st.rerun(scope="app")
+    with logged_fragment_run(url_path):
+        yield
 
 
 def renew_session(username: str) -> None:

@@ -41,11 +41,16 @@ def logged_run(started: float, url_path: str) -> Iterator[None]:
 @contextmanager
 def logged_fragment_run(url_path: str) -> Iterator[None]:
     """Time a fragment's own rerun (a filter change); inside a whole-page run the page's line counts it."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if not os.environ.get("AR_RUN_LOG") or ctx is None or not ctx.fragment_ids_this_run:
+    if not os.environ.get("AR_RUN_LOG") or not in_fragment_run():
         yield
         return
     with logged_run(time.perf_counter(), url_path):
         yield
+
+
+def in_fragment_run() -> bool:
+    """Whether this script run is a fragment's own rerun (not a whole-page run drawing the fragment)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    run = get_script_run_ctx()
+    return run is not None and bool(run.fragment_ids_this_run)
