@@ -725,7 +725,7 @@ def _cleared_versions(
     from ar_core.ledger.clearing import cleared_between  # the one clearing rule, on narrow frames
 
     prev_ids, prev_rows = bulk.snapshot_members(conn, prev_id)
-    now_ids, now_rows = bulk.snapshot_members(conn, now_id)
+    now_ids = bulk.snapshot_member_ids(conn, now_id)  # the later snapshot's file lines play no part
     narrow = ["id", "company_code", "customer_id", "fiscal_year", bulk.DOC_KEY, "line_item", "clearing_date"]
     # version ids are small dense integers: membership flags over their range give the union
     # and both masks in linear time (no sort, no binary searches)
@@ -741,10 +741,10 @@ def _cleared_versions(
     in_prev, in_now = (held & 1).astype(bool), (held & 2).astype(bool)  # masks over ``both``
     if unique:
         open_in_both = in_prev & in_now & slim["clearing_date"].is_null().to_numpy()
-        prev_rows, now_rows = prev_rows[~open_in_both[in_prev]], now_rows[~open_in_both[in_now]]
+        prev_rows = prev_rows[~open_in_both[in_prev]]
         in_prev, in_now = in_prev & ~open_in_both, in_now & ~open_in_both
     prev = bulk.with_source_rows(slim.filter(pl.Series(in_prev)), prev_rows)
-    now = bulk.with_source_rows(slim.filter(pl.Series(in_now)), now_rows)
+    now = slim.filter(pl.Series(in_now)).with_columns(pl.lit(None, pl.Int64).alias("source_row"))
     cleared = cleared_between(prev, now, now_as_of, prev_as_of=prev_as_of)
     order = cleared.select("id", "source_row", "cleared_on").sort("id")
     return bulk.read_versions(conn, order["id"].to_numpy(), keep=True), order

@@ -262,11 +262,15 @@ def decode_members(rows: Iterable[Sequence[Any]]) -> tuple[np.ndarray, np.ndarra
     """Rows of (chunk, n, bitmap, source_rows) -> ascending version ids, aligned source rows."""
     ids, srs = [], []
     for chunk, n, bitmap, srows in sorted(rows, key=lambda r: r[0]):
-        ids.append(np.flatnonzero(_bits(bitmap)).astype(np.int64) + (int(chunk) << CHUNK_BITS))
+        ids.append(_chunk_ids(chunk, bitmap))
         srs.append(_unshuffle(srows, int(n)))
     if not ids:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(ids), np.concatenate(srs)
+
+
+def _chunk_ids(chunk: int, bitmap: bytes) -> np.ndarray:
+    return np.flatnonzero(_bits(bitmap)).astype(np.int64) + (int(chunk) << CHUNK_BITS)
 
 
 # --- item versions: matching a snapshot to its parent's versions ------------------------------
@@ -325,6 +329,15 @@ def _block_meta(conn: sa.Connection) -> np.ndarray:
 def snapshot_members(conn: sa.Connection, snapshot_id: int) -> tuple[np.ndarray, np.ndarray]:
     """One snapshot's version ids (ascending) and their aligned source rows (``_NULL_ROW``: none)."""
     return _members(conn, snapshot_id)
+
+
+def snapshot_member_ids(conn: sa.Connection, snapshot_id: int) -> np.ndarray:
+    """One snapshot's version ids (ascending), without the source rows (their bitmaps only)."""
+    rows = conn.execute(
+        sa.select(SnapshotMember.chunk, SnapshotMember.bitmap)
+        .where(SnapshotMember.snapshot_id == snapshot_id).order_by(SnapshotMember.chunk)
+    ).all()  # fmt: skip
+    return np.concatenate([_chunk_ids(c, b) for c, b in rows]) if rows else np.zeros(0, np.int64)
 
 
 def member_rows(
@@ -418,8 +431,9 @@ def read_versions(
         return pl.DataFrame(schema={"id": pl.Int64(), **{c: schema[c] for c in cols}})
     meta = _block_meta(conn)
     firsts = meta[:, 1]
-    which = np.searchsorted(firsts, ids, side="right") - 1
-    needed = np.unique(which)
+    # ids ascending: each block's wanted ids are one run of them, found by its bounds alone
+    bounds = np.searchsorted(ids, np.r_[firsts, firsts[-1:] + meta[-1:, 2]])
+    needed = np.flatnonzero(bounds[1:] > bounds[:-1])
     data = dict(
         conn.execute(
             sa.select(VersionBlock.id, VersionBlock.data).where(
@@ -429,8 +443,7 @@ def read_versions(
     )
     # per block: the wanted rows (ascending ids, so a sorted mask), in parallel; then in id order
     store = str(conn.engine.url)
-    cut = np.flatnonzero(np.diff(which)) + 1
-    spans = list(zip(np.r_[0, cut], np.r_[cut, ids.size], strict=True))
+    spans = [(int(bounds[b]), int(bounds[b + 1])) for b in needed]
 
     def one(k: int) -> pl.DataFrame:
         block = int(needed[k])
