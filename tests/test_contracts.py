@@ -37,7 +37,8 @@ ALLOWED: dict[str, set[str]] = {
     "performance": {"access", "ledger", "collections", "disputes", "credit"},
     # dunning blocks disputed, promised and credit items; released letters land in the contact log
     "recovery": {"access", "ledger", "collections", "disputes", "credit"},
-    "knowledge": {"access"},
+    # the team's language coverage counts the languages of the customer master (ledger.customers)
+    "knowledge": {"access", "ledger"},
     "reporting": {"access", "ledger", "collections", "disputes", "credit", "performance", "recovery"},
 }
 #: Shared modules may record who changed a setting (access) and lean on two pure rule modules for

@@ -26,7 +26,7 @@ from ar_core.knowledge import (
 )
 from ar_core.store.models import SkillLevel, TrainingModule, TrainingPlanLine
 from tests.conftest import CONTROLLER, LEAD
-from tests.skills_setup import MEYER, seed
+from tests.skills_setup import CUSTOMERS, MEYER, seed
 
 
 @pytest.fixture
@@ -201,3 +201,20 @@ def test_coverage_counts_the_setting_and_the_customer_languages(team):
     assert sorted(cover.names) == ["c.meyer", "e.dubois", "j.devries"]
     with pytest.raises(InvalidInput):
         set_coverage_required(team, LEAD, 0)
+
+
+def test_the_language_coverage_follows_a_change_of_the_customer_master(team):
+    """The customers' languages are read once per change of the master: an upload moves them."""
+    import polars as pl
+
+    from ar_core.ledger.customers import upsert_customer_master
+    from tests.skills_setup import ADMIN
+
+    def shares() -> dict[str, float]:
+        return {r.area: r.share for r in team_coverage(team, LEAD).languages}
+
+    assert shares() == {"German": 33.3, "French": 33.3, "Dutch": 33.3}
+    dutch = [c for c, (_who, _lang, country) in CUSTOMERS.items() if country == "NL"]
+    upsert_customer_master(team, ADMIN, pl.DataFrame({"customer_id": dutch[:1], "language": ["DE"]}))
+    # German 3 of 6 (DE, AT and the Dutch customer now written to in German), Dutch 1
+    assert shares() == {"German": 50.0, "French": 33.3, "Dutch": 16.7}

@@ -823,12 +823,24 @@ class Session:
             else:
                 options = page.get_by_role("option")
                 await self.open_box(country, options)
-                names = [o for o in await options.all_inner_texts() if o not in ("Select all", "No results")]
+                names = await self.country_names(options)
                 await page.keyboard.press("Escape")
-                await self.choose("Country", self.rng.choice(names))
+                if names:
+                    await self.choose("Country", self.rng.choice(names))
+                else:  # the list never showed a country (drawn again meanwhile): another filter change
+                    await self.toggle_today()
         else:
             current = await self.value("Portfolio")
             await self.choose("Portfolio", self.rng.choice([o for o in PORTFOLIOS if o != current]))
+
+    async def country_names(self, options) -> list[str]:
+        """The countries an open Country list offers; read again while it shows only its own entries."""
+        for _ in range(10):
+            names = [o for o in await options.all_inner_texts() if o not in ("Select all", "No results")]
+            if names:
+                return names
+            await self.page.wait_for_timeout(100)
+        return []
 
     async def open_account(self) -> None:
         """Select a row of the worklist: the page switches to the account."""

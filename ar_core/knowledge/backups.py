@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from ar_core.access import Actor, own_portfolio, parse_roles, record
 from ar_core.errors import InvalidInput, NotFound, PermissionDenied
-from ar_core.knowledge.coverage import correspondence_language
+from ar_core.knowledge.coverage import language_shares
 from ar_core.knowledge.skill_profiles import SKILL_ROLES, _history, customer_languages, skill_list, team
 from ar_core.knowledge.skills import CEFR, LANGUAGE_NAMES, LANGUAGE_SKILLS, current_levels
 from ar_core.store.db import write_transaction
@@ -67,11 +67,7 @@ def portfolio_languages(engine: sa.Engine, collector: str) -> dict[str, int]:
     """Correspondence language code -> number of ``collector``'s customers (largest first)."""
     owned = own_portfolio(engine, collector)
     customers = customer_languages(engine).filter(pl.col("customer_id").is_in(list(owned)))
-    counts: dict[str, int] = {}
-    for r in customers.iter_rows(named=True):
-        code = correspondence_language(r["language"], r["country"])
-        counts[code] = counts.get(code, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return {code: n for code, n, _share in language_shares(customers)}
 
 
 def missing_languages(engine: sa.Engine, collector: str, backup: str) -> list[str]:
