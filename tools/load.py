@@ -816,8 +816,13 @@ class Session:
             if not await empty.count():  # the placeholder goes when a country is chosen
 
                 async def drop() -> None:
-                    await country.focus()
-                    await page.keyboard.press("Backspace")
+                    # the box can lose the focus to a redraw before the key lands: press it again
+                    for _ in range(3):
+                        await country.focus()
+                        await page.keyboard.press("Backspace")
+                        with contextlib.suppress(Exception):
+                            await empty.wait_for(state="attached", timeout=1500)
+                            return
 
                 await self.timed("filter", drop, empty)
             else:
