@@ -78,3 +78,17 @@ def test_clean_files_in_either_encoding_still_read() -> None:
         result = read_extract(encoded, "ok.txt")
         assert result.errors == []
         assert "Müller Maschinenbau GmbH" in result.items["customer_name"].to_list()
+
+
+def test_a_windows_1252_sign_anywhere_in_a_large_file_is_read_as_windows_1252() -> None:
+    """The scan for cp1252's own bytes (€ „ “ …) goes through the file in slices: a sign just
+    before, on and after a slice's end is found, so "€" never becomes the control character
+    Latin-1 would make of it."""
+    from ar_core.ingest import detect
+
+    size = detect._C1_SLICE
+    for at in (size - 1, size, 2 * size + 5):
+        data = b"a" * at + "Preis 5 € netto".encode("cp1252") + b"b" * 10
+        text = detect.from_cp1252(data).decode("utf-8")
+        assert text[at : at + 15] == "Preis 5 € netto"
+    assert detect.from_cp1252(b"M\xfcller " * 3) == "Müller Müller Müller ".encode()

@@ -165,7 +165,16 @@ def _has_c1_bytes(data: bytes) -> bool:
     if np is None:  # pragma: no cover - numpy comes with the app's dependencies
         return True
     octets = np.frombuffer(data, dtype=np.uint8)
-    return bool(((octets - np.uint8(0x80)) < np.uint8(0x20)).any())  # wraps below 0x80
+    # in slices that stay in the cache, stopping at the first: one pass over a whole 160 MB file
+    # allocated twice its size and took 0.3-0.9 s of an import, the slices take 0.08 s
+    for start in range(0, octets.size, _C1_SLICE):
+        part = octets[start : start + _C1_SLICE]
+        if ((part - np.uint8(0x80)) < np.uint8(0x20)).any():  # wraps below 0x80
+            return True
+    return False
+
+
+_C1_SLICE = 1 << 22
 
 
 @dataclass
