@@ -160,6 +160,10 @@ def _refuse_mixed(data: bytes) -> None:
     )
 
 
+#: Bytes scanned at a time for cp1252's own bytes (4 MB: a slice and its temporaries stay in cache).
+_C1_SLICE = 1 << 22
+
+
 def _has_c1_bytes(data: bytes) -> bool:
     """Whether any byte is in 0x80-0x9F (cp1252's € „ “ ” … and its undefined bytes)."""
     if np is None:  # pragma: no cover - numpy comes with the app's dependencies
@@ -172,9 +176,6 @@ def _has_c1_bytes(data: bytes) -> bool:
         if ((part - np.uint8(0x80)) < np.uint8(0x20)).any():  # wraps below 0x80
             return True
     return False
-
-
-_C1_SLICE = 1 << 22
 
 
 @dataclass

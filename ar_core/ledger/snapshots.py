@@ -744,7 +744,7 @@ def _cleared_versions(
         prev_rows = prev_rows[~open_in_both[in_prev]]
         in_prev, in_now = in_prev & ~open_in_both, in_now & ~open_in_both
     prev = bulk.with_source_rows(slim.filter(pl.Series(in_prev)), prev_rows)
-    now = slim.filter(pl.Series(in_now)).with_columns(pl.lit(None, pl.Int64).alias("source_row"))
+    now = slim.filter(pl.Series(in_now))
     cleared = cleared_between(prev, now, now_as_of, prev_as_of=prev_as_of)
     order = cleared.select("id", "source_row", "cleared_on").sort("id")
     return bulk.read_versions(conn, order["id"].to_numpy(), keep=True), order
