@@ -659,12 +659,17 @@ class Session:
     # -- timing ----------------------------------------------------------------------------------
 
     async def timed(self, step: str, action, expected, *, record: bool = True) -> None:
-        """Do ``action``; wait for the run it causes to end and ``expected`` (a locator) to show."""
+        """Do ``action``; wait for the run it causes to end and ``expected`` (a locator) to show.
+
+        An action that had to retry its input (a click on a list drawn again, a key the focus lost)
+        returns when the input that got through was made: the step is timed from there, since the
+        attempts before it caused no run.
+        """
         page = self.page
         self.step = step
         t0 = time.time()
-        await action()
         deadline = t0 + self.args.step_timeout
+        t0 = await action() or t0
 
         def left() -> float:  # the step's timeout covers all its waits together, ms
             return max(1.0, (deadline - time.time()) * 1000)
@@ -758,7 +763,7 @@ class Session:
         choice = self.page.get_by_role("option", name=option, exact=True)
         await self.open_box(box, choice)
 
-        async def pick() -> None:
+        async def pick() -> float | None:
             try:
                 await choice.click(timeout=5000)
             except Exception as exc:  # a list drawn again under the pointer (detached): open it once more
@@ -766,7 +771,10 @@ class Session:
                     raise
                 await self.page.keyboard.press("Escape")
                 await self.open_box(box, choice)
+                retried = time.time()
                 await choice.click(timeout=self.timeout_ms)
+                return retried
+            return None
 
         await self.timed("filter", pick, None)
         await self.page.keyboard.press("Escape")
@@ -815,14 +823,16 @@ class Session:
             empty = box.locator('input[placeholder="Choose options"]')
             if not await empty.count():  # the placeholder goes when a country is chosen
 
-                async def drop() -> None:
+                async def drop() -> float:
                     # the box can lose the focus to a redraw before the key lands: press it again
                     for _ in range(3):
                         await country.focus()
+                        pressed = time.time()
                         await page.keyboard.press("Backspace")
                         with contextlib.suppress(Exception):
                             await empty.wait_for(state="attached", timeout=1500)
-                            return
+                            break
+                    return pressed
 
                 await self.timed("filter", drop, empty)
             else:
