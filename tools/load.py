@@ -8,6 +8,11 @@ with ``streamlit run app.py``, on a store of 1,000,000 open items for three minu
   (a row of the worklist, a page switch) → *log a call* (the contact form, a unique note) and back;
 * the lead also runs the *huddle* every round: the page, *Next* and *Record* of an agreed step.
 
+Between two steps each person pauses a while — :data:`PERSON_PAUSE_S` on average (uniform between
+half and one and a half of it), the time to read what the step brought before the next click. A
+shorter pause (``--think 1``) is a stress run: five times a person's pace, it measures what the
+machine can take rather than what a team sees.
+
 Each step is timed from the action (click, key) to the end of the script run it causes (the
 ``data-test-script-state`` of ``stApp`` turning ``notRunning``, taken from a MutationObserver in the
 page, so the driver's own lag does not count), and only counts once the expected content is on
@@ -57,6 +62,10 @@ from tests.browser_support import CHROMIUM_ARGS, ROOT, free_port
 #: Budgets of the issue: p95 of a rerun (a widget interaction) and the server's peak RSS.
 MAX_RERUN_P95_S = 1.0
 MAX_RSS_MB = 3072.0
+#: A person's mean pause between two steps, s: reading the list a filter brought, the account
+#: before the call, the form before the save. At 1 s the eight browsers on the server's two cores
+#: outrun any team (README, "Load test").
+PERSON_PAUSE_S = 5.0
 #: The load extract's key date: a week after the demo's last snapshot (20.11.2026), so it is the latest.
 LOAD_AS_OF = date(2026, 11, 27)
 #: Demo passwords (README, "Demo users"): ``ardesk-<role>-demo``.
@@ -1271,7 +1280,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--app-dir", type=Path, default=ROOT,
                    help="the checkout whose app.py and ar_core run (default: this one)")  # fmt: skip
     p.add_argument("--entry", default="/", help="the URL path each session opens to log in (default /)")
-    p.add_argument("--think", type=float, default=1.0, help="mean pause between two steps, s (default 1)")
+    p.add_argument("--think", type=float, default=PERSON_PAUSE_S,
+                   help=f"mean pause between two steps, s (default {PERSON_PAUSE_S:g}: a person's pace; "
+                        "1 is a stress run)")  # fmt: skip
     p.add_argument("--stagger", type=float, default=1.0, help="seconds between two sessions' logins")
     p.add_argument("--step-timeout", type=float, default=60.0, help="a step slower than this is an error (s)")
     p.add_argument("--seed", type=int, default=7)
@@ -1323,8 +1334,8 @@ def main(argv: list[str] | None = None) -> int:
     customers = args.customers or max(20, args.items // 20)
     store = Store(data_dir, args.app_dir.resolve(), sys.executable)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    print(f"AR Desk load test: {args.items:,} items, {args.sessions} sessions, {args.minutes:g} min "
-          f"(app {store.app_dir}, data {data_dir})", flush=True)  # fmt: skip
+    print(f"AR Desk load test: {args.items:,} items, {args.sessions} sessions, {args.minutes:g} min, "
+          f"{args.think:g} s mean pause (app {store.app_dir}, data {data_dir})", flush=True)  # fmt: skip
     if not args.build_only and not shutil.which("chromium"):
         print("make load needs Debian's chromium: apt-get install -y chromium", file=sys.stderr)
         return 2
