@@ -89,15 +89,22 @@ def _standing_and_tabs(ctx: common.Account) -> None:
     box and the sidebar above do not change with collection work, and what does — the amounts in
     dispute, the next step, an escalation, the lists — is in here and shows the new state. The key
     keeps the tab over saves; the message of a save shows at the top of this part.
+
+    The tiles and the rank box are drawn last, into their place above the tabs: a save in the tab
+    reruns before it gets there, so the run that saves draws them no more (the browser drew
+    everything twice) and the rerun draws them with the new state; a refused save still shows them.
     """
     with fragment_run(ctx.actor, "account#tab"):
         common.show_flash()
-        ctx = replace(ctx, escalations=standing.show(ctx))
+        above = st.container()
+        ctx = replace(ctx, escalations=standing.pending(ctx))
         tabs = st.tabs(list(SECTIONS), key=keys.ACCOUNT_TAB, on_change="rerun")
         for tab, section in zip(tabs, SECTIONS.values(), strict=True):
             if tab.open:
                 with tab:
                     section.render(ctx)
+        with above:
+            standing.show(ctx)
 
 
 _standing_and_tabs(ctx)

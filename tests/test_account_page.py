@@ -189,6 +189,36 @@ def test_a_refused_contact_keeps_what_was_typed_and_a_saved_one_starts_empty(led
     assert at.text_area(key="ct_notes__1").value == ""  # the next contact starts from an empty form
 
 
+def test_the_saving_run_draws_no_tiles_the_rerun_shows_them_with_the_new_state(ledger, monkeypatch):
+    """A save reruns the account's part: the run that saves draws the tiles and rank box no more
+    (the browser would draw them twice), and a refused save still shows them above the tabs."""
+    from pages.account_tabs import standing
+
+    calls = []
+    real = standing.show
+    monkeypatch.setattr(standing, "show", lambda ctx: calls.append(ctx.customer_id) or real(ctx))
+    at = page("colin", tab=CONTACTS)
+    calls.clear()
+    at.selectbox(key="ct_outcome").select("promise to pay")
+    at.text_input(key="ct_pr_amount").input("1.234,57")  # more than the open debits: refused
+    at.form_submit_button(key="FormSubmitter:log_contact-Save contact").click().run()
+    assert "exceeds the open debits" in at.error[0].value
+    assert calls == [MUELLER]  # the refusing run drew the tiles once
+    tiles = ["Open (EUR)", "Overdue (EUR)", "In dispute (EUR)", "Credits (EUR)"]
+    assert [m.label for m in at.metric] == tiles
+    assert any("next best action: **call** (due today)" in i.value for i in at.info)
+    calls.clear()
+    at.text_input(key="ct_pr_amount").input("1.000,00")
+    at.selectbox(key="ct_next").select("dunning letter")
+    at.date_input(key="ct_next_date").set_value(date(2026, 11, 25))
+    at.form_submit_button(key="FormSubmitter:log_contact-Save contact").click().run()
+    assert not at.exception, at.exception
+    assert "Contact and promise saved" in at.success[0].value
+    assert calls == [MUELLER]  # only the rerun drew them, with the call's next step in the rank box
+    expected = f"next best action: **dunning letter** (next step on {fmt.day(date(2026, 11, 25))})"
+    assert any(expected in i.value for i in at.info), [i.value for i in at.info]
+
+
 # --- read-only roles ----------------------------------------------------------------------------
 
 

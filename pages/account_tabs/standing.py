@@ -17,8 +17,13 @@ from ui import data, fmt
 from ui.text import escape
 
 
-def show(ctx: Account) -> pl.DataFrame:
-    """The tiles, the rank box and the open escalations of the customer (returned for the tabs)."""
+def pending(ctx: Account) -> pl.DataFrame:
+    """The customer's open escalations (the tabs need them before :func:`show` draws them)."""
+    return open_escalations(ctx.engine, ctx.actor).filter(pl.col("customer_id") == ctx.customer_id)
+
+
+def show(ctx: Account) -> None:
+    """The tiles, the rank box and the open escalations of the customer (``ctx.escalations``)."""
     # "In dispute" counts what the ERP flags and the parts of items the customer's cases cover.
     _, case_parts = cases_being_worked(ctx.engine, ctx.actor, ctx.customer_id)
     summary = open_summary(with_case_parts(ctx.items, case_parts, ctx.as_of), ctx.as_of)
@@ -30,13 +35,11 @@ def show(ctx: Account) -> pl.DataFrame:
         t[2].metric(f"In dispute ({cur})", fmt.amount(row["disputed"]))
         t[3].metric(f"Credits ({cur})", fmt.amount(row["credits"]))
     _rank(ctx)
-    pending = open_escalations(ctx.engine, ctx.actor).filter(pl.col("customer_id") == ctx.customer_id)
-    for esc in pending.iter_rows(named=True):
+    for esc in ctx.escalations.iter_rows(named=True):
         st.warning(
             f"Escalated by {escape(esc['from_user'])} to **{escape(esc['to_user'])}** "
             f"on {fmt.day(esc['created_at'].date())}: {escape(esc['reason'])}"
         )
-    return pending
 
 
 def _rank(ctx: Account) -> None:
