@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 
 from ar_core.spreadsheet import csv_bytes
+from ui.text import DASH
 
 
 def show(frame: pl.DataFrame, *, download: str | None = None, label: str = "Download table (CSV)", **options):
@@ -22,8 +23,10 @@ def show(frame: pl.DataFrame, *, download: str | None = None, label: str = "Down
 
     ``download`` is the file name without extension and the download button's key; the file holds
     every column of ``frame``, also those ``column_config`` hides. Returns what ``st.dataframe`` returns
-    (the selection when ``on_select`` is set).
+    (the selection when ``on_select`` is set). An empty cell reads as a dash, not "None", unless
+    ``placeholder`` says otherwise.
     """
+    options.setdefault("placeholder", DASH)
     # As an Arrow table: Streamlit turns any other frame into a pandas one first (a tenth of a second).
     shown = st.dataframe(frame.to_arrow(compat_level=pl.CompatLevel.oldest()), **options)
     if download is not None:

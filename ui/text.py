@@ -44,6 +44,10 @@ def escape(value: object) -> str:
     return _LIST_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
 
 
+#: How a missing value reads on the pages: in text, and in every table's empty cells.
+DASH = "—"
+
+
 def or_dash(value: object) -> str:
     """:func:`escape`, or an em dash when there is nothing to show."""
-    return escape(value) if value not in (None, "") else "—"
+    return escape(value) if value not in (None, "") else DASH

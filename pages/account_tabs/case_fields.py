@@ -17,6 +17,7 @@ from ar_core.disputes import DEPARTMENTS, reason_taxonomy
 from pages.account_tabs.common import Account, fk
 from ui import forms
 from ui.components import DATE_FORMAT, MONEY_FORMAT
+from ui.text import DASH
 
 #: The identity of an item, as the services name it.
 IDENTITY = ("company_code", "fiscal_year", "doc_no", "line_item")
@@ -111,6 +112,7 @@ def item_editor(key: str, invoices: pl.DataFrame) -> list[dict]:
         hide_index=True,
         num_rows="fixed",
         width="stretch",
+        placeholder=DASH,  # "Already in": no case yet
         disabled=["doc_no", "due_date", "days_overdue", "open", "currency", "in_case"],
         column_config={
             "pick": st.column_config.CheckboxColumn("Disputed", width=70),

@@ -30,6 +30,7 @@ def split(ctx: Credit, row: dict) -> None:
             num_rows="dynamic",
             hide_index=True,
             width="stretch",
+            placeholder="",  # cells to fill in, not missing values
             column_config={
                 "invoice": st.column_config.SelectboxColumn("Invoice", options=list(by_label), required=True),
                 "amount": st.column_config.NumberColumn("Amount", min_value=0.01, step=0.01, format="%.2f"),

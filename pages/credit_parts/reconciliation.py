@@ -17,7 +17,7 @@ from ar_core.recovery import reconciliation_pdf
 from pages.credit_parts import reconciled
 from pages.credit_parts.common import Credit
 from ui import data, forms
-from ui.text import escape
+from ui.text import DASH, escape
 
 FORM = "cr_rec"
 #: Session key: the last reconciliation ``(customer_id, file name, Reconciliation | None, problems)``.
@@ -134,6 +134,7 @@ def problem_list(problems: list) -> None:
         rows.to_arrow(),
         hide_index=True,
         width="stretch",
+        placeholder=DASH,
         column_config={
             "file": "File",
             "row": "Row",

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from ar_core.recovery import INSOLVENCY_STATUSES
-from ui.text import escape
+from ui.text import DASH, escape
 
 FLASH = "insolvency_flash"
 STATUSES = list(INSOLVENCY_STATUSES)
@@ -24,4 +24,4 @@ def problems(found: list) -> None:
         schema={"Row": pl.Int64(), "Column": pl.String(), "Problem": pl.String()},
         orient="row",
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(frame, hide_index=True, width="stretch", placeholder=DASH)

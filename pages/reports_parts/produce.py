@@ -9,7 +9,7 @@ import streamlit as st
 
 from ar_core.reporting import XLSX_MIME, produce_report
 from ui import data, fmt, keys
-from ui.text import escape
+from ui.text import DASH, escape
 
 EQUAL, DIFFERS = "✔ equal", "✘ DIFFERENCE"
 #: Green where the report equals the snapshot, red where it does not.
@@ -67,7 +67,7 @@ def checks_table(checks: pl.DataFrame) -> None:
         pl.when(pl.col("ok")).then(pl.lit(EQUAL)).otherwise(pl.lit(DIFFERS)).alias("Result"),
     )
     styled = frame.to_pandas().style.map(lambda v: COLOURS.get(v, ""), subset=["Result"])
-    st.dataframe(styled, hide_index=True, width="stretch", key="rp_checks")
+    st.dataframe(styled, hide_index=True, width="stretch", key="rp_checks", placeholder=DASH)
 
 
 def show_produced() -> None:
