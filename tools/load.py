@@ -827,23 +827,13 @@ class Session:
         elif move == "today":
             await self.toggle_today()
         elif move == "country":
-            # one country at a time: pick one, and next time drop it again (the chip's last-one key)
+            # one country at a time: pick one, and next time drop it again (the chip's remove button;
+            # a Backspace in the box was lost when a redraw took the focus, and the step timed out)
             box = page.get_by_test_id("stMultiSelect").filter(has=country)
             empty = box.locator('input[placeholder="Choose options"]')
             if not await empty.count():  # the placeholder goes when a country is chosen
-
-                async def drop() -> float:
-                    # the box can lose the focus to a redraw before the key lands: press it again
-                    for _ in range(3):
-                        await country.focus()
-                        pressed = time.time()
-                        await page.keyboard.press("Backspace")
-                        with contextlib.suppress(Exception):
-                            await empty.wait_for(state="attached", timeout=1500)
-                            break
-                    return pressed
-
-                await self.timed("filter", drop, empty)
+                remove = box.get_by_role("button", name=re.compile("^Remove "))
+                await self.timed("filter", lambda: remove.first.click(timeout=self.timeout_ms), empty)
             else:
                 options = page.get_by_role("option")
                 await self.open_box(country, options)
