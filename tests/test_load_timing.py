@@ -63,11 +63,11 @@ def test_a_retried_input_is_timed_from_the_retry_not_from_the_failed_attempt():
 
 
 def test_an_input_that_needed_no_retry_is_timed_from_the_action():
-    session = _session(None)
+    page = _Page(end_ms=0)
+    session = _session(page)
 
     async def click() -> None:
-        session.page.end_ms = (time.time() + 0.25) * 1000
+        page.end_ms = (time.time() + 0.25) * 1000
 
-    session.page = _Page(end_ms=0)
     asyncio.run(session.timed("filter", click, None))
     assert 0.24 <= session.results.latencies["filter"][0] <= 0.3
